@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+import '../dist/src/cluster/cli/narflow.js';
