@@ -1,0 +1,61 @@
+/**
+ * The NAR (network accounting record): a flat map of named attributes.
+ * Attribute names come from one shared dictionary so every node type speaks the same words.
+ */
+export type AttributeValue = string | number | bigint | boolean | null;
+export type Nar = Record<string, AttributeValue>;
+
+export type AttributeType = 'string' | 'integer' | 'bigint' | 'number' | 'boolean' | 'ip' | 'timestamp';
+
+export interface AttributeDefinition {
+  readonly type: AttributeType;
+  readonly description: string;
+  /** Subscriber identifiers are redacted in logs. */
+  readonly subscriberId?: true;
+}
+
+/** The shared attribute dictionary. Node types may use other names; these have fixed meaning. */
+export const ATTRIBUTES: Readonly<Record<string, AttributeDefinition>> = {
+  narId: { type: 'string', description: 'identifier of the NAR, unique per producing node' },
+  recordType: {
+    type: 'string',
+    description: 'source record type, e.g. pGWRecord, sgsnPDPRecord, radius-stop',
+  },
+  imsi: { type: 'string', description: 'IMSI of the served subscriber', subscriberId: true },
+  msisdn: { type: 'string', description: 'MSISDN of the served subscriber', subscriberId: true },
+  imei: { type: 'string', description: 'IMEI(SV) of the served equipment', subscriberId: true },
+  chargingId: { type: 'integer', description: 'charging id of the PDP context / bearer' },
+  ggsnAddress: { type: 'ip', description: 'GGSN or P-GW address' },
+  sgsnAddress: { type: 'ip', description: 'SGSN or S-GW address' },
+  apn: { type: 'string', description: 'access point name (network identifier)' },
+  servedPdpAddress: { type: 'ip', description: 'address allocated to the subscriber' },
+  recordSequenceNumber: { type: 'integer', description: 'partial record sequence number within a session' },
+  localSequenceNumber: { type: 'integer', description: 'per-node local record sequence number' },
+  causeForRecClosing: { type: 'integer', description: 'cause for record closing' },
+  recordOpeningTime: { type: 'timestamp', description: 'record opening time, ISO 8601 with offset' },
+  duration: { type: 'integer', description: 'duration in seconds' },
+  uplinkBytes: { type: 'bigint', description: 'uplink volume in octets' },
+  downlinkBytes: { type: 'bigint', description: 'downlink volume in octets' },
+  nodeId: { type: 'string', description: 'identifier of the node that produced the CDR' },
+  ratType: { type: 'integer', description: 'radio access technology type' },
+  srcIp: { type: 'ip', description: 'flow source address' },
+  dstIp: { type: 'ip', description: 'flow destination address' },
+  srcPort: { type: 'integer', description: 'flow source port' },
+  dstPort: { type: 'integer', description: 'flow destination port' },
+  protocol: { type: 'integer', description: 'IP protocol number' },
+  bytes: { type: 'bigint', description: 'octets' },
+  packets: { type: 'bigint', description: 'packets' },
+  acctSessionId: { type: 'string', description: 'RADIUS Acct-Session-Id' },
+  userName: { type: 'string', description: 'RADIUS User-Name', subscriberId: true },
+  callingStationId: { type: 'string', description: 'RADIUS Calling-Station-Id', subscriberId: true },
+};
+
+/** Attribute names redacted in logs. */
+export const SUBSCRIBER_ID_ATTRIBUTES: readonly string[] = Object.entries(ATTRIBUTES)
+  .filter(([, d]) => d.subscriberId === true)
+  .map(([name]) => name);
+
+export function isAttributeValue(v: unknown): v is AttributeValue {
+  const t = typeof v;
+  return v === null || t === 'string' || t === 'number' || t === 'bigint' || t === 'boolean';
+}
