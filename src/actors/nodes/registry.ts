@@ -1,0 +1,43 @@
+/**
+ * Node types are plug-ins: a name, a kind, a settings schema (validated in the main thread before
+ * anything starts) and factories that run inside the actor's worker thread.
+ */
+import type { ZodType } from 'zod';
+import type { IngestSource, NodeEnv, NodeHandler } from '../runtime/actor.js';
+
+export type NodeKind = 'EI' | 'EP' | 'AP' | 'OE' | 'OI';
+
+export interface NodeType<S = unknown> {
+  readonly name: string;
+  readonly kind: NodeKind;
+  readonly description: string;
+  readonly settings: ZodType<S>;
+  /** Named output channels a node of this type may emit to (EP routing); none = only the default. */
+  channels?(settings: S): readonly string[];
+  /** `periodic`: the runtime checkpoints on a timer; `on-request`: only when the handler asks (sinks). */
+  readonly checkpoint: 'periodic' | 'on-request';
+  create(settings: S, env: NodeEnv): NodeHandler;
+  ingest?(settings: S, env: NodeEnv): IngestSource;
+  /**
+   * Re-injects quarantined raw input (after the cause was fixed) where this node picks input up;
+   * returns a description of where it went. Node types without it cannot replay quarantine.
+   */
+  replay?(settings: S, raws: readonly Uint8Array[]): Promise<string>;
+}
+
+export class NodeTypeRegistry {
+  readonly #types = new Map<string, NodeType>();
+
+  register<S>(type: NodeType<S>): void {
+    if (this.#types.has(type.name)) throw new Error(`node type "${type.name}" is registered twice`);
+    this.#types.set(type.name, type as unknown as NodeType);
+  }
+
+  get(name: string): NodeType | undefined {
+    return this.#types.get(name);
+  }
+
+  names(): string[] {
+    return [...this.#types.keys()].sort();
+  }
+}

@@ -1,0 +1,571 @@
+/**
+ * One actor inside its worker thread: the input log, replay from the last checkpoint, the
+ * processing loop, outputs with credit-based back-pressure, checkpoints and poison entries.
+ * The handler sees only deterministic input: entries of its log, in log order.
+ */
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { decodeBatch, decodeBatchHeader, packValue, unpackValue } from '../../protocols/nar/batch.js';
+import type { Nar } from '../../protocols/nar/nar.js';
+import { CheckpointStore } from '../durability/checkpoint.js';
+import { InputLog } from '../durability/input-log.js';
+import { Watermarks } from '../durability/watermarks.js';
+import type { NodeType } from '../nodes/registry.js';
+import { QuarantineWriter } from '../quarantine/store.js';
+import { RateLimitedLog } from '../telemetry/logger.js';
+import { InLinks } from '../transfer/in-links.js';
+import { OutLink } from '../transfer/out-link.js';
+import type { HandleResult, HandlerContext, IngestSource, NodeHandler } from './actor.js';
+import { decodeCheckpoint, encodeCheckpoint, type CheckpointContent } from './checkpoint-content.js';
+import { Checkpointer } from './checkpointer.js';
+import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK, decodeTick, encodeTick } from './entries.js';
+import { emptyLedger, type Ledger, type LedgerCounter } from './ledger.js';
+import { Outputs } from './outputs.js';
+import { PoisonList, type PoisonDecision } from './poison.js';
+import type { ActorStatsMessage, ActorWorkerData, OutputSpec, WorkerToHost } from './protocol.js';
+
+interface Entry {
+  readonly lsn: number;
+  readonly kind: number;
+  readonly payload: Uint8Array;
+}
+
+export class HandlerCrash extends Error {
+  override readonly name = 'HandlerCrash';
+  readonly code = 'handler_crash';
+  constructor(
+    readonly position: number,
+    readonly failure: unknown,
+  ) {
+    super(`handler failed at input position ${position}: ${(failure as Error)?.message ?? String(failure)}`);
+  }
+}
+
+export class ActorRuntime {
+  readonly #links = new Map<string, OutLink>();
+  readonly #tail: Entry[] = [];
+  #replay: Entry[] = [];
+  #position: number;
+  #durable = 0;
+  #replayEnd: number;
+  #running = false;
+  #stopping = false;
+  #unprocessedWork = 0;
+  #lastActivityMs = 0;
+  #checkpointRequested = false;
+  #lastCandidateMs = Date.now();
+  #timers: NodeJS.Timeout[] = [];
+  readonly #rateLimited: RateLimitedLog;
+  #elu = performance.eventLoopUtilization();
+  readonly #ledger: Ledger;
+  readonly #reasons: Record<string, number>;
+  readonly #outputs: Outputs;
+  readonly #inLinks: InLinks;
+  readonly #checkpointer: Checkpointer;
+  readonly #ctx: HandlerContext & { position: number };
+  #quarantineOrdinal = 0;
+  #ingest: IngestSource | undefined;
+
+  private constructor(
+    private readonly data: ActorWorkerData,
+    private readonly type: NodeType,
+    private readonly handler: NodeHandler,
+    private readonly log: InputLog,
+    private readonly quarantineWriter: QuarantineWriter,
+    private readonly poison: PoisonList,
+    private readonly logger: Logger,
+    private readonly post: (m: WorkerToHost) => void,
+    store: CheckpointStore,
+    ckpt: CheckpointContent | undefined,
+    private readonly processed: Watermarks,
+    appended: Watermarks,
+  ) {
+    this.#position = ckpt?.position ?? 1;
+    this.#replayEnd = log.lastLsn;
+    this.#durable = log.durableLsn;
+    this.#ledger = { ...emptyLedger(), ...(ckpt?.ledger ?? {}) };
+    this.#reasons = { ...(ckpt?.quarantinedByReason ?? {}) };
+    // Quarantine keys are (position, ordinal): a checkpoint inside an entry resumes its ordinals.
+    this.#quarantineOrdinal = ckpt?.quarantineOrdinal ?? 0;
+    this.#outputs = new Outputs(
+      data.actorId,
+      data.runtime.batchMaxRecords,
+      (t) => this.#link(t),
+      ckpt?.outputSpecs ?? data.outputs,
+      ckpt?.outputs,
+    );
+    this.#inLinks = new InLinks(log, appended, data.runtime.mailboxBatches, (lsn, payload) =>
+      this.#appended(lsn, { lsn, kind: ENTRY_BATCH, payload }),
+    );
+    this.#checkpointer = new Checkpointer(
+      store,
+      this.#position,
+      (t) => this.#links.get(t)?.acked ?? 0,
+      () => this.quarantineWriter.flush(),
+      (p) => this.#committed(p),
+      (err) => this.#fail(err),
+    );
+    this.#ctx = this.#makeContext();
+    this.#ctx.position = this.#position;
+    this.#rateLimited = new RateLimitedLog(logger, { windowMs: Math.max(1, data.runtime.errorRateLimitMs) });
+  }
+
+  static async start(
+    data: ActorWorkerData,
+    type: NodeType,
+    logger: Logger,
+    post: (m: WorkerToHost) => void,
+  ): Promise<ActorRuntime> {
+    const log = await InputLog.open(join(data.actorDir, 'log'), {
+      segmentBytes: data.runtime.segmentBytes,
+      groupCommitMs: data.runtime.groupCommitMs,
+    });
+    const store = new CheckpointStore(join(data.actorDir, 'checkpoint'));
+    const raw = await store.load();
+    const ckpt = raw === undefined ? undefined : decodeCheckpoint(raw);
+    const processed = Watermarks.from(ckpt?.processedMarks ?? {});
+    const appended = Watermarks.from(ckpt?.processedMarks ?? {});
+    // Entries after the checkpoint are already in the log: their batches must not be appended twice.
+    let lastSpecs: readonly OutputSpec[] = ckpt?.outputSpecs ?? data.outputs;
+    let pendingWork = 0;
+    for (let from = ckpt?.position ?? 1; from <= log.lastLsn;) {
+      const entries = await log.read(from, 512);
+      if (entries.length === 0) break;
+      for (const e of entries) {
+        if (e.kind !== ENTRY_TICK) pendingWork++;
+        if (e.kind === ENTRY_BATCH) {
+          const h = decodeBatchHeader(e.payload);
+          appended.accept(h.producer, h.sequence);
+        } else if (e.kind === ENTRY_CONTROL) {
+          lastSpecs = unpackValue(e.payload) as OutputSpec[];
+        }
+      }
+      from = (entries[entries.length - 1] as Entry).lsn + 1;
+    }
+    const handler = type.create(data.settings, {
+      nodeId: data.nodeId,
+      actorId: data.actorId,
+      partition: data.partition,
+      partitions: data.partitions,
+      actorDir: data.actorDir,
+      dataDir: data.dataDir,
+      log: logger,
+      poolThreads: data.runtime.poolThreads,
+    });
+    await handler.init(ckpt?.state);
+    const quarantine = await QuarantineWriter.open(data.quarantineDir, data.actorId, {
+      groupCommitMs: data.runtime.groupCommitMs,
+    });
+    const poison = new PoisonList(data.actorDir);
+    const decision = poison.consider(data.poison, data.poisonAfter);
+    if (decision !== undefined) {
+      logger.warn({ position: data.poison?.position, decision }, 'poison entry: handling it apart');
+    }
+    const rt = new ActorRuntime(
+      data,
+      type,
+      handler,
+      log,
+      quarantine,
+      poison,
+      logger,
+      post,
+      store,
+      ckpt,
+      processed,
+      appended,
+    );
+    rt.#unprocessedWork = pendingWork;
+    if (JSON.stringify(lastSpecs) !== JSON.stringify(data.outputs)) rt.reconfigure(data.outputs);
+    return rt;
+  }
+
+  get position(): number {
+    return this.#position;
+  }
+
+  get committedPosition(): number {
+    return this.#checkpointer.committedPosition;
+  }
+
+  /** Begin: timers, ingest, and processing of whatever the log already holds. */
+  async run(): Promise<void> {
+    this.log.onDurable((lsn) => {
+      this.#durable = lsn;
+      this.#inLinks.durable(lsn);
+      this.#kick();
+    });
+    const rt = this.data.runtime;
+    this.#timers.push(setInterval(() => this.#appendTick(), rt.tickIntervalMs));
+    this.#timers.push(setInterval(() => this.#sendStats(), rt.statsIntervalMs));
+    this.#timers.push(setInterval(() => this.#maybeCheckpoint(false), rt.checkpointIntervalMs));
+    for (const t of this.#timers) t.unref();
+    if (this.type.ingest !== undefined) {
+      this.#ingest = this.type.ingest(this.data.settings, {
+        nodeId: this.data.nodeId,
+        actorId: this.data.actorId,
+        partition: this.data.partition,
+        partitions: this.data.partitions,
+        actorDir: this.data.actorDir,
+        dataDir: this.data.dataDir,
+        log: this.logger,
+        poolThreads: this.data.runtime.poolThreads,
+      });
+      await this.#ingest.start({
+        nodeId: this.data.nodeId,
+        actorDir: this.data.actorDir,
+        log: this.logger,
+        checkpointPosition: this.#checkpointer.committedPosition,
+        append: async (payload) => {
+          const lsn = this.log.append(ENTRY_EXTERNAL, payload);
+          this.#appended(lsn, { lsn, kind: ENTRY_EXTERNAL, payload });
+          await this.log.whenDurable(lsn);
+          return lsn;
+        },
+        pendingEntries: () => this.#pendingExternal(),
+      });
+    }
+    this.#kick();
+  }
+
+  connectOut(target: string, port: import('node:worker_threads').MessagePort): void {
+    this.#link(target).connect(port);
+  }
+
+  connectIn(producer: string, port: import('node:worker_threads').MessagePort): void {
+    this.#inLinks.connect(producer, port);
+  }
+
+  /** New destinations: written to the log first, applied when the loop reaches that entry. */
+  reconfigure(outputs: readonly OutputSpec[]): void {
+    const payload = packValue(outputs);
+    const lsn = this.log.append(ENTRY_CONTROL, payload);
+    this.#appended(lsn, { lsn, kind: ENTRY_CONTROL, payload });
+  }
+
+  async stopIngest(): Promise<void> {
+    await this.#ingest?.stop();
+  }
+
+  /** Orderly end of input: handle everything durable, let the handler commit, checkpoint. */
+  async drain(): Promise<void> {
+    await this.stopIngest();
+    while (this.#running || this.#hasProcessable()) await sleep(2);
+    await this.handler.drain?.(this.#ctx);
+    this.#outputs.flush();
+    this.#maybeCheckpoint(true);
+    await this.#checkpointer.settled();
+  }
+
+  /** Supervisor shutdown: stop timers and input, finish the current entry, close files. */
+  async shutdown(): Promise<void> {
+    this.#stopping = true;
+    for (const t of this.#timers) clearInterval(t);
+    await this.stopIngest();
+    while (this.#running) await sleep(1);
+    await this.handler.terminate?.('shutdown');
+    this.#rateLimited.flush();
+    this.#inLinks.closeAll();
+    for (const l of this.#links.values()) l.disconnect();
+    await this.log.close();
+    await this.quarantineWriter.close();
+  }
+
+  stats(): ActorStatsMessage {
+    const elu = performance.eventLoopUtilization(this.#elu);
+    this.#elu = performance.eventLoopUtilization();
+    const backpressured: Record<string, boolean> = {};
+    const perTarget: Record<string, number> = {};
+    let outstanding = 0;
+    for (const [t, l] of this.#links) {
+      backpressured[t] = l.backlog > 0;
+      perTarget[t] = l.outstanding;
+      outstanding += l.outstanding;
+    }
+    return {
+      type: 'stats',
+      position: this.#position,
+      lastLsn: this.log.lastLsn,
+      durableLsn: this.#durable,
+      committedPosition: this.#checkpointer.committedPosition,
+      checkpointAgeMs: Date.now() - this.#checkpointer.committedAtMs,
+      ledger: { ...this.#ledger, held: this.handler.held() },
+      quarantinedByReason: { ...this.#reasons },
+      queueDepth: this.#unprocessedWork,
+      eventLoopUtilization: elu.utilization,
+      redeliveredDropped: this.#inLinks.redeliveredDropped,
+      backpressured,
+      outstanding: perTarget,
+      lastActivityMs: this.#lastActivityMs,
+      targets: this.#outputs.targets(),
+      idle:
+        this.#unprocessedWork === 0 && !this.#running && outstanding === 0 && (this.#ingest?.idle() ?? true),
+    };
+  }
+
+  // ---- internals ----
+
+  #link(target: string): OutLink {
+    let l = this.#links.get(target);
+    if (l === undefined) {
+      l = new OutLink(target, () => {
+        this.#checkpointer.poke();
+        this.#kick();
+      });
+      this.#links.set(target, l);
+    }
+    return l;
+  }
+
+  /** An entry was appended after start: keep it in memory until it is handled. */
+  #appended(lsn: number, entry: Entry): void {
+    if (entry.kind !== ENTRY_TICK) {
+      this.#unprocessedWork++;
+      this.#lastActivityMs = Date.now();
+    }
+    if (lsn > this.#replayEnd) this.#tail.push(entry);
+  }
+
+  #appendTick(): void {
+    if (this.#stopping) return;
+    const payload = encodeTick(Date.now());
+    const lsn = this.log.append(ENTRY_TICK, payload);
+    this.#appended(lsn, { lsn, kind: ENTRY_TICK, payload });
+  }
+
+  #hasProcessable(): boolean {
+    return this.#position <= this.#durable;
+  }
+
+  #kick(): void {
+    if (this.#running || this.#stopping) return;
+    this.#running = true;
+    void this.#loop().finally(() => {
+      this.#running = false;
+    });
+  }
+
+  #backpressured(): boolean {
+    for (const l of this.#links.values()) if (l.backlog > 0) return true;
+    return false;
+  }
+
+  async #loop(): Promise<void> {
+    while (!this.#stopping && this.#hasProcessable() && !this.#backpressured()) {
+      const entry = await this.#next();
+      if (entry === undefined) return;
+      let result: HandleResult;
+      try {
+        result = await this.#handle(entry);
+      } catch (err) {
+        this.#crash(entry.lsn, err);
+        return;
+      }
+      this.#outputs.flush();
+      if (result === 'more') {
+        this.#maybeCheckpoint(false);
+        continue;
+      }
+      this.#position = entry.lsn + 1;
+      if (this.#tail[0]?.lsn === entry.lsn) this.#tail.shift();
+      if (entry.kind !== ENTRY_TICK) {
+        this.#unprocessedWork = Math.max(0, this.#unprocessedWork - 1);
+        this.#lastActivityMs = Date.now();
+      }
+      if (entry.kind === ENTRY_BATCH) this.#inLinks.grantCredit(decodeBatchHeader(entry.payload).producer);
+      this.#maybeCheckpoint(false);
+    }
+  }
+
+  async #next(): Promise<Entry | undefined> {
+    const p = this.#position;
+    if (p <= this.#replayEnd) {
+      if (this.#replay.length === 0 || (this.#replay[0] as Entry).lsn > p) this.#replay = [];
+      while (this.#replay.length > 0 && (this.#replay[0] as Entry).lsn < p) this.#replay.shift();
+      if (this.#replay.length === 0) this.#replay = await this.log.read(p, 256);
+      return this.#replay[0];
+    }
+    const head = this.#tail[0];
+    if (head === undefined || head.lsn !== p) {
+      throw new Error(`input position ${p} is not in memory (tail starts at ${head?.lsn ?? 'nothing'})`);
+    }
+    return head;
+  }
+
+  async #handle(e: Entry): Promise<HandleResult> {
+    if (this.#ctx.position !== e.lsn) this.#quarantineOrdinal = 0;
+    this.#ctx.position = e.lsn;
+    const poison = this.poison.get(e.lsn);
+    switch (e.kind) {
+      case ENTRY_BATCH: {
+        const { header, records } = decodeBatch(e.payload);
+        this.processed.accept(header.producer, header.sequence);
+        this.#ledger.in += records.length;
+        if (poison === undefined) await this.handler.handleBatch(records, this.#ctx);
+        else await this.#handlePoisonBatch(e, records, poison);
+        return undefined;
+      }
+      case ENTRY_TICK:
+        await this.handler.handleTick(decodeTick(e.payload), this.#ctx);
+        return undefined;
+      case ENTRY_EXTERNAL:
+        if (poison !== undefined) {
+          this.#ctx.quarantine(e.payload, 'poison_entry', { crashes: poison.crashes, crash: poison.reason });
+          return undefined;
+        }
+        if (this.handler.handleExternal === undefined) {
+          throw new Error(`node type ${this.type.name} received an external entry it cannot handle`);
+        }
+        return await this.handler.handleExternal(e.payload, this.#ctx);
+      case ENTRY_CONTROL:
+        this.#outputs.reconfigure(unpackValue(e.payload) as OutputSpec[]);
+        return undefined;
+      default:
+        throw new Error(`unknown input-log entry kind ${e.kind} at ${e.lsn}`);
+    }
+  }
+
+  async #handlePoisonBatch(e: Entry, records: Nar[], poison: PoisonDecision): Promise<void> {
+    if (poison.mode === 'skip') {
+      this.#ledger.quarantined += records.length;
+      this.#quarantineRaw(e.payload, 'poison_batch', { crashes: poison.crashes, crash: poison.reason });
+      return;
+    }
+    for (const r of records) {
+      try {
+        await this.handler.handleBatch([r], this.#ctx);
+      } catch (err) {
+        this.#ctx.quarantine(packValue(r), 'poison_record', { crash: (err as Error).message });
+      }
+    }
+  }
+
+  #makeContext(): HandlerContext & { position: number } {
+    const d = this.data;
+    const quarantine = (
+      raw: Uint8Array | string,
+      reason: string,
+      detail?: Readonly<Record<string, unknown>>,
+    ): void => {
+      this.#ledger.quarantined++;
+      this.#quarantineRaw(typeof raw === 'string' ? new TextEncoder().encode(raw) : raw, reason, detail);
+    };
+    return {
+      nodeId: d.nodeId,
+      actorId: d.actorId,
+      partition: d.partition,
+      partitions: d.partitions,
+      actorDir: d.actorDir,
+      log: this.logger,
+      position: 0,
+      emit: (record: Nar, channel = 'default') => {
+        const outcome = this.#outputs.emit(record, channel);
+        if (outcome === 'sent') this.#ledger.out++;
+        else if (outcome === 'unrouted-drop') this.#ledger.filtered++;
+        else if (outcome === 'unrouted-quarantine') quarantine(packValue(record), 'no_route', { channel });
+        else quarantine(packValue(record), 'no_destination', { channel });
+      },
+      quarantine,
+      count: (counter: LedgerCounter, n: number) => {
+        this.#ledger[counter] += n;
+      },
+      requestCheckpoint: () => {
+        this.#checkpointRequested = true;
+      },
+    };
+  }
+
+  #quarantineRaw(raw: Uint8Array, reason: string, detail?: Readonly<Record<string, unknown>>): void {
+    this.#reasons[reason] = (this.#reasons[reason] ?? 0) + 1;
+    this.#rateLimited.warn(reason, { reason, position: this.#ctx.position, ...detail }, 'input quarantined');
+    this.quarantineWriter.append({
+      position: this.#ctx.position,
+      ordinal: this.#quarantineOrdinal++,
+      node: this.data.nodeId,
+      source: this.data.actorId,
+      reason,
+      detail: detail === undefined ? undefined : { ...detail },
+      raw,
+      timeMs: Date.now(),
+    });
+  }
+
+  #maybeCheckpoint(force: boolean): void {
+    const onRequest = this.type.checkpoint === 'on-request';
+    if (!force) {
+      if (onRequest && !this.#checkpointRequested) return;
+      if (!onRequest && Date.now() - this.#lastCandidateMs < this.data.runtime.checkpointIntervalMs) return;
+    }
+    if (this.#position === this.#checkpointer.committedPosition && !this.#checkpointRequested && !force)
+      return;
+    this.#checkpointRequested = false;
+    this.#lastCandidateMs = Date.now();
+    const content: CheckpointContent = {
+      version: 1,
+      position: this.#position,
+      state: this.handler.snapshot(),
+      outputs: this.#outputs.state(),
+      outputSpecs: this.#outputs.specs,
+      processedMarks: this.processed.toJSON(),
+      ledger: { ...this.#ledger, held: this.handler.held() },
+      quarantinedByReason: { ...this.#reasons },
+      // Inside an entry ('more'), its ordinals continue after a restart; at a boundary they start at 0.
+      quarantineOrdinal: this.#ctx.position === this.#position ? this.#quarantineOrdinal : 0,
+    };
+    this.#checkpointer.offer({
+      position: this.#position,
+      bytes: encodeCheckpoint(content),
+      required: this.#outputs.sealed(),
+      takenAtMs: Date.now(),
+    });
+  }
+
+  #committed(position: number): void {
+    this.logger.debug({ position }, 'checkpoint committed');
+    void this.log
+      .removeSegmentsBefore(position, this.data.runtime.retentionMs, Date.now())
+      .catch((err: Error) => this.logger.error({ err }, 'input-log retention failed'));
+    void Promise.resolve(this.#ingest?.checkpointCommitted?.(position)).catch((err: Error) =>
+      this.logger.error({ err }, 'ingest could not release input after a checkpoint'),
+    );
+  }
+
+  async #pendingExternal(): Promise<Array<{ lsn: number; payload: Uint8Array }>> {
+    const out: Array<{ lsn: number; payload: Uint8Array }> = [];
+    for (let from = this.#checkpointer.committedPosition; from <= this.#replayEnd;) {
+      const entries = await this.log.read(from, 512);
+      if (entries.length === 0) break;
+      for (const e of entries) if (e.kind === ENTRY_EXTERNAL) out.push({ lsn: e.lsn, payload: e.payload });
+      from = (entries[entries.length - 1] as Entry).lsn + 1;
+    }
+    return out;
+  }
+
+  #sendStats(): void {
+    this.post(this.stats());
+  }
+
+  #crash(position: number, err: unknown): void {
+    const e = err as Error;
+    this.post({
+      type: 'crashed',
+      position,
+      error: { name: e?.name ?? 'Error', message: e?.message ?? String(err), stack: e?.stack },
+    });
+    this.#stopping = true;
+    // Let the message go out, then die: the supervisor restarts us from the last checkpoint.
+    setImmediate(() => {
+      throw new HandlerCrash(position, err);
+    });
+  }
+
+  #fail(err: Error): void {
+    this.logger.error({ err }, 'checkpoint could not be written');
+    this.#crash(this.#position, err);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,89 @@
+/**
+ * The node-type contract. A handler is deterministic: given the same snapshot and the same input
+ * log it produces the same outputs in the same order. It never reads the clock (time arrives as
+ * ticks), never does network I/O from `handle*` (EIs receive outside input through their ingest
+ * source, which appends it to the input log first), and never keeps anything it does not snapshot.
+ * The runtime owns threads, the input log, back-pressure, routing, checkpoints and recovery.
+ */
+import type { Logger } from 'pino';
+import type { Nar } from '../../protocols/nar/nar.js';
+import type { LedgerCounter } from './ledger.js';
+
+export interface HandlerContext {
+  readonly nodeId: string;
+  readonly actorId: string;
+  readonly partition: number;
+  readonly partitions: number;
+  /** This actor's private directory (for work files an EI or OI owns). */
+  readonly actorDir: string;
+  readonly log: Logger;
+  /** Log position of the entry being handled. */
+  readonly position: number;
+  /** Route a record to the node's destinations (or, when given, only to the named output channel). */
+  emit(record: Nar, channel?: string): void;
+  /** Keep rejected input with its reason; counts `quarantined` in the ledger. */
+  quarantine(raw: Uint8Array | string, reason: string, detail?: Readonly<Record<string, unknown>>): void;
+  /** Ledger accounting for records that leave by other ways than emit/quarantine. */
+  count(counter: LedgerCounter, n: number): void;
+  /** Sinks: everything up to and including this entry is durable outside; checkpoint after it. */
+  requestCheckpoint(): void;
+}
+
+/**
+ * `'more'`: the handler has not finished this entry and wants to be called again for it (after the
+ * runtime flushed outputs and waited for downstream credit). Its snapshot must record its progress,
+ * so a checkpoint taken between calls resumes inside the entry.
+ */
+export type HandleResult = void | 'more';
+
+export interface NodeHandler {
+  /** Restore from the last committed snapshot (`undefined` on a first start). */
+  init(snapshot: unknown): void | Promise<void>;
+  handleBatch(records: Nar[], ctx: HandlerContext): void | Promise<void>;
+  handleTick(nowMs: number, ctx: HandlerContext): void | Promise<void>;
+  /** EIs: one entry that the ingest source appended to the input log. */
+  handleExternal?(payload: Uint8Array, ctx: HandlerContext): HandleResult | Promise<HandleResult>;
+  /** State to checkpoint; must be msgpack-serialisable. */
+  snapshot(): unknown;
+  /** Records currently held in state (ledger `held`). */
+  held(): number;
+  /** Called on orderly stop (drain) after the last entry; may commit and request a checkpoint. */
+  drain?(ctx: HandlerContext): void | Promise<void>;
+  terminate?(reason: string): void | Promise<void>;
+}
+
+/** An EI's connection to the outside: it appends raw input to the actor's input log. */
+export interface IngestContext {
+  readonly nodeId: string;
+  readonly actorDir: string;
+  readonly log: Logger;
+  /** Append one external entry; resolves once it is durable (fsynced). */
+  append(payload: Uint8Array): Promise<number>;
+  /** First log position not covered by the last committed checkpoint. */
+  readonly checkpointPosition: number;
+  /** External entries in the log from the checkpoint position on (read once, before processing starts). */
+  pendingEntries(): Promise<Array<{ lsn: number; payload: Uint8Array }>>;
+}
+
+export interface IngestSource {
+  start(ctx: IngestContext): Promise<void>;
+  /** Stop taking new input; resolves when nothing more will be appended. */
+  stop(): Promise<void>;
+  /** True when the source has nothing pending (used by --idle-exit). */
+  idle(): boolean;
+  /** A checkpoint covering every entry before `position` is durable: input up to there may be released. */
+  checkpointCommitted?(position: number): void | Promise<void>;
+}
+
+/** Passed to a node type's factories. */
+export interface NodeEnv {
+  readonly nodeId: string;
+  readonly actorId: string;
+  readonly partition: number;
+  readonly partitions: number;
+  readonly actorDir: string;
+  readonly dataDir: string;
+  readonly log: Logger;
+  /** piscina threads this actor may use for stateless, CPU-heavy work (0: run it inline). */
+  readonly poolThreads: number;
+}

@@ -1,0 +1,108 @@
+/**
+ * Typed messages between the host (main thread) and an actor's worker, and between two actors
+ * over the MessagePort of one link (producer actor → consumer actor).
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { RoutingSpec } from '../routing/edge-router.js';
+import type { ErrorInfo } from '../supervision/types.js';
+import type { Ledger } from './ledger.js';
+
+/** One destination group of a node: records of `channel` routed over `targets` (actor ids). */
+export interface OutputSpec {
+  readonly channel: string;
+  readonly routing: RoutingSpec;
+  readonly targets: readonly string[];
+}
+
+export interface ActorRuntimeSettings {
+  readonly groupCommitMs: number;
+  readonly checkpointIntervalMs: number;
+  readonly tickIntervalMs: number;
+  readonly segmentBytes: number;
+  readonly batchMaxRecords: number;
+  readonly mailboxBatches: number;
+  readonly retentionMs: number;
+  readonly logLevel: string;
+  readonly statsIntervalMs: number;
+  /** At most one log line per quarantine reason per this window (the metrics count every one). */
+  readonly errorRateLimitMs: number;
+  /** piscina threads per actor whose node type fans work out (0: inline). */
+  readonly poolThreads: number;
+}
+
+export interface PoisonInfo {
+  /** Input position at which the actor crashed. */
+  readonly position: number;
+  /** Consecutive crashes at that position. */
+  readonly crashes: number;
+  readonly reason: string;
+}
+
+export interface ActorWorkerData {
+  readonly actorId: string;
+  readonly nodeId: string;
+  readonly nodeType: string;
+  readonly partition: number;
+  readonly partitions: number;
+  readonly settings: unknown;
+  readonly actorDir: string;
+  readonly dataDir: string;
+  readonly quarantineDir: string;
+  readonly plugins: readonly string[];
+  readonly outputs: readonly OutputSpec[];
+  readonly runtime: ActorRuntimeSettings;
+  readonly poisonAfter: number;
+  readonly poison: PoisonInfo | null;
+}
+
+export interface ActorStatsMessage {
+  readonly type: 'stats';
+  readonly position: number;
+  readonly lastLsn: number;
+  readonly durableLsn: number;
+  readonly committedPosition: number;
+  readonly checkpointAgeMs: number;
+  readonly ledger: Ledger;
+  readonly quarantinedByReason: Record<string, number>;
+  readonly queueDepth: number;
+  readonly eventLoopUtilization: number;
+  readonly redeliveredDropped: number;
+  readonly backpressured: Record<string, boolean>;
+  /** Output batches not yet acknowledged, per target actor. */
+  readonly outstanding: Record<string, number>;
+  /** Target actors of the outputs in force at the processed position. */
+  readonly targets: readonly string[];
+  /** Wall-clock ms of the last input other than a tick (appended or handled); 0 if none yet. */
+  readonly lastActivityMs: number;
+  /** Nothing to process, nothing unacknowledged downstream, ingest (if any) idle. */
+  readonly idle: boolean;
+}
+
+/** Worker → host. */
+export type WorkerToHost =
+  | { readonly type: 'ready'; readonly checkpointPosition: number; readonly lastLsn: number }
+  | ActorStatsMessage
+  | { readonly type: 'processing'; readonly position: number }
+  | { readonly type: 'crashed'; readonly position: number; readonly error: ErrorInfo }
+  | { readonly type: 'stopped'; readonly reason: 'normal' | 'shutdown'; readonly detail?: string }
+  | { readonly type: 'drained' };
+
+/** Host → worker. */
+export type HostToWorker =
+  | { readonly type: 'connect-out'; readonly target: string; readonly port: MessagePort }
+  | { readonly type: 'connect-in'; readonly producer: string; readonly port: MessagePort }
+  | { readonly type: 'reconfigure'; readonly outputs: readonly OutputSpec[] }
+  | { readonly type: 'stop-ingest' }
+  | { readonly type: 'drain' }
+  | { readonly type: 'shutdown' };
+
+/** Producer → consumer over a link port. */
+export type LinkToConsumer = {
+  readonly type: 'batch';
+  readonly sequence: number;
+  readonly bytes: Uint8Array;
+};
+
+/** Consumer → producer over a link port. */
+export type LinkToProducer =
+  { readonly type: 'credit'; readonly batches: number } | { readonly type: 'ack'; readonly sequence: number };

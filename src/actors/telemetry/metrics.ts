@@ -1,0 +1,280 @@
+/**
+ * The host's Prometheus metrics, kept in the main thread only. Actors report cumulative values about
+ * once a second (`ActorStats`); this turns them into counter increments and gauge values.
+ *
+ * Naming follows Vector's rules: `narflow_<subject>_<what>_<unit>`, counters end in `_total`, labels
+ * are bounded (node and actor ids come from the config; quarantine reasons are error codes, capped per
+ * node at MAX_REASON_LABELS, the rest counted under `other`).
+ *
+ * Cumulative values and restarts: the ledger and the per-reason quarantine counts are restored from
+ * the checkpoint when an actor restarts, and replaying the input log brings them back to the values
+ * already reported (actors are deterministic). Their counters therefore follow the highest value seen
+ * per actor: a lower value after a restart never decrements and the replayed span is not counted
+ * twice. `redeliveredDropped` is not checkpointed and starts again from 0, so a lower value becomes
+ * the new baseline and later increases are counted. These marks survive `removeActor`, so an actor
+ * that moves away and comes back is not counted again from zero.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { emptyLedger, ledgerImbalance, type Ledger } from '../runtime/ledger.js';
+
+export interface ActorStats {
+  readonly node: string;
+  readonly actor: string;
+  readonly ledger: Ledger;
+  readonly quarantinedByReason: Readonly<Record<string, number>>;
+  /** Batches waiting in the actor's input. */
+  readonly queueDepth: number;
+  readonly checkpointAgeMs: number;
+  /** 0..1 since the previous stats message. */
+  readonly eventLoopUtilization: number;
+  /** Re-sent batches dropped by high-water marks since the actor started. */
+  readonly redeliveredDropped: number;
+  readonly durableLsn: number;
+  /** Per destination actor: is the edge paused by back-pressure. */
+  readonly backpressured: Readonly<Record<string, boolean>>;
+}
+
+export class MetricsInputError extends Error {
+  override readonly name = 'MetricsInputError';
+  readonly code = 'invalid_stats' as const;
+  constructor(
+    readonly actor: string,
+    readonly field: string,
+    actual: unknown,
+  ) {
+    super(`stats of actor ${actor}: ${field}: expected a finite number >= 0, got ${String(actual)}`);
+  }
+}
+
+export interface HostMetricsOptions {
+  /** Register prom-client's process metrics (cpu, memory, event loop lag, gc) too. Default true. */
+  readonly defaultMetrics?: boolean;
+}
+
+/** Distinct quarantine reasons per node that get their own label value. */
+export const MAX_REASON_LABELS = 64;
+export const OVERFLOW_REASON = 'other';
+
+type LedgerCounterName = Exclude<keyof Ledger, 'held' | 'quarantined'>;
+
+interface ActorTrack {
+  readonly node: string;
+  ledger: Ledger;
+  state: string | undefined;
+  /** Destination actors of edges this actor reported. */
+  readonly edges: Set<string>;
+}
+
+export class HostMetrics {
+  readonly registry = new Registry();
+  readonly #ledgerCounters: Record<LedgerCounterName, Counter<'node'>>;
+  readonly #quarantined: Counter<'node' | 'reason'>;
+  readonly #redelivered: Counter<'node'>;
+  readonly #held: Gauge<'node'>;
+  readonly #imbalance: Gauge<'node'>;
+  readonly #queueDepth: Gauge<'node' | 'actor'>;
+  readonly #checkpointAge: Gauge<'node' | 'actor'>;
+  readonly #restarts: Counter<'node' | 'actor'>;
+  readonly #elu: Gauge<'node' | 'actor'>;
+  readonly #state: Gauge<'node' | 'actor' | 'state'>;
+  readonly #backpressured: Gauge<'from' | 'to'>;
+  readonly #durableLsn: Gauge<'node' | 'actor'>;
+
+  readonly #actors = new Map<string, ActorTrack>();
+  /** Last cumulative value per actor and series. */
+  readonly #marks = new Map<string, Map<string, number>>();
+  readonly #reasons = new Map<string, Set<string>>();
+
+  constructor(options: HostMetricsOptions = {}) {
+    const registers = [this.registry];
+    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> =>
+      new Counter({ name, help, labelNames, registers });
+    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> =>
+      new Gauge({ name, help, labelNames, registers });
+    const node = ['node'] as const;
+    const actor = ['node', 'actor'] as const;
+    this.#ledgerCounters = {
+      in: counter('narflow_node_records_in_total', 'Records that entered the node.', node),
+      out: counter('narflow_node_records_out_total', 'Records the node sent to its destinations.', node),
+      created: counter('narflow_node_records_created_total', 'Records the node made (parsed, split).', node),
+      filtered: counter('narflow_node_records_filtered_total', 'Records the node dropped by rule.', node),
+      merged: counter('narflow_node_records_merged_total', 'Records merged into others.', node),
+      duplicates: counter('narflow_node_duplicates_dropped_total', 'Duplicate records dropped.', node),
+    };
+    this.#quarantined = counter(
+      'narflow_node_quarantined_records_total',
+      'Records or raw inputs put in quarantine, by reason.',
+      ['node', 'reason'],
+    );
+    this.#redelivered = counter(
+      'narflow_batches_redelivered_dropped_total',
+      'Re-sent batches dropped by high-water marks.',
+      node,
+    );
+    this.#held = gauge('narflow_node_records_held', 'Records held in node state.', node);
+    this.#imbalance = gauge(
+      'narflow_node_ledger_imbalance',
+      'in + created - out - duplicates - filtered - merged - quarantined - held; 0 when balanced.',
+      node,
+    );
+    this.#queueDepth = gauge('narflow_actor_queue_depth', 'Batches waiting in the actor input.', actor);
+    this.#checkpointAge = gauge(
+      'narflow_actor_checkpoint_age_seconds',
+      'Seconds since the last checkpoint.',
+      actor,
+    );
+    this.#restarts = counter('narflow_actor_restarts_total', 'Restarts of the actor.', actor);
+    this.#elu = gauge('narflow_actor_event_loop_utilization', 'Event-loop utilisation, 0..1.', actor);
+    this.#state = gauge('narflow_actor_state', '1 for the current state of the actor.', [
+      'node',
+      'actor',
+      'state',
+    ]);
+    this.#backpressured = gauge('narflow_edge_backpressured', '1 while the edge is paused.', ['from', 'to']);
+    this.#durableLsn = gauge('narflow_input_log_durable_lsn', 'Last durable input-log position.', actor);
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  metricsText(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  applyActorStats(stats: ActorStats): void {
+    const { node, actor } = stats;
+    const check = (field: string, v: number): number => {
+      if (!Number.isFinite(v) || v < 0) throw new MetricsInputError(actor, field, v);
+      return v;
+    };
+    const l = stats.ledger;
+    for (const k of Object.keys(l) as (keyof Ledger)[]) check(`ledger.${k}`, l[k]);
+    for (const [r, v] of Object.entries(stats.quarantinedByReason)) check(`quarantinedByReason.${r}`, v);
+    const gauges = {
+      queueDepth: check('queueDepth', stats.queueDepth),
+      checkpointAgeMs: check('checkpointAgeMs', stats.checkpointAgeMs),
+      eventLoopUtilization: check('eventLoopUtilization', stats.eventLoopUtilization),
+      durableLsn: check('durableLsn', stats.durableLsn),
+    };
+    check('redeliveredDropped', stats.redeliveredDropped);
+
+    const track = this.#track(node, actor);
+    track.ledger = { ...l };
+    for (const k of Object.keys(this.#ledgerCounters) as LedgerCounterName[]) {
+      const delta = this.#advance(actor, `ledger.${k}`, l[k], 'high-water');
+      if (delta > 0) this.#ledgerCounters[k].inc({ node }, delta);
+    }
+    for (const [reason, v] of Object.entries(stats.quarantinedByReason)) {
+      const delta = this.#advance(actor, `reason.${reason}`, v, 'high-water');
+      if (delta > 0) this.addQuarantined(node, reason, delta);
+    }
+    const dropped = this.#advance(actor, 'redeliveredDropped', stats.redeliveredDropped, 'baseline');
+    if (dropped > 0) this.#redelivered.inc({ node }, dropped);
+
+    const labels = { node, actor };
+    this.#queueDepth.set(labels, gauges.queueDepth);
+    this.#checkpointAge.set(labels, gauges.checkpointAgeMs / 1000);
+    this.#elu.set(labels, Math.min(1, gauges.eventLoopUtilization));
+    this.#durableLsn.set(labels, gauges.durableLsn);
+    for (const [to, on] of Object.entries(stats.backpressured)) this.setEdgeBackpressured(actor, to, on);
+    this.#updateNodeGauges(node);
+  }
+
+  /** Counts quarantined records directly (events raised in the main thread, outside any actor). */
+  addQuarantined(node: string, reason: string, count: number): void {
+    if (count <= 0) return;
+    this.#quarantined.inc({ node, reason: this.#reasonLabel(node, reason) }, count);
+  }
+
+  actorRestarted(node: string, actor: string): void {
+    this.#track(node, actor);
+    this.#restarts.inc({ node, actor });
+  }
+
+  setActorState(node: string, actor: string, state: string): void {
+    const track = this.#track(node, actor);
+    if (track.state !== undefined && track.state !== state)
+      this.#state.remove({ node, actor, state: track.state });
+    track.state = state;
+    this.#state.set({ node, actor, state }, 1);
+  }
+
+  checkpointCommitted(node: string, actor: string): void {
+    this.#track(node, actor);
+    this.#checkpointAge.set({ node, actor }, 0);
+  }
+
+  setEdgeBackpressured(from: string, to: string, on: boolean): void {
+    this.#actors.get(from)?.edges.add(to);
+    this.#backpressured.set({ from, to }, on ? 1 : 0);
+  }
+
+  /** Drops every series labelled with the actor (its edges in both directions included). */
+  removeActor(node: string, actor: string): void {
+    const track = this.#actors.get(actor);
+    const labels = { node, actor };
+    for (const g of [this.#queueDepth, this.#checkpointAge, this.#elu, this.#durableLsn]) g.remove(labels);
+    this.#restarts.remove(labels);
+    if (track?.state !== undefined) this.#state.remove({ ...labels, state: track.state });
+    for (const to of track?.edges ?? []) this.#backpressured.remove({ from: actor, to });
+    for (const [from, other] of this.#actors) {
+      if (other.edges.delete(actor)) this.#backpressured.remove({ from, to: actor });
+    }
+    this.#actors.delete(actor);
+    this.#updateNodeGauges(node);
+  }
+
+  #track(node: string, actor: string): ActorTrack {
+    let t = this.#actors.get(actor);
+    if (t === undefined) {
+      t = { node, ledger: emptyLedger(), state: undefined, edges: new Set() };
+      this.#actors.set(actor, t);
+    }
+    return t;
+  }
+
+  /** Increment owed for a new cumulative value of one series of one actor. */
+  #advance(actor: string, series: string, value: number, mode: 'high-water' | 'baseline'): number {
+    let marks = this.#marks.get(actor);
+    if (marks === undefined) {
+      marks = new Map();
+      this.#marks.set(actor, marks);
+    }
+    const prev = marks.get(series) ?? 0;
+    if (value > prev || mode === 'baseline') marks.set(series, value);
+    return value > prev ? value - prev : 0;
+  }
+
+  #reasonLabel(node: string, reason: string): string {
+    let seen = this.#reasons.get(node);
+    if (seen === undefined) {
+      seen = new Set();
+      this.#reasons.set(node, seen);
+    }
+    if (seen.has(reason)) return reason;
+    if (seen.size >= MAX_REASON_LABELS) return OVERFLOW_REASON;
+    seen.add(reason);
+    return reason;
+  }
+
+  #updateNodeGauges(node: string): void {
+    let held = 0;
+    let imbalance = 0;
+    let actors = 0;
+    for (const t of this.#actors.values()) {
+      if (t.node !== node) continue;
+      actors += 1;
+      held += t.ledger.held;
+      imbalance += ledgerImbalance(t.ledger);
+    }
+    if (actors === 0) {
+      this.#held.remove({ node });
+      this.#imbalance.remove({ node });
+      return;
+    }
+    this.#held.set({ node }, held);
+    this.#imbalance.set({ node }, imbalance);
+  }
+}

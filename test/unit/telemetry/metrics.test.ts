@@ -1,0 +1,195 @@
+import { describe, expect, it } from 'vitest';
+import {
+  HostMetrics,
+  MAX_REASON_LABELS,
+  MetricsInputError,
+  OVERFLOW_REASON,
+  type ActorStats,
+} from '../../../src/actors/telemetry/metrics.js';
+import { emptyLedger, type Ledger } from '../../../src/actors/runtime/ledger.js';
+import { key, series } from './prom-text.js';
+
+function stats(over: Partial<Omit<ActorStats, 'ledger'>> & { ledger?: Partial<Ledger> } = {}): ActorStats {
+  return {
+    node: 'oe-3',
+    actor: 'oe-3.0',
+    quarantinedByReason: {},
+    queueDepth: 0,
+    checkpointAgeMs: 0,
+    eventLoopUtilization: 0,
+    redeliveredDropped: 0,
+    durableLsn: 0,
+    backpressured: {},
+    ...over,
+    ledger: { ...emptyLedger(), ...over.ledger },
+  };
+}
+
+async function read(m: HostMetrics): Promise<Map<string, number>> {
+  return series(await m.metricsText());
+}
+
+const node = { node: 'oe-3' };
+const actor = { node: 'oe-3', actor: 'oe-3.0' };
+
+describe('HostMetrics.applyActorStats', () => {
+  it('exposes ledger counters, gauges and edge state with the values reported', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    m.applyActorStats(
+      stats({
+        ledger: {
+          in: 100,
+          created: 5,
+          out: 80,
+          duplicates: 3,
+          filtered: 4,
+          merged: 2,
+          quarantined: 6,
+          held: 10,
+        },
+        quarantinedByReason: { ber_truncated: 4, bad_length: 2 },
+        queueDepth: 7,
+        checkpointAgeMs: 2500,
+        eventLoopUtilization: 0.25,
+        redeliveredDropped: 9,
+        durableLsn: 1234,
+        backpressured: { 'oi-1.0': true, 'oi-2.0': false },
+      }),
+    );
+    const s = await read(m);
+    expect(s.get(key('narflow_node_records_in_total', node))).toBe(100);
+    expect(s.get(key('narflow_node_records_created_total', node))).toBe(5);
+    expect(s.get(key('narflow_node_records_out_total', node))).toBe(80);
+    expect(s.get(key('narflow_node_duplicates_dropped_total', node))).toBe(3);
+    expect(s.get(key('narflow_node_records_filtered_total', node))).toBe(4);
+    expect(s.get(key('narflow_node_records_merged_total', node))).toBe(2);
+    expect(s.get(key('narflow_node_quarantined_records_total', { ...node, reason: 'ber_truncated' }))).toBe(
+      4,
+    );
+    expect(s.get(key('narflow_node_quarantined_records_total', { ...node, reason: 'bad_length' }))).toBe(2);
+    expect(s.get(key('narflow_node_records_held', node))).toBe(10);
+    expect(s.get(key('narflow_node_ledger_imbalance', node))).toBe(0);
+    expect(s.get(key('narflow_actor_queue_depth', actor))).toBe(7);
+    expect(s.get(key('narflow_actor_checkpoint_age_seconds', actor))).toBe(2.5);
+    expect(s.get(key('narflow_actor_event_loop_utilization', actor))).toBe(0.25);
+    expect(s.get(key('narflow_batches_redelivered_dropped_total', node))).toBe(9);
+    expect(s.get(key('narflow_input_log_durable_lsn', actor))).toBe(1234);
+    expect(s.get(key('narflow_edge_backpressured', { from: 'oe-3.0', to: 'oi-1.0' }))).toBe(1);
+    expect(s.get(key('narflow_edge_backpressured', { from: 'oe-3.0', to: 'oi-2.0' }))).toBe(0);
+  });
+
+  it('adds only the increase between two reports', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    m.applyActorStats(stats({ ledger: { in: 10, out: 10 }, quarantinedByReason: { x: 1 } }));
+    m.applyActorStats(stats({ ledger: { in: 25, out: 25 }, quarantinedByReason: { x: 3 } }));
+    const s = await read(m);
+    expect(s.get(key('narflow_node_records_in_total', node))).toBe(25);
+    expect(s.get(key('narflow_node_quarantined_records_total', { ...node, reason: 'x' }))).toBe(3);
+  });
+
+  it('sums the partitions of a node into its counters and gauges, and reports an imbalance', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    m.applyActorStats(stats({ actor: 'oe-3.0', ledger: { in: 10, out: 7, held: 3 } }));
+    m.applyActorStats(stats({ actor: 'oe-3.1', ledger: { in: 20, out: 15, held: 2 } }));
+    const s = await read(m);
+    expect(s.get(key('narflow_node_records_in_total', node))).toBe(30);
+    expect(s.get(key('narflow_node_records_held', node))).toBe(5);
+    expect(s.get(key('narflow_node_ledger_imbalance', node))).toBe(3);
+  });
+
+  it('never decrements after a restart reports lower cumulative values, and does not count the replay twice', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    m.applyActorStats(
+      stats({ ledger: { in: 100, out: 100 }, quarantinedByReason: { x: 5 }, redeliveredDropped: 8 }),
+    );
+    m.actorRestarted('oe-3', 'oe-3.0');
+    // Restored from a checkpoint at in=60: lower values, then the replay catches up and goes further.
+    m.applyActorStats(
+      stats({ ledger: { in: 60, out: 60 }, quarantinedByReason: { x: 2 }, redeliveredDropped: 1 }),
+    );
+    let s = await read(m);
+    expect(s.get(key('narflow_node_records_in_total', node))).toBe(100);
+    expect(s.get(key('narflow_node_quarantined_records_total', { ...node, reason: 'x' }))).toBe(5);
+    expect(s.get(key('narflow_batches_redelivered_dropped_total', node))).toBe(8);
+    expect(s.get(key('narflow_actor_restarts_total', actor))).toBe(1);
+    m.applyActorStats(
+      stats({ ledger: { in: 130, out: 130 }, quarantinedByReason: { x: 6 }, redeliveredDropped: 4 }),
+    );
+    s = await read(m);
+    expect(s.get(key('narflow_node_records_in_total', node))).toBe(130);
+    expect(s.get(key('narflow_node_quarantined_records_total', { ...node, reason: 'x' }))).toBe(6);
+    // Not checkpointed: counted from the new baseline (1 → 4).
+    expect(s.get(key('narflow_batches_redelivered_dropped_total', node))).toBe(11);
+  });
+
+  it('caps distinct quarantine reasons per node and counts the rest as other', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    const reasons: Record<string, number> = {};
+    for (let i = 0; i < MAX_REASON_LABELS + 3; i++) reasons[`r${i}`] = 1;
+    m.applyActorStats(stats({ quarantinedByReason: reasons }));
+    const s = await read(m);
+    const labelled = [...s.keys()].filter((k) => k.startsWith('narflow_node_quarantined_records_total'));
+    expect(labelled).toHaveLength(MAX_REASON_LABELS + 1);
+    expect(s.get(key('narflow_node_quarantined_records_total', { ...node, reason: OVERFLOW_REASON }))).toBe(
+      3,
+    );
+  });
+
+  it('rejects a negative or non-finite value naming the actor and field', () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    expect(() => m.applyActorStats(stats({ queueDepth: -1 }))).toThrow(MetricsInputError);
+    expect(() => m.applyActorStats(stats({ ledger: { in: Number.NaN } }))).toThrow(
+      /actor oe-3\.0: ledger\.in: expected a finite number >= 0, got NaN/,
+    );
+  });
+});
+
+describe('HostMetrics actor lifecycle', () => {
+  it('keeps one state series per actor, set to 1 for the current state', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    m.setActorState('oe-3', 'oe-3.0', 'starting');
+    m.setActorState('oe-3', 'oe-3.0', 'running');
+    const s = await read(m);
+    expect(s.get(key('narflow_actor_state', { ...actor, state: 'running' }))).toBe(1);
+    expect(s.has(key('narflow_actor_state', { ...actor, state: 'starting' }))).toBe(false);
+  });
+
+  it('removeActor drops every series of the actor, its edges in both directions, and its share of node gauges', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    m.applyActorStats(
+      stats({ actor: 'oe-3.0', ledger: { in: 5, held: 5 }, backpressured: { 'oi-1.0': true } }),
+    );
+    m.applyActorStats(
+      stats({ actor: 'oe-3.1', ledger: { in: 4, held: 1 }, backpressured: { 'oe-3.0': false } }),
+    );
+    m.setActorState('oe-3', 'oe-3.0', 'running');
+    m.actorRestarted('oe-3', 'oe-3.0');
+    m.removeActor('oe-3', 'oe-3.0');
+    const s = await read(m);
+    const left = [...s.keys()].filter((k) => k.includes('"oe-3.0"'));
+    expect(left).toEqual([]);
+    expect(s.get(key('narflow_actor_queue_depth', { node: 'oe-3', actor: 'oe-3.1' }))).toBe(0);
+    expect(s.get(key('narflow_node_records_held', node))).toBe(1);
+    expect(s.get(key('narflow_node_records_in_total', node))).toBe(9);
+    m.removeActor('oe-3', 'oe-3.1');
+    const after = await read(m);
+    expect(after.has(key('narflow_node_records_held', node))).toBe(false);
+    expect(after.has(key('narflow_node_ledger_imbalance', node))).toBe(false);
+  });
+
+  it('does not count an actor again from zero when it comes back after removal', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    m.applyActorStats(stats({ ledger: { in: 50, out: 50 } }));
+    m.removeActor('oe-3', 'oe-3.0');
+    m.applyActorStats(stats({ ledger: { in: 70, out: 70 } }));
+    expect((await read(m)).get(key('narflow_node_records_in_total', node))).toBe(70);
+  });
+
+  it('includes the process metrics and names its content type', async () => {
+    const m = new HostMetrics();
+    const text = await m.metricsText();
+    expect(text).toContain('process_cpu_user_seconds_total');
+    expect(text).toContain('nodejs_eventloop_lag_seconds');
+    expect(m.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
+  });
+});
