@@ -1,0 +1,351 @@
+/**
+ * The host agent: one per process. It runs the supervisor tree (root → pipeline → one child per
+ * actor), wires every producer→consumer link with a fresh MessageChannel whenever either side
+ * (re)starts, tracks crash positions so poison entries are recognised, collects actor statistics
+ * for metrics and status, and drains the pipeline in order on SIGTERM or when idle.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type {
+  ActorStatsMessage,
+  ActorWorkerData,
+  PoisonInfo,
+  WorkerToHost,
+} from '../../actors/runtime/protocol.js';
+import { spawnActor, type ActorWorker } from '../../actors/runtime/worker-handle.js';
+import { Supervisor, supervisorChildSpec } from '../../actors/supervision/supervisor.js';
+import type { ChildSpec, StartResult } from '../../actors/supervision/types.js';
+import {
+  actorsOf,
+  linksOf,
+  planActors,
+  topologicalOrder,
+  type ActorPlan,
+  type HostPlan,
+  type Link,
+} from './plan.js';
+
+export interface ActorStatus {
+  readonly node: string;
+  readonly actor: string;
+  state: 'starting' | 'running' | 'restarting' | 'stopped';
+  restarts: number;
+  stats: ActorStatsMessage | undefined;
+}
+
+export interface HostStatus {
+  readonly host: string;
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly nodes: Array<{
+    node: string;
+    type: string;
+    actors: ActorStatus[];
+  }>;
+}
+
+export interface AgentHooks {
+  onStats?(node: string, actor: string, stats: ActorStatsMessage): void;
+  onRestart?(node: string, actor: string): void;
+  onState?(node: string, actor: string, state: ActorStatus['state']): void;
+}
+
+export class HostAgent {
+  #plan: HostPlan;
+  #actors: ActorPlan[];
+  #links: Link[];
+  /** Links with a channel between the current workers of both ends. */
+  readonly #wired = new Map<string, { producer: ActorWorker; consumer: ActorWorker }>();
+  #pipeline: Supervisor | undefined;
+  #applying: Promise<void> = Promise.resolve();
+  readonly #running = new Map<string, ActorWorker>();
+  readonly #status = new Map<string, ActorStatus>();
+  readonly #crashes = new Map<string, PoisonInfo>();
+  readonly #drainWaiters = new Map<string, () => void>();
+  readonly #startedAt = new Date();
+  /** When the supervisor tree finished starting: quiet time is counted from here at the earliest. */
+  #runningSince = Number.POSITIVE_INFINITY;
+  #root: Supervisor | undefined;
+
+  constructor(
+    plan: HostPlan,
+    private readonly logger: Logger,
+    private readonly hooks: AgentHooks = {},
+  ) {
+    this.#plan = plan;
+    this.#actors = planActors(plan);
+    this.#links = linksOf(this.#actors);
+    for (const a of this.#actors) {
+      this.#status.set(a.actorId, newStatus(a));
+    }
+  }
+
+  /**
+   * Starts the tree: root → {services before…, pipeline → one child per actor, services after…}.
+   * Resolves with the root; its `ended` tells an orderly stop from a give-up
+   * (reached_max_restart_intensity).
+   */
+  async start(before: readonly ChildSpec[] = [], after: readonly ChildSpec[] = []): Promise<Supervisor> {
+    const log = this.logger.child({ component: 'supervisor' });
+    // A restarted pipeline starts the actors of the plan in force at that moment.
+    const pipeline = (): Supervisor => {
+      const specs = this.#actors.map((a) => this.#childSpec(a.actorId));
+      this.#pipeline = new Supervisor('pipeline', this.#plan.pipeline, specs, { logger: log });
+      return this.#pipeline;
+    };
+    const root = new Supervisor(
+      'root',
+      { strategy: 'one_for_one', ...this.#plan.root },
+      [...before, supervisorChildSpec('pipeline', pipeline), ...after],
+      { logger: log },
+    );
+    this.#root = root;
+    const started = await root.start();
+    if (started.kind !== 'started')
+      throw new Error(`the supervisor tree did not start: ${JSON.stringify(started.reason)}`);
+    this.#runningSince = Date.now();
+    return root;
+  }
+
+  status(): HostStatus {
+    const topo = topologicalOrder(this.#plan.nodes);
+    return {
+      host: this.#plan.hostId,
+      pid: process.pid,
+      startedAt: this.#startedAt.toISOString(),
+      nodes: topo.map((n) => ({
+        node: n.id,
+        type: n.type,
+        actors: actorsOf(n).map((id) => this.#status.get(id) as ActorStatus),
+      })),
+    };
+  }
+
+  /**
+   * Milliseconds since the last input reached any actor, when every actor is idle (nothing to
+   * process, nothing unacknowledged, ingest idle); undefined while anything is still going on.
+   */
+  quietForMs(now = Date.now()): number | undefined {
+    if (!Number.isFinite(this.#runningSince)) return undefined;
+    let last = this.#runningSince;
+    for (const s of this.#status.values()) {
+      if (s.state !== 'running' || s.stats?.idle !== true) return undefined;
+      last = Math.max(last, s.stats.lastActivityMs);
+    }
+    return now - last;
+  }
+
+  /** Orderly end: stop ingest, drain node by node in flow order, then stop the tree. */
+  async drainAndStop(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const a of this.#actors)
+      if (a.node.kind === 'EI') this.#running.get(a.actorId)?.send({ type: 'stop-ingest' });
+    for (const node of topologicalOrder(this.#plan.nodes)) {
+      await Promise.all(
+        actorsOf(node).map((id) => {
+          const w = this.#running.get(id);
+          if (w === undefined) return Promise.resolve();
+          const done = new Promise<void>((r) => this.#drainWaiters.set(id, r));
+          w.send({ type: 'drain' });
+          return Promise.race([done, sleep(Math.max(0, deadline - Date.now()))]);
+        }),
+      );
+    }
+    await this.#root?.stop();
+  }
+
+  /**
+   * Applies a new plan while records flow: new actors start; actors whose outputs changed get a
+   * control entry in their input log (so the change falls at one fixed point of their input, on
+   * every replay); actors whose settings changed restart with them; removed actors are stopped
+   * once no producer sends to them any more and their input is drained. Changes are serialised.
+   */
+  applyPlan(next: HostPlan): Promise<void> {
+    const run = this.#applying.then(() => this.#apply(next));
+    this.#applying = run.catch(() => undefined);
+    return run;
+  }
+
+  async #apply(next: HostPlan): Promise<void> {
+    const pipeline = this.#pipeline;
+    if (pipeline === undefined) throw new Error('the pipeline is not running');
+    const before = new Map(this.#actors.map((a) => [a.actorId, a]));
+    const after = planActors(next);
+    const afterIds = new Set(after.map((a) => a.actorId));
+    const removed = [...before.keys()].filter((id) => !afterIds.has(id));
+    this.#plan = next;
+    this.#actors = after;
+    this.#links = linksOf(after);
+    for (const a of after) {
+      if (!this.#status.has(a.actorId)) {
+        this.#status.set(a.actorId, newStatus(a));
+      }
+    }
+    for (const a of after) {
+      const old = before.get(a.actorId);
+      if (old === undefined) {
+        await pipeline.startChild(this.#childSpec(a.actorId));
+        continue;
+      }
+      const { destinations: _d1, ...oldNode } = old.node;
+      const { destinations: _d2, ...newNode } = a.node;
+      if (JSON.stringify(oldNode) !== JSON.stringify(newNode)) {
+        this.logger.info({ actor: a.actorId }, 'node settings changed: restarting the actor with them');
+        await pipeline.terminateChild(a.actorId);
+        await pipeline.restartChild(a.actorId);
+      } else if (JSON.stringify(old.outputs) !== JSON.stringify(a.outputs)) {
+        this.#running.get(a.actorId)?.send({ type: 'reconfigure', outputs: a.outputs });
+        this.#wire(a.actorId);
+      }
+    }
+    for (const id of removed) await this.#retire(pipeline, id);
+  }
+
+  /** Stops an actor that left the plan once nothing is on its way to it and its input is handled. */
+  async #retire(pipeline: Supervisor, id: string): Promise<void> {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const sending = [...this.#status.values()].some(
+        (s) =>
+          s.actor !== id && ((s.stats?.targets.includes(id) ?? false) || (s.stats?.outstanding[id] ?? 0) > 0),
+      );
+      const st = this.#status.get(id);
+      if (!sending && (st?.stats?.idle ?? true)) break;
+      if (Date.now() > deadline) {
+        this.logger.error({ actor: id }, 'removed actor still receives input after 120 s; it keeps running');
+        return;
+      }
+      await sleep(100);
+    }
+    const w = this.#running.get(id);
+    if (w !== undefined) {
+      const done = new Promise<void>((r) => this.#drainWaiters.set(id, r));
+      w.send({ type: 'drain' });
+      await Promise.race([done, sleep(60_000)]);
+    }
+    await pipeline.terminateChild(id);
+    await pipeline.deleteChild(id);
+    this.#status.delete(id);
+    this.logger.info({ actor: id }, 'actor removed from the plan and stopped');
+  }
+
+  // ---- actors ----
+
+  #childSpec(id: string): ChildSpec {
+    const a = this.#actors.find((x) => x.actorId === id) as ActorPlan;
+    return {
+      id,
+      restart: a.node.restart,
+      shutdown: a.node.shutdown,
+      backoff: a.node.backoff ?? this.#plan.pipeline.backoff,
+      type: 'worker',
+      start: () => {
+        const current = this.#actors.find((x) => x.actorId === id);
+        if (current === undefined) return Promise.resolve({ kind: 'ignore' } as const);
+        return this.#startActor(current);
+      },
+    };
+  }
+
+  async #startActor(a: ActorPlan): Promise<StartResult> {
+    const status = this.#status.get(a.actorId) as ActorStatus;
+    const data: ActorWorkerData = {
+      actorId: a.actorId,
+      nodeId: a.node.id,
+      nodeType: a.node.type,
+      partition: a.partition,
+      partitions: a.node.partitions,
+      settings: a.node.settings,
+      actorDir: join(this.#plan.dataDir, 'actors', a.node.id, String(a.partition)),
+      dataDir: this.#plan.dataDir,
+      quarantineDir: join(this.#plan.dataDir, 'quarantine'),
+      plugins: this.#plan.plugins,
+      outputs: a.outputs,
+      runtime: this.#plan.runtime,
+      poisonAfter: a.node.poisonAfter,
+      poison: this.#crashes.get(a.actorId) ?? null,
+    };
+    const result = await spawnActor(data, {
+      startTimeoutMs: this.#plan.startTimeoutMs,
+      onMessage: (m) => this.#onMessage(a, m),
+    });
+    if (result.kind !== 'started') return result;
+    const worker = result.handle as ActorWorker;
+    const first = status.stats === undefined && status.restarts === 0 && status.state === 'starting';
+    if (!first) {
+      status.restarts++;
+      this.hooks.onRestart?.(a.node.id, a.actorId);
+    }
+    this.#setState(status, 'running');
+    this.#running.set(a.actorId, worker);
+    void worker.exited.then(() => {
+      if (this.#running.get(a.actorId) === worker) {
+        this.#running.delete(a.actorId);
+        this.#setState(status, 'restarting');
+      }
+    });
+    this.#wire(a.actorId);
+    return result;
+  }
+
+  #setState(status: ActorStatus, state: ActorStatus['state']): void {
+    status.state = state;
+    this.hooks.onState?.(status.node, status.actor, state);
+  }
+
+  /** A channel for every link of this actor whose other end runs and that has none between these two workers. */
+  #wire(actor: string): void {
+    for (const link of this.#links) {
+      if (link.producer !== actor && link.consumer !== actor) continue;
+      const producer = this.#running.get(link.producer);
+      const consumer = this.#running.get(link.consumer);
+      if (producer === undefined || consumer === undefined) continue;
+      const key = `${link.producer}>${link.consumer}`;
+      const wired = this.#wired.get(key);
+      if (wired?.producer === producer && wired.consumer === consumer) continue;
+      this.#wired.set(key, { producer, consumer });
+      const { port1, port2 } = new MessageChannel();
+      consumer.send({ type: 'connect-in', producer: link.producer, port: port2 });
+      producer.send({ type: 'connect-out', target: link.consumer, port: port1 });
+    }
+  }
+
+  #onMessage(a: ActorPlan, m: WorkerToHost): void {
+    const status = this.#status.get(a.actorId) as ActorStatus;
+    switch (m.type) {
+      case 'stats': {
+        status.stats = m;
+        const crash = this.#crashes.get(a.actorId);
+        if (crash !== undefined && m.position > crash.position) this.#crashes.delete(a.actorId);
+        this.hooks.onStats?.(a.node.id, a.actorId, m);
+        break;
+      }
+      case 'crashed': {
+        const prev = this.#crashes.get(a.actorId);
+        const crashes = prev !== undefined && prev.position === m.position ? prev.crashes + 1 : 1;
+        this.#crashes.set(a.actorId, {
+          position: m.position,
+          crashes,
+          reason: `${m.error.name}: ${m.error.message}`,
+        });
+        this.logger.error({ actor: a.actorId, position: m.position, crashes, err: m.error }, 'actor crashed');
+        break;
+      }
+      case 'drained':
+        this.#drainWaiters.get(a.actorId)?.();
+        this.#drainWaiters.delete(a.actorId);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function newStatus(a: ActorPlan): ActorStatus {
+  return { node: a.node.id, actor: a.actorId, state: 'starting', restarts: 0, stats: undefined };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
