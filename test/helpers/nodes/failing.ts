@@ -1,0 +1,106 @@
+/**
+ * Purpose-built failing node types for tests (a plug-in module: `nodeTypes` export).
+ *   crash-on-ep:  passes records through; throws on every record whose `attribute` equals `value`
+ *                 (a poison record), and, by setting, throws once per actor start after N batches
+ *                 or kills its own thread with process.exit (a hard crash no handler can catch).
+ *   slow-oi:      a sink that sleeps per batch (to test back-pressure) and counts rows into a file.
+ */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Nar } from '../../../src/protocols/nar/nar.js';
+import type { HandlerContext, NodeHandler } from '../../../src/actors/runtime/actor.js';
+import type { NodeType } from '../../../src/actors/nodes/registry.js';
+
+const crashSettings = z.strictObject({
+  poison: z.strictObject({ attribute: z.string(), value: z.union([z.string(), z.number()]) }).optional(),
+  /** Throw once after this many batches (counted across restarts through a marker file). */
+  throwAfterBatches: z.number().int().min(1).optional(),
+  /** Exit the worker thread abruptly after this many batches (once, marker file). */
+  exitAfterBatches: z.number().int().min(1).optional(),
+  /** After the planned throw, every restart fails in init: a child that can never come back. */
+  failRestart: z.boolean().default(false),
+});
+type CrashSettings = z.infer<typeof crashSettings>;
+
+class CrashOnEp implements NodeHandler {
+  #batches = 0;
+  constructor(
+    private readonly s: CrashSettings,
+    private readonly actorDir: string,
+  ) {}
+  init(): void {
+    if (this.s.failRestart && existsSync(join(this.actorDir, 'crash-on-ep.thrown'))) {
+      throw new Error('crash-on-ep: cannot start again');
+    }
+  }
+  snapshot(): unknown {
+    return null;
+  }
+  held(): number {
+    return 0;
+  }
+  handleTick(): void {}
+  handleBatch(records: Nar[], ctx: HandlerContext): void {
+    this.#batches++;
+    this.#once('thrown', this.s.throwAfterBatches, () => {
+      throw new Error(`crash-on-ep: planned crash after ${this.#batches} batches`);
+    });
+    this.#once('exited', this.s.exitAfterBatches, () => process.exit(7));
+    for (const r of records) {
+      if (this.s.poison !== undefined && String(r[this.s.poison.attribute]) === String(this.s.poison.value)) {
+        throw new Error(`crash-on-ep: poison record ${this.s.poison.attribute}=${this.s.poison.value}`);
+      }
+      ctx.emit(r);
+    }
+  }
+  #once(marker: string, after: number | undefined, act: () => void): void {
+    if (after === undefined || this.#batches < after) return;
+    const file = join(this.actorDir, `crash-on-ep.${marker}`);
+    if (existsSync(file)) return;
+    writeFileSync(file, String(this.#batches));
+    act();
+  }
+}
+
+const slowSettings = z.strictObject({ delayMs: z.number().int().min(0), countFile: z.string() });
+type SlowSettings = z.infer<typeof slowSettings>;
+
+class SlowOi implements NodeHandler {
+  constructor(private readonly s: SlowSettings) {}
+  init(): void {}
+  snapshot(): unknown {
+    return null;
+  }
+  held(): number {
+    return 0;
+  }
+  handleTick(): void {}
+  async handleBatch(records: Nar[], ctx: HandlerContext): Promise<void> {
+    await new Promise((r) => setTimeout(r, this.s.delayMs));
+    const before = existsSync(this.s.countFile) ? Number(readFileSync(this.s.countFile, 'utf8')) : 0;
+    writeFileSync(this.s.countFile, String(before + records.length));
+    appendFileSync(`${this.s.countFile}.batches`, `${records.length}\n`);
+    ctx.count('out', records.length);
+    ctx.requestCheckpoint();
+  }
+}
+
+export const nodeTypes: NodeType[] = [
+  {
+    name: 'crash-on-ep',
+    kind: 'EP',
+    description: 'test node: passes records, crashes on purpose',
+    settings: crashSettings,
+    checkpoint: 'periodic',
+    create: (s, env) => new CrashOnEp(s as CrashSettings, env.actorDir),
+  } as NodeType,
+  {
+    name: 'slow-oi',
+    kind: 'OI',
+    description: 'test node: a slow sink',
+    settings: slowSettings,
+    checkpoint: 'on-request',
+    create: (s) => new SlowOi(s as SlowSettings),
+  } as NodeType,
+];
