@@ -23,6 +23,19 @@ export interface NodeType<S = unknown> {
    * returns a description of where it went. Node types without it cannot replay quarantine.
    */
   replay?(settings: S, raws: readonly Uint8Array[]): Promise<string>;
+  /**
+   * The node's `rules` block may be given as `rulesFile:`. A `.yaml`/`.yml`/`.json` file is read as
+   * YAML; any other file is handed to this parser (the type's own rule syntax, e.g. the seed's
+   * aggregation rules), which returns the value a `rules:` block would hold, or throws
+   * RulesFileError naming the line. Types without it accept YAML rules files only.
+   */
+  parseRulesFile?(text: string, file: string): unknown;
+  /**
+   * Runs in the config loader after the settings validated: resolves file paths the settings or
+   * rules name against the config file's directory and checks those files (tables), so their
+   * mistakes are config errors. Throws RulesFileError; returns the settings with absolute paths.
+   */
+  resolveFiles?(settings: S, configDir: string): S | Promise<S>;
 }
 
 export class NodeTypeRegistry {

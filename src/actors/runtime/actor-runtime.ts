@@ -23,7 +23,13 @@ import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK, decodeTick, enc
 import { emptyLedger, type Ledger, type LedgerCounter } from './ledger.js';
 import { Outputs } from './outputs.js';
 import { PoisonList, type PoisonDecision } from './poison.js';
-import type { ActorStatsMessage, ActorWorkerData, OutputSpec, WorkerToHost } from './protocol.js';
+import type {
+  ActorAlarm,
+  ActorStatsMessage,
+  ActorWorkerData,
+  OutputSpec,
+  WorkerToHost,
+} from './protocol.js';
 
 interface Entry {
   readonly lsn: number;
@@ -53,6 +59,8 @@ export class ActorRuntime {
   #stopping = false;
   #unprocessedWork = 0;
   #lastActivityMs = 0;
+  /** Alarms the handler raised and has not cleared (not checkpointed: a restarted handler re-raises). */
+  readonly #alarms = new Map<string, ActorAlarm>();
   #checkpointRequested = false;
   #lastCandidateMs = Date.now();
   #timers: NodeJS.Timeout[] = [];
@@ -301,6 +309,7 @@ export class ActorRuntime {
       targets: this.#outputs.targets(),
       idle:
         this.#unprocessedWork === 0 && !this.#running && outstanding === 0 && (this.#ingest?.idle() ?? true),
+      alarms: Object.fromEntries(this.#alarms),
     };
   }
 
@@ -473,7 +482,20 @@ export class ActorRuntime {
       requestCheckpoint: () => {
         this.#checkpointRequested = true;
       },
+      alarm: (name: string, raised: boolean, detail = '') => this.#alarm(name, raised, detail),
     };
+  }
+
+  #alarm(name: string, raised: boolean, detail: string): void {
+    const current = this.#alarms.get(name);
+    if (raised) {
+      if (current?.detail === detail) return;
+      this.#alarms.set(name, { sinceMs: current?.sinceMs ?? Date.now(), detail });
+      if (current === undefined) this.logger.error({ alarm: name, detail }, 'alarm raised');
+    } else if (current !== undefined) {
+      this.#alarms.delete(name);
+      this.logger.warn({ alarm: name, forMs: Date.now() - current.sinceMs }, 'alarm cleared');
+    }
   }
 
   #quarantineRaw(raw: Uint8Array, reason: string, detail?: Readonly<Record<string, unknown>>): void {

@@ -27,6 +27,11 @@ export interface HandlerContext {
   count(counter: LedgerCounter, n: number): void;
   /** Sinks: everything up to and including this entry is durable outside; checkpoint after it. */
   requestCheckpoint(): void;
+  /**
+   * Raises (or, with `raised` false, clears) a named alarm of this actor: logged once per change,
+   * exported as the `narflow_alarm` gauge and shown by `narflow status`.
+   */
+  alarm(name: string, raised: boolean, detail?: string): void;
 }
 
 /**

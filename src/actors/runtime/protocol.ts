@@ -76,6 +76,13 @@ export interface ActorStatsMessage {
   readonly lastActivityMs: number;
   /** Nothing to process, nothing unacknowledged downstream, ingest (if any) idle. */
   readonly idle: boolean;
+  /** Alarms raised by the handler and not cleared: name → since (wall-clock ms) and detail. */
+  readonly alarms: Record<string, ActorAlarm>;
+}
+
+export interface ActorAlarm {
+  readonly sinceMs: number;
+  readonly detail: string;
 }
 
 /** Worker → host. */

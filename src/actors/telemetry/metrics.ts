@@ -32,6 +32,8 @@ export interface ActorStats {
   readonly durableLsn: number;
   /** Per destination actor: is the edge paused by back-pressure. */
   readonly backpressured: Readonly<Record<string, boolean>>;
+  /** Names of the alarms the actor has raised and not cleared (absent: none). */
+  readonly alarms?: Readonly<Record<string, unknown>>;
 }
 
 export class MetricsInputError extends Error {
@@ -63,6 +65,8 @@ interface ActorTrack {
   state: string | undefined;
   /** Destination actors of edges this actor reported. */
   readonly edges: Set<string>;
+  /** Alarm names with a series (1 raised, 0 cleared). */
+  readonly alarms: Set<string>;
 }
 
 export class HostMetrics {
@@ -79,6 +83,7 @@ export class HostMetrics {
   readonly #state: Gauge<'node' | 'actor' | 'state'>;
   readonly #backpressured: Gauge<'from' | 'to'>;
   readonly #durableLsn: Gauge<'node' | 'actor'>;
+  readonly #alarm: Gauge<'node' | 'actor' | 'alarm'>;
 
   readonly #actors = new Map<string, ActorTrack>();
   /** Last cumulative value per actor and series. */
@@ -132,6 +137,11 @@ export class HostMetrics {
     ]);
     this.#backpressured = gauge('narflow_edge_backpressured', '1 while the edge is paused.', ['from', 'to']);
     this.#durableLsn = gauge('narflow_input_log_durable_lsn', 'Last durable input-log position.', actor);
+    this.#alarm = gauge('narflow_alarm', '1 while the alarm raised by the actor is active.', [
+      'node',
+      'actor',
+      'alarm',
+    ]);
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -179,6 +189,11 @@ export class HostMetrics {
     this.#elu.set(labels, Math.min(1, gauges.eventLoopUtilization));
     this.#durableLsn.set(labels, gauges.durableLsn);
     for (const [to, on] of Object.entries(stats.backpressured)) this.setEdgeBackpressured(actor, to, on);
+    const raised = new Set(Object.keys(stats.alarms ?? {}));
+    for (const name of new Set([...track.alarms, ...raised])) {
+      track.alarms.add(name);
+      this.#alarm.set({ node, actor, alarm: name }, raised.has(name) ? 1 : 0);
+    }
     this.#updateNodeGauges(node);
   }
 
@@ -219,6 +234,7 @@ export class HostMetrics {
     this.#restarts.remove(labels);
     if (track?.state !== undefined) this.#state.remove({ ...labels, state: track.state });
     for (const to of track?.edges ?? []) this.#backpressured.remove({ from: actor, to });
+    for (const alarm of track?.alarms ?? []) this.#alarm.remove({ ...labels, alarm });
     for (const [from, other] of this.#actors) {
       if (other.edges.delete(actor)) this.#backpressured.remove({ from, to: actor });
     }
@@ -229,7 +245,7 @@ export class HostMetrics {
   #track(node: string, actor: string): ActorTrack {
     let t = this.#actors.get(actor);
     if (t === undefined) {
-      t = { node, ledger: emptyLedger(), state: undefined, edges: new Set() };
+      t = { node, ledger: emptyLedger(), state: undefined, edges: new Set(), alarms: new Set() };
       this.#actors.set(actor, t);
     }
     return t;

@@ -24,6 +24,7 @@ export async function fetchStatus(dataDir: string): Promise<HostStatus> {
 }
 
 export function formatStatus(s: HostStatus): string {
+  const alarms: string[] = [];
   const rows = [
     ['node', 'actor', 'state', 'restarts', 'queue', 'in', 'out', 'quarantined', 'held', 'checkpoint'],
   ];
@@ -43,6 +44,10 @@ export function formatStatus(s: HostStatus): string {
         String(l?.held ?? '-'),
         st === undefined ? '-' : `${(st.checkpointAgeMs / 1000).toFixed(1)}s ago`,
       ]);
+      for (const [name, alarm] of Object.entries(st?.alarms ?? {})) {
+        const since = new Date(alarm.sinceMs).toISOString();
+        alarms.push(`ALARM ${a.actor} ${name} since ${since}${alarm.detail === '' ? '' : `: ${alarm.detail}`}`);
+      }
     }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -52,7 +57,8 @@ export function formatStatus(s: HostStatus): string {
       .join('  ')
       .trimEnd(),
   );
-  return `host ${s.host} (pid ${s.pid}, up since ${s.startedAt})\n${lines.join('\n')}\n`;
+  const tail = alarms.length === 0 ? '' : `${alarms.join('\n')}\n`;
+  return `host ${s.host} (pid ${s.pid}, up since ${s.startedAt})\n${lines.join('\n')}\n${tail}`;
 }
 
 export async function statusCommand(opts: { dataDir: string; json: boolean }): Promise<number> {

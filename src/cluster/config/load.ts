@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { NodeTypeRegistry } from '../../actors/nodes/registry.js';
+import { RulesFileError } from '../../actors/nodes/rules-errors.js';
 import { offsetOf, parseConfigText, positionOf, type ParsedFile } from './document.js';
 import {
   ConfigError,
@@ -18,6 +19,7 @@ import {
 import { applySets, type SetResult } from './overrides.js';
 import { loadPlugins } from './plugins.js';
 import type { NarflowConfig } from './schema.js';
+import { readRulesFiles, rulesIssue, rulesProblemIssues } from './rules-files.js';
 import { validateConfig } from './validate.js';
 
 export interface LoadOptions {
@@ -35,6 +37,31 @@ export interface LoadedConfig extends NarflowConfig {
   readonly plugins: string[];
   /** Findings that do not stop a start, one line each: `<file>: <path>: <text>`. */
   readonly warnings: string[];
+}
+
+/** Each node type's `resolveFiles`: absolute paths in its settings, and the files they name checked. */
+async function resolveNodeFiles(
+  config: NarflowConfig,
+  configDir: string,
+  registry: NodeTypeRegistry,
+): Promise<{ nodes: NarflowConfig['nodes']; issues: ConfigIssue[] }> {
+  const issues: ConfigIssue[] = [];
+  const nodes: NarflowConfig['nodes'] = [];
+  for (const node of config.nodes) {
+    const type = registry.get(node.type);
+    if (type?.resolveFiles === undefined) {
+      nodes.push(node);
+      continue;
+    }
+    try {
+      nodes.push({ ...node, settings: await type.resolveFiles(node.settings, configDir) });
+    } catch (err) {
+      if (!(err instanceof RulesFileError)) throw err;
+      issues.push(...rulesProblemIssues(err, node.id));
+      nodes.push(node);
+    }
+  }
+  return { nodes, issues };
 }
 
 function fileIssue(file: string, text: string, expected: string): ConfigIssue {
@@ -86,21 +113,36 @@ export async function loadConfig(file: string, opts: LoadOptions): Promise<Loade
     expected: 'path=value',
     message: `--set ${p.expr}: ${p.problem}`,
   }));
-  const data = sets.data;
   const plugins = await loadPlugins(
-    typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['plugins'] : undefined,
+    typeof sets.data === 'object' && sets.data !== null
+      ? (sets.data as Record<string, unknown>)['plugins']
+      : undefined,
     path.dirname(absolute),
     opts.registry,
   );
-  const result = validateConfig(data, opts.registry, { typesComplete: plugins.issues.length === 0 });
-  const issues = [...setIssues, ...placeIssues(file, parsed, [...plugins.issues, ...result.issues], sets)];
+  const rules = await readRulesFiles(sets.data, file, opts.registry);
+  const result = validateConfig(rules.data, opts.registry, { typesComplete: plugins.issues.length === 0 });
+  const inRulesFiles: ConfigIssue[] = [];
+  const inConfig = result.issues.filter((issue) => {
+    const moved = rulesIssue(issue, rules.sources);
+    if (moved !== undefined) inRulesFiles.push(moved);
+    return moved === undefined;
+  });
+  const issues = [
+    ...setIssues,
+    ...placeIssues(file, parsed, [...plugins.issues, ...inConfig], sets),
+    ...rules.issues,
+    ...inRulesFiles,
+  ];
   if (issues.length > 0 || !result.config) throw new ConfigError(issues);
+  const nodes = await resolveNodeFiles(result.config, path.dirname(absolute), opts.registry);
+  if (nodes.issues.length > 0) throw new ConfigError(nodes.issues);
 
   const warnings = [
     ...parsed.warnings,
     ...result.warnings.map((w) => `${file}: ${formatPath(w.path)}: ${w.text}`),
   ];
-  const config = result.config;
+  const config = { ...result.config, nodes: nodes.nodes };
   const dataDir = path.resolve(opts.dataDir ?? config.host.dataDir);
   return { ...config, host: { ...config.host, dataDir }, file: absolute, plugins: plugins.urls, warnings };
 }

@@ -146,6 +146,10 @@ export function nodeSchema(typeNames: readonly string[]) {
     type: typeNameSchema(typeNames),
     partitions: int(1, 256).default(1),
     settings: z.unknown().default({}),
+    /** The node's rules block (checked by its type's schema as `settings.rules`). */
+    rules: z.unknown().optional(),
+    /** The rules block in a file, relative to the config file (replaced by `rules` when loaded). */
+    rulesFile: z.string().min(1).optional(),
     supervision: nodeSupervisionSchema.prefault({}),
     destinations: z.array(destinationSchema).default([]),
   });

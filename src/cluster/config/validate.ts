@@ -28,6 +28,13 @@ function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** `nodes[i].settings.rules…` → `nodes[i].rules…`. */
+function movedToRules(issue: PathIssue, i: number): PathIssue {
+  const p = issue.path;
+  if (p[0] !== 'nodes' || p[1] !== i || p[2] !== 'settings' || p[3] !== 'rules') return issue;
+  return { ...issue, path: ['nodes', i, 'rules', ...p.slice(4)] };
+}
+
 /** Each node's settings through its type's schema; parsed settings by node index. */
 function checkSettings(
   nodes: unknown,
@@ -52,11 +59,28 @@ function checkSettings(
       }
       return;
     }
-    const raw = node['settings'] === undefined ? {} : node['settings'];
+    let raw = node['settings'] === undefined ? {} : node['settings'];
+    const rules = node['rules'];
+    if (rules !== undefined && isMapping(raw)) {
+      if (raw['rules'] !== undefined) {
+        issues.push({
+          path: ['nodes', i, 'rules'],
+          expected: 'rules in one place',
+          present: true,
+          value: rules,
+          problem: 'rules are given both here and in settings.rules; keep one',
+        });
+      }
+      raw = { ...raw, rules };
+    }
     try {
       const result = type.settings.safeParse(raw, parseParams);
       if (result.success) parsed.set(i, result.data);
-      else issues.push(...fromZodIssues(result.error.issues, raw, ['nodes', i, 'settings']));
+      else {
+        const found = fromZodIssues(result.error.issues, raw, ['nodes', i, 'settings']);
+        // Rules written as the node's `rules:` block are reported there.
+        issues.push(...(rules === undefined ? found : found.map((issue) => movedToRules(issue, i))));
+      }
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       issues.push({
@@ -85,7 +109,11 @@ export function validateConfig(
   if (issues.length > 0 || !result.success || !opts.typesComplete) return { issues, warnings: [] };
   const config: NarflowConfig = {
     ...result.data,
-    nodes: result.data.nodes.map((node, i) => ({ ...node, settings: settings.parsed.get(i) })),
+    // `rules` and `rulesFile` are folded into the settings the type parsed.
+    nodes: result.data.nodes.map(({ rules: _rules, rulesFile: _file, ...node }, i) => ({
+      ...node,
+      settings: settings.parsed.get(i),
+    })),
   };
   return { issues, warnings: configWarnings(config, registry), config };
 }

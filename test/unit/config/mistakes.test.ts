@@ -33,7 +33,7 @@ describe('config mistakes are reported with file, path, value and expectation', 
     const f = fx('unknown-key-nested.yaml');
     expect(await messages(f)).toEqual([
       `${f}: nodes[0].settings.dir: required, expected non-empty string`,
-      `${f}: nodes[0].setings: unknown key (expected one of: id, type, partitions, settings, supervision, destinations)`,
+      `${f}: nodes[0].setings: unknown key (expected one of: id, type, partitions, settings, rules, rulesFile, supervision, destinations)`,
     ]);
   });
 

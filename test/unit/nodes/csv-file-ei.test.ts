@@ -1,12 +1,11 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { csvFileEi, csvFileEiSettings } from '../../../src/actors/nodes/ei/csv-file.js';
 import { encodeFileEntry, stagedName, stagingDir } from '../../../src/actors/nodes/ei/file-pickup.js';
 import type { HandlerContext, NodeHandler } from '../../../src/actors/runtime/actor.js';
-import type { Nar } from '../../../src/protocols/nar/nar.js';
+import { nodeEnv, recorded, recordingContext, type Recorded } from '../../helpers/handler-context.js';
 
 let dir = '';
 const made: NodeHandler[] = [];
@@ -15,33 +14,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface Captured {
-  emitted: Nar[];
-  quarantined: Array<{ raw: string; reason: string; detail: Readonly<Record<string, unknown>> | undefined }>;
-  created: number;
-}
+type Captured = Recorded;
 
 function context(position: number, out: Captured): HandlerContext {
-  return {
-    nodeId: 'collect',
-    actorId: 'collect.0',
-    partition: 0,
-    partitions: 1,
-    actorDir: dir,
-    log: pino({ level: 'silent' }),
-    position,
-    emit: (r) => out.emitted.push({ ...r }),
-    quarantine: (raw, reason, detail) =>
-      out.quarantined.push({
-        raw: typeof raw === 'string' ? raw : Buffer.from(raw).toString(),
-        reason,
-        detail,
-      }),
-    count: (c, n) => {
-      if (c === 'created') out.created += n;
-    },
-    requestCheckpoint: () => undefined,
-  };
+  return recordingContext(out, position, { nodeId: 'collect', actorDir: dir });
 }
 
 async function setup(
@@ -63,16 +39,7 @@ async function setup(
       { name: 'bytes', type: 'bigint' },
     ],
   });
-  const env = {
-    nodeId: 'collect',
-    actorId: 'collect.0',
-    partition: 0,
-    partitions: 1,
-    actorDir: dir,
-    dataDir: dir,
-    log: pino({ level: 'silent' }),
-    poolThreads,
-  };
+  const env = nodeEnv(dir, { nodeId: 'collect', poolThreads });
   return {
     handler: () => {
       const h = csvFileEi.create(settings, env);
@@ -113,12 +80,12 @@ describe.each([
 ])('csv-file-ei handler ($mode)', ({ threads }) => {
   it('ensures every line is either emitted typed or quarantined with file, line and reason, and the file is read in slices', async () => {
     const { handler, payload } = await setup(FILE, 2, threads);
-    const out: Captured = { emitted: [], quarantined: [], created: 0 };
+    const out: Captured = recorded();
     expect(await runAll(handler(), payload, out, 3)).toBe(false);
-    expect(await runAll(handler(), payload, { emitted: [], quarantined: [], created: 0 })).toBe(true);
+    expect(await runAll(handler(), payload, recorded())).toBe(true);
     out.emitted.length = 0;
     out.quarantined.length = 0;
-    out.created = 0;
+    out.counts.created = 0;
     await runAll(handler(), payload, out);
     expect(out.emitted).toEqual([
       { imsi: '001', chargingId: 1, bytes: 10n },
@@ -132,22 +99,22 @@ describe.each([
       ['unterminated_quote', 7],
       ['missing_value', 8],
     ]);
-    expect(out.created).toBe(8);
+    expect(out.counts.created).toBe(8);
   });
 
   it('ensures a handler restored from a snapshot taken between slices produces exactly the rest of the output', async () => {
     const { handler, payload } = await setup(FILE, 2, threads);
-    const full: Captured = { emitted: [], quarantined: [], created: 0 };
+    const full: Captured = recorded();
     await runAll(handler(), payload, full);
     let cuts = 0;
     for (let cut = 1; ; cut++) {
-      const first: Captured = { emitted: [], quarantined: [], created: 0 };
+      const first: Captured = recorded();
       const h1 = handler();
       if (await runAll(h1, payload, first, cut)) break; // the entry was done: the runtime moves on
       cuts++;
       const h2 = handler();
       await h2.init(structuredClone(h1.snapshot()));
-      const rest: Captured = { emitted: [], quarantined: [], created: 0 };
+      const rest: Captured = recorded();
       await runAll(h2, payload, rest);
       expect([...first.emitted, ...rest.emitted], `cut after ${cut} slices`).toEqual(full.emitted);
       expect([...first.quarantined, ...rest.quarantined].map((q) => q.detail?.['line'])).toEqual(
