@@ -125,7 +125,7 @@ export async function loadConfig(file: string, opts: LoadOptions): Promise<Loade
   const inRulesFiles: ConfigIssue[] = [];
   const inConfig = result.issues.filter((issue) => {
     const moved = rulesIssue(issue, rules.sources);
-    if (moved !== undefined) inRulesFiles.push(moved);
+    if (moved) inRulesFiles.push(moved);
     return moved === undefined;
   });
   const issues = [

@@ -15,6 +15,8 @@ import { describeProblem, formatPath, type ConfigIssue, type PathIssue } from '.
 export interface RulesSource {
   readonly file: string;
   readonly parsed?: ParsedFile;
+  /** The file could not be read or parsed (its problems are reported; the missing rules are not). */
+  readonly failed?: true;
 }
 
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -66,6 +68,7 @@ export async function readRulesFiles(
     });
     const { rulesFile: _given, ...rest } = node;
     nodes.push(rest);
+    sources.set(i, { file: given, failed: true });
     if (node['rules'] !== undefined) {
       issues.push(at('rules are given both here and in rules:; keep one'));
       continue;
@@ -105,12 +108,21 @@ export async function readRulesFiles(
   return { data: { ...data, nodes }, sources, issues };
 }
 
-/** An issue at `nodes[i].rules…` of a node whose rules came from a file, told against that file. */
-export function rulesIssue(issue: PathIssue, sources: ReadonlyMap<number, RulesSource>): ConfigIssue | undefined {
+/**
+ * An issue at `nodes[i].rules…` of a node whose rules came from a file, told against that file;
+ * `null` when that file failed (already reported, so what its absence causes is not).
+ */
+export function rulesIssue(
+  issue: PathIssue,
+  sources: ReadonlyMap<number, RulesSource>,
+): ConfigIssue | null | undefined {
   const [nodes, index, key, ...rest] = issue.path;
-  if (nodes !== 'nodes' || typeof index !== 'number' || key !== 'rules') return undefined;
+  if (nodes !== 'nodes' || typeof index !== 'number') return undefined;
   const source = sources.get(index);
   if (source === undefined) return undefined;
+  if (key === 'settings' && rest[0] === 'rules') return source.failed === true ? null : undefined;
+  if (key !== 'rules') return undefined;
+  if (source.failed === true) return null;
   const where = formatPath(rest);
   const pos = source.parsed ? positionOf(source.parsed, offsetOf(source.parsed, rest)) : undefined;
   const place = pos ? `${source.file}:${pos.line}` : source.file;
