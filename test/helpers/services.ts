@@ -3,6 +3,7 @@
  * with a loud warning — except under CI=true, where the probe throws and the run fails.
  */
 import { connect } from 'node:net';
+import { Client } from 'pg';
 
 export interface ServiceProbe {
   readonly available: boolean;
@@ -88,4 +89,38 @@ export async function requirePostgres(options: ProbeOptions = {}): Promise<Servi
   const problem = await probeTcp(host, port, options.timeoutMs ?? 1_000);
   if (problem === null) return { available: true };
   return verdict('PostgreSQL', `${host}:${port}`, problem, options.env);
+}
+
+export interface PostgresProbe extends ServiceProbe {
+  /** postgres://user@host:port/database of the probed server (trust auth). */
+  readonly url: string;
+}
+
+/**
+ * The TCP probe of requirePostgres, then `SELECT 1` through pg as `user` (default postgres) on
+ * `database` (default test): a listening port alone does not prove a usable database.
+ */
+export async function requirePostgresDatabase(
+  options: ProbeOptions & { database?: string; user?: string } = {},
+): Promise<PostgresProbe> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 5432;
+  const timeoutMs = options.timeoutMs ?? 1_000;
+  const url = `postgres://${options.user ?? 'postgres'}@${host}:${port}/${options.database ?? 'test'}`;
+  let problem = await probeTcp(host, port, timeoutMs);
+  if (problem === null) {
+    const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+    client.on('error', () => undefined); // a late socket error after the probe must not crash the run
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ one: number }>('SELECT 1 AS one');
+      if (rows[0]?.one !== 1) problem = `SELECT 1 answered ${JSON.stringify(rows)}`;
+    } catch (err) {
+      problem = `SELECT 1 as ${url} failed: ${(err as Error).message}`;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+  if (problem === null) return { available: true, url };
+  return { ...verdict('PostgreSQL', `${host}:${port}`, problem, options.env), url };
 }
