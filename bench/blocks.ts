@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { convertField, type Column } from '../src/actors/nodes/ei/csv-fields.js';
+import { compileField, convertField, type CompiledField } from '../src/actors/nodes/ei/field-convert.js';
 import { InputLog } from '../src/actors/durability/input-log.js';
 import { formatCsvLine, parseCsvLine } from '../src/protocols/csv/csv.js';
 import { encodeBatch } from '../src/protocols/nar/batch.js';
@@ -71,7 +71,9 @@ async function codecBlocks(batches: number): Promise<BlockResult[]> {
 
 function csvBlocks(sample: Nar[][], records: number): BlockResult[] {
   const lines = sample.flatMap((b) => b.map(csvLine));
-  const columns: Column[] = COLUMNS.map((c) => ({ name: c.name, type: c.type, required: false }));
+  const columns: CompiledField[] = COLUMNS.map((c) =>
+    compileField({ name: c.name, type: c.type, required: false }),
+  );
   const outColumns = [...COLUMNS.map((c) => c.name), EP_ATTRIBUTE];
   const rows = sample.flat().map((r): Nar => ({ ...r, [EP_ATTRIBUTE]: 'eu' }));
   let sink = 0;
@@ -85,7 +87,7 @@ function csvBlocks(sample: Nar[][], records: number): BlockResult[] {
           const fields = parseCsvLine(line, { delimiter: ',' });
           const nar: Nar = {};
           for (let i = 0; i < columns.length; i++) {
-            const col = columns[i] as Column;
+            const col = columns[i] as CompiledField;
             nar[col.name] = convertField(fields[i] as string, col);
           }
           sink += Object.keys(nar).length;

@@ -1,5 +1,5 @@
 /**
- * The chain: csv-file-ei → set-attributes-ep (1 partition) → csv-file-oi, run by the real CLI.
+ * The chain: file-ei → set-attributes-ep (1 partition) → file-oi (CSV in, CSV out), run by the real CLI.
  *  - throughput: every input file is in place before the start; records/s from the first file leaving
  *    the input directory to the last output file's commit (its rename, i.e. its ctime);
  *  - latency: one file dropped (renamed in) every `everyMs` while the chain runs, the OI committing
@@ -30,7 +30,10 @@ async function writeChain(dir: string, s: ChainSettings): Promise<ChainDirs> {
   const input = join(dir, 'input');
   const output = join(dir, 'output');
   await mkdir(input, { recursive: true });
-  const columns = COLUMNS.map((c) => `        - { name: ${c.name}, type: ${c.type} }`).join('\n');
+  const inputRules = COLUMNS.map((c) => `      - { name: ${c.name}, type: ${c.type} }`).join('\n');
+  const outputRules = [...COLUMNS.map((c) => c.name), EP_ATTRIBUTE]
+    .map((a) => `      - { attribute: ${a} }`)
+    .join('\n');
   const yaml = `version: 1
 host:
   id: bench
@@ -40,13 +43,13 @@ host:
   tickIntervalMs: ${s.tickIntervalMs}
 nodes:
   - id: collect
-    type: csv-file-ei
+    type: file-ei
     settings:
       inputDir: ${input}
       header: true
       pollMs: ${s.pollMs}
-      columns:
-${columns}
+    rules:
+${inputRules}
     destinations:
       - to: [enrich]
   - id: enrich
@@ -56,12 +59,13 @@ ${columns}
     destinations:
       - to: [deliver]
   - id: deliver
-    type: csv-file-oi
+    type: file-oi
     settings:
       dir: ${output}
-      columns: [${[...COLUMNS.map((c) => c.name), EP_ATTRIBUTE].join(', ')}]
       rollRecords: ${s.rollRecords}
       rollIntervalMs: ${s.rollIntervalMs}
+    rules:
+${outputRules}
 `;
   const config = join(dir, 'chain.yaml');
   await writeFile(config, yaml);

@@ -23,6 +23,10 @@ export interface ChainOptions {
   readonly intensity?: number;
 }
 
+/** The file OI's columns, as a flow sequence (also used by tests that add a second OI). */
+export const OI_RULES =
+  '[{ attribute: imsi }, { attribute: chargingId }, { attribute: apn }, { attribute: uplinkBytes }, { attribute: zone }]';
+
 export async function makeChain(name: string, o: ChainOptions = {}): Promise<Chain> {
   const dir = await mkdtemp(join(tmpdir(), `narflow-${name}-`));
   const input = join(dir, 'input');
@@ -42,16 +46,16 @@ supervision:
   pipeline: { strategy: one_for_one, intensity: ${o.intensity ?? 20}, period: 10, backoff: { initialMs: 50, maxMs: 500, factor: 2, jitter: 0.1 } }
 nodes:
   - id: collect
-    type: csv-file-ei
+    type: file-ei
     settings:
       inputDir: ${input}
       header: true
       pollMs: 50
-      columns:
-        - { name: imsi, type: string, required: true }
-        - { name: chargingId, type: integer, required: true }
-        - { name: apn, type: string }
-        - { name: uplinkBytes, type: bigint }
+    rules:
+      - { name: imsi, type: string, required: true }
+      - { name: chargingId, type: integer, required: true }
+      - { name: apn, type: string }
+      - { name: uplinkBytes, type: bigint }
     destinations:
       - to: [enrich]
   - id: enrich
@@ -62,12 +66,12 @@ nodes:
     destinations:
       - to: [deliver]
   - id: deliver
-    type: csv-file-oi
+    type: file-oi
     settings:
       dir: ${output}
-      columns: [imsi, chargingId, apn, uplinkBytes, zone]
       rollRecords: ${o.oiRollRecords ?? 20000}
       rollIntervalMs: 1000
+    rules: ${OI_RULES}
 ${o.extraNodes ?? ''}`;
   const config = join(dir, 'chain.yaml');
   await writeFile(config, yaml);

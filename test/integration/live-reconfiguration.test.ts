@@ -6,7 +6,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hostStatus, makeChain, writeInput, type Chain } from '../helpers/chain.js';
+import { hostStatus, makeChain, OI_RULES, writeInput, type Chain } from '../helpers/chain.js';
 import { csvRows, runToCompletion, sleep, startNarflow } from '../helpers/narflow-process.js';
 import { Redis } from 'ioredis';
 import { mapKeys } from '../../src/cluster/map-store/index.js';
@@ -45,12 +45,12 @@ describe.each([
       const switched =
         original.replace('destinations:\n      - to: [deliver]', 'destinations:\n      - to: [deliver2]') +
         `  - id: deliver2
-    type: csv-file-oi
+    type: file-oi
     settings:
       dir: ${output2}
-      columns: [imsi, chargingId, apn, uplinkBytes, zone]
       rollRecords: 20000
       rollIntervalMs: 1000
+    rules: ${OI_RULES}
 `;
       const toNew = join(chain.dir, 'to-new.yaml');
       await writeFile(toNew, switched);

@@ -1,11 +1,17 @@
 /** The node types shipped with narflow. */
-import { csvFileEi } from './ei/csv-file.js';
+import { aggregateAp } from './ap/aggregate.js';
+import { fileEi } from './ei/file-ei.js';
+import { enhanceEp } from './ep/enhance.js';
 import { setAttributesEp } from './ep/set-attributes.js';
-import { csvFileOi } from './oi/csv-file.js';
+import { fileOi } from './oi/file-oi.js';
+import { postgresOi } from './oi/postgres/node.js';
 import type { NodeTypeRegistry } from './registry.js';
 
 export function registerBuiltins(registry: NodeTypeRegistry): void {
-  registry.register(csvFileEi);
+  registry.register(fileEi);
   registry.register(setAttributesEp);
-  registry.register(csvFileOi);
+  registry.register(enhanceEp);
+  registry.register(fileOi);
+  registry.register(postgresOi);
+  registry.register(aggregateAp);
 }

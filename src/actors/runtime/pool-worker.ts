@@ -10,6 +10,7 @@
 import { parseCsvLine } from '../../protocols/csv/csv.js';
 import { DecodeError } from '../../protocols/errors.js';
 import { decodeBatch, type DecodedBatch } from '../../protocols/nar/batch.js';
+import { cutFixedWidthLine, type FixedWidthLayout, type LineFields } from '../nodes/ei/fixed-width-lines.js';
 
 export interface CsvLinesTask {
   readonly lines: readonly string[];
@@ -17,36 +18,44 @@ export interface CsvLinesTask {
   readonly delimiter: string;
 }
 
-/** A line that is not valid CSV: the DecodeError's code and message. */
-export interface CsvLineError {
-  readonly error: { readonly code: string; readonly message: string };
+export interface FixedWidthLinesTask {
+  readonly lines: readonly string[];
+  readonly layout: FixedWidthLayout;
 }
-
-/** Per line: its fields, or why it could not be split. */
-export type CsvLineResult = string[] | CsvLineError;
 
 /** Batch bytes (transferred to the thread) → header and records. */
 export function decodeBatchTask(bytes: Uint8Array): DecodedBatch {
   return decodeBatch(bytes);
 }
 
-/** Splits each line; a malformed line yields its error in place, the others still yield fields. */
-export function parseCsvLinesTask(task: CsvLinesTask): CsvLineResult[] {
-  const out: CsvLineResult[] = [];
-  for (const line of task.lines) {
-    try {
-      out.push(parseCsvLine(line, { delimiter: task.delimiter }));
-    } catch (err) {
-      if (!(err instanceof DecodeError)) throw err;
-      out.push({ error: { code: err.code, message: err.message } });
-    }
+/** One CSV line: its fields, or the DecodeError's code and message. */
+export function splitCsvLine(line: string, delimiter: string): LineFields {
+  try {
+    return parseCsvLine(line, { delimiter });
+  } catch (err) {
+    if (!(err instanceof DecodeError)) throw err;
+    return { error: { code: err.code, message: err.message } };
   }
+}
+
+/** Splits each line; a malformed line yields its error in place, the others still yield fields. */
+export function parseCsvLinesTask(task: CsvLinesTask): LineFields[] {
+  const out: LineFields[] = [];
+  for (const line of task.lines) out.push(splitCsvLine(line, task.delimiter));
+  return out;
+}
+
+/** Cuts each line by the layout; a line too short for a required field yields `short_line` in place. */
+export function cutFixedWidthLinesTask(task: FixedWidthLinesTask): LineFields[] {
+  const out: LineFields[] = [];
+  for (const line of task.lines) out.push(cutFixedWidthLine(line, task.layout));
   return out;
 }
 
 export const poolTasks = {
   'decode-batch': decodeBatchTask,
   'parse-csv-lines': parseCsvLinesTask,
+  'cut-fixed-width-lines': cutFixedWidthLinesTask,
 } as const;
 
 export type PoolTaskName = keyof typeof poolTasks;

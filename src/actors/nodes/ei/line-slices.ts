@@ -1,6 +1,7 @@
 /**
- * Reading a logged input file in slices of whole lines. The file is immutable once logged, so a
- * slice is a pure function of (file, offset): the same on a replay, and safe to read ahead.
+ * Reading a logged input file in slices of whole lines (CSV or fixed width). The file is immutable
+ * once logged, so a slice is a pure function of (file, offset): the same on a replay, and safe to
+ * read ahead.
  */
 import { readSync } from 'node:fs';
 
