@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runBaseline, type BaselineResult } from './baseline.js';
 import { runBlocks } from './blocks.js';
+import { runNodeTypes } from './node-types.js';
 import { runChainLatency, runChainThroughput, type ChainSettings } from './chain.js';
 import { own, prepareData } from './data.js';
 import { ROOT } from './narflow-process.js';
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
     const ratio = chain.recordsPerSecond / baselineRate;
 
     say(
-      `chain csv-ei→ep→csv-oi ${count(records)} records: ${rate(chain.recordsPerSecond)} rec/s, ` +
+      `chain file-ei→ep→file-oi ${count(records)} records: ${rate(chain.recordsPerSecond)} rec/s, ` +
         `p50 ${ms(latency.latency.p50Ms)}, p99 ${ms(latency.latency.p99Ms)}, ` +
         `peak rss ${mib(chain.peakRssBytes)} — ${ratio.toFixed(2)}× baseline`,
     );
@@ -162,6 +163,16 @@ async function main(): Promise<void> {
       say(`block ${b.name}: ${rate(b.recordsPerSecond)} rec/s (${perRecord}${b.note ? `, ${b.note}` : ''})`);
     }
 
+    progress('node types');
+    const nodeTypes = await runNodeTypes(progress);
+    for (const n of nodeTypes.results) {
+      const perRecord = `${(1e6 / n.recordsPerSecond).toFixed(2)} µs/record`;
+      say(
+        `node type ${n.name}: ${rate(n.recordsPerSecond)} rec/s (${perRecord}${n.note ? `, ${n.note}` : ''})`,
+      );
+    }
+    for (const s of nodeTypes.skipped) say(`node type SKIPPED ${s}`);
+
     let profiles: ThreadProfile[] | undefined;
     if (profDir !== undefined) {
       profiles = await summarizeProfiles(profDir);
@@ -183,6 +194,7 @@ async function main(): Promise<void> {
       baseline: { recordsPerSecond: baselineRate, runs, paced },
       ratio,
       blocks,
+      nodeTypes,
       profiles,
       seconds,
     };
