@@ -93,3 +93,37 @@ describe.each([
     },
   );
 });
+
+describe('live reconfiguration of node settings', () => {
+  it('ensures the EI, EP and OI restarted with changed settings while records flow give exactly the input', async () => {
+    const chain = await makeChain('live-settings', { epPartitions: 2 });
+    chains.push(chain);
+    const original = await readFile(chain.config, 'utf8');
+    const changed = original
+      .replace('pollMs: 50', 'pollMs: 60')
+      .replace('rollRecords: 20000', 'rollRecords: 15000')
+      .replace('"value":"eu"', '"value":"eu2"');
+    expect(changed).not.toBe(original);
+    const changedFile = join(chain.dir, 'changed.yaml');
+    await writeFile(changedFile, changed);
+    const FILES = 16;
+    const PER_FILE = 10_000;
+    const r = startNarflow(['run', chain.config, '--idle-exit', '5', '--set', 'host.log.level=info']);
+    for (let i = 0; i < 50 && (await hostStatus(chain.dataDir, r.child.pid)) === undefined; i++)
+      await sleep(100);
+    let total = 0;
+    for (let f = 0; f < FILES; f++) {
+      total += (await writeInput(chain.input, 1, PER_FILE, 0, f)).good;
+      if (f === 7) await runToCompletion(['apply', changedFile]);
+      await sleep(120);
+    }
+    const { code } = await r.exit;
+    expect(code, r.output().slice(-3000)).toBe(0);
+    expect(r.output()).toContain('node settings changed: restarting the actor with them');
+    const rows = await csvRows(chain.output);
+    expect(rows.length, r.output().slice(-3000)).toBe(total);
+    const ids = new Set(rows.map((row) => row.split(',')[1]));
+    expect(ids.size).toBe(total);
+    expect(rows.some((row) => row.endsWith(',eu2'))).toBe(true);
+  }, 120_000);
+});
