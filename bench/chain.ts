@@ -1,5 +1,5 @@
 /**
- * The chain: file-ei → set-attributes-ep (1 partition) → file-oi (CSV in, CSV out), run by the real CLI.
+ * The chain: file-ei → enhance-ep (1 partition) → file-oi (CSV in, CSV out), run by the real CLI.
  *  - throughput: every input file is in place before the start; records/s from the first file leaving
  *    the input directory to the last output file's commit (its rename, i.e. its ctime);
  *  - latency: one file dropped (renamed in) every `everyMs` while the chain runs, the OI committing
@@ -53,7 +53,7 @@ ${inputRules}
     destinations:
       - to: [enrich]
   - id: enrich
-    type: set-attributes-ep
+    type: enhance-ep
     partitions: 1
     settings: { rules: [{ set: ${EP_ATTRIBUTE}, value: eu }] }
     destinations:

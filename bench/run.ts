@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the file-ei → set-attributes-ep → file-oi chain on the real CLI, against a
+ * `npm run bench`: the file-ei → enhance-ep → file-oi chain on the real CLI, against a
  * bare-path baseline measured in the same run (before and after the chain), plus the building blocks.
  * Prints one line per result and writes them to .bench/results.json (and appends .bench/history.jsonl).
  *

@@ -59,7 +59,7 @@ nodes:
     destinations:
       - to: [enrich]
   - id: enrich
-    type: ${o.epType ?? 'set-attributes-ep'}
+    type: ${o.epType ?? 'enhance-ep'}
     partitions: ${o.epPartitions ?? 2}
     supervision: { poisonAfter: ${o.poisonAfter ?? 3} }
     settings: ${epSettings}

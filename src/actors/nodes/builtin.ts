@@ -2,14 +2,12 @@
 import { aggregateAp } from './ap/aggregate.js';
 import { fileEi } from './ei/file-ei.js';
 import { enhanceEp } from './ep/enhance.js';
-import { setAttributesEp } from './ep/set-attributes.js';
 import { fileOi } from './oi/file-oi.js';
 import { postgresOi } from './oi/postgres/node.js';
 import type { NodeTypeRegistry } from './registry.js';
 
 export function registerBuiltins(registry: NodeTypeRegistry): void {
   registry.register(fileEi);
-  registry.register(setAttributesEp);
   registry.register(enhanceEp);
   registry.register(fileOi);
   registry.register(postgresOi);

@@ -193,3 +193,16 @@ describe('HostMetrics actor lifecycle', () => {
     expect(m.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
   });
 });
+
+describe('alarms', () => {
+  it('ensures an alarm is 1 while raised, 0 once cleared, and gone with its actor', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    const labels = { ...actor, alarm: 'database_unavailable' };
+    m.applyActorStats(stats({ alarms: { database_unavailable: { sinceMs: 1, detail: 'ECONNREFUSED' } } }));
+    expect((await read(m)).get(key('narflow_alarm', labels))).toBe(1);
+    m.applyActorStats(stats({ alarms: {} }));
+    expect((await read(m)).get(key('narflow_alarm', labels))).toBe(0);
+    m.removeActor('oe-3', 'oe-3.0');
+    expect((await read(m)).has(key('narflow_alarm', labels))).toBe(false);
+  });
+});

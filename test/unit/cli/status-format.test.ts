@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { formatStatus } from '../../../src/cluster/cli/status.js';
+import type { HostStatus } from '../../../src/cluster/host/agent.js';
+import type { ActorStatsMessage } from '../../../src/actors/runtime/protocol.js';
+import { emptyLedger } from '../../../src/actors/runtime/ledger.js';
+
+function stats(alarms: ActorStatsMessage['alarms']): ActorStatsMessage {
+  return {
+    type: 'stats',
+    position: 10,
+    lastLsn: 10,
+    durableLsn: 10,
+    committedPosition: 9,
+    checkpointAgeMs: 1500,
+    ledger: { ...emptyLedger(), in: 5, out: 5 },
+    quarantinedByReason: {},
+    queueDepth: 2,
+    eventLoopUtilization: 0.5,
+    redeliveredDropped: 0,
+    backpressured: {},
+    outstanding: {},
+    targets: [],
+    lastActivityMs: 0,
+    idle: false,
+    alarms,
+  };
+}
+
+describe('narflow status output', () => {
+  it('ensures raised alarms are listed under the table with actor, name, time and detail', () => {
+    const status = {
+      host: 'h1',
+      pid: 42,
+      startedAt: '2026-11-24T10:00:00.000Z',
+      nodes: [
+        {
+          node: 'db',
+          actors: [
+            {
+              node: 'db',
+              actor: 'db.0',
+              state: 'running',
+              restarts: 0,
+              stats: stats({
+                database_unavailable: {
+                  sinceMs: Date.UTC(2026, 10, 24, 10, 5),
+                  detail: 'ECONNREFUSED: connect',
+                },
+              }),
+            },
+          ],
+        },
+      ],
+    } as unknown as HostStatus;
+    const text = formatStatus(status);
+    expect(text).toContain('db    db.0   running');
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      'ALARM db.0 database_unavailable since 2026-11-24T10:05:00.000Z: ECONNREFUSED: connect',
+    );
+    const quiet = formatStatus({
+      ...status,
+      nodes: [{ ...status.nodes[0]!, actors: [{ ...status.nodes[0]!.actors[0]!, stats: stats({}) }] }],
+    } as HostStatus);
+    expect(quiet).not.toContain('ALARM');
+  });
+});
