@@ -23,13 +23,7 @@ import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK, decodeTick, enc
 import { emptyLedger, type Ledger, type LedgerCounter } from './ledger.js';
 import { Outputs } from './outputs.js';
 import { PoisonList, type PoisonDecision } from './poison.js';
-import type {
-  ActorAlarm,
-  ActorStatsMessage,
-  ActorWorkerData,
-  OutputSpec,
-  WorkerToHost,
-} from './protocol.js';
+import type { ActorAlarm, ActorStatsMessage, ActorWorkerData, OutputSpec, WorkerToHost } from './protocol.js';
 
 interface Entry {
   readonly lsn: number;

@@ -46,7 +46,9 @@ export function formatStatus(s: HostStatus): string {
       ]);
       for (const [name, alarm] of Object.entries(st?.alarms ?? {})) {
         const since = new Date(alarm.sinceMs).toISOString();
-        alarms.push(`ALARM ${a.actor} ${name} since ${since}${alarm.detail === '' ? '' : `: ${alarm.detail}`}`);
+        alarms.push(
+          `ALARM ${a.actor} ${name} since ${since}${alarm.detail === '' ? '' : `: ${alarm.detail}`}`,
+        );
       }
     }
   }
