@@ -46,6 +46,7 @@ function benchContext(dir: string, nodeId: string): HandlerContext & { position:
     quarantine: (_raw: Uint8Array | string, reason: string) => {
       throw new BenchError('output_mismatch', `${nodeId}: a benchmark record was quarantined (${reason})`);
     },
+    duplicate: () => undefined,
     count: () => undefined,
     requestCheckpoint: () => undefined,
     alarm: (name: string, raised: boolean, detail?: string) => {

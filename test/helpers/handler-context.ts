@@ -17,6 +17,8 @@ export interface Recorded {
     detail: Readonly<Record<string, unknown>> | undefined;
   }>;
   readonly counts: Record<LedgerCounter, number>;
+  /** Dropped duplicates per reason (each also in counts.duplicates). */
+  readonly duplicates: Record<string, number>;
   checkpointRequests: number;
   /** Current alarms (name → detail), and every change in order. */
   readonly alarms: Map<string, string>;
@@ -29,6 +31,7 @@ export function recorded(): Recorded {
     channels: [],
     quarantined: [],
     counts: { in: 0, out: 0, created: 0, filtered: 0, merged: 0, duplicates: 0, quarantined: 0 },
+    duplicates: {},
     checkpointRequests: 0,
     alarms: new Map(),
     alarmChanges: [],
@@ -69,6 +72,10 @@ export function recordingContext(
         reason,
         detail,
       });
+    },
+    duplicate: (reason) => {
+      out.counts.duplicates++;
+      out.duplicates[reason] = (out.duplicates[reason] ?? 0) + 1;
     },
     count: (c, n) => {
       out.counts[c] += n;

@@ -62,6 +62,7 @@ export class ActorRuntime {
   #elu = performance.eventLoopUtilization();
   readonly #ledger: Ledger;
   readonly #reasons: Record<string, number>;
+  readonly #duplicateReasons: Record<string, number>;
   readonly #outputs: Outputs;
   readonly #inLinks: InLinks;
   readonly #checkpointer: Checkpointer;
@@ -88,6 +89,7 @@ export class ActorRuntime {
     this.#durable = log.durableLsn;
     this.#ledger = { ...emptyLedger(), ...(ckpt?.ledger ?? {}) };
     this.#reasons = { ...(ckpt?.quarantinedByReason ?? {}) };
+    this.#duplicateReasons = { ...(ckpt?.duplicatesByReason ?? {}) };
     // Quarantine keys are (position, ordinal): a checkpoint inside an entry resumes its ordinals.
     this.#quarantineOrdinal = ckpt?.quarantineOrdinal ?? 0;
     this.#outputs = new Outputs(
@@ -294,6 +296,7 @@ export class ActorRuntime {
       checkpointAgeMs: Date.now() - this.#checkpointer.committedAtMs,
       ledger: { ...this.#ledger, held: this.handler.held() },
       quarantinedByReason: { ...this.#reasons },
+      duplicatesByReason: { ...this.#duplicateReasons },
       queueDepth: this.#unprocessedWork,
       eventLoopUtilization: elu.utilization,
       redeliveredDropped: this.#inLinks.redeliveredDropped,
@@ -470,6 +473,10 @@ export class ActorRuntime {
         else quarantine(packValue(record), 'no_destination', { channel });
       },
       quarantine,
+      duplicate: (reason: string) => {
+        this.#ledger.duplicates++;
+        this.#duplicateReasons[reason] = (this.#duplicateReasons[reason] ?? 0) + 1;
+      },
       count: (counter: LedgerCounter, n: number) => {
         this.#ledger[counter] += n;
       },
@@ -526,6 +533,7 @@ export class ActorRuntime {
       processedMarks: this.processed.toJSON(),
       ledger: { ...this.#ledger, held: this.handler.held() },
       quarantinedByReason: { ...this.#reasons },
+      duplicatesByReason: { ...this.#duplicateReasons },
       // Inside an entry ('more'), its ordinals continue after a restart; at a boundary they start at 0.
       quarantineOrdinal: this.#ctx.position === this.#position ? this.#quarantineOrdinal : 0,
     };

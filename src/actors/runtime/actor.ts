@@ -23,6 +23,8 @@ export interface HandlerContext {
   emit(record: Nar, channel?: string): void;
   /** Keep rejected input with its reason; counts `quarantined` in the ledger. */
   quarantine(raw: Uint8Array | string, reason: string, detail?: Readonly<Record<string, unknown>>): void;
+  /** One record dropped as a duplicate: ledger `duplicates`, and counted under `reason`. */
+  duplicate(reason: string): void;
   /** Ledger accounting for records that leave by other ways than emit/quarantine. */
   count(counter: LedgerCounter, n: number): void;
   /** Sinks: everything up to and including this entry is durable outside; checkpoint after it. */

@@ -15,6 +15,8 @@ export interface CheckpointContent {
   readonly processedMarks: Record<string, number>;
   readonly ledger: Ledger;
   readonly quarantinedByReason: Record<string, number>;
+  /** Dropped duplicates by reason (absent in checkpoints written before reasons were kept). */
+  readonly duplicatesByReason?: Record<string, number>;
   /** Next quarantine ordinal within the entry at `position` (when the checkpoint is inside it). */
   readonly quarantineOrdinal: number;
 }

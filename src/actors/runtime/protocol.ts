@@ -64,6 +64,7 @@ export interface ActorStatsMessage {
   readonly checkpointAgeMs: number;
   readonly ledger: Ledger;
   readonly quarantinedByReason: Record<string, number>;
+  readonly duplicatesByReason: Record<string, number>;
   readonly queueDepth: number;
   readonly eventLoopUtilization: number;
   readonly redeliveredDropped: number;

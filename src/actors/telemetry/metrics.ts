@@ -22,6 +22,8 @@ export interface ActorStats {
   readonly actor: string;
   readonly ledger: Ledger;
   readonly quarantinedByReason: Readonly<Record<string, number>>;
+  /** Dropped duplicates by reason (the rest of ledger.duplicates is `unspecified`). */
+  readonly duplicatesByReason?: Readonly<Record<string, number>>;
   /** Batches waiting in the actor's input. */
   readonly queueDepth: number;
   readonly checkpointAgeMs: number;
@@ -57,7 +59,10 @@ export interface HostMetricsOptions {
 export const MAX_REASON_LABELS = 64;
 export const OVERFLOW_REASON = 'other';
 
-type LedgerCounterName = Exclude<keyof Ledger, 'held' | 'quarantined'>;
+type LedgerCounterName = Exclude<keyof Ledger, 'held' | 'quarantined' | 'duplicates'>;
+
+/** Duplicates counted without a reason (ctx.count) are labelled so. */
+export const UNSPECIFIED_DUPLICATE_REASON = 'unspecified';
 
 interface ActorTrack {
   readonly node: string;
@@ -73,6 +78,7 @@ export class HostMetrics {
   readonly registry = new Registry();
   readonly #ledgerCounters: Record<LedgerCounterName, Counter<'node'>>;
   readonly #quarantined: Counter<'node' | 'reason'>;
+  readonly #duplicates: Counter<'node' | 'reason'>;
   readonly #redelivered: Counter<'node'>;
   readonly #held: Gauge<'node'>;
   readonly #imbalance: Gauge<'node'>;
@@ -104,8 +110,12 @@ export class HostMetrics {
       created: counter('narflow_node_records_created_total', 'Records the node made (parsed, split).', node),
       filtered: counter('narflow_node_records_filtered_total', 'Records the node dropped by rule.', node),
       merged: counter('narflow_node_records_merged_total', 'Records merged into others.', node),
-      duplicates: counter('narflow_node_duplicates_dropped_total', 'Duplicate records dropped.', node),
     };
+    this.#duplicates = counter(
+      'narflow_node_duplicates_dropped_total',
+      'Duplicate records dropped, by reason.',
+      ['node', 'reason'],
+    );
     this.#quarantined = counter(
       'narflow_node_quarantined_records_total',
       'Records or raw inputs put in quarantine, by reason.',
@@ -179,6 +189,14 @@ export class HostMetrics {
     for (const [reason, v] of Object.entries(stats.quarantinedByReason)) {
       const delta = this.#advance(actor, `reason.${reason}`, v, 'high-water');
       if (delta > 0) this.addQuarantined(node, reason, delta);
+    }
+    const byReason = { ...(stats.duplicatesByReason ?? {}) };
+    const withReason = Object.values(byReason).reduce((a, b) => a + check('duplicatesByReason', b), 0);
+    byReason[UNSPECIFIED_DUPLICATE_REASON] = Math.max(0, l.duplicates - withReason);
+    for (const [reason, v] of Object.entries(byReason)) {
+      const delta = this.#advance(actor, `duplicates.${reason}`, v, 'high-water');
+      if (delta > 0)
+        this.#duplicates.inc({ node, reason: this.#reasonLabel(`${node}\u0000dup`, reason) }, delta);
     }
     const dropped = this.#advance(actor, 'redeliveredDropped', stats.redeliveredDropped, 'baseline');
     if (dropped > 0) this.#redelivered.inc({ node }, dropped);

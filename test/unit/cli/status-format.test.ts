@@ -14,6 +14,7 @@ function stats(alarms: ActorStatsMessage['alarms']): ActorStatsMessage {
     checkpointAgeMs: 1500,
     ledger: { ...emptyLedger(), in: 5, out: 5 },
     quarantinedByReason: {},
+    duplicatesByReason: {},
     queueDepth: 2,
     eventLoopUtilization: 0.5,
     redeliveredDropped: 0,

@@ -60,7 +60,7 @@ describe('HostMetrics.applyActorStats', () => {
     expect(s.get(key('narflow_node_records_in_total', node))).toBe(100);
     expect(s.get(key('narflow_node_records_created_total', node))).toBe(5);
     expect(s.get(key('narflow_node_records_out_total', node))).toBe(80);
-    expect(s.get(key('narflow_node_duplicates_dropped_total', node))).toBe(3);
+    expect(s.get(key('narflow_node_duplicates_dropped_total', { ...node, reason: 'unspecified' }))).toBe(3);
     expect(s.get(key('narflow_node_records_filtered_total', node))).toBe(4);
     expect(s.get(key('narflow_node_records_merged_total', node))).toBe(2);
     expect(s.get(key('narflow_node_quarantined_records_total', { ...node, reason: 'ber_truncated' }))).toBe(
@@ -204,5 +204,31 @@ describe('alarms', () => {
     expect((await read(m)).get(key('narflow_alarm', labels))).toBe(0);
     m.removeActor('oe-3', 'oe-3.0');
     expect((await read(m)).has(key('narflow_alarm', labels))).toBe(false);
+  });
+});
+
+describe('duplicates by reason', () => {
+  it('ensures dropped duplicates are counted per reason, the rest of the ledger count as unspecified', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    m.applyActorStats(
+      stats({
+        ledger: { in: 20, duplicates: 7 },
+        duplicatesByReason: { late_duplicate: 2, in_session_duplicate: 4 },
+      }),
+    );
+    const s = await read(m);
+    const dup = (reason: string) =>
+      s.get(key('narflow_node_duplicates_dropped_total', { node: 'oe-3', reason }));
+    expect([dup('late_duplicate'), dup('in_session_duplicate'), dup('unspecified')]).toEqual([2, 4, 1]);
+    m.applyActorStats(
+      stats({
+        ledger: { in: 30, duplicates: 9 },
+        duplicatesByReason: { late_duplicate: 4, in_session_duplicate: 4 },
+      }),
+    );
+    const t = await read(m);
+    expect(
+      t.get(key('narflow_node_duplicates_dropped_total', { node: 'oe-3', reason: 'late_duplicate' })),
+    ).toBe(4);
   });
 });
