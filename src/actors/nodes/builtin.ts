@@ -2,6 +2,7 @@
 import { aggregateAp } from './ap/aggregate.js';
 import { fileEi } from './ei/file-ei.js';
 import { enhanceEp } from './ep/enhance.js';
+import { orderEnhancerOe } from './oe/order-enhancer.js';
 import { fileOi } from './oi/file-oi.js';
 import { postgresOi } from './oi/postgres/node.js';
 import type { NodeTypeRegistry } from './registry.js';
@@ -12,4 +13,5 @@ export function registerBuiltins(registry: NodeTypeRegistry): void {
   registry.register(fileOi);
   registry.register(postgresOi);
   registry.register(aggregateAp);
+  registry.register(orderEnhancerOe);
 }

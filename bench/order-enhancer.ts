@@ -1,0 +1,302 @@
+/**
+ * `order-enhancer-oe` on its own, in this thread:
+ *  - throughput on a realistic mix: 100,000 sessions of 1–20 partial records (85% PGW-CDR
+ *    sessions under the G-CDR rule, 10% S-CDR sessions under the timeout rule, 5% single
+ *    pass-through records), interleaved so around a thousand sessions are open at a time, shuffled
+ *    within 1,000 records, with 5% duplicate copies (some arriving after their session closed);
+ *    24-attribute benchmark records, batches of 1,000, a tick per batch. Records are built outside
+ *    the timed part, 100 batches at a time (so the whole input never sits in memory); the time
+ *    includes the garbage collection the handler causes (held records are promoted). Best of
+ *    three after a warm-up.
+ *  - memory (needs `node --expose-gc`): heap bytes per processed-session entry (1,000,000 closed
+ *    sessions) and per open session holding 3 records, with and without the records themselves.
+ */
+import pino from 'pino';
+import { orderEnhancerOe, orderEnhancerOeSettings } from '../src/actors/nodes/oe/order-enhancer.js';
+import type { HandlerContext, NodeHandler } from '../src/actors/runtime/actor.js';
+import type { Nar } from '../src/protocols/nar/nar.js';
+import { makeRecord } from './records.js';
+import { BenchError } from './stats.js';
+
+export interface OrderEnhancerBenchResult {
+  /** Input records (duplicates included) per second through handleBatch/handleTick. */
+  readonly recordsPerSecond: number;
+  readonly records: number;
+  readonly duplicates: number;
+  /** Heap bytes per processed-session entry (key included); NaN without --expose-gc. */
+  readonly bytesPerProcessedEntry: number;
+  /** Heap bytes per open session holding 3 benchmark records, records included. */
+  readonly bytesPerOpenSession: number;
+  /** The same without the held records' own size: what the order enhancer adds. */
+  readonly bytesPerOpenSessionOverhead: number;
+}
+
+const SESSIONS = 100_000;
+const BATCH = 1000;
+const WINDOW = 1000;
+const DUPLICATE_RATE = 0.05;
+/** Position units between a session's partials: around a thousand sessions are open at a time. */
+const SPREAD = 1000;
+const T0 = Date.UTC(2026, 10, 24, 10, 0, 0);
+
+function mix(seed: number): number {
+  let t = (seed + 0x6d2b79f5) >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return (t ^ (t >>> 14)) >>> 0;
+}
+
+/** A deterministic generator in [0, 1). */
+function generator(seed: number): () => number {
+  let x = seed;
+  return () => mix(x++) / 4294967296;
+}
+
+interface Plan {
+  /** Per input record: session (high bits) and sequence number (low 5 bits). */
+  readonly stream: Int32Array;
+  readonly lengths: Uint8Array;
+  readonly types: Uint8Array;
+  readonly duplicates: number;
+}
+
+const TYPES = ['pGWRecord', 'sgsnPDPRecord', 'sgsnMMRecord'];
+
+function plan(): Plan {
+  const rnd = generator(42);
+  const lengths = new Uint8Array(SESSIONS);
+  const types = new Uint8Array(SESSIONS);
+  const at: number[] = [];
+  const code: number[] = [];
+  for (let s = 0; s < SESSIONS; s++) {
+    const k = rnd();
+    types[s] = k < 0.85 ? 0 : k < 0.95 ? 1 : 2;
+    const n = types[s] === 2 ? 1 : 1 + Math.floor(rnd() * 20);
+    lengths[s] = n;
+    for (let q = 1; q <= n; q++) {
+      at.push(s * 10 + q * SPREAD * (0.5 + rnd()));
+      code.push(s * 32 + q);
+    }
+  }
+  const order = at.map((_, i) => i).sort((a, b) => (at[a] as number) - (at[b] as number));
+  const base = order.map((i) => code[i] as number);
+  for (let i = 0; i < base.length; i++) {
+    const j = Math.min(base.length - 1, i + Math.floor(rnd() * WINDOW));
+    [base[i], base[j]] = [base[j] as number, base[i] as number];
+  }
+  const stream: number[] = [];
+  let duplicates = 0;
+  for (const c of base) {
+    stream.push(c);
+    if (types[c >> 5] !== 2 && rnd() < DUPLICATE_RATE) {
+      duplicates++;
+      stream.splice(stream.length - Math.floor(rnd() * Math.min(WINDOW, stream.length)), 0, c);
+    }
+  }
+  return { stream: Int32Array.from(stream), lengths, types, duplicates };
+}
+
+function record(p: Plan, c: number): Nar {
+  const s = c >> 5;
+  const q = c & 31;
+  const n = p.lengths[s] as number;
+  const r = makeRecord(s * 32 + q);
+  r['recordType'] = TYPES[p.types[s] as number] as string;
+  r['chargingId'] = s + 1;
+  r['ggsnAddress'] = `10.0.${s % 4}.1`;
+  r['recordSequenceNumber'] = q;
+  r['localSequenceNumber'] = s * 32 + q;
+  r['nodeId'] = `pgw-${(s % 8) + 1}`;
+  r['causeForRecClosing'] = q === n ? 0 : 17;
+  r['recordOpeningTime'] = new Date(T0 + s * 10 + q * 60_000).toISOString();
+  return r;
+}
+
+function context(): HandlerContext & { emitted: number; duplicates: number } {
+  const ctx = {
+    nodeId: 'oe',
+    actorId: 'oe.0',
+    partition: 0,
+    partitions: 1,
+    actorDir: '/nonexistent',
+    log: pino({ level: 'silent' }),
+    position: 0,
+    emitted: 0,
+    duplicates: 0,
+    emit: () => {
+      ctx.emitted++;
+    },
+    quarantine: (_raw: Uint8Array | string, reason: string) => {
+      throw new BenchError(
+        'output_mismatch',
+        `order-enhancer: a benchmark record was quarantined (${reason})`,
+      );
+    },
+    duplicate: () => {
+      ctx.duplicates++;
+    },
+    count: () => undefined,
+    requestCheckpoint: () => undefined,
+    alarm: (name: string, raised: boolean, detail?: string) => {
+      if (raised) throw new BenchError('output_mismatch', `order-enhancer: alarm ${name}: ${detail ?? ''}`);
+    },
+  };
+  return ctx;
+}
+
+function create(settings: Record<string, unknown> = {}): NodeHandler {
+  const handler = orderEnhancerOe.create(orderEnhancerOeSettings.parse(settings), {
+    nodeId: 'oe',
+    actorId: 'oe.0',
+    partition: 0,
+    partitions: 1,
+    actorDir: '/nonexistent',
+    dataDir: '/nonexistent',
+    log: pino({ level: 'silent' }),
+    poolThreads: 0,
+  });
+  void handler.init(undefined);
+  return handler;
+}
+
+/** Batches built ahead of the timed part, so building records stays out of the measurement. */
+const CHUNK_BATCHES = 100;
+
+/** Milliseconds spent inside the handler for the whole plan; checks every record came out once. */
+function timedRun(p: Plan): number {
+  const handler = create();
+  const ctx = context();
+  let tick = T0;
+  let spent = 0;
+  void handler.handleTick(tick, ctx);
+  const chunk = CHUNK_BATCHES * BATCH;
+  for (let from = 0; from < p.stream.length; from += chunk) {
+    const batches: Nar[][] = [];
+    for (let i = from; i < Math.min(p.stream.length, from + chunk); i += BATCH) {
+      const batch: Nar[] = [];
+      for (let j = i; j < Math.min(p.stream.length, i + BATCH); j++)
+        batch.push(record(p, p.stream[j] as number));
+      batches.push(batch);
+    }
+    const t0 = performance.now();
+    for (const batch of batches) {
+      void handler.handleBatch(batch, ctx);
+      void handler.handleTick((tick += 1000), ctx);
+    }
+    spent += performance.now() - t0;
+  }
+  const t0 = performance.now();
+  void handler.handleTick(tick + 5 * 3_600_000, ctx);
+  spent += performance.now() - t0;
+  if (
+    ctx.emitted !== p.stream.length - p.duplicates ||
+    ctx.duplicates !== p.duplicates ||
+    handler.held() !== 0
+  ) {
+    throw new BenchError(
+      'output_mismatch',
+      `order-enhancer: expected ${p.stream.length - p.duplicates} records out and ${p.duplicates} duplicates, got ${ctx.emitted} and ${ctx.duplicates} (${handler.held()} held)`,
+    );
+  }
+  return spent;
+}
+
+function heapUsed(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return NaN;
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Heap bytes per processed entry, over 1,000,000 single-record sessions closed complete. */
+function processedBytes(): number {
+  const n = 1_000_000;
+  const handler = create({ maxProcessedSessions: 2 * n });
+  const ctx = context();
+  void handler.handleTick(T0, ctx);
+  const before = heapUsed();
+  for (let i = 0; i < n; i += BATCH) {
+    const batch: Nar[] = [];
+    for (let s = i; s < i + BATCH; s++) {
+      batch.push({
+        recordType: 'pGWRecord',
+        chargingId: 100_000_000 + s,
+        ggsnAddress: `10.0.${s % 4}.1`,
+        recordSequenceNumber: 1,
+        causeForRecClosing: 0,
+        recordOpeningTime: new Date(T0 + s).toISOString(),
+      });
+    }
+    void handler.handleBatch(batch, ctx);
+  }
+  const after = heapUsed();
+  // Reading the handler after the measurement keeps it (and its state) alive through it.
+  if (ctx.emitted !== n || handler.held() !== 0)
+    throw new BenchError('output_mismatch', `order-enhancer: ${ctx.emitted} of ${n} emitted`);
+  return (after - before) / n;
+}
+
+/** Heap bytes per open session holding 3 records: [with the records, without them]. */
+function openBytes(): [number, number] {
+  const n = 100_000;
+  const held = (s: number, q: number): Nar => {
+    const r = makeRecord(s * 4 + q);
+    r['chargingId'] = s + 1;
+    r['ggsnAddress'] = '10.0.0.1';
+    r['recordSequenceNumber'] = q;
+    r['causeForRecClosing'] = 17;
+    return r;
+  };
+  let before = heapUsed();
+  const alone: Nar[] = [];
+  for (let s = 0; s < n; s++) for (let q = 1; q <= 3; q++) alone.push(held(s, q));
+  const records = (heapUsed() - before) / n;
+  alone.length = 0;
+  const handler = create({ maxOpenSessions: 2 * n });
+  const ctx = context();
+  void handler.handleTick(T0, ctx);
+  before = heapUsed();
+  for (let s = 0; s < n; s += BATCH / 4) {
+    const batch: Nar[] = [];
+    for (let i = s; i < s + BATCH / 4; i++) for (let q = 1; q <= 3; q++) batch.push(held(i, q));
+    void handler.handleBatch(batch, ctx);
+  }
+  const total = (heapUsed() - before) / n;
+  // Reading the handler after the measurement keeps it (and its state) alive through it.
+  if (handler.held() !== 3 * n) throw new BenchError('output_mismatch', 'order-enhancer: sessions not held');
+  return [total, total - records];
+}
+
+export interface OrderEnhancerMemory {
+  readonly bytesPerProcessedEntry: number;
+  readonly bytesPerOpenSession: number;
+  readonly bytesPerOpenSessionOverhead: number;
+}
+
+/** Heap bytes per processed entry and per open session (NaN without `node --expose-gc`). */
+export function measureOrderEnhancerMemory(): OrderEnhancerMemory {
+  const bytesPerProcessedEntry = processedBytes();
+  const [bytesPerOpenSession, bytesPerOpenSessionOverhead] = openBytes();
+  return { bytesPerProcessedEntry, bytesPerOpenSession, bytesPerOpenSessionOverhead };
+}
+
+export async function runOrderEnhancerBench(
+  progress: (line: string) => void,
+): Promise<OrderEnhancerBenchResult> {
+  progress('order-enhancer: planning 100,000 sessions');
+  const p = plan();
+  let best = Infinity;
+  for (let run = 0; run < 4; run++) {
+    progress(`order-enhancer: throughput run ${run + 1}/4`);
+    const spent = timedRun(p);
+    if (run > 0) best = Math.min(best, spent); // run 0 warms up
+  }
+  progress('order-enhancer: memory');
+  return Promise.resolve({
+    recordsPerSecond: p.stream.length / (best / 1000),
+    records: p.stream.length,
+    duplicates: p.duplicates,
+    ...measureOrderEnhancerMemory(),
+  });
+}

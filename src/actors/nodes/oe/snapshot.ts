@@ -1,0 +1,202 @@
+/**
+ * The order enhancer's snapshot: plain data, per key group, in ascending key-group order, so a
+ * key group's state can move to another actor with pure functions: `splitSnapshot` cuts a snapshot
+ * in two by key group, `mergeSnapshots` joins snapshots of disjoint key groups, and
+ * `regroupSnapshot` re-places every session for another number of key groups (after a change of
+ * `keyGroups`). Actor-level parts (tick time, list stamps, alarms) go to both halves of a split
+ * and are merged by taking the latest/highest.
+ */
+import type { Nar } from '../../../protocols/nar/nar.js';
+import { hashString } from '../../routing/key-groups.js';
+import { isAlarmSnapshot, mergeAlarms, type AlarmSnapshot } from './alarm-state.js';
+import type { ProcessedListSnapshot } from './processed.js';
+
+export class OrderEnhancerStateError extends Error {
+  override readonly name = 'OrderEnhancerStateError';
+  constructor(
+    readonly code: 'invalid_snapshot' | 'key_group_conflict' | 'key_groups_differ',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface SessionSnapshot {
+  recordType: string;
+  key: string;
+  /** Held records, in arrival order. */
+  records: Nar[];
+  /** Record keys of every accepted record; the first `emitted` were emitted already. */
+  keys: string[];
+  seqs: number[];
+  emitted: number;
+  finalSeq: number;
+  updatedAt: number;
+  holdSince: number;
+  order: number;
+  list: 'idle' | 'hold';
+}
+
+export interface ProcessedSnapshot extends ProcessedListSnapshot {
+  recordType: string;
+}
+
+export interface GroupSnapshot {
+  /** Highest usable record time seen in the key group (ms), null before the first. */
+  watermark: number | null;
+  sessions: SessionSnapshot[];
+  processed: ProcessedSnapshot[];
+}
+
+export interface OrderEnhancerSnapshot {
+  version: 1;
+  keyGroups: number;
+  lastTick: number | null;
+  /** Highest list stamp handed out. */
+  order: number;
+  alarms: AlarmSnapshot;
+  /** [key group, its state], ascending by key group, only key groups with state. */
+  groups: Array<[number, GroupSnapshot]>;
+}
+
+/** Checks the outline (the restore checks each entry); throws `invalid_snapshot`. */
+export function checkSnapshot(v: unknown): OrderEnhancerSnapshot {
+  const fail = (what: string): never => {
+    throw new OrderEnhancerStateError('invalid_snapshot', `order-enhancer snapshot: expected ${what}`);
+  };
+  if (typeof v !== 'object' || v === null) return fail('an object');
+  const s = v as Partial<OrderEnhancerSnapshot>;
+  if (s.version !== 1) fail('version 1');
+  if (typeof s.keyGroups !== 'number' || !Number.isInteger(s.keyGroups) || s.keyGroups < 1)
+    fail('keyGroups ≥ 1');
+  if (s.lastTick !== null && typeof s.lastTick !== 'number') fail('lastTick to be a number or null');
+  if (typeof s.order !== 'number') fail('order to be a number');
+  if (!isAlarmSnapshot(s.alarms)) fail('the alarm state');
+  if (!Array.isArray(s.groups)) fail('groups to be a list');
+  let last = -1;
+  for (const entry of s.groups as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 2) return fail('each group as [keyGroup, state]');
+    const [g, state] = entry as [unknown, unknown];
+    if (typeof g !== 'number' || !Number.isInteger(g) || g <= last || g >= (s.keyGroups as number)) {
+      fail(`key groups ascending in 0–${(s.keyGroups as number) - 1}, got ${String(g)}`);
+    }
+    last = g as number;
+    const gs = state as Partial<GroupSnapshot> | null;
+    if (
+      typeof gs !== 'object' ||
+      gs === null ||
+      !Array.isArray(gs.sessions) ||
+      !Array.isArray(gs.processed) ||
+      (gs.watermark !== null && typeof gs.watermark !== 'number')
+    ) {
+      fail(`key group ${String(g)} to have watermark, sessions and processed`);
+    }
+  }
+  return s as OrderEnhancerSnapshot;
+}
+
+/** `snapshot` cut in two: the key groups `keepGroup` accepts, and the others. */
+export function splitSnapshot(
+  snapshot: OrderEnhancerSnapshot,
+  keepGroup: (keyGroup: number) => boolean,
+): { kept: OrderEnhancerSnapshot; moved: OrderEnhancerSnapshot } {
+  const kept: Array<[number, GroupSnapshot]> = [];
+  const moved: Array<[number, GroupSnapshot]> = [];
+  for (const entry of snapshot.groups) (keepGroup(entry[0]) ? kept : moved).push(entry);
+  return { kept: { ...snapshot, groups: kept }, moved: { ...snapshot, groups: moved } };
+}
+
+/** Snapshots of disjoint key groups (same `keyGroups`) joined into one. */
+export function mergeSnapshots(snapshots: readonly OrderEnhancerSnapshot[]): OrderEnhancerSnapshot {
+  const first = snapshots[0];
+  if (first === undefined) {
+    throw new OrderEnhancerStateError('invalid_snapshot', 'mergeSnapshots: expected at least one snapshot');
+  }
+  const groups = new Map<number, GroupSnapshot>();
+  let lastTick: number | null = null;
+  let order = 0;
+  for (const s of snapshots) {
+    if (s.keyGroups !== first.keyGroups) {
+      throw new OrderEnhancerStateError(
+        'key_groups_differ',
+        `mergeSnapshots: expected snapshots over the same number of key groups, got ${first.keyGroups} and ${s.keyGroups}`,
+      );
+    }
+    for (const [g, state] of s.groups) {
+      if (groups.has(g)) {
+        throw new OrderEnhancerStateError(
+          'key_group_conflict',
+          `mergeSnapshots: expected each key group in one snapshot only, key group ${g} is in two`,
+        );
+      }
+      groups.set(g, state);
+    }
+    if (s.lastTick !== null) lastTick = lastTick === null ? s.lastTick : Math.max(lastTick, s.lastTick);
+    order = Math.max(order, s.order);
+  }
+  return {
+    version: 1,
+    keyGroups: first.keyGroups,
+    lastTick,
+    order,
+    alarms: mergeAlarms(snapshots.map((s) => s.alarms)),
+    groups: [...groups.entries()].sort((a, b) => a[0] - b[0]),
+  };
+}
+
+/**
+ * `snapshot` over `keyGroups` key groups: every session and processed session goes to the group
+ * its key hashes to. A new group's watermark is the lowest of the groups it takes entries from
+ * (so nothing expires earlier than it would have); its processed entries are ordered by stamp.
+ */
+export function regroupSnapshot(snapshot: OrderEnhancerSnapshot, keyGroups: number): OrderEnhancerSnapshot {
+  interface Building {
+    watermark: number | null;
+    sessions: SessionSnapshot[];
+    processed: Map<string, Array<{ key: string; second: number | null; forced: number }>>;
+  }
+  const out = new Map<number, Building>();
+  const at = (key: string): Building => {
+    const g = hashString(key) % keyGroups;
+    let b = out.get(g);
+    if (b === undefined) out.set(g, (b = { watermark: null, sessions: [], processed: new Map() }));
+    return b;
+  };
+  const lower = (b: Building, w: number | null): void => {
+    if (w !== null) b.watermark = b.watermark === null ? w : Math.min(b.watermark, w);
+  };
+  for (const [, gs] of snapshot.groups) {
+    for (const s of gs.sessions) {
+      const b = at(s.key);
+      b.sessions.push(s);
+      lower(b, gs.watermark);
+    }
+    for (const p of gs.processed) {
+      p.keys.forEach((key, i) => {
+        const b = at(key);
+        lower(b, gs.watermark);
+        let list = b.processed.get(p.recordType);
+        if (list === undefined) b.processed.set(p.recordType, (list = []));
+        list.push({ key, second: p.seconds[i] ?? null, forced: p.forced[i] ?? 0 });
+      });
+    }
+  }
+  const groups: Array<[number, GroupSnapshot]> = [...out.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([g, b]) => {
+      const stamp = b.watermark === null ? null : Math.floor(b.watermark / 1000);
+      const processed: ProcessedSnapshot[] = [...b.processed.entries()].map(([recordType, entries]) => {
+        const timed = entries.map((e) => ({ ...e, second: e.second ?? stamp }));
+        // Pending (null) first, then by stamp; the sort is stable.
+        timed.sort((x, y) => (x.second ?? -Infinity) - (y.second ?? -Infinity));
+        return {
+          recordType,
+          keys: timed.map((e) => e.key),
+          seconds: timed.map((e) => e.second),
+          forced: timed.map((e) => e.forced),
+        };
+      });
+      return [g, { watermark: b.watermark, sessions: b.sessions, processed }];
+    });
+  return { ...snapshot, keyGroups, groups };
+}

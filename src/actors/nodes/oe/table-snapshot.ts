@@ -1,0 +1,201 @@
+/**
+ * Live state ⇄ snapshot. Taking a snapshot copies lists (held records are shared: they are never
+ * changed while held). Restoring rebuilds the session maps, both timer lists (by deadline, then
+ * list stamp, key group and key, which is their exact order for a snapshot of one actor) and the
+ * processed lists. Sessions of a record type the settings no longer track are handed back as
+ * retired (their records are emitted at the next call); processed sessions of such types are
+ * dropped.
+ */
+import type { Nar } from '../../../protocols/nar/nar.js';
+import type { RecordKinds } from './record-kinds.js';
+import { emissionOrder, LIST_HOLD, Session } from './session.js';
+import type { SessionTable } from './session-table.js';
+import {
+  OrderEnhancerStateError,
+  type GroupSnapshot,
+  type OrderEnhancerSnapshot,
+  type ProcessedSnapshot,
+  type SessionSnapshot,
+} from './snapshot.js';
+
+/** A session whose record type is no longer tracked, kept as it came until it is emitted. */
+export interface RetiredSession {
+  readonly group: number;
+  readonly session: SessionSnapshot;
+}
+
+function sessionSnapshot(s: Session, kinds: RecordKinds): SessionSnapshot {
+  const keys: string[] = [];
+  for (let i = 0; i < s.accepted; i++) keys.push(s.keyAt(i));
+  return {
+    recordType: kinds.names[s.type] as string,
+    key: s.key,
+    records: s.heldRecords(),
+    keys,
+    seqs: s.seqList(),
+    emitted: s.emitted,
+    finalSeq: s.finalSeq,
+    updatedAt: s.updatedAt,
+    holdSince: s.holdSince,
+    order: s.order,
+    list: s.list === LIST_HOLD ? 'hold' : 'idle',
+  };
+}
+
+export function snapshotGroups(
+  table: SessionTable,
+  kinds: RecordKinds,
+  retired: readonly RetiredSession[],
+): Array<[number, GroupSnapshot]> {
+  const out: Array<[number, GroupSnapshot]> = [];
+  const retiredBy = new Map<number, SessionSnapshot[]>();
+  for (const r of retired) {
+    const list = retiredBy.get(r.group);
+    if (list === undefined) retiredBy.set(r.group, [r.session]);
+    else list.push(r.session);
+  }
+  for (let g = 0; g < table.keyGroups; g++) {
+    const state = table.groups[g];
+    const old = retiredBy.get(g);
+    if (state === undefined && old === undefined) continue;
+    const sessions: SessionSnapshot[] = [];
+    const processed: ProcessedSnapshot[] = [];
+    if (state !== undefined) {
+      for (const map of state.sessions) {
+        if (map !== undefined) for (const s of map.values()) sessions.push(sessionSnapshot(s, kinds));
+      }
+      state.processed.forEach((list, type) => {
+        if (list !== undefined && list.size > 0) {
+          processed.push({ recordType: kinds.names[type] as string, ...list.snapshot() });
+        }
+      });
+    }
+    if (old !== undefined) sessions.push(...old);
+    const watermark = state?.watermark ?? null;
+    if (sessions.length === 0 && processed.length === 0 && watermark === null) continue;
+    out.push([g, { watermark, sessions, processed }]);
+  }
+  return out;
+}
+
+export interface Restored {
+  held: number;
+  processed: number;
+  retired: RetiredSession[];
+}
+
+const isNumberList = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+
+function checkSession(s: SessionSnapshot, g: number): void {
+  const ok =
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.recordType === 'string' &&
+    typeof s.key === 'string' &&
+    Array.isArray(s.records) &&
+    Array.isArray(s.keys) &&
+    s.keys.every((k) => typeof k === 'string') &&
+    isNumberList(s.seqs) &&
+    s.seqs.length === s.keys.length &&
+    Number.isInteger(s.emitted) &&
+    s.emitted + s.records.length === s.keys.length &&
+    typeof s.finalSeq === 'number' &&
+    typeof s.updatedAt === 'number' &&
+    typeof s.holdSince === 'number' &&
+    typeof s.order === 'number' &&
+    (s.list === 'idle' || s.list === 'hold');
+  if (!ok) {
+    throw new OrderEnhancerStateError(
+      'invalid_snapshot',
+      `order-enhancer snapshot: key group ${g}: expected sessions with recordType, key, records, keys and seqs (one per accepted record), emitted, finalSeq, times, order and list`,
+    );
+  }
+}
+
+/** Fills an empty `table` from `snapshot` (whose keyGroups equal the table's). */
+export function restoreGroups(
+  snapshot: OrderEnhancerSnapshot,
+  table: SessionTable,
+  kinds: RecordKinds,
+): Restored {
+  const result: Restored = { held: 0, processed: 0, retired: [] };
+  const idle: Session[] = [];
+  const hold: Session[] = [];
+  for (const [g, gs] of snapshot.groups) {
+    const group = table.group(g);
+    group.watermark = gs.watermark;
+    for (const s of gs.sessions) {
+      checkSession(s, g);
+      const type = kinds.indexOf(s.recordType);
+      if (type === undefined) {
+        result.retired.push({ group: g, session: s });
+        result.held += s.records.length;
+        continue;
+      }
+      const live = liveSession(s, g, type);
+      live.holdSince = s.holdSince;
+      live.order = s.order;
+      if (s.finalSeq >= 0) live.final(s.finalSeq);
+      if (group.sessionMap(type).has(s.key)) {
+        throw new OrderEnhancerStateError(
+          'invalid_snapshot',
+          `order-enhancer snapshot: key group ${g}: session "${s.key}" (${s.recordType}) twice`,
+        );
+      }
+      group.sessionMap(type).set(s.key, live);
+      table.size++;
+      result.held += live.held;
+      (s.list === 'hold' ? hold : idle).push(live);
+    }
+    for (const p of gs.processed) {
+      const type = kinds.indexOf(p.recordType);
+      if (type === undefined) continue;
+      const problem =
+        Array.isArray(p.keys) && Array.isArray(p.seconds) && Array.isArray(p.forced)
+          ? group.processedList(type).restore(p)
+          : 'expected keys, seconds and forced lists';
+      if (problem !== undefined) {
+        throw new OrderEnhancerStateError(
+          'invalid_snapshot',
+          `order-enhancer snapshot: key group ${g}, processed ${p.recordType}: ${problem}`,
+        );
+      }
+      result.processed += group.processedList(type).size;
+    }
+  }
+  const byDeadline =
+    (at: (s: Session) => number) =>
+    (a: Session, b: Session): number =>
+      at(a) - at(b) || a.order - b.order || a.group - b.group || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  idle.sort(byDeadline((s) => s.updatedAt));
+  hold.sort(byDeadline((s) => s.holdSince));
+  let order = snapshot.order;
+  for (const s of idle) {
+    table.idle.append(s, s.order);
+    order = Math.max(order, s.order);
+  }
+  for (const s of hold) {
+    table.hold.append(s, s.order);
+    order = Math.max(order, s.order);
+  }
+  table.order = order;
+  return result;
+}
+
+function liveSession(s: SessionSnapshot, g: number, type: number): Session {
+  const live = new Session(s.key, g, type, s.updatedAt);
+  for (let i = 0; i < s.keys.length; i++) {
+    live.restoreItem(
+      s.keys[i] as string,
+      s.seqs[i] as number,
+      i < s.emitted ? null : (s.records[i - s.emitted] as Nar),
+    );
+  }
+  live.emitted = s.emitted;
+  return live;
+}
+
+/** A retired session's held records in emission order (by sequence number, unnumbered last). */
+export function retiredRecords(s: SessionSnapshot): Nar[] {
+  return emissionOrder(liveSession(s, 0, 0));
+}
