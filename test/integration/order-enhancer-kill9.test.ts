@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hostStatus } from '../helpers/chain.js';
-import { csvRows, prng, runToCompletion, sleep, startNarflow } from '../helpers/narflow-process.js';
+import { csvRows, prng, sleep, startNarflow } from '../helpers/narflow-process.js';
 
 const SESSIONS = Number(process.env.NARFLOW_OE_SESSIONS ?? 100_000);
 const FILES = 20;
