@@ -12,6 +12,11 @@ export interface NodeType<S = unknown> {
   readonly kind: NodeKind;
   readonly description: string;
   readonly settings: ZodType<S>;
+  /**
+   * Nodes that keep state per session key group (the order enhancer): the session routing every
+   * edge into a node of this type must use when it has more than one partition.
+   */
+  sessionInput?(settings: S): { readonly attributes: readonly string[]; readonly keyGroups: number };
   /** Named output channels a node of this type may emit to (EP routing); none = only the default. */
   channels?(settings: S): readonly string[];
   /** `periodic`: the runtime checkpoints on a timer; `on-request`: only when the handler asks (sinks). */

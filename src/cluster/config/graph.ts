@@ -34,6 +34,39 @@ interface Graph {
   readonly nodes: readonly unknown[];
   readonly ids: ReadonlyMap<string, number>;
   readonly types: readonly (NodeType | undefined)[];
+  readonly settings: ReadonlyMap<number, unknown>;
+}
+
+/** Session routing default, as the routing schema fills it. */
+const DEFAULT_KEY_GROUPS = 1024;
+
+/** An edge into a node that keeps state per key group must route by its session key and key groups. */
+function checkSessionInput(
+  g: Graph,
+  to: number,
+  routing: Record<string, unknown> | undefined,
+  at: PathSegment[],
+): PathIssue | undefined {
+  const type = g.types[to];
+  const node = g.nodes[to];
+  if (type?.sessionInput === undefined || !g.settings.has(to) || !isMapping(node)) return undefined;
+  const partitions = node['partitions'];
+  if (typeof partitions === 'number' && partitions <= 1) return undefined;
+  const need = type.sessionInput(g.settings.get(to));
+  const attributes = routing?.['attributes'];
+  const keyGroups = routing?.['keyGroups'] ?? DEFAULT_KEY_GROUPS;
+  const same =
+    routing?.['type'] === 'session' &&
+    Array.isArray(attributes) &&
+    attributes.length === need.attributes.length &&
+    attributes.every((a, i) => a === need.attributes[i]) &&
+    keyGroups === need.keyGroups;
+  if (same) return undefined;
+  const expected = `{ type: session, attributes: [${need.attributes.join(', ')}], keyGroups: ${need.keyGroups} }`;
+  const text =
+    `"${String(node['id'])}" (type "${type.name}") keeps state per session key group over several ` +
+    `partitions: route to it with ${expected}`;
+  return problem([...at, 'routing'], routing, expected, text);
 }
 
 /** Node ids in document order (first use wins); a repeated id is a problem. */
@@ -114,8 +147,11 @@ function checkDestination(
     }
     seen.add(target);
     const outcome = checkTarget(g, from, target, path, equals);
-    if (typeof outcome === 'number') edges.push({ from, to: outcome, path });
-    else issues.push(outcome);
+    if (typeof outcome === 'number') {
+      edges.push({ from, to: outcome, path });
+      const mismatch = checkSessionInput(g, outcome, routing, at);
+      if (mismatch !== undefined) issues.push(mismatch);
+    } else issues.push(outcome);
   });
   if (equals && routing) issues.push(...checkEquals(routing, to.length, [...at, 'routing']));
 }
@@ -135,7 +171,7 @@ export function checkGraph(
     const name = isMapping(node) ? node['type'] : undefined;
     return typeof name === 'string' ? registry.get(name) : undefined;
   });
-  const g: Graph = { nodes, ids: collectIds(nodes, issues), types };
+  const g: Graph = { nodes, ids: collectIds(nodes, issues), types, settings };
   const edges: Edge[] = [];
   nodes.forEach((node, i) => {
     if (!isMapping(node) || !Array.isArray(node['destinations'])) return;

@@ -56,3 +56,48 @@ describe('example deployments in config/', () => {
     });
   });
 });
+
+describe('edges into an order enhancer', () => {
+  it('ensures an edge into a partitioned order enhancer must use session routing on its session key and key groups', async () => {
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'narflow-oe-edge-'));
+    try {
+      const file = join(dir, 'c.yaml');
+      const config = (routing: string) => `version: 1
+nodes:
+  - id: collect
+    type: file-ei
+    settings: { inputDir: ./in }
+    rules: [{ name: chargingId, type: integer }, { name: ggsnAddress, type: ip }]
+    destinations:
+      - to: [dedup]
+        routing: ${routing}
+  - id: dedup
+    type: order-enhancer-oe
+    partitions: 2
+    destinations: [{ to: [out] }]
+  - id: out
+    type: file-oi
+    settings: { dir: ./out }
+    rules: [{ attribute: chargingId }]
+`;
+      const registry = await loadRegistry([]);
+      await writeFile(file, config('{ type: session, attributes: [chargingId, ggsnAddress] }'));
+      await expect(loadConfig(file, { registry })).resolves.toBeDefined();
+      const expected =
+        `${file}: nodes[0].destinations[0].routing: "dedup" (type "order-enhancer-oe") keeps state per session key ` +
+        'group over several partitions: route to it with { type: session, attributes: [chargingId, ggsnAddress], keyGroups: 1024 }';
+      for (const wrong of [
+        '{ type: round-robin }',
+        '{ type: session, attributes: [chargingId] }',
+        '{ type: session, attributes: [chargingId, ggsnAddress], keyGroups: 512 }',
+      ]) {
+        await writeFile(file, config(wrong));
+        await expect(loadConfig(file, { registry }), wrong).rejects.toThrow(expected);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -328,6 +328,7 @@ export const orderEnhancerOe: NodeType<OrderEnhancerOeSettings> = {
     'drops duplicate records and emits each session in sequence order (G-CDR completeness, S-CDR inactivity)',
   settings: orderEnhancerOeSettings,
   channels: (s) => (s.auditDuplicates ? [DUPLICATES_CHANNEL] : []),
+  sessionInput: (s) => ({ attributes: s.sessionKey, keyGroups: s.keyGroups }),
   checkpoint: 'periodic',
   create: (s) => new OrderEnhancerHandler(s),
 };
