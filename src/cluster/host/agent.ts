@@ -4,6 +4,7 @@
  * (re)starts, tracks crash positions so poison entries are recognised, collects actor statistics
  * for metrics and status, and drains the pipeline in order on SIGTERM or when idle.
  */
+import { sameConfig } from './same-config.js';
 import { MessageChannel } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -190,11 +191,11 @@ export class HostAgent {
       }
       const { destinations: _d1, ...oldNode } = old.node;
       const { destinations: _d2, ...newNode } = a.node;
-      if (JSON.stringify(oldNode) !== JSON.stringify(newNode)) {
+      if (!sameConfig(oldNode, newNode)) {
         this.logger.info({ actor: a.actorId }, 'node settings changed: restarting the actor with them');
         await pipeline.terminateChild(a.actorId);
         await pipeline.restartChild(a.actorId);
-      } else if (JSON.stringify(old.outputs) !== JSON.stringify(a.outputs)) {
+      } else if (!sameConfig(old.outputs, a.outputs)) {
         this.#running.get(a.actorId)?.send({ type: 'reconfigure', outputs: a.outputs });
         this.#wire(a.actorId);
       }
