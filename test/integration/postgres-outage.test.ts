@@ -143,4 +143,77 @@ nodes:
     },
     180_000,
   );
+
+  it.skipIf(!probe.available)(
+    'ensures SIGTERM during an outage stops the host at once (exit 0) and a later start delivers every row once',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'narflow-pg-stop-'));
+      dirs.push(dir);
+      const input = join(dir, 'in');
+      await mkdir(input);
+      const table = `narflow_stop_${process.pid}_${Date.now()}`;
+      tables.push(table);
+      const proxy = await PgProxy.start();
+      await proxy.down();
+      const config = join(dir, 'narflow.yaml');
+      await writeFile(
+        config,
+        `version: 1
+host: { dataDir: ${join(dir, 'data')}, tickIntervalMs: 100, metrics: { port: 0 } }
+nodes:
+  - id: collect
+    type: file-ei
+    settings: { inputDir: ${input}, pollMs: 20 }
+    rules: [{ name: id, type: integer }, { name: imsi, type: string }, { name: bytes, type: bigint }]
+    destinations: [{ to: [db] }]
+  - id: db
+    type: postgres-oi
+    settings:
+      connection: 'postgres://postgres@127.0.0.1:${proxy.port}/test'
+      table: ${table}
+      createTable: true
+      retry: { initialMs: 100, maxMs: 1000 }
+    rules:
+      columns:
+        - { column: id, attribute: id, type: bigint }
+        - { column: imsi, attribute: imsi, type: text }
+        - { column: bytes, attribute: bytes, type: bigint }
+`,
+      );
+      await writeFile1(input, 0);
+      const r = startNarflow(['run', config]);
+      await until('the database_unavailable alarm in the status', async () => {
+        const s = await hostStatus(join(dir, 'data'), r.child.pid);
+        return (
+          s?.nodes.find((n) => n.node === 'db')?.actors[0]?.stats?.alarms['database_unavailable'] !==
+          undefined
+        );
+      });
+      r.child.kill('SIGTERM');
+      // Before the drain's own 60 s limit: the waiting commit is given up, its input stays in the log.
+      const stopped = await Promise.race([r.exit, sleep(30_000).then(() => undefined)]);
+      if (stopped === undefined) r.child.kill('SIGKILL');
+      expect(stopped, r.output().slice(-3000)).toEqual({ code: 0, signal: null });
+      expect(r.output()).toContain('drain cut short');
+
+      await proxy.up();
+      try {
+        const again = startNarflow(['run', config, '--idle-exit', '2']);
+        expect((await again.exit).code, again.output().slice(-3000)).toBe(0);
+        const client = new pg.Client({ connectionString: probe.url });
+        await client.connect();
+        try {
+          const res = await client.query<{ n: string; d: string }>(
+            `SELECT count(*) AS n, count(DISTINCT id) AS d FROM ${table}`,
+          );
+          expect(res.rows[0]).toEqual({ n: String(PER_FILE), d: String(PER_FILE) });
+        } finally {
+          await client.end();
+        }
+      } finally {
+        await proxy.down();
+      }
+    },
+    120_000,
+  );
 });

@@ -42,6 +42,9 @@ export class HandlerCrash extends Error {
   }
 }
 
+/** A drain whose outputs are refused (back-pressure) without progress for this long stops. */
+const DRAIN_STALL_MS = 5000;
+
 export class ActorRuntime {
   readonly #links = new Map<string, OutLink>();
   readonly #tail: Entry[] = [];
@@ -255,7 +258,29 @@ export class ActorRuntime {
   /** Orderly end of input: handle everything durable, let the handler commit, checkpoint. */
   async drain(): Promise<void> {
     await this.stopIngest();
-    while (this.#running || this.#hasProcessable()) await sleep(2);
+    let position = this.#position;
+    let progressAt = Date.now();
+    while (this.#running || this.#hasProcessable()) {
+      if (this.#position !== position) {
+        position = this.#position;
+        progressAt = Date.now();
+      }
+      // Waiting on an unavailable resource, or refused by a consumer that is: stop here; the
+      // entry and the rest stay in the durable log for the next start.
+      const aborted = this.#running && this.handler.abort?.() === true;
+      const stalled = this.#backpressured() && Date.now() - progressAt >= DRAIN_STALL_MS;
+      if (aborted || stalled) {
+        this.#stopping = true;
+        while (this.#running) await sleep(2);
+        const cause = aborted ? 'the handler waits on an unavailable resource' : 'outputs refused';
+        this.logger.warn(
+          { position: this.#position, cause },
+          'drain cut short: input left in the log for the next start',
+        );
+        return;
+      }
+      await sleep(2);
+    }
     await this.handler.drain?.(this.#ctx);
     this.#outputs.flush();
     this.#maybeCheckpoint(true);
@@ -267,7 +292,10 @@ export class ActorRuntime {
     this.#stopping = true;
     for (const t of this.#timers) clearInterval(t);
     await this.stopIngest();
-    while (this.#running) await sleep(1);
+    while (this.#running) {
+      this.handler.abort?.();
+      await sleep(1);
+    }
     await this.handler.terminate?.('shutdown');
     this.#rateLimited.flush();
     this.#inLinks.closeAll();
@@ -365,6 +393,8 @@ export class ActorRuntime {
       try {
         result = await this.#handle(entry);
       } catch (err) {
+        // Stopping: the handler gave up the entry on request (abort); it is handled after a restart.
+        if (this.#stopping) return;
         this.#crash(entry.lsn, err);
         return;
       }

@@ -57,6 +57,14 @@ export interface NodeHandler {
   /** Called on orderly stop (drain) after the last entry; may commit and request a checkpoint. */
   drain?(ctx: HandlerContext): void | Promise<void>;
   terminate?(reason: string): void | Promise<void>;
+  /**
+   * The actor is stopping (drain or shutdown) while a handle call may be waiting on something
+   * outside that is unavailable (a database in an outage). Returns true when such a call is
+   * pending and will now end soon by throwing; the runtime then stops without finishing the entry
+   * or checkpointing: the entry stays in the input log and is handled again after the next start.
+   * Returns false when nothing is waiting (the call, if any, finishes normally).
+   */
+  abort?(): boolean;
 }
 
 /** An EI's connection to the outside: it appends raw input to the actor's input log. */

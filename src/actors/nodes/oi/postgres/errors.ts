@@ -20,6 +20,8 @@ export class CopyValueError extends Error {
 }
 
 export type PostgresOiErrorCode =
+  /** The actor stopped while a commit waited for an unavailable database (nothing was lost). */
+  | 'aborted'
   /** The server refused the statement for a reason retrying cannot fix (SQLSTATE class 42, 22, 23, 28, ...). */
   | 'database_rejected'
   /** The progress row covers part of the rows about to be written: another writer uses this instance. */

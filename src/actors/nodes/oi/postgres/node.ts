@@ -169,6 +169,10 @@ class PostgresOiHandler implements NodeHandler {
     await this.#writer?.close();
   }
 
+  abort(): boolean {
+    return this.#writer?.abort() ?? false;
+  }
+
   #alarm(ctx: HandlerContext): AlarmSink {
     return (raised, detail) => ctx.alarm(DATABASE_UNAVAILABLE, raised, detail);
   }

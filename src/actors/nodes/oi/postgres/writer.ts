@@ -49,6 +49,9 @@ export class PostgresWriter {
   /** Detail of the raised alarm, while the database is unavailable. */
   #alarmDetail: string | undefined;
   #closed = false;
+  #aborted = false;
+  /** Ends the current retry wait early (set while waiting). */
+  #wakeRetry: (() => void) | undefined;
 
   constructor(options: WriterOptions) {
     this.#o = options;
@@ -103,6 +106,17 @@ export class PostgresWriter {
       await s.query('COMMIT');
       return 'written';
     });
+  }
+
+  /**
+   * Ends a retry wait in progress (the database is unavailable): the pending operation throws
+   * `aborted` at once. Returns whether one was waiting.
+   */
+  abort(): boolean {
+    if (this.#alarmDetail === undefined || this.#wakeRetry === undefined) return false;
+    this.#aborted = true;
+    this.#wakeRetry();
+    return true;
   }
 
   async close(): Promise<void> {
@@ -190,7 +204,20 @@ export class PostgresWriter {
         }
         const waitMs = Math.round(delay / 2 + (Math.random() * delay) / 2);
         this.#o.log.warn({ attempt, waitMs, detail }, `PostgreSQL unavailable while ${what}; retrying`);
-        await new Promise((resolve) => setTimeout(resolve, waitMs));
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, waitMs);
+          this.#wakeRetry = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        this.#wakeRetry = undefined;
+        if (this.#aborted) {
+          throw new PostgresOiError(
+            'aborted',
+            `${what}: stopped while PostgreSQL was unavailable (${detail})`,
+          );
+        }
         delay = Math.min(this.#o.retry.maxMs, delay * 2);
       }
     }
