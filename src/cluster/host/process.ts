@@ -9,8 +9,9 @@ import { loadRegistry } from '../../actors/nodes/load.js';
 import { HostMetrics } from '../../actors/telemetry/metrics.js';
 import { createLogger } from '../../actors/telemetry/logger.js';
 import { startAdminServer } from '../admin/server.js';
-import { loadConfig } from '../config/index.js';
+import { ConfigError, loadConfig } from '../config/index.js';
 import { HostAgent } from './agent.js';
+import { keyGroupLayoutIssues } from './key-group-layout.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { serviceChild } from './service-child.js';
 import type { ChildSpec } from '../../actors/supervision/types.js';
@@ -56,6 +57,11 @@ export async function startHost(opts: HostOptions): Promise<HostRun> {
   );
   const plan = planFromConfig(config, registry);
   const dataDir = resolve(plan.dataDir);
+  const layout = await keyGroupLayoutIssues(config, registry, dataDir, opts.file);
+  if (layout.length > 0) {
+    await store.close();
+    throw new ConfigError(layout);
+  }
   await mkdir(dataDir, { recursive: true });
   const unlock = await lockDataDir(dataDir);
 
