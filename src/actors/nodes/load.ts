@@ -1,5 +1,6 @@
 /** The registry every thread uses: built-in node types plus the config's plug-in modules. */
-import { NodeTypeRegistry, type NodeType } from './registry.js';
+import { NODE_TYPE_SHAPE, readPluginModule } from './plugin-module.js';
+import { NodeTypeRegistry } from './registry.js';
 import { registerBuiltins } from './builtin.js';
 
 export class PluginLoadError extends Error {
@@ -15,15 +16,11 @@ export class PluginLoadError extends Error {
 
 /** Imports one plug-in module and registers its `nodeTypes` export. */
 export async function registerPlugin(registry: NodeTypeRegistry, url: string): Promise<void> {
-  let mod: { nodeTypes?: unknown };
-  try {
-    mod = (await import(url)) as { nodeTypes?: unknown };
-  } catch (err) {
-    throw new PluginLoadError(url, `cannot be loaded: ${(err as Error).message}`);
-  }
-  if (!Array.isArray(mod.nodeTypes))
-    throw new PluginLoadError(url, 'expected an export `nodeTypes: NodeType[]`');
-  for (const t of mod.nodeTypes as NodeType[]) registry.register(t);
+  const read = await readPluginModule(url);
+  if (read.kind === 'load_failed') throw new PluginLoadError(url, `cannot be loaded: ${read.reason}`);
+  if (read.kind === 'no_node_types' || read.invalid.length > 0)
+    throw new PluginLoadError(url, `expected an export nodeTypes: ${NODE_TYPE_SHAPE}[]`);
+  for (const t of read.types) if (registry.get(t.name) !== t) registry.register(t);
 }
 
 export async function loadRegistry(plugins: readonly string[]): Promise<NodeTypeRegistry> {

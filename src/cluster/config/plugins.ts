@@ -4,38 +4,14 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { NodeType, NodeTypeRegistry } from '../../actors/nodes/registry.js';
+import { NODE_TYPE_SHAPE, readPluginModule } from '../../actors/nodes/plugin-module.js';
+import type { NodeTypeRegistry } from '../../actors/nodes/registry.js';
 import type { PathIssue } from './errors.js';
-
-const KINDS = new Set(['EI', 'EP', 'AP', 'OE', 'OI']);
-const NODE_TYPE_SHAPE =
-  'node type { name, kind: EI|EP|AP|OE|OI, description, settings: zod schema, checkpoint, create() }';
 
 export interface PluginResult {
   /** Absolute file URLs of the plugin modules, in config order (including ones that failed). */
   readonly urls: string[];
   readonly issues: PathIssue[];
-}
-
-function isNodeType(value: unknown): value is NodeType {
-  if (typeof value !== 'object' || value === null) return false;
-  const t = value as Record<string, unknown>;
-  const settings = t['settings'];
-  return (
-    typeof t['name'] === 'string' &&
-    t['name'] !== '' &&
-    typeof t['kind'] === 'string' &&
-    KINDS.has(t['kind']) &&
-    typeof settings === 'object' &&
-    settings !== null &&
-    typeof (settings as { safeParse?: unknown }).safeParse === 'function' &&
-    (t['checkpoint'] === 'periodic' || t['checkpoint'] === 'on-request') &&
-    typeof t['create'] === 'function'
-  );
-}
-
-function reason(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /**
@@ -61,26 +37,22 @@ export async function loadPlugins(
       present: true,
       value: entry,
     };
-    let mod: Record<string, unknown>;
-    try {
-      mod = (await import(url)) as Record<string, unknown>;
-    } catch (err) {
-      issues.push({ ...at, problem: `cannot load "${entry}": ${reason(err)}` });
+    const read = await readPluginModule(url);
+    if (read.kind === 'load_failed') {
+      issues.push({ ...at, problem: `cannot load "${entry}": ${read.reason}` });
       continue;
     }
-    const types = mod['nodeTypes'];
-    if (!Array.isArray(types)) {
+    if (read.kind === 'no_node_types') {
       issues.push({
         ...at,
         problem: `"${entry}" does not export nodeTypes (expected an array of node types)`,
       });
       continue;
     }
-    for (const [k, type] of types.entries()) {
-      if (!isNodeType(type)) {
-        issues.push({ ...at, problem: `"${entry}" nodeTypes[${k}]: expected ${NODE_TYPE_SHAPE}` });
-        continue;
-      }
+    for (const k of read.invalid) {
+      issues.push({ ...at, problem: `"${entry}" nodeTypes[${k}]: expected ${NODE_TYPE_SHAPE}` });
+    }
+    for (const type of read.types) {
       const existing = registry.get(type.name);
       if (existing === type) continue;
       if (existing) {
