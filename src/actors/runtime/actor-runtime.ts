@@ -22,6 +22,7 @@ import { Checkpointer } from './checkpointer.js';
 import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK, decodeTick, encodeTick } from './entries.js';
 import { emptyLedger, type Ledger, type LedgerCounter } from './ledger.js';
 import { Outputs } from './outputs.js';
+import { sameConfig } from './same-config.js';
 import { PoisonList, type PoisonDecision } from './poison.js';
 import type { ActorAlarm, ActorStatsMessage, ActorWorkerData, OutputSpec, WorkerToHost } from './protocol.js';
 
@@ -184,7 +185,7 @@ export class ActorRuntime {
       appended,
     );
     rt.#unprocessedWork = pendingWork;
-    if (JSON.stringify(lastSpecs) !== JSON.stringify(data.outputs)) rt.reconfigure(data.outputs);
+    if (!sameConfig(lastSpecs, data.outputs)) rt.reconfigure(data.outputs);
     return rt;
   }
 

@@ -4,7 +4,7 @@
  * (re)starts, tracks crash positions so poison entries are recognised, collects actor statistics
  * for metrics and status, and drains the pipeline in order on SIGTERM or when idle.
  */
-import { sameConfig } from './same-config.js';
+import { sameConfig } from '../../actors/runtime/same-config.js';
 import { MessageChannel } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { Logger } from 'pino';

@@ -1,8 +1,9 @@
 /**
  * Whether two plan values (node configs, output specs: JSON data) are the same, whatever the order
  * of keys in their mappings. A host compares the running plan with a new one to decide which actors
- * to restart; a difference in key order alone (a map re-validated, a node type's schema filling
- * defaults in another order) must not restart anything.
+ * to restart, and an actor compares its checkpointed outputs with the plan's to decide whether to
+ * reconfigure; a difference in key order alone (a map re-validated, a node type's schema filling
+ * defaults in another order) must change nothing.
  */
 export function sameConfig(a: unknown, b: unknown): boolean {
   if (a === b) return true;

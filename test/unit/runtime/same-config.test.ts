@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sameConfig } from '../../../src/cluster/host/same-config.js';
+import { sameConfig } from '../../../src/actors/runtime/same-config.js';
 
 describe('sameConfig', () => {
   it('ensures key order does not make two node configs different', () => {
