@@ -87,10 +87,16 @@ export class Outputs {
     this.#setSpecs(specs, []);
   }
 
-  /** The last sequence sealed per target: a checkpoint needs all of them acknowledged. */
+  /**
+   * The last sequence sealed per target this actor has sent to since it started: a checkpoint
+   * needs all of them acknowledged. Sequences of targets no longer in any destination group (a
+   * removed or repartitioned node) are kept, so a target that comes back resumes above what it
+   * saw, but they are not required: the checkpoint this actor started from was only committed
+   * once they were acknowledged, and no link to them exists any more to acknowledge again.
+   */
   sealed(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [t, next] of this.#next) out[t] = next - 1;
+    for (const t of this.#started) out[t] = (this.#next.get(t) as number) - 1;
     return out;
   }
 

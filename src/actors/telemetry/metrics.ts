@@ -110,6 +110,16 @@ export class HostMetrics {
       created: counter('narflow_node_records_created_total', 'Records the node made (parsed, split).', node),
       filtered: counter('narflow_node_records_filtered_total', 'Records the node dropped by rule.', node),
       merged: counter('narflow_node_records_merged_total', 'Records merged into others.', node),
+      movedIn: counter(
+        'narflow_node_records_moved_in_total',
+        'Held records that entered an actor with their key group when the node was repartitioned.',
+        node,
+      ),
+      movedOut: counter(
+        'narflow_node_records_moved_out_total',
+        'Held records that left an actor with their key group when the node was repartitioned.',
+        node,
+      ),
     };
     this.#duplicates = counter(
       'narflow_node_duplicates_dropped_total',
@@ -129,7 +139,7 @@ export class HostMetrics {
     this.#held = gauge('narflow_node_records_held', 'Records held in node state.', node);
     this.#imbalance = gauge(
       'narflow_node_ledger_imbalance',
-      'in + created - out - duplicates - filtered - merged - quarantined - held; 0 when balanced.',
+      'in + created + moved in - out - duplicates - filtered - merged - quarantined - held - moved out; 0 when balanced.',
       node,
     );
     this.#queueDepth = gauge('narflow_actor_queue_depth', 'Batches waiting in the actor input.', actor);

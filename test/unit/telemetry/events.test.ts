@@ -8,6 +8,7 @@ import {
   emit,
   telemetrySink,
 } from '../../../src/actors/telemetry/events.js';
+import { emptyLedger } from '../../../src/actors/runtime/ledger.js';
 import { createLogger } from '../../../src/actors/telemetry/logger.js';
 import { HostMetrics } from '../../../src/actors/telemetry/metrics.js';
 import { key, series } from './prom-text.js';
@@ -59,7 +60,7 @@ describe('emit', () => {
     quiet.metrics.applyActorStats({
       node: 'oe-3',
       actor: 'oe-3.1',
-      ledger: { in: 0, created: 0, out: 0, duplicates: 0, filtered: 0, merged: 0, quarantined: 0, held: 0 },
+      ledger: emptyLedger(),
       quarantinedByReason: {},
       queueDepth: 0,
       checkpointAgeMs: 4000,
