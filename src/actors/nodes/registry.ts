@@ -7,6 +7,25 @@ import type { IngestSource, NodeEnv, NodeHandler } from '../runtime/actor.js';
 
 export type NodeKind = 'EI' | 'EP' | 'AP' | 'OE' | 'OI';
 
+/** Where key groups live after a node is repartitioned. */
+export interface KeyGroupPlacement {
+  /** Number of key groups (the node's own, as its settings give it). */
+  readonly keyGroups: number;
+  /** Number of actor slots to return state for (slots past the node's partitions get none). */
+  readonly actors: number;
+  /** Entry g: the actor slot that owns key group g from now on. */
+  readonly ownerOf: readonly number[];
+}
+
+/** State of a repartitioned node, one entry per actor slot, and how held records moved. */
+export interface Repartitioned {
+  readonly states: unknown[];
+  /** Records held in each new state. */
+  readonly held: number[];
+  /** `moved[from][to]`: records held by old actor `from` that are now held by actor `to`. */
+  readonly moved: number[][];
+}
+
 export interface NodeType<S = unknown> {
   readonly name: string;
   readonly kind: NodeKind;
@@ -17,6 +36,13 @@ export interface NodeType<S = unknown> {
    * edge into a node of this type must use when it has more than one partition.
    */
   sessionInput?(settings: S): { readonly attributes: readonly string[]; readonly keyGroups: number };
+  /**
+   * Nodes that keep state per key group: re-places state when the key groups move between actors
+   * (the node's partitions, key groups or ring changed). `states[i]`: the snapshot of actor i
+   * (undefined when it has none); every actor's state is quiescent (its input fully handled).
+   * Pure: returns the snapshot of every actor slot of `placement`.
+   */
+  repartition?(settings: S, states: readonly unknown[], placement: KeyGroupPlacement): Repartitioned;
   /** Named output channels a node of this type may emit to (EP routing); none = only the default. */
   channels?(settings: S): readonly string[];
   /** `periodic`: the runtime checkpoints on a timer; `on-request`: only when the handler asks (sinks). */

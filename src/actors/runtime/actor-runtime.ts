@@ -32,6 +32,14 @@ interface Entry {
   readonly payload: Uint8Array;
 }
 
+/** How a drain ended: `cut` names why it stopped early; `complete` when nothing is left to replay. */
+export interface DrainOutcome {
+  readonly complete: boolean;
+  readonly committedPosition: number;
+  readonly lastLsn: number;
+  readonly cut: string | undefined;
+}
+
 export class HandlerCrash extends Error {
   override readonly name = 'HandlerCrash';
   readonly code = 'handler_crash';
@@ -55,6 +63,7 @@ export class ActorRuntime {
   #replayEnd: number;
   #running = false;
   #stopping = false;
+  #ticksStopped = false;
   #unprocessedWork = 0;
   #lastActivityMs = 0;
   /** Alarms the handler raised and has not cleared (not checkpointed: a restarted handler re-raises). */
@@ -256,12 +265,19 @@ export class ActorRuntime {
     await this.#ingest?.stop();
   }
 
-  /** Orderly end of input: handle everything durable, let the handler commit, checkpoint. */
-  async drain(): Promise<void> {
+  /**
+   * Orderly end of input: stop ticks and ingest, handle every entry of the log, let the handler
+   * commit, checkpoint. Resolves with the outcome: `complete` when the committed checkpoint covers
+   * the whole log (nothing is left to replay: the actor is quiescent and its state may be moved),
+   * false when the drain was cut short (the rest stays in the log for the next start).
+   */
+  async drain(): Promise<DrainOutcome> {
+    // A drain is the actor's end: no tick may fall after its last checkpoint.
+    this.#ticksStopped = true;
     await this.stopIngest();
     let position = this.#position;
     let progressAt = Date.now();
-    while (this.#running || this.#hasProcessable()) {
+    while (this.#running || this.#position <= this.log.lastLsn) {
       if (this.#position !== position) {
         position = this.#position;
         progressAt = Date.now();
@@ -278,7 +294,7 @@ export class ActorRuntime {
           { position: this.#position, cause },
           'drain cut short: input left in the log for the next start',
         );
-        return;
+        return this.#drainOutcome(cause);
       }
       await sleep(2);
     }
@@ -286,6 +302,13 @@ export class ActorRuntime {
     this.#outputs.flush();
     this.#maybeCheckpoint(true);
     await this.#checkpointer.settled();
+    return this.#drainOutcome(undefined);
+  }
+
+  #drainOutcome(cut: string | undefined): DrainOutcome {
+    const committed = this.#checkpointer.committedPosition;
+    const lastLsn = this.log.lastLsn;
+    return { complete: cut === undefined && committed > lastLsn, committedPosition: committed, lastLsn, cut };
   }
 
   /** Supervisor shutdown: stop timers and input, finish the current entry, close files. */
@@ -363,7 +386,7 @@ export class ActorRuntime {
   }
 
   #appendTick(): void {
-    if (this.#stopping) return;
+    if (this.#stopping || this.#ticksStopped) return;
     const payload = encodeTick(Date.now());
     const lsn = this.log.append(ENTRY_TICK, payload);
     this.#appended(lsn, { lsn, kind: ENTRY_TICK, payload });

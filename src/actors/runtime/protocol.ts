@@ -93,7 +93,15 @@ export type WorkerToHost =
   | { readonly type: 'processing'; readonly position: number }
   | { readonly type: 'crashed'; readonly position: number; readonly error: ErrorInfo }
   | { readonly type: 'stopped'; readonly reason: 'normal' | 'shutdown'; readonly detail?: string }
-  | { readonly type: 'drained' };
+  | {
+      readonly type: 'drained';
+      /** The committed checkpoint covers every entry of the input log (nothing left to replay). */
+      readonly complete: boolean;
+      readonly committedPosition: number;
+      readonly lastLsn: number;
+      /** Why the drain stopped early, when it did. */
+      readonly cut?: string | undefined;
+    };
 
 /** Host → worker. */
 export type HostToWorker =

@@ -38,7 +38,7 @@ port.on('message', (m: HostToWorker) => {
       void rt.stopIngest();
       break;
     case 'drain':
-      void rt.drain().then(() => post({ type: 'drained' }));
+      void rt.drain().then((o) => post({ type: 'drained', ...o }));
       break;
     case 'shutdown':
       void rt.shutdown().then(() => {

@@ -65,6 +65,7 @@ import {
 import { emissionOrder, LIST_IDLE, missingSequenceNumbers, Session } from './session.js';
 import { SessionTable, type GroupState } from './session-table.js';
 import { orderEnhancerOeSettings, type OrderEnhancerOeSettings } from './settings.js';
+import { repartitionSnapshots } from './repartition.js';
 import { checkSnapshot, regroupSnapshot, type OrderEnhancerSnapshot } from './snapshot.js';
 import { restoreGroups, retiredRecords, snapshotGroups, type RetiredSession } from './table-snapshot.js';
 
@@ -329,6 +330,7 @@ export const orderEnhancerOe: NodeType<OrderEnhancerOeSettings> = {
   settings: orderEnhancerOeSettings,
   channels: (s) => (s.auditDuplicates ? [DUPLICATES_CHANNEL] : []),
   sessionInput: (s) => ({ attributes: s.sessionKey, keyGroups: s.keyGroups }),
+  repartition: (_s, states, placement) => repartitionSnapshots(states, placement),
   checkpoint: 'periodic',
   create: (s) => new OrderEnhancerHandler(s),
 };
