@@ -4,7 +4,7 @@
  * no cycles, EIs receive nothing, OIs send nothing, `equals` edges consistent, channels known.
  */
 import type { NodeType, NodeTypeRegistry } from '../../actors/nodes/registry.js';
-import type { PathIssue, PathSegment } from './errors.js';
+import { formatPath, type PathIssue, type PathSegment } from './errors.js';
 
 interface Edge {
   readonly from: number;
@@ -35,10 +35,13 @@ interface Graph {
   readonly ids: ReadonlyMap<string, number>;
   readonly types: readonly (NodeType | undefined)[];
   readonly settings: ReadonlyMap<number, unknown>;
+  /** Virtual nodes of the first session edge into each node keeping state per key group, and where. */
+  readonly rings: Map<number, { virtualNodes: number; path: readonly PathSegment[] }>;
 }
 
-/** Session routing default, as the routing schema fills it. */
+/** Session routing defaults, as the routing schema fills them. */
 const DEFAULT_KEY_GROUPS = 1024;
+const DEFAULT_VIRTUAL_NODES = 128;
 
 /** An edge into a node that keeps state per key group must route by its session key and key groups. */
 function checkSessionInput(
@@ -46,6 +49,7 @@ function checkSessionInput(
   to: number,
   routing: Record<string, unknown> | undefined,
   at: PathSegment[],
+  targets: number,
 ): PathIssue | undefined {
   const type = g.types[to];
   const node = g.nodes[to];
@@ -61,10 +65,28 @@ function checkSessionInput(
     attributes.length === need.attributes.length &&
     attributes.every((a, i) => a === need.attributes[i]) &&
     keyGroups === need.keyGroups;
-  if (same) return undefined;
+  const id = String(node['id']);
+  if (same && targets > 1) {
+    const text =
+      `"${id}" (type "${type.name}") keeps state per session key group over several partitions: an ` +
+      'edge into it names it alone, so its actors are the ring that places the key groups';
+    return problem([...at, 'to'], targets, `only "${id}" in to`, text);
+  }
+  if (same) {
+    const virtualNodes = routing?.['virtualNodes'] ?? DEFAULT_VIRTUAL_NODES;
+    const first = g.rings.get(to);
+    if (first === undefined && typeof virtualNodes === 'number') g.rings.set(to, { virtualNodes, path: at });
+    else if (first !== undefined && virtualNodes !== first.virtualNodes) {
+      const text =
+        `every edge into "${id}" must place key groups on the same ring: ${formatPath(first.path)} ` +
+        `routes with virtualNodes ${first.virtualNodes}`;
+      return problem([...at, 'routing', 'virtualNodes'], virtualNodes, `${first.virtualNodes}`, text);
+    }
+    return undefined;
+  }
   const expected = `{ type: session, attributes: [${need.attributes.join(', ')}], keyGroups: ${need.keyGroups} }`;
   const text =
-    `"${String(node['id'])}" (type "${type.name}") keeps state per session key group over several ` +
+    `"${id}" (type "${type.name}") keeps state per session key group over several ` +
     `partitions: route to it with ${expected}`;
   return problem([...at, 'routing'], routing, expected, text);
 }
@@ -149,7 +171,7 @@ function checkDestination(
     const outcome = checkTarget(g, from, target, path, equals);
     if (typeof outcome === 'number') {
       edges.push({ from, to: outcome, path });
-      const mismatch = checkSessionInput(g, outcome, routing, at);
+      const mismatch = checkSessionInput(g, outcome, routing, at, to.length);
       if (mismatch !== undefined) issues.push(mismatch);
     } else issues.push(outcome);
   });
@@ -171,7 +193,7 @@ export function checkGraph(
     const name = isMapping(node) ? node['type'] : undefined;
     return typeof name === 'string' ? registry.get(name) : undefined;
   });
-  const g: Graph = { nodes, ids: collectIds(nodes, issues), types, settings };
+  const g: Graph = { nodes, ids: collectIds(nodes, issues), types, settings, rings: new Map() };
   const edges: Edge[] = [];
   nodes.forEach((node, i) => {
     if (!isMapping(node) || !Array.isArray(node['destinations'])) return;

@@ -14,10 +14,13 @@ import type {
   PoisonInfo,
   WorkerToHost,
 } from '../../actors/runtime/protocol.js';
+import type { DrainOutcome } from '../../actors/runtime/actor-runtime.js';
 import { spawnActor, type ActorWorker } from '../../actors/runtime/worker-handle.js';
 import { Supervisor, supervisorChildSpec } from '../../actors/supervision/supervisor.js';
 import type { ChildSpec, StartResult } from '../../actors/supervision/types.js';
+import type { Repartitioner } from './repartition.js';
 import {
+  actorDirOf,
   actorsOf,
   linksOf,
   planActors,
@@ -46,6 +49,14 @@ export interface HostStatus {
   }>;
 }
 
+/** How long a repartition waits for the old layout to drain before it gives up (and resumes it). */
+export const REPARTITION_DRAIN_MS = 600_000;
+
+export interface AgentOptions {
+  /** Moves key groups with their state when a plan changes a keyed node's layout. */
+  readonly repartitioner?: Repartitioner | undefined;
+}
+
 export interface AgentHooks {
   onStats?(node: string, actor: string, stats: ActorStatsMessage): void;
   onRestart?(node: string, actor: string): void;
@@ -63,7 +74,9 @@ export class HostAgent {
   readonly #running = new Map<string, ActorWorker>();
   readonly #status = new Map<string, ActorStatus>();
   readonly #crashes = new Map<string, PoisonInfo>();
-  readonly #drainWaiters = new Map<string, () => void>();
+  readonly #drainWaiters = new Map<string, (o: DrainOutcome) => void>();
+  /** Actors started again after a pause (a repartition): not counted as restarts. */
+  readonly #resuming = new Set<string>();
   readonly #startedAt = new Date();
   /** When the supervisor tree finished starting: quiet time is counted from here at the earliest. */
   #runningSince = Number.POSITIVE_INFINITY;
@@ -73,6 +86,7 @@ export class HostAgent {
     plan: HostPlan,
     private readonly logger: Logger,
     private readonly hooks: AgentHooks = {},
+    private readonly options: AgentOptions = {},
   ) {
     this.#plan = plan;
     this.#actors = planActors(plan);
@@ -139,21 +153,32 @@ export class HostAgent {
 
   /** Orderly end: stop ingest, drain node by node in flow order, then stop the tree. */
   async drainAndStop(timeoutMs: number): Promise<void> {
+    await this.#drainAll(timeoutMs);
+    await this.#root?.stop();
+  }
+
+  /**
+   * Stops ingest, then drains node by node in flow order (each node once every node before it
+   * is drained); resolves with each actor's outcome (undefined: not running, or no answer in time).
+   */
+  async #drainAll(timeoutMs: number): Promise<Map<string, DrainOutcome | undefined>> {
     const deadline = Date.now() + timeoutMs;
+    const outcomes = new Map<string, DrainOutcome | undefined>();
     for (const a of this.#actors)
       if (a.node.kind === 'EI') this.#running.get(a.actorId)?.send({ type: 'stop-ingest' });
     for (const node of topologicalOrder(this.#plan.nodes)) {
       await Promise.all(
-        actorsOf(node).map((id) => {
+        actorsOf(node).map(async (id) => {
           const w = this.#running.get(id);
-          if (w === undefined) return Promise.resolve();
-          const done = new Promise<void>((r) => this.#drainWaiters.set(id, r));
+          if (w === undefined) return;
+          const done = new Promise<DrainOutcome>((r) => this.#drainWaiters.set(id, r));
           w.send({ type: 'drain' });
-          return Promise.race([done, sleep(Math.max(0, deadline - Date.now()))]);
+          const late = sleep(Math.max(0, deadline - Date.now())).then(() => undefined);
+          outcomes.set(id, await Promise.race([done, late]));
         }),
       );
     }
-    await this.#root?.stop();
+    return outcomes;
   }
 
   /**
@@ -171,6 +196,12 @@ export class HostAgent {
   async #apply(next: HostPlan): Promise<void> {
     const pipeline = this.#pipeline;
     if (pipeline === undefined) throw new Error('the pipeline is not running');
+    const repartitioner = this.options.repartitioner;
+    const changes = repartitioner?.changesBetween(this.#plan, next) ?? [];
+    if (repartitioner !== undefined && changes.length > 0) {
+      await this.#repartition(repartitioner, next, changes);
+      return;
+    }
     const before = new Map(this.#actors.map((a) => [a.actorId, a]));
     const after = planActors(next);
     const afterIds = new Set(after.map((a) => a.actorId));
@@ -201,6 +232,60 @@ export class HostAgent {
       }
     }
     for (const id of removed) await this.#retire(pipeline, id);
+    await repartitioner?.recordLayouts(next);
+  }
+
+  /**
+   * A plan that moves key groups of keyed nodes: the pipeline pauses (ingest stops, every actor
+   * drains in flow order and stops), the key groups move with their state on disk, and the
+   * pipeline starts again under the new plan. Network elements see a short pause and retransmit;
+   * nothing accepted is lost, as input waits in the durable logs. When the old layout could not
+   * be drained (an actor upstream is stuck), nothing moves and the previous plan runs again.
+   */
+  async #repartition(
+    repartitioner: Repartitioner,
+    next: HostPlan,
+    changes: Parameters<Repartitioner['migrate']>[2],
+  ): Promise<void> {
+    const from = this.#plan;
+    const started = Date.now();
+    this.logger.warn({ changes }, 'repartition: pausing the pipeline to move key groups with their state');
+    const outcomes = await this.#drainAll(REPARTITION_DRAIN_MS);
+    await this.#root?.terminateChild('pipeline');
+    for (const st of this.#status.values()) this.#setState(st, 'stopped');
+    let summaries;
+    try {
+      summaries = await repartitioner.migrate(from, next, changes);
+    } catch (err) {
+      const cut = [...outcomes]
+        .filter(([, o]) => o?.complete !== true)
+        .map(([id, o]) => ({ actor: id, cut: o?.cut ?? 'no answer' }));
+      this.logger.error(
+        { err, drainsCut: cut },
+        'repartition failed: the pipeline resumes with the previous plan',
+      );
+      await this.#resume(from);
+      throw err;
+    }
+    for (const s of summaries) this.logger.warn({ ...s }, 'repartition: key groups moved with their state');
+    await this.#resume(next);
+    this.logger.warn({ pausedMs: Date.now() - started }, 'repartition: the pipeline runs the new plan');
+  }
+
+  /** Starts the (stopped) pipeline again under `plan`. */
+  async #resume(plan: HostPlan): Promise<void> {
+    this.#plan = plan;
+    this.#actors = planActors(plan);
+    this.#links = linksOf(this.#actors);
+    const ids = new Set(this.#actors.map((a) => a.actorId));
+    for (const id of [...this.#status.keys()]) if (!ids.has(id)) this.#status.delete(id);
+    for (const a of this.#actors) {
+      if (this.#status.has(a.actorId)) this.#resuming.add(a.actorId);
+      else this.#status.set(a.actorId, newStatus(a));
+    }
+    this.#wired.clear();
+    await this.#root?.restartChild('pipeline');
+    await this.options.repartitioner?.recordLayouts(plan);
   }
 
   /** Stops an actor that left the plan once nothing is on its way to it and its input is handled. */
@@ -221,7 +306,7 @@ export class HostAgent {
     }
     const w = this.#running.get(id);
     if (w !== undefined) {
-      const done = new Promise<void>((r) => this.#drainWaiters.set(id, r));
+      const done = new Promise<unknown>((r) => this.#drainWaiters.set(id, r));
       w.send({ type: 'drain' });
       await Promise.race([done, sleep(60_000)]);
     }
@@ -258,7 +343,7 @@ export class HostAgent {
       partition: a.partition,
       partitions: a.node.partitions,
       settings: a.node.settings,
-      actorDir: join(this.#plan.dataDir, 'actors', a.node.id, String(a.partition)),
+      actorDir: actorDirOf(this.#plan.dataDir, a.node.id, a.partition),
       dataDir: this.#plan.dataDir,
       quarantineDir: join(this.#plan.dataDir, 'quarantine'),
       plugins: this.#plan.plugins,
@@ -274,7 +359,8 @@ export class HostAgent {
     if (result.kind !== 'started') return result;
     const worker = result.handle as ActorWorker;
     const first = status.stats === undefined && status.restarts === 0 && status.state === 'starting';
-    if (!first) {
+    const resumed = this.#resuming.delete(a.actorId);
+    if (!first && !resumed) {
       status.restarts++;
       this.hooks.onRestart?.(a.node.id, a.actorId);
     }
@@ -334,7 +420,12 @@ export class HostAgent {
         break;
       }
       case 'drained':
-        this.#drainWaiters.get(a.actorId)?.();
+        this.#drainWaiters.get(a.actorId)?.({
+          complete: m.complete,
+          committedPosition: m.committedPosition,
+          lastLsn: m.lastLsn,
+          cut: m.cut,
+        });
         this.#drainWaiters.delete(a.actorId);
         break;
       default:

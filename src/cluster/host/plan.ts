@@ -2,6 +2,7 @@
  * What a host runs, derived from the validated config: one actor per node partition, its outputs
  * expanded from node ids to actor ids, and the links (producer actor → consumer actor) between them.
  */
+import { join } from 'node:path';
 import type { RoutingSpec } from '../../actors/routing/edge-router.js';
 import type { ActorRuntimeSettings, OutputSpec } from '../../actors/runtime/protocol.js';
 import type {
@@ -55,6 +56,11 @@ export interface Link {
 
 export function actorId(nodeId: string, partition: number): string {
   return `${nodeId}.${partition}`;
+}
+
+/** An actor's own directory: input log, checkpoint, work files. */
+export function actorDirOf(dataDir: string, nodeId: string, partition: number): string {
+  return join(dataDir, 'actors', nodeId, String(partition));
 }
 
 export function actorsOf(node: NodePlan): string[] {

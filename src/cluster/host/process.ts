@@ -9,9 +9,9 @@ import { loadRegistry } from '../../actors/nodes/load.js';
 import { HostMetrics } from '../../actors/telemetry/metrics.js';
 import { createLogger } from '../../actors/telemetry/logger.js';
 import { startAdminServer } from '../admin/server.js';
-import { ConfigError, loadConfig } from '../config/index.js';
+import { loadConfig } from '../config/index.js';
 import { HostAgent } from './agent.js';
-import { keyGroupLayoutIssues } from './key-group-layout.js';
+import { Repartitioner } from './repartition.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { serviceChild } from './service-child.js';
 import type { ChildSpec } from '../../actors/supervision/types.js';
@@ -57,20 +57,50 @@ export async function startHost(opts: HostOptions): Promise<HostRun> {
   );
   const plan = planFromConfig(config, registry);
   const dataDir = resolve(plan.dataDir);
-  const layout = await keyGroupLayoutIssues(config, registry, dataDir, opts.file);
-  if (layout.length > 0) {
-    await store.close();
-    throw new ConfigError(layout);
-  }
   await mkdir(dataDir, { recursive: true });
   const unlock = await lockDataDir(dataDir);
+  // Keyed nodes (order enhancers) whose layout changed since their state was made: their key
+  // groups move with their state before the new layout runs. When the state is quiescent they
+  // move now; otherwise the old layout runs first, drains, and the move happens as for a live
+  // change (agent.applyPlan below).
+  const repartitioner = new Repartitioner(registry, dataDir, logger);
+  let startPlan = plan;
+  try {
+    await repartitioner.recover();
+    const changes = await repartitioner.changesOnDisk(plan);
+    if (changes.length > 0) {
+      const old = repartitioner.withOldLayouts(plan, changes);
+      const pending = await repartitioner.unquiescent(old, changes);
+      if (pending.length === 0) {
+        for (const s of await repartitioner.migrate(old, plan, changes)) {
+          logger.warn({ ...s }, 'repartition: key groups moved with their state');
+        }
+      } else {
+        logger.warn(
+          { changes, pending },
+          'repartition: input not yet handled under the old layout; running it to drain first',
+        );
+        startPlan = old;
+      }
+    }
+    if (startPlan === plan) await repartitioner.recordLayouts(plan);
+  } catch (err) {
+    await store.close();
+    await unlock();
+    throw err;
+  }
 
   const metrics = new HostMetrics();
-  const agent = new HostAgent(plan, logger, {
-    onStats: (node, actor, s) => metrics.applyActorStats({ ...s, node, actor }),
-    onRestart: (node, actor) => metrics.actorRestarted(node, actor),
-    onState: (node, actor, state) => metrics.setActorState(node, actor, state),
-  });
+  const agent = new HostAgent(
+    startPlan,
+    logger,
+    {
+      onStats: (node, actor, s) => metrics.applyActorStats({ ...s, node, actor }),
+      onRestart: (node, actor) => metrics.actorRestarted(node, actor),
+      onState: (node, actor, state) => metrics.setActorState(node, actor, state),
+    },
+    { repartitioner },
+  );
   let adminPort: number | undefined;
   const writeHostFile = (): Promise<void> =>
     writeFile(
@@ -159,6 +189,18 @@ export async function startHost(opts: HostOptions): Promise<HostRun> {
   };
 
   const root = await agent.start(services, afterPipeline);
+  if (startPlan !== plan) {
+    try {
+      await agent.applyPlan(plan);
+    } catch (err) {
+      // The old layout could not be drained: it is running again. Stop, and say why; the service
+      // manager's next start tries again.
+      logger.fatal({ err }, 'repartition at start failed; stopping');
+      await root.stop();
+      await end(1, 'repartition failed');
+      throw err;
+    }
+  }
   logger.info({ config: config.file, dataDir, adminPort }, 'narflow running');
   void root.ended.then((e) => {
     if (!ending && e.cause !== 'stopped') {

@@ -100,4 +100,57 @@ nodes:
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('ensures edges into a partitioned order enhancer name it alone and place key groups on one ring', async () => {
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'narflow-oe-ring-'));
+    try {
+      const file = join(dir, 'c.yaml');
+      const session = (extra: string) => `{ type: session, attributes: [chargingId, ggsnAddress]${extra} }`;
+      const config = (toA: string, routingA: string, routingB: string) => `version: 1
+nodes:
+  - id: a
+    type: file-ei
+    settings: { inputDir: ./in-a }
+    rules: [{ name: chargingId, type: integer }, { name: ggsnAddress, type: ip }]
+    destinations: [{ to: ${toA}, routing: ${routingA} }]
+  - id: b
+    type: file-ei
+    settings: { inputDir: ./in-b }
+    rules: [{ name: chargingId, type: integer }, { name: ggsnAddress, type: ip }]
+    destinations: [{ to: [dedup], routing: ${routingB} }]
+  - id: dedup
+    type: order-enhancer-oe
+    partitions: 3
+    destinations: [{ to: [out] }]
+  - id: out
+    type: file-oi
+    settings: { dir: ./out }
+    rules: [{ attribute: chargingId }]
+`;
+      const registry = await loadRegistry([]);
+      const fails = async (text: string): Promise<string[]> => {
+        await writeFile(file, text);
+        const err = await loadConfig(file, { registry }).then(
+          () => undefined,
+          (e: unknown) => e as { issues: Array<{ message: string }> },
+        );
+        return err?.issues.map((i) => i.message) ?? [];
+      };
+      expect(
+        await fails(config('[dedup]', session(', virtualNodes: 64'), session(', virtualNodes: 64'))),
+      ).toEqual([]);
+      expect(await fails(config('[dedup, out]', session(''), session('')))).toEqual([
+        `${file}: nodes[0].destinations[0].to: "dedup" (type "order-enhancer-oe") keeps state per session key group ` +
+          'over several partitions: an edge into it names it alone, so its actors are the ring that places the key groups',
+      ]);
+      expect(await fails(config('[dedup]', session(''), session(', virtualNodes: 64')))).toEqual([
+        `${file}: nodes[1].destinations[0].routing.virtualNodes: every edge into "dedup" must place key groups on the ` +
+          'same ring: nodes[0].destinations[0] routes with virtualNodes 128',
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
