@@ -59,6 +59,12 @@ export function formatStatus(s: HostStatus): string {
       .join('  ')
       .trimEnd(),
   );
+  for (const c of s.repartition?.changes ?? []) {
+    alarms.unshift(
+      `REPARTITION ${c.node}: ${c.from.partitions} → ${c.to.partitions} actors, ${c.from.keyGroups} → ` +
+        `${c.to.keyGroups} key groups; pipeline paused since ${s.repartition?.since ?? '?'}`,
+    );
+  }
   const tail = alarms.length === 0 ? '' : `${alarms.join('\n')}\n`;
   return `host ${s.host} (pid ${s.pid}, up since ${s.startedAt})\n${lines.join('\n')}\n${tail}`;
 }

@@ -18,7 +18,7 @@ import type { DrainOutcome } from '../../actors/runtime/actor-runtime.js';
 import { spawnActor, type ActorWorker } from '../../actors/runtime/worker-handle.js';
 import { Supervisor, supervisorChildSpec } from '../../actors/supervision/supervisor.js';
 import type { ChildSpec, StartResult } from '../../actors/supervision/types.js';
-import type { Repartitioner } from './repartition.js';
+import type { LayoutChange, Repartitioner } from './repartition.js';
 import {
   actorDirOf,
   actorsOf,
@@ -42,6 +42,8 @@ export interface HostStatus {
   readonly host: string;
   readonly pid: number;
   readonly startedAt: string;
+  /** While key groups move (the pipeline is paused): what changes, since when (ISO time). */
+  readonly repartition?: { readonly changes: readonly LayoutChange[]; readonly since: string } | undefined;
   readonly nodes: Array<{
     node: string;
     type: string;
@@ -81,6 +83,7 @@ export class HostAgent {
   /** When the supervisor tree finished starting: quiet time is counted from here at the earliest. */
   #runningSince = Number.POSITIVE_INFINITY;
   #root: Supervisor | undefined;
+  #repartitioning: HostStatus['repartition'];
 
   constructor(
     plan: HostPlan,
@@ -129,6 +132,7 @@ export class HostAgent {
       host: this.#plan.hostId,
       pid: process.pid,
       startedAt: this.#startedAt.toISOString(),
+      repartition: this.#repartitioning,
       nodes: topo.map((n) => ({
         node: n.id,
         type: n.type,
@@ -245,10 +249,25 @@ export class HostAgent {
   async #repartition(
     repartitioner: Repartitioner,
     next: HostPlan,
-    changes: Parameters<Repartitioner['migrate']>[2],
+    changes: readonly LayoutChange[],
   ): Promise<void> {
     const from = this.#plan;
     const started = Date.now();
+    this.#repartitioning = { changes, since: new Date(started).toISOString() };
+    try {
+      await this.#pauseAndMove(repartitioner, from, next, changes);
+    } finally {
+      this.#repartitioning = undefined;
+    }
+    this.logger.warn({ pausedMs: Date.now() - started }, 'repartition: the pipeline runs the new plan');
+  }
+
+  async #pauseAndMove(
+    repartitioner: Repartitioner,
+    from: HostPlan,
+    next: HostPlan,
+    changes: readonly LayoutChange[],
+  ): Promise<void> {
     this.logger.warn({ changes }, 'repartition: pausing the pipeline to move key groups with their state');
     const outcomes = await this.#drainAll(REPARTITION_DRAIN_MS);
     await this.#root?.terminateChild('pipeline');
@@ -269,7 +288,6 @@ export class HostAgent {
     }
     for (const s of summaries) this.logger.warn({ ...s }, 'repartition: key groups moved with their state');
     await this.#resume(next);
-    this.logger.warn({ pausedMs: Date.now() - started }, 'repartition: the pipeline runs the new plan');
   }
 
   /** Starts the (stopped) pipeline again under `plan`. */

@@ -64,4 +64,26 @@ describe('narflow status output', () => {
     } as HostStatus);
     expect(quiet).not.toContain('ALARM');
   });
+
+  it('ensures a repartition in progress is shown above the alarms with the layouts and the pause start', () => {
+    const text = formatStatus({
+      host: 'h1',
+      pid: 42,
+      startedAt: '2026-11-24T10:00:00.000Z',
+      repartition: {
+        since: '2026-11-24T10:07:00.000Z',
+        changes: [
+          {
+            node: 'dedup',
+            from: { partitions: 4, keyGroups: 1024, virtualNodes: 128 },
+            to: { partitions: 6, keyGroups: 1024, virtualNodes: 128 },
+          },
+        ],
+      },
+      nodes: [],
+    });
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      'REPARTITION dedup: 4 → 6 actors, 1024 → 1024 key groups; pipeline paused since 2026-11-24T10:07:00.000Z',
+    );
+  });
 });
