@@ -16,6 +16,7 @@ import { runBaseline, type BaselineResult } from './baseline.js';
 import { runBlocks } from './blocks.js';
 import { runNodeTypes } from './node-types.js';
 import { runOrderEnhancerBench } from './order-enhancer.js';
+import { runRepartitionBench } from './repartition.js';
 import { runChainLatency, runChainThroughput, type ChainSettings } from './chain.js';
 import { own, prepareData } from './data.js';
 import { ROOT } from './narflow-process.js';
@@ -184,6 +185,17 @@ async function main(): Promise<void> {
         `(${Math.round(oe.bytesPerOpenSessionOverhead)} B without the records)`,
     );
 
+    gc();
+    progress('repartition');
+    const rp = await runRepartitionBench(progress);
+    say(
+      `repartition order-enhancer-oe 4 → 6 actors (${count(rp.processedSessions)} processed sessions, ` +
+        `${count(rp.openSessions)} open sessions of 3 records, ${mib(rp.checkpointBytes)} of checkpoints): ` +
+        `move ${ms(rp.moveMs)} (${rate(rp.processedSessions / (rp.moveMs / 1000))} processed sessions/s), ` +
+        `${(rp.moveMs / rp.baselineMs).toFixed(2)}× the baseline (load and save the same checkpoints unchanged, ` +
+        `${ms(rp.baselineMs)}); ${count(rp.keyGroupsMoved)} key groups and ${count(rp.recordsMoved)} held records moved`,
+    );
+
     let profiles: ThreadProfile[] | undefined;
     if (profDir !== undefined) {
       profiles = await summarizeProfiles(profDir);
@@ -207,6 +219,7 @@ async function main(): Promise<void> {
       blocks,
       nodeTypes,
       orderEnhancer: oe,
+      repartition: rp,
       profiles,
       seconds,
     };
