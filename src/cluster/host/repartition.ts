@@ -168,12 +168,24 @@ export class Repartitioner {
    */
   withOldLayouts(plan: HostPlan, changes: readonly LayoutChange[]): HostPlan {
     const old = new Map(changes.map((c) => [c.node, c.from]));
+    const keyed = new Map(keyedNodes(plan, this.registry).map((k) => [k.node.id, k.node]));
     const nodes = plan.nodes.map((n): NodePlan => {
       const destinations = n.destinations.map((d) => {
         const target = d.to.find((t) => old.has(t));
         const layout = target === undefined ? undefined : old.get(target);
-        if (layout === undefined || d.routing.type !== 'session') return d;
-        const routing = { ...d.routing, keyGroups: layout.keyGroups, virtualNodes: layout.virtualNodes };
+        const node = target === undefined ? undefined : keyed.get(target);
+        if (layout === undefined || node === undefined) return d;
+        // The old actors hold key groups placed by session routing: records go where their state is,
+        // whatever routing the new plan gives a node that will have one actor.
+        if (layout.partitions === 1 && d.routing.type !== 'session') return d;
+        const type = this.registry.get(node.type);
+        const attributes = type?.sessionInput?.(node.settings).attributes ?? [];
+        const routing = {
+          type: 'session' as const,
+          attributes,
+          keyGroups: layout.keyGroups,
+          virtualNodes: layout.virtualNodes,
+        };
         return { ...d, routing };
       });
       const layout = old.get(n.id);

@@ -333,5 +333,16 @@ describe('repartition on disk', () => {
       virtualNodes: 16,
     });
     expect(plan(5).nodes[0]?.destinations[0]?.routing).toMatchObject({ keyGroups: KEY_GROUPS });
+    // Shrinking to one actor, the new plan may route into it any way; the old actors still need
+    // their session routing.
+    const toOne = plan(1);
+    (toOne.nodes[0]?.destinations[0] as { routing: unknown }).routing = { type: 'round-robin' };
+    const back = r.withOldLayouts(toOne, changes);
+    expect(back.nodes[0]?.destinations[0]?.routing).toEqual({
+      type: 'session',
+      attributes: SESSION,
+      keyGroups: 256,
+      virtualNodes: 16,
+    });
   });
 });
