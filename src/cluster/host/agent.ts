@@ -189,7 +189,9 @@ export class HostAgent {
    * Applies a new plan while records flow: new actors start; actors whose outputs changed get a
    * control entry in their input log (so the change falls at one fixed point of their input, on
    * every replay); actors whose settings changed restart with them; removed actors are stopped
-   * once no producer sends to them any more and their input is drained. Changes are serialised.
+   * once no producer sends to them any more and their input is drained. A plan that changes where
+   * a keyed node's key groups live (its partitions, key groups or ring) pauses the whole pipeline
+   * and moves the key groups with their state instead (#repartition). Changes are serialised.
    */
   applyPlan(next: HostPlan): Promise<void> {
     const run = this.#applying.then(() => this.#apply(next));
