@@ -88,8 +88,11 @@ export async function writeSessions(
   return { originals, duplicates: stream.length - originals.length };
 }
 
-/** file EI → `dedup` (order-enhancer-oe, session routing) → file OI, under `dir`. */
-export function oeChainConfig(dir: string, partitions: number): string {
+/**
+ * file EI → `dedup` (order-enhancer-oe, session routing) → file OI, under `dir`; `maxProcessed`:
+ * the order enhancer's maxProcessedSessions (small values make it spill processed sessions to disk).
+ */
+export function oeChainConfig(dir: string, partitions: number, maxProcessed = 5_000_000): string {
   return `version: 1
 host:
   dataDir: ${join(dir, 'data')}
@@ -115,7 +118,7 @@ nodes:
   - id: dedup
     type: order-enhancer-oe
     partitions: ${partitions}
-    settings: { sessionKey: [chargingId, ggsnAddress] }
+    settings: { sessionKey: [chargingId, ggsnAddress], maxProcessedSessions: ${maxProcessed} }
     destinations: [{ to: [deliver] }]
   - id: deliver
     type: file-oi
@@ -156,6 +159,18 @@ export async function nodeLedgers(dataDir: string, node: string): Promise<Map<nu
     if (!/^\d+$/.test(entry)) continue;
     const raw = await new CheckpointStore(join(dir, entry, 'checkpoint')).load();
     if (raw !== undefined) out.set(Number(entry), { ...emptyLedger(), ...decodeCheckpoint(raw).ledger });
+  }
+  return out;
+}
+
+/** Spill segment files of every actor directory of a node. */
+export async function spillSegments(dataDir: string, node: string): Promise<string[]> {
+  const out: string[] = [];
+  const dir = join(dataDir, 'actors', node);
+  for (const entry of await readdir(dir)) {
+    if (!/^\d+$/.test(entry)) continue;
+    const files = await readdir(join(dir, entry, 'oe-spill')).catch(() => [] as string[]);
+    out.push(...files.filter((f) => f.endsWith('.nps')).map((f) => join(dir, entry, 'oe-spill', f)));
   }
   return out;
 }

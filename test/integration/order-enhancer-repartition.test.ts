@@ -25,6 +25,7 @@ import {
   nodeLedgers,
   oeChainConfig,
   sessionLines,
+  spillSegments,
   writeLines,
 } from '../helpers/oe-sessions.js';
 
@@ -40,7 +41,8 @@ async function chain(name: string): Promise<{ dir: string; file: string; data: s
   dirs.push(dir);
   await mkdir(join(dir, 'in'));
   const file = join(dir, 'narflow.yaml');
-  await writeFile(file, oeChainConfig(dir, 4));
+  // A few thousand processed sessions per actor in memory: the rest of the history is on disk.
+  await writeFile(file, oeChainConfig(dir, 4, 3000));
   return { dir, file, data: join(dir, 'data') };
 }
 
@@ -140,11 +142,12 @@ describe('order enhancer repartitioned with its state', () => {
     });
     expectSessionsExactlyOnce(await csvRows(join(dir, 'out')), originals);
     await expectLedgers(data, duplicates);
+    expect((await spillSegments(data, 'dedup')).length).toBeGreaterThan(0);
   }, 400_000);
 
   it('ensures partitions changed live by a new map, while records flow, lose and duplicate nothing', async () => {
     const { dir, file, data } = await chain('oe-live-repartition');
-    await writeFile(file, oeChainConfig(dir, 2));
+    await writeFile(file, oeChainConfig(dir, 2, 3000));
     const { originals, stream } = sessionLines(Math.floor(SESSIONS / 2), 777);
     const FILES = 24;
     const per = Math.ceil(stream.length / FILES);

@@ -39,10 +39,16 @@ export interface NodeType<S = unknown> {
   /**
    * Nodes that keep state per key group: re-places state when the key groups move between actors
    * (the node's partitions, key groups or ring changed). `states[i]`: the snapshot of actor i
-   * (undefined when it has none); every actor's state is quiescent (its input fully handled).
-   * Pure: returns the snapshot of every actor slot of `placement`.
+   * (undefined when it has none) and `actorDirs[i]` its directory (files the state refers to);
+   * every actor's state is quiescent (its input fully handled). Returns the snapshot of every actor
+   * slot of `placement`, referring to no file of the old actors.
    */
-  repartition?(settings: S, states: readonly unknown[], placement: KeyGroupPlacement): Repartitioned;
+  repartition?(
+    settings: S,
+    states: readonly unknown[],
+    placement: KeyGroupPlacement,
+    actorDirs: readonly string[],
+  ): Repartitioned;
   /** Named output channels a node of this type may emit to (EP routing); none = only the default. */
   channels?(settings: S): readonly string[];
   /** `periodic`: the runtime checkpoints on a timer; `on-request`: only when the handler asks (sinks). */

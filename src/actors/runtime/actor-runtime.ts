@@ -81,6 +81,8 @@ export class ActorRuntime {
   readonly #checkpointer: Checkpointer;
   readonly #ctx: HandlerContext & { position: number };
   #quarantineOrdinal = 0;
+  /** Calls of handler.snapshot() so far. */
+  #snapshots = 0;
   #ingest: IngestSource | undefined;
 
   private constructor(
@@ -120,7 +122,7 @@ export class ActorRuntime {
       this.#position,
       (t) => this.#links.get(t)?.acked ?? 0,
       () => this.quarantineWriter.flush(),
-      (p) => this.#committed(p),
+      (c) => this.#committed(c.position, c.snapshot),
       (err) => this.#fail(err),
     );
     this.#ctx = this.#makeContext();
@@ -596,11 +598,17 @@ export class ActorRuntime {
       bytes: encodeCheckpoint(content),
       required: this.#outputs.sealed(),
       takenAtMs: Date.now(),
+      snapshot: ++this.#snapshots,
     });
   }
 
-  #committed(position: number): void {
+  #committed(position: number, snapshot: number): void {
     this.logger.debug({ position }, 'checkpoint committed');
+    try {
+      this.handler.checkpointCommitted?.(snapshot);
+    } catch (err) {
+      this.logger.error({ err }, 'handler could not release state after a checkpoint');
+    }
     void this.log
       .removeSegmentsBefore(position, this.data.runtime.retentionMs, Date.now())
       .catch((err: Error) => this.logger.error({ err }, 'input-log retention failed'));

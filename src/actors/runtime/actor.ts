@@ -52,6 +52,12 @@ export interface NodeHandler {
   handleExternal?(payload: Uint8Array, ctx: HandlerContext): HandleResult | Promise<HandleResult>;
   /** State to checkpoint; must be msgpack-serialisable. */
   snapshot(): unknown;
+  /**
+   * The checkpoint holding the state of this handler's `n`-th `snapshot()` call (counted from 1
+   * since `init`) is durable: what only older snapshots referred to (files the handler keeps
+   * beside its state) may now be removed. Called in commit order; optional.
+   */
+  checkpointCommitted?(n: number): void;
   /** Records currently held in state (ledger `held`). */
   held(): number;
   /** Called on orderly stop (drain) after the last entry; may commit and request a checkpoint. */

@@ -11,6 +11,8 @@ export interface Candidate {
   /** Last sealed sequence per target actor that must be acknowledged first. */
   readonly required: Readonly<Record<string, number>>;
   readonly takenAtMs: number;
+  /** The handler's snapshot count when this candidate's state was taken (see NodeHandler.checkpointCommitted). */
+  readonly snapshot: number;
 }
 
 export class Checkpointer {
@@ -25,7 +27,7 @@ export class Checkpointer {
     private readonly ackedOf: (target: string) => number,
     /** Runs before the checkpoint file is written (e.g. make quarantine entries durable). */
     private readonly beforeSave: () => Promise<void>,
-    private readonly afterCommit: (position: number) => void,
+    private readonly afterCommit: (committed: Candidate) => void,
     private readonly onError: (err: Error) => void,
   ) {
     this.#committedPosition = committedPosition;
@@ -72,7 +74,7 @@ export class Checkpointer {
       await this.store.save(c.bytes);
       this.#committedPosition = c.position;
       this.#committedAtMs = Date.now();
-      this.afterCommit(c.position);
+      this.afterCommit(c);
     } catch (err) {
       this.onError(err as Error);
       return;

@@ -303,6 +303,7 @@ export async function writeJournal(
     node.settings,
     contents.map((c) => c?.state),
     placement,
+    contents.map((_, s) => actorDirOf(dataDir, node.id, s)),
   );
   const template = contents.find((c) => c !== undefined);
   const journal = join(nodeDirOf(dataDir, node.id), JOURNAL_TMP);

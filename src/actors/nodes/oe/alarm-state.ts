@@ -3,8 +3,9 @@
  * again after a restore:
  *  - `open_sessions_limit`: a session was force-closed because `maxOpenSessions` were open;
  *    cleared when fewer than 90% of the limit are open.
- *  - `processed_sessions_limit`: `maxProcessedSessions` processed sessions are remembered (memory
- *    keeps growing: nothing inside the window is forgotten); cleared below 90% of the limit.
+ *  - `processed_sessions_limit`: more than `maxProcessedSessions` processed sessions were kept in
+ *    memory, so they went to spill segments on disk (nothing inside the window is forgotten); the
+ *    detail counts what is on disk. Cleared once no spill segment is left (all expired).
  *  - `incomplete_sessions`: a G-CDR session was emitted with a sequence-number gap
  *    (`missingSequenceNumbers`); the detail counts them since the state began. Cleared at the
  *    first tick an hour of tick time after the last one.
@@ -84,10 +85,19 @@ export function mergeAlarms(all: readonly AlarmSnapshot[]): AlarmSnapshot {
   return out;
 }
 
+/** Processed sessions in memory and in spill segments on disk. */
+export interface SpillCounts {
+  readonly inMemory: number;
+  readonly onDisk: number;
+  readonly segments: number;
+}
+
 export class OeAlarms {
   state: AlarmSnapshot = emptyAlarms();
   /** The record count the `unknown_record_types` detail shows (refreshed after each call). */
   #shownUnknown = -1;
+  /** The spill the `processed_sessions_limit` detail shows. */
+  #shownSpill = '';
 
   constructor(
     private readonly maxOpen: number,
@@ -95,10 +105,10 @@ export class OeAlarms {
   ) {}
 
   /** After a restore: raise again what was raised. */
-  announce(ctx: HandlerContext, processed: number): void {
+  announce(ctx: HandlerContext, spill: SpillCounts): void {
     const a = this.state;
     if (a.openLimit) this.#raiseOpen(ctx);
-    if (a.processedLimit) this.#raiseProcessed(ctx, processed);
+    if (a.processedLimit) this.#raiseProcessed(ctx, spill);
     if (a.incompleteRaised) this.#raiseIncomplete(ctx);
     if (a.unknownRaised) this.#raiseUnknown(ctx);
   }
@@ -151,18 +161,19 @@ export class OeAlarms {
   }
 
   /** After each call: raises or clears the two limit alarms, refreshes the unknown-type count. */
-  limits(open: number, processed: number, ctx: HandlerContext): void {
+  limits(open: number, spill: SpillCounts, ctx: HandlerContext): void {
     const a = this.state;
     if (a.unknownRaised && a.unknown !== this.#shownUnknown) this.#raiseUnknown(ctx);
     if (a.openLimit && open < this.maxOpen * 0.9) {
       a.openLimit = false;
       ctx.alarm('open_sessions_limit', false);
     }
-    if (!a.processedLimit && processed >= this.maxProcessed) {
+    if (spill.segments > 0) {
       a.processedLimit = true;
-      this.#raiseProcessed(ctx, processed);
-    } else if (a.processedLimit && processed < this.maxProcessed * 0.9) {
+      this.#raiseProcessed(ctx, spill);
+    } else if (a.processedLimit) {
       a.processedLimit = false;
+      this.#shownSpill = '';
       ctx.alarm('processed_sessions_limit', false);
     }
   }
@@ -181,11 +192,15 @@ export class OeAlarms {
     );
   }
 
-  #raiseProcessed(ctx: HandlerContext, processed: number): void {
+  #raiseProcessed(ctx: HandlerContext, spill: SpillCounts): void {
+    const shown = `${spill.onDisk}/${spill.segments}`;
+    if (shown === this.#shownSpill) return;
+    this.#shownSpill = shown;
     ctx.alarm(
       'processed_sessions_limit',
       true,
-      `${processed} processed sessions remembered, limit ${this.maxProcessed}: memory grows, nothing inside processedWindowMs is forgotten`,
+      `more than ${this.maxProcessed} processed sessions (maxProcessedSessions): ${spill.onDisk} kept on disk in ` +
+        `${spill.segments} spill segments, ${spill.inMemory} in memory; nothing inside processedWindowMs is forgotten`,
     );
   }
 

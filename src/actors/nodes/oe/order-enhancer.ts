@@ -37,10 +37,10 @@
  * record times keeps a session closed late (the S-CDR timeout, a 24 h hold) for the whole window.
  * Records without a usable time (absent, unparsable, or more than `maxTimeAheadMs` ahead of the
  * latest tick) do not move the watermark; sessions closed before their group saw any time wait
- * for its first one. Nothing is forgotten by count: at `maxProcessedSessions` the
- * `processed_sessions_limit` alarm is raised and memory keeps growing, so a duplicate inside the
- * window is never taken for a new session. Per key group watermarks make the result the same
- * however key groups are spread over actors.
+ * for its first one. Nothing is forgotten by count: past `maxProcessedSessions` in memory, the
+ * processed sessions go to spill segments on disk (spill.ts) and the `processed_sessions_limit`
+ * alarm is raised, so a duplicate inside the window is never taken for a new session. Per key
+ * group watermarks make the result the same however key groups are spread over actors.
  * Ledger: held records are `held`; each dropped duplicate is `duplicates` (per reason); with
  * `auditDuplicates` a copy of it, with `duplicateReason` set, goes to the `duplicates` channel and
  * counts `created`. Time comes only from ticks (and record times from records). State is kept per
@@ -52,8 +52,10 @@ import type { Nar } from '../../../protocols/nar/nar.js';
 import { hashString } from '../../routing/key-groups.js';
 import type { HandlerContext, NodeHandler } from '../../runtime/actor.js';
 import type { NodeType } from '../registry.js';
-import { OeAlarms } from './alarm-state.js';
-import { isForced } from './processed.js';
+import { OeAlarms, type SpillCounts } from './alarm-state.js';
+import { cutoffSecond, isForced, secondOf } from './processed.js';
+import { fullKeyOf, ProcessedSpill, unspill } from './spill.js';
+import type { SpillEntry } from './spill-segment.js';
 import { PASS_THROUGH, RecordKinds, RULE_COMPLETE, RULE_TIMEOUT } from './record-kinds.js';
 import {
   missingAttribute,
@@ -90,19 +92,36 @@ class OrderEnhancerHandler implements NodeHandler {
   #announce = false;
   /** Sessions of record types no longer tracked: emitted at the next call. */
   #retired: RetiredSession[] = [];
+  /** Processed sessions beyond `maxProcessedSessions`, on disk. */
+  readonly #spill: ProcessedSpill;
+  readonly #actorDir: string;
 
-  constructor(s: OrderEnhancerOeSettings) {
+  constructor(s: OrderEnhancerOeSettings, actorDir: string) {
     this.#s = s;
     this.#kinds = new RecordKinds(s);
     this.#table = new SessionTable(s.keyGroups);
     this.#alarms = new OeAlarms(s.maxOpenSessions, s.maxProcessedSessions);
+    this.#actorDir = actorDir;
+    this.#spill = new ProcessedSpill(actorDir);
   }
 
   init(snapshot: unknown): void {
-    if (snapshot === undefined || snapshot === null) return;
+    if (snapshot === undefined || snapshot === null) {
+      this.#spill.restore(undefined);
+      return;
+    }
     let snap = checkSnapshot(snapshot);
-    if (snap.keyGroups !== this.#s.keyGroups) snap = regroupSnapshot(snap, this.#s.keyGroups);
+    if (snap.keyGroups !== this.#s.keyGroups) {
+      // Spilled entries are placed by key group too: back in memory first, spilled again later.
+      snap = regroupSnapshot(unspill(snap, this.#actorDir, this.#s.processedWindowMs), this.#s.keyGroups);
+    }
     const restored = restoreGroups(snap, this.#table, this.#kinds);
+    for (const group of this.#table.groups) {
+      if (group?.watermark !== null && group !== undefined) {
+        group.cutoff = cutoffSecond(group.watermark, this.#s.processedWindowMs);
+      }
+    }
+    this.#spill.restore(snap.spill);
     this.#held = restored.held;
     this.#processed = restored.processed;
     this.#retired = restored.retired;
@@ -119,7 +138,16 @@ class OrderEnhancerHandler implements NodeHandler {
       order: this.#table.order,
       alarms: structuredClone(this.#alarms.state),
       groups: snapshotGroups(this.#table, this.#kinds, this.#retired),
+      spill: this.#spill.snapshot(),
     };
+  }
+
+  checkpointCommitted(n: number): void {
+    this.#spill.committed(n);
+  }
+
+  terminate(): void {
+    this.#spill.close();
   }
 
   held(): number {
@@ -130,7 +158,7 @@ class OrderEnhancerHandler implements NodeHandler {
     this.#catchUp(ctx);
     const now = this.#lastTick ?? 0;
     for (let i = 0; i < records.length; i++) this.#accept(records[i] as Nar, now, ctx);
-    this.#alarms.limits(this.#table.size, this.#processed, ctx);
+    this.#limits(ctx);
   }
 
   handleTick(nowMs: number, ctx: HandlerContext): void {
@@ -159,7 +187,42 @@ class OrderEnhancerHandler implements NodeHandler {
       } else this.#close(s, true); // a G-CDR session holding only keys: it never completed
     }
     this.#alarms.tick(now, ctx);
-    this.#alarms.limits(table.size, this.#processed, ctx);
+    if (this.#spill.segments > 0) {
+      this.#spill.expire((g) => this.#table.groups[g]?.cutoff ?? -Infinity);
+    }
+    this.#limits(ctx);
+  }
+
+  /**
+   * After each call: more than `maxProcessedSessions` processed sessions in memory go to a spill
+   * segment on disk (every stamped one; pending ones, closed before their group saw a record time,
+   * stay); the limit alarms follow.
+   */
+  #limits(ctx: HandlerContext): void {
+    if (this.#processed > this.#s.maxProcessedSessions) {
+      const entries: SpillEntry[] = [];
+      for (const group of this.#table.groups) {
+        if (group === undefined) continue;
+        group.processed.forEach((list, type) => {
+          if (list === undefined) return;
+          const name = this.#kinds.names[type] as string;
+          this.#processed -= list.takeStamped((key, packed) =>
+            entries.push({
+              fullKey: fullKeyOf(name, key),
+              group: group.id,
+              packed,
+              second: secondOf(packed),
+            }),
+          );
+        });
+      }
+      if (entries.length > 0) this.#spill.spill(entries);
+    }
+    this.#alarms.limits(this.#table.size, this.#spillCounts(), ctx);
+  }
+
+  #spillCounts(): SpillCounts {
+    return { inMemory: this.#processed, onDisk: this.#spill.entries, segments: this.#spill.segments };
   }
 
   #accept(r: Nar, now: number, ctx: HandlerContext): void {
@@ -189,7 +252,16 @@ class OrderEnhancerHandler implements NodeHandler {
     // A key is open or processed, never both: most records find their open session first.
     let session = group.sessions[type]?.get(key);
     if (session === undefined) {
-      const done = group.processed[type]?.lookup(key);
+      const done =
+        group.processed[type]?.lookup(key) ??
+        (this.#spill.segments === 0
+          ? undefined
+          : this.#spill.lookup(
+              fullKeyOf(this.#kinds.names[type] as string, key),
+              group.id,
+              group.cutoff,
+              secondOf,
+            ));
       if (done !== undefined) {
         this.#dropDuplicate(r, isForced(done) ? 'late_after_forced_close' : 'late_duplicate', ctx);
         return;
@@ -234,9 +306,7 @@ class OrderEnhancerHandler implements NodeHandler {
       const second = Math.floor(time / 1000);
       for (const list of group.processed) list?.stampPending(second);
     }
-    // Stamps are whole seconds (rounded down); an entry goes when even its latest possible
-    // millisecond is more than the window behind the watermark.
-    const cutoff = Math.ceil((time - this.#s.processedWindowMs - 999) / 1000);
+    const cutoff = cutoffSecond(time, this.#s.processedWindowMs);
     if (cutoff <= group.cutoff) return;
     group.cutoff = cutoff;
     for (const list of group.processed) if (list !== undefined) this.#processed -= list.expireBefore(cutoff);
@@ -308,7 +378,7 @@ class OrderEnhancerHandler implements NodeHandler {
   #catchUp(ctx: HandlerContext): void {
     if (this.#announce) {
       this.#announce = false;
-      this.#alarms.announce(ctx, this.#processed);
+      this.#alarms.announce(ctx, this.#spillCounts());
     }
     if (this.#retired.length === 0) return;
     const retired = this.#retired;
@@ -330,7 +400,15 @@ export const orderEnhancerOe: NodeType<OrderEnhancerOeSettings> = {
   settings: orderEnhancerOeSettings,
   channels: (s) => (s.auditDuplicates ? [DUPLICATES_CHANNEL] : []),
   sessionInput: (s) => ({ attributes: s.sessionKey, keyGroups: s.keyGroups }),
-  repartition: (_s, states, placement) => repartitionSnapshots(states, placement),
+  repartition: (s, states, placement, actorDirs) =>
+    repartitionSnapshots(
+      states.map((st, i) =>
+        st === undefined || st === null
+          ? st
+          : unspill(checkSnapshot(st), actorDirs[i] as string, s.processedWindowMs),
+      ),
+      placement,
+    ),
   checkpoint: 'periodic',
-  create: (s) => new OrderEnhancerHandler(s),
+  create: (s, env) => new OrderEnhancerHandler(s, env.actorDir),
 };

@@ -16,8 +16,18 @@ const BASE_SECOND = 1_500_000_000;
 /** Below this many popped slots the queue is not compacted. */
 const COMPACT_AFTER = 4096;
 
-function pack(second: number, forced: boolean): number {
+/** The list value of an entry stamped `second`: stamp and forced bit in one small integer. */
+export function pack(second: number, forced: boolean): number {
   return (second - BASE_SECOND) * 2 + (forced ? 1 : 0);
+}
+
+/**
+ * The first stamp (second) still inside the window when a key group's watermark is `watermarkMs`:
+ * stamps are whole seconds (rounded down), and an entry goes when even its latest possible
+ * millisecond is more than the window behind the watermark.
+ */
+export function cutoffSecond(watermarkMs: number, windowMs: number): number {
+  return Math.ceil((watermarkMs - windowMs - 999) / 1000);
 }
 
 /** Whether a packed entry (a `lookup` result) marks a session forced out incomplete. */
@@ -25,7 +35,8 @@ export function isForced(packed: number): boolean {
   return packed - 2 * Math.floor(packed / 2) === 1;
 }
 
-function secondOf(packed: number): number {
+/** The stamp (second) of a packed, stamped entry. */
+export function secondOf(packed: number): number {
   return Math.floor(packed / 2) + BASE_SECOND;
 }
 
@@ -99,6 +110,27 @@ export class ProcessedList {
       this.#head = 0;
     }
     return removed;
+  }
+
+  /**
+   * Removes every stamped entry and hands each to `take` (key and packed value), oldest first;
+   * pending entries stay. Returns how many went (to a spill segment).
+   */
+  takeStamped(take: (key: string, packed: number) => void): number {
+    const queue = this.#queue;
+    const from = this.#head + this.#pending;
+    let n = 0;
+    for (let i = from; i < queue.length; i++) {
+      const key = queue[i] as string;
+      const packed = this.#map.get(key);
+      if (packed === undefined) continue;
+      take(key, packed);
+      this.#map.delete(key);
+      n++;
+    }
+    this.#queue = queue.slice(this.#head, from);
+    this.#head = 0;
+    return n;
   }
 
   snapshot(): ProcessedListSnapshot {

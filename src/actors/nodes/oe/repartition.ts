@@ -57,6 +57,12 @@ export function repartitionSnapshots(
   checkPlacement(placement);
   const { keyGroups, actors, ownerOf } = placement;
   const snaps = states.map((s) => (s === undefined || s === null ? undefined : checkSnapshot(s)));
+  if (snaps.some((s) => (s?.spill?.segments.length ?? 0) > 0)) {
+    throw new OrderEnhancerStateError(
+      'invalid_snapshot',
+      'order-enhancer repartition: expected snapshots with their spilled sessions back in memory (unspill)',
+    );
+  }
   const moved = snaps.map(() => new Array<number>(actors).fill(0));
   snaps.forEach((snap, from) => {
     for (const [, gs] of snap?.groups ?? []) {

@@ -84,6 +84,7 @@ export const orderEnhancerOeSettings = z
       .min(0)
       .max(366 * DAY_MS)
       .default(DAY_MS),
+    /** Processed sessions kept in memory; past it they go to spill segments on disk (never away). */
     maxProcessedSessions: z.number().int().min(1).max(100_000_000).default(5_000_000),
     maxOpenSessions: z.number().int().min(1).max(10_000_000).default(1_000_000),
     auditDuplicates: z.boolean().default(false),

@@ -48,6 +48,13 @@ export interface GroupSnapshot {
   processed: ProcessedSnapshot[];
 }
 
+/** Processed sessions spilled to disk (spill.ts): the next segment id and the live segments. */
+export interface SpillSnapshot {
+  readonly next: number;
+  /** Live segment ids, oldest first. */
+  readonly segments: number[];
+}
+
 export interface OrderEnhancerSnapshot {
   version: 1;
   keyGroups: number;
@@ -57,6 +64,19 @@ export interface OrderEnhancerSnapshot {
   alarms: AlarmSnapshot;
   /** [key group, its state], ascending by key group, only key groups with state. */
   groups: Array<[number, GroupSnapshot]>;
+  /** Absent: nothing was ever spilled. */
+  spill?: SpillSnapshot | undefined;
+}
+
+export function isSpillSnapshot(v: unknown): v is SpillSnapshot {
+  const s = v as Partial<SpillSnapshot> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    Number.isSafeInteger(s.next) &&
+    Array.isArray(s.segments) &&
+    s.segments.every((id) => Number.isSafeInteger(id) && id >= 1 && id < (s.next as number))
+  );
 }
 
 /** Checks the outline (the restore checks each entry); throws `invalid_snapshot`. */
@@ -73,6 +93,7 @@ export function checkSnapshot(v: unknown): OrderEnhancerSnapshot {
   if (typeof s.order !== 'number') fail('order to be a number');
   if (!isAlarmSnapshot(s.alarms)) fail('the alarm state');
   if (!Array.isArray(s.groups)) fail('groups to be a list');
+  if (s.spill !== undefined && !isSpillSnapshot(s.spill)) fail('spill { next, segments: ids below next }');
   let last = -1;
   for (const entry of s.groups as unknown[]) {
     if (!Array.isArray(entry) || entry.length !== 2) return fail('each group as [keyGroup, state]');
@@ -134,6 +155,14 @@ export function mergeSnapshots(snapshots: readonly OrderEnhancerSnapshot[]): Ord
     if (s.lastTick !== null) lastTick = lastTick === null ? s.lastTick : Math.max(lastTick, s.lastTick);
     order = Math.max(order, s.order);
   }
+  // Spill segments are files of one actor: they are read back into memory before a merge.
+  const spills = snapshots.flatMap((s) => (s.spill === undefined ? [] : [s.spill]));
+  if (spills.some((sp) => sp.segments.length > 0)) {
+    throw new OrderEnhancerStateError(
+      'invalid_snapshot',
+      'mergeSnapshots: expected snapshots without spill segments (their entries back in memory)',
+    );
+  }
   return {
     version: 1,
     keyGroups: first.keyGroups,
@@ -141,6 +170,7 @@ export function mergeSnapshots(snapshots: readonly OrderEnhancerSnapshot[]): Ord
     order,
     alarms: mergeAlarms(snapshots.map((s) => s.alarms)),
     groups: [...groups.entries()].sort((a, b) => a[0] - b[0]),
+    ...(spills.length > 0 ? { spill: { next: Math.max(...spills.map((sp) => sp.next)), segments: [] } } : {}),
   };
 }
 

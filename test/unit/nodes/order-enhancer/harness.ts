@@ -3,6 +3,9 @@
  * restore through msgpack) and checks the record-conservation ledger after every step:
  *   in + created = out + duplicates + quarantined + held.
  */
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { orderEnhancerOe, orderEnhancerOeSettings } from '../../../../src/actors/nodes/oe/order-enhancer.js';
 import type { HandlerContext, NodeHandler } from '../../../../src/actors/runtime/actor.js';
@@ -51,20 +54,42 @@ export function ids(records: readonly Nar[]): string[] {
   return records.map((r) => `${String(r['chargingId'])}/${String(r['recordSequenceNumber'] ?? '-')}`);
 }
 
+/** Actor directories of runs live under one temporary directory, removed when the process ends. */
+const ROOT = join(tmpdir(), `narflow-oe-runs-${process.pid}`);
+let dirs = 0;
+process.once('exit', () => rmSync(ROOT, { recursive: true, force: true }));
+
+/** A fresh actor directory (created only if the handler writes spill segments). */
+export function actorDir(): string {
+  return join(ROOT, String(++dirs));
+}
+
 export class Run {
   readonly out: Recorded = recorded();
   readonly ctx: HandlerContext & { position: number };
   handler: NodeHandler;
   inCount = 0;
+  /** Snapshots taken: the handler is told when each is "committed" (at once, as if durable). */
+  #snapshots = 0;
 
-  constructor(readonly settingsInput: Record<string, unknown> = {}) {
+  constructor(
+    readonly settingsInput: Record<string, unknown> = {},
+    readonly dir: string = actorDir(),
+  ) {
     this.ctx = recordingContext(this.out, 1, { nodeId: 'oe' });
-    this.handler = Run.create(settingsInput);
+    this.handler = Run.create(settingsInput, dir);
     void this.handler.init(undefined);
   }
 
-  static create(settingsInput: Record<string, unknown>): NodeHandler {
-    return orderEnhancerOe.create(orderEnhancerOeSettings.parse(settingsInput), nodeEnv('/nonexistent'));
+  static create(settingsInput: Record<string, unknown>, dir: string = actorDir()): NodeHandler {
+    return orderEnhancerOe.create(orderEnhancerOeSettings.parse(settingsInput), nodeEnv(dir));
+  }
+
+  /** The handler's snapshot, as a checkpoint would take and commit it. */
+  snapshot(): unknown {
+    const snap = this.handler.snapshot();
+    this.handler.checkpointCommitted?.(++this.#snapshots);
+    return snap;
   }
 
   batch(...records: Nar[]): this {
@@ -85,8 +110,10 @@ export class Run {
 
   /** Checkpoint and restart: the snapshot goes through msgpack into a new handler. */
   restart(settingsInput: Record<string, unknown> = this.settingsInput): this {
-    const bytes = packValue(this.handler.snapshot());
-    this.handler = Run.create(settingsInput);
+    const bytes = packValue(this.snapshot());
+    void this.handler.terminate?.('restart');
+    this.handler = Run.create(settingsInput, this.dir);
+    this.#snapshots = 0;
     void this.handler.init(unpackValue(bytes));
     this.expectBalanced();
     return this;

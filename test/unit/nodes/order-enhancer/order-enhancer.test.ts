@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { registerBuiltins } from '../../../../src/actors/nodes/builtin.js';
 import { NodeTypeRegistry } from '../../../../src/actors/nodes/registry.js';
@@ -297,16 +299,29 @@ describe('hard limits', () => {
     expect(run.emitted).toHaveLength(7);
   });
 
-  it('ensures maxProcessedSessions raises the alarm but forgets nothing inside the window', () => {
+  it('ensures past maxProcessedSessions processed sessions go to disk with an alarm, and nothing inside the window is forgotten', () => {
     const run = new Run({ maxProcessedSessions: 2, keyGroups: 1, processedWindowMs: HOUR }).tick(T0);
     run.batch(last(1, 1), last(2, 1), last(3, 1));
     expect(run.out.alarms.get('processed_sessions_limit')).toBe(
-      '3 processed sessions remembered, limit 2: memory grows, nothing inside processedWindowMs is forgotten',
+      'more than 2 processed sessions (maxProcessedSessions): 3 kept on disk in 1 spill segments, 0 in memory; ' +
+        'nothing inside processedWindowMs is forgotten',
     );
-    run.batch(last(1, 1), last(2, 1), last(3, 1));
+    expect(readdirSync(join(run.dir, 'oe-spill'))).toEqual(['1.nps']);
+    run.batch(last(1, 1), last(2, 1), last(3, 1), last(4, 1));
     expect(run.duplicates).toEqual({ late_duplicate: 3 });
-    run.batch(cdr(9, 1, { at: T0 + 2 * HOUR }));
+    run.restart();
+    run.batch(last(2, 1), last(4, 1));
+    expect(run.duplicates).toEqual({ late_duplicate: 5 });
+    // Two hours later in record time everything is out of the window: the segment dies, the alarm clears.
+    run.batch(cdr(9, 1, { at: T0 + 2 * HOUR })).tick(T0 + 1000);
     expect(run.out.alarms.has('processed_sessions_limit')).toBe(false);
+    run.batch(last(1, 1, { at: T0 + 2 * HOUR }));
+    expect(run.duplicates).toEqual({ late_duplicate: 5 });
+    expect(run.emitted.map((r) => r['chargingId'])).toEqual([1, 2, 3, 4, 1]);
+    // Its file goes once two committed checkpoints no longer name it.
+    run.snapshot();
+    run.snapshot();
+    expect(readdirSync(join(run.dir, 'oe-spill'))).toEqual([]);
   });
 });
 

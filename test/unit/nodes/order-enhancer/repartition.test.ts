@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { orderEnhancerOe, orderEnhancerOeSettings } from '../../../../src/actors/nodes/oe/order-enhancer.js';
 import { repartitionSnapshots } from '../../../../src/actors/nodes/oe/repartition.js';
 import type { OrderEnhancerSnapshot } from '../../../../src/actors/nodes/oe/snapshot.js';
 import type { KeyGroupPlacement } from '../../../../src/actors/nodes/registry.js';
@@ -22,21 +23,45 @@ function placement(actors: number, keyGroups: number): KeyGroupPlacement {
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 /** Several actors behind session routing, repartitioned once, at step `at`. */
+interface Layout {
+  readonly actors: number;
+  readonly keyGroups: number;
+  /** maxProcessedSessions: small values make the actors spill processed sessions to disk. */
+  readonly maxProcessed?: number;
+}
+
+const settingsOf = (l: Layout) => ({
+  keyGroups: l.keyGroups,
+  ...(l.maxProcessed === undefined ? {} : { maxProcessedSessions: l.maxProcessed }),
+});
+
 function playRepartitioned(
   steps: readonly Step[],
-  before: { actors: number; keyGroups: number },
-  after: { actors: number; keyGroups: number },
+  before: Layout,
+  after: Layout,
   at: number,
 ): { runs: Run[]; moved: number[][] } {
   let place = placement(before.actors, before.keyGroups);
-  let runs = Array.from({ length: before.actors }, () => new Run({ keyGroups: before.keyGroups }));
+  let runs = Array.from({ length: before.actors }, () => new Run(settingsOf(before)));
   let moved: number[][] = [];
   steps.forEach((step, i) => {
     if (i === at) {
-      const states = runs.map((r) => unpackValue(packValue(r.handler.snapshot())));
+      const states = runs.map((r) => unpackValue(packValue(r.snapshot())));
       const heldBefore = runs.map((r) => r.handler.held());
+      if (before.maxProcessed !== undefined) {
+        // The state being moved is partly on disk.
+        expect(states.some((st) => ((st as OrderEnhancerSnapshot).spill?.segments.length ?? 0) > 0)).toBe(
+          true,
+        );
+      }
       place = placement(after.actors, after.keyGroups);
-      const result = repartitionSnapshots(states, { ...place, actors: Math.max(after.actors, runs.length) });
+      const repartition = orderEnhancerOe.repartition as NonNullable<typeof orderEnhancerOe.repartition>;
+      const result = repartition(
+        orderEnhancerOeSettings.parse(settingsOf(after)),
+        states,
+        { ...place, actors: Math.max(after.actors, runs.length) },
+        runs.map((r) => r.dir),
+      );
       moved = result.moved;
       // Every old actor's held records went somewhere; every new actor holds what came to it.
       moved.forEach((row, from) => expect(sum(row), `held of old actor ${from}`).toBe(heldBefore[from]));
@@ -44,7 +69,7 @@ function playRepartitioned(
       const next: Run[] = [];
       for (let a = 0; a < Math.max(after.actors, runs.length); a++) {
         const old = runs[a];
-        const run = new Run({ keyGroups: after.keyGroups });
+        const run = new Run(settingsOf(after), old?.dir);
         if (old !== undefined) {
           // The actor keeps its output and counters; its held records moved (ledger movedIn/movedOut).
           run.out.emitted.push(...old.out.emitted);
@@ -53,7 +78,8 @@ function playRepartitioned(
           Object.assign(run.out.duplicates, old.out.duplicates);
           run.inCount = old.inCount - (heldBefore[a] as number);
         }
-        run.handler = Run.create({ keyGroups: after.keyGroups });
+        void old?.handler.terminate?.('repartition');
+        run.handler = Run.create(settingsOf(after), run.dir);
         run.handler.init(unpackValue(packValue(result.states[a])));
         run.inCount += result.held[a] as number;
         run.expectBalanced();
@@ -86,6 +112,11 @@ describe('repartition of order-enhancer state', () => {
       '4 actors over 64 key groups → 3 actors over 256',
       { actors: 4, keyGroups: 64 },
       { actors: 3, keyGroups: 256 },
+    ],
+    [
+      '3 actors spilling processed sessions to disk → 4 actors',
+      { actors: 3, keyGroups: 64, maxProcessed: 40 },
+      { actors: 4, keyGroups: 64, maxProcessed: 40 },
     ],
   ] as const) {
     it(`ensures ${name} mid-stream gives the output and duplicate counts of one undisturbed actor (seed ${SEED})`, () => {

@@ -41,6 +41,19 @@ describe('snapshot and restore', () => {
     expect(restarted.duplicates).toEqual(straight.duplicates);
   });
 
+  it(`ensures processed sessions spilled to disk at a small maxProcessedSessions give exactly the output of a run without limit, restarted after every step (seed ${SEED})`, () => {
+    const w = workload(SEED, { sessions: 300, window: 40, batch: 25 });
+    const straight = new Run(SETTINGS);
+    play(straight, w.steps);
+    const spilling = new Run({ ...SETTINGS, maxProcessedSessions: 20 });
+    play(spilling, w.steps, () => spilling.restart());
+    expect(spilling.out.emitted).toEqual(straight.out.emitted);
+    expect(spilling.duplicates).toEqual(straight.duplicates);
+    expect(spilling.out.alarmChanges.some((c) => c.name === 'processed_sessions_limit' && c.raised)).toBe(
+      true,
+    );
+  });
+
   it('ensures open sessions, hold clocks and processed sessions survive a restart', () => {
     const run = new Run().tick(T0);
     run.batch(cdr(1, 1), cdr(1, 3), last(1, 4), last(2, 1), cdr(3, 1, { type: 'sgsnPDPRecord' }));

@@ -1,0 +1,245 @@
+/**
+ * Processed sessions beyond the memory limit (`maxProcessedSessions`) go to disk, never away: when
+ * an actor holds more than the limit in memory, every stamped processed entry moves to a new spill
+ * segment (spill-segment.ts) in `<actorDir>/oe-spill/`, at that deterministic point of the input.
+ * A record whose session is neither open nor processed in memory is then looked up in the
+ * segments (a Bloom filter in memory answers most misses). An entry on disk expires like one in
+ * memory (its stamp behind its key group's cutoff); a segment whose every key group is past its
+ * latest stamp is dead.
+ * Segments are part of the state: the snapshot names the live ones and the next id. A replay
+ * writes the same segment under the same id again. Files the restored snapshot does not name are
+ * removed at restore; a dead segment's file is removed once two committed checkpoints (the current
+ * and the previous one, which the checkpoint store falls back to) no longer name it.
+ */
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { hashString } from '../../routing/key-groups.js';
+import { cutoffSecond, isForced, secondOf } from './processed.js';
+import { keyHashes, SpillSegment, TYPE_SEPARATOR, writeSegment, type SpillEntry } from './spill-segment.js';
+import {
+  isSpillSnapshot,
+  OrderEnhancerStateError,
+  type GroupSnapshot,
+  type OrderEnhancerSnapshot,
+  type ProcessedSnapshot,
+  type SpillSnapshot,
+} from './snapshot.js';
+
+export const SPILL_DIR = 'oe-spill';
+const SUFFIX = '.nps';
+
+export function fullKeyOf(typeName: string, key: string): string {
+  return `${typeName}${TYPE_SEPARATOR}${key}`;
+}
+
+/** Record type and session key of a full key. */
+export function splitFullKey(fullKey: string): [string, string] {
+  const at = fullKey.indexOf(TYPE_SEPARATOR);
+  return [fullKey.slice(0, at), fullKey.slice(at + 1)];
+}
+
+export class ProcessedSpill {
+  readonly #dir: string;
+  #next = 1;
+  #live: SpillSegment[] = [];
+  /** Dead segments whose files wait until no kept checkpoint names them. */
+  #dead: Array<{ segment: SpillSegment; deadAt: number }> = [];
+  #snapshots = 0;
+  #lastCommitted = 0;
+
+  constructor(actorDir: string) {
+    this.#dir = join(actorDir, SPILL_DIR);
+  }
+
+  /** Entries in live segments (some may have expired since the segment was written). */
+  get entries(): number {
+    let n = 0;
+    for (const s of this.#live) n += s.count;
+    return n;
+  }
+
+  get segments(): number {
+    return this.#live.length;
+  }
+
+  static fileOf(dir: string, id: number): string {
+    return join(dir, SPILL_DIR, `${id}${SUFFIX}`);
+  }
+
+  /** Opens the segments `s` names and removes every other file of the spill directory. */
+  restore(s: SpillSnapshot | undefined): void {
+    if (s !== undefined && !isSpillSnapshot(s)) {
+      throw new OrderEnhancerStateError(
+        'invalid_snapshot',
+        'order-enhancer snapshot: expected spill { next, segments: ids below next }',
+      );
+    }
+    this.close();
+    this.#next = s?.next ?? 1;
+    const keep = new Set((s?.segments ?? []).map((id) => `${id}${SUFFIX}`));
+    let files: string[] = [];
+    try {
+      files = readdirSync(this.#dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    for (const f of files) if (!keep.has(f)) rmSync(join(this.#dir, f), { force: true });
+    this.#live = (s?.segments ?? []).map((id) => SpillSegment.open(id, join(this.#dir, `${id}${SUFFIX}`)));
+  }
+
+  /** Writes `entries` as a new live segment. */
+  spill(entries: readonly SpillEntry[]): void {
+    mkdirSync(this.#dir, { recursive: true });
+    const id = this.#next++;
+    const file = join(this.#dir, `${id}${SUFFIX}`);
+    writeSegment(file, entries);
+    this.#live.push(SpillSegment.open(id, file));
+  }
+
+  /** The packed entry of a processed session on disk that has not expired (`cutoff`: its group's), or undefined. */
+  lookup(
+    fullKey: string,
+    group: number,
+    cutoff: number,
+    secondOf: (packed: number) => number,
+  ): number | undefined {
+    let h: [number, number] | undefined;
+    for (const seg of this.#live) {
+      if (!seg.groups.has(group)) continue;
+      h ??= keyHashes(fullKey);
+      const v = seg.lookup(fullKey, h);
+      if (v !== undefined) return secondOf(v) >= cutoff ? v : undefined;
+    }
+    return undefined;
+  }
+
+  /** Retires segments whose every key group is past its latest stamp; returns the entries they held. */
+  expire(cutoffOf: (group: number) => number): number {
+    let gone = 0;
+    this.#live = this.#live.filter((seg) => {
+      for (const [g, latest] of seg.groups) if (latest >= cutoffOf(g)) return true;
+      this.#dead.push({ segment: seg, deadAt: this.#snapshots });
+      gone += seg.count;
+      return false;
+    });
+    return gone;
+  }
+
+  /** Every entry of every live segment (moving key groups, regrouping); the segments stay. */
+  *all(): Generator<{ fullKey: string; packed: number }> {
+    for (const seg of this.#live) yield* seg.entries();
+  }
+
+  snapshot(): SpillSnapshot {
+    this.#snapshots++;
+    return { next: this.#next, segments: this.#live.map((s) => s.id) };
+  }
+
+  /** The checkpoint of snapshot `n` is durable. */
+  committed(n: number): void {
+    const previous = this.#lastCommitted;
+    this.#lastCommitted = n;
+    // Neither the new checkpoint nor the previous one (kept as a fallback) names these.
+    this.#dead = this.#dead.filter(({ segment, deadAt }) => {
+      if (deadAt >= previous) return true;
+      segment.close();
+      rmSync(segment.file, { force: true });
+      return false;
+    });
+  }
+
+  close(): void {
+    for (const s of this.#live) s.close();
+    for (const d of this.#dead) d.segment.close();
+    this.#live = [];
+    this.#dead = [];
+  }
+}
+
+interface Spilled {
+  readonly key: string;
+  readonly second: number;
+  readonly forced: number;
+}
+
+/** A processed list with `spilled` (stamped, any order) merged in by stamp; pending entries first. */
+function mergeList(
+  list: ProcessedSnapshot | undefined,
+  recordType: string,
+  spilled: Spilled[],
+): ProcessedSnapshot {
+  spilled.sort((x, y) => x.second - y.second);
+  const out: ProcessedSnapshot = { recordType, keys: [], seconds: [], forced: [] };
+  const n = list?.keys.length ?? 0;
+  let i = 0;
+  const push = (key: string, second: number | null, forced: number): void => {
+    out.keys.push(key);
+    out.seconds.push(second);
+    out.forced.push(forced);
+  };
+  const take = (): void => {
+    push(list?.keys[i] as string, list?.seconds[i] ?? null, list?.forced[i] ?? 0);
+    i++;
+  };
+  while (i < n && list?.seconds[i] === null) take();
+  for (const e of spilled) {
+    while (i < n && (list?.seconds[i] as number) <= e.second) take();
+    push(e.key, e.second, e.forced);
+  }
+  while (i < n) take();
+  return out;
+}
+
+/**
+ * `snapshot` with the processed sessions of its spill segments (files under `actorDir`) back in its
+ * processed lists, those out of the window (`windowMs`) left out, and no live segment: for
+ * regrouping and for moving key groups, which place every entry by its key.
+ */
+export function unspill(
+  snapshot: OrderEnhancerSnapshot,
+  actorDir: string,
+  windowMs: number,
+): OrderEnhancerSnapshot {
+  const ids = snapshot.spill?.segments ?? [];
+  if (ids.length === 0) return snapshot;
+  const groups = new Map<number, GroupSnapshot>(snapshot.groups.map(([g, gs]) => [g, gs]));
+  const spilled = new Map<number, Map<string, Spilled[]>>();
+  for (const id of ids) {
+    const seg = SpillSegment.open(id, ProcessedSpill.fileOf(actorDir, id));
+    try {
+      for (const { fullKey, packed } of seg.entries()) {
+        const [recordType, key] = splitFullKey(fullKey);
+        const g = hashString(key) % snapshot.keyGroups;
+        const watermark = groups.get(g)?.watermark ?? null;
+        const second = secondOf(packed);
+        if (watermark !== null && second < cutoffSecond(watermark, windowMs)) continue;
+        let byType = spilled.get(g);
+        if (byType === undefined) spilled.set(g, (byType = new Map()));
+        let list = byType.get(recordType);
+        if (list === undefined) byType.set(recordType, (list = []));
+        list.push({ key, second, forced: isForced(packed) ? 1 : 0 });
+      }
+    } finally {
+      seg.close();
+    }
+  }
+  for (const [g, byType] of spilled) {
+    const gs = groups.get(g) ?? { watermark: null, sessions: [], processed: [] };
+    const processed = gs.processed.filter((p) => !byType.has(p.recordType));
+    for (const [recordType, entries] of byType) {
+      processed.push(
+        mergeList(
+          gs.processed.find((p) => p.recordType === recordType),
+          recordType,
+          entries,
+        ),
+      );
+    }
+    groups.set(g, { ...gs, processed });
+  }
+  return {
+    ...snapshot,
+    groups: [...groups.entries()].sort((a, b) => a[0] - b[0]),
+    spill: { next: snapshot.spill?.next ?? 1, segments: [] },
+  };
+}
