@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { runBaseline, type BaselineResult } from './baseline.js';
 import { runBlocks } from './blocks.js';
 import { runNodeTypes } from './node-types.js';
-import { runOrderEnhancerBench } from './order-enhancer.js';
+import { runOrderEnhancerBench, SPILL_LIMIT, SPILL_THROUGHPUT_LIMIT } from './order-enhancer.js';
 import { runRepartitionBench } from './repartition.js';
 import { runChainLatency, runChainThroughput, type ChainSettings } from './chain.js';
 import { own, prepareData } from './data.js';
@@ -183,6 +183,12 @@ async function main(): Promise<void> {
         `(${(1e6 / oe.recordsPerSecond).toFixed(2)} µs/record); ${Math.round(oe.bytesPerProcessedEntry)} B per processed-session ` +
         `entry; ${Math.round(oe.bytesPerOpenSession)} B per open session of 3 records ` +
         `(${Math.round(oe.bytesPerOpenSessionOverhead)} B without the records)`,
+    );
+    say(
+      `node type order-enhancer-oe spilling processed sessions to disk (maxProcessedSessions ${count(SPILL_THROUGHPUT_LIMIT)}, ` +
+        `same workload): ${rate(oe.recordsPerSecondSpilling)} rec/s, ${(oe.recordsPerSecondSpilling / oe.recordsPerSecond).toFixed(2)}× ` +
+        `the run without a limit; ${oe.bytesPerProcessedEntrySpilling.toFixed(1)} B of memory per processed-session entry ` +
+        `with all but ${count(SPILL_LIMIT)} of 1,000,000 on disk`,
     );
 
     gc();
