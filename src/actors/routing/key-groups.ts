@@ -13,6 +13,11 @@ export { hashBytes, hashString, hashUint32 } from './murmur3.js';
 /** Separates fields of a multi-attribute session key, so ("a","bc") and ("ab","c") differ. */
 export const SESSION_KEY_SEPARATOR = '\u0001';
 
+/** Key groups of `session` routing (and of an order enhancer) when the config names none. */
+export const DEFAULT_KEY_GROUPS = 1024;
+/** Virtual nodes per target on the `session` routing ring when the config names none. */
+export const DEFAULT_VIRTUAL_NODES = 128;
+
 /** Upper bound on key groups: a key group is a unit of state, and its id must fit a small integer. */
 export const MAX_KEY_GROUPS = 1 << 20;
 

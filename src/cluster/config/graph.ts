@@ -4,6 +4,7 @@
  * no cycles, EIs receive nothing, OIs send nothing, `equals` edges consistent, channels known.
  */
 import type { NodeType, NodeTypeRegistry } from '../../actors/nodes/registry.js';
+import { DEFAULT_KEY_GROUPS, DEFAULT_VIRTUAL_NODES } from '../../actors/routing/key-groups.js';
 import { formatPath, type PathIssue, type PathSegment } from './errors.js';
 
 interface Edge {
@@ -38,10 +39,6 @@ interface Graph {
   /** Virtual nodes of the first session edge into each node keeping state per key group, and where. */
   readonly rings: Map<number, { virtualNodes: number; path: readonly PathSegment[] }>;
 }
-
-/** Session routing defaults, as the routing schema fills them. */
-const DEFAULT_KEY_GROUPS = 1024;
-const DEFAULT_VIRTUAL_NODES = 128;
 
 /** An edge into a node that keeps state per key group must route by its session key and key groups. */
 function checkSessionInput(

@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_KEY_GROUPS, DEFAULT_VIRTUAL_NODES } from '../../actors/routing/key-groups.js';
 import { worded } from './describe.js';
 
 const int = (min: number, max?: number) => (max === undefined ? z.int().min(min) : z.int().min(min).max(max));
@@ -123,8 +124,8 @@ export const routingSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('session'),
     attributes: z.array(attribute).min(1),
-    keyGroups: int(1, 65_536).default(1024),
-    virtualNodes: int(1, 4096).default(128),
+    keyGroups: int(1, 65_536).default(DEFAULT_KEY_GROUPS),
+    virtualNodes: int(1, 4096).default(DEFAULT_VIRTUAL_NODES),
   }),
 ]);
 

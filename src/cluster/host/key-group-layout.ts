@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { KeyGroupPlacement, NodeTypeRegistry } from '../../actors/nodes/registry.js';
 import { fsyncDir, isErrno, writeAll } from '../../actors/durability/fs-util.js';
 import { HashRing } from '../../actors/routing/hash-ring.js';
+import { DEFAULT_VIRTUAL_NODES } from '../../actors/routing/key-groups.js';
 import { actorId, type HostPlan, type NodePlan } from './plan.js';
 
 export interface KeyGroupLayout {
@@ -19,8 +20,6 @@ export interface KeyGroupLayout {
 }
 
 export const LAYOUT_FILE = 'layout.json';
-/** Virtual nodes when no edge routes into the node by session (the routing schema's default). */
-export const DEFAULT_VIRTUAL_NODES = 128;
 
 export class LayoutFileError extends Error {
   override readonly name = 'LayoutFileError';
@@ -53,6 +52,7 @@ export function keyedNodes(
 
 /** The layout a plan gives a node: its partitions and key groups, and the ring of the edges into it. */
 export function layoutOf(plan: HostPlan, node: NodePlan, keyGroups: number): KeyGroupLayout {
+  // Virtual nodes when no edge routes into the node by session: the routing schema's default.
   let virtualNodes = DEFAULT_VIRTUAL_NODES;
   for (const n of plan.nodes) {
     for (const d of n.destinations) {
@@ -113,13 +113,12 @@ export async function readLayout(dataDir: string, node: string): Promise<KeyGrou
     throw new LayoutFileError(file, `expected JSON, got a parse error: ${(err as Error).message}`);
   }
   const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
-  if (o['version'] !== 1 || !isCount(o['partitions'], 1 << 16) || !isCount(o['keyGroups'], 1 << 20)) {
-    throw new LayoutFileError(
-      file,
-      'expected { version: 1, partitions ≥ 1, keyGroups ≥ 1, virtualNodes ≥ 1 }',
-    );
-  }
-  if (!isCount(o['virtualNodes'], 1 << 16)) {
+  if (
+    o['version'] !== 1 ||
+    !isCount(o['partitions'], 1 << 16) ||
+    !isCount(o['keyGroups'], 1 << 20) ||
+    !isCount(o['virtualNodes'], 1 << 16)
+  ) {
     throw new LayoutFileError(
       file,
       'expected { version: 1, partitions ≥ 1, keyGroups ≥ 1, virtualNodes ≥ 1 }',

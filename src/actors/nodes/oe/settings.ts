@@ -1,5 +1,6 @@
 /** Settings of `order-enhancer-oe` (see order-enhancer.ts for what each one does). */
 import { z } from 'zod';
+import { DEFAULT_KEY_GROUPS } from '../../routing/key-groups.js';
 import { attributeName } from '../ap/rules.js';
 
 const DAY_MS = 86_400_000;
@@ -47,7 +48,7 @@ export const orderEnhancerOeSettings = z
   .strictObject({
     sessionKey: attributeList(['chargingId', 'ggsnAddress']),
     recordKey: attributeList(['recordSequenceNumber', 'localSequenceNumber', 'nodeId']),
-    keyGroups: z.number().int().min(1).max(65_536).default(1024),
+    keyGroups: z.number().int().min(1).max(65_536).default(DEFAULT_KEY_GROUPS),
     sequenceAttribute: attributeName.default('recordSequenceNumber'),
     closingAttribute: attributeName.default('causeForRecClosing'),
     finalCauses: z
