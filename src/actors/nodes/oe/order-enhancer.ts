@@ -53,9 +53,8 @@ import { hashString } from '../../routing/key-groups.js';
 import type { HandlerContext, NodeHandler } from '../../runtime/actor.js';
 import type { NodeType } from '../registry.js';
 import { OeAlarms, type SpillCounts } from './alarm-state.js';
-import { cutoffSecond, isForced, secondOf } from './processed.js';
+import { cutoffSecond, isForced } from './processed.js';
 import { fullKeyOf, ProcessedSpill, unspill } from './spill.js';
-import type { SpillEntry } from './spill-segment.js';
 import { PASS_THROUGH, RecordKinds, RULE_COMPLETE, RULE_TIMEOUT } from './record-kinds.js';
 import {
   missingAttribute,
@@ -67,7 +66,7 @@ import {
 import { emissionOrder, LIST_IDLE, missingSequenceNumbers, Session } from './session.js';
 import { SessionTable, type GroupState } from './session-table.js';
 import { orderEnhancerOeSettings, type OrderEnhancerOeSettings } from './settings.js';
-import { repartitionSnapshots } from './repartition.js';
+import { repartitionActors } from './repartition.js';
 import { checkSnapshot, regroupSnapshot, type OrderEnhancerSnapshot } from './snapshot.js';
 import { restoreGroups, retiredRecords, snapshotGroups, type RetiredSession } from './table-snapshot.js';
 
@@ -117,7 +116,7 @@ class OrderEnhancerHandler implements NodeHandler {
     }
     const restored = restoreGroups(snap, this.#table, this.#kinds);
     for (const group of this.#table.groups) {
-      if (group?.watermark !== null && group !== undefined) {
+      if (group !== undefined && group.watermark !== null) {
         group.cutoff = cutoffSecond(group.watermark, this.#s.processedWindowMs);
       }
     }
@@ -195,28 +194,11 @@ class OrderEnhancerHandler implements NodeHandler {
 
   /**
    * After each call: more than `maxProcessedSessions` processed sessions in memory go to a spill
-   * segment on disk (every stamped one; pending ones, closed before their group saw a record time,
-   * stay); the limit alarms follow.
+   * segment on disk; the limit alarms follow.
    */
   #limits(ctx: HandlerContext): void {
     if (this.#processed > this.#s.maxProcessedSessions) {
-      const entries: SpillEntry[] = [];
-      for (const group of this.#table.groups) {
-        if (group === undefined) continue;
-        group.processed.forEach((list, type) => {
-          if (list === undefined) return;
-          const name = this.#kinds.names[type] as string;
-          this.#processed -= list.takeStamped((key, packed) =>
-            entries.push({
-              fullKey: fullKeyOf(name, key),
-              group: group.id,
-              packed,
-              second: secondOf(packed),
-            }),
-          );
-        });
-      }
-      if (entries.length > 0) this.#spill.spill(entries);
+      this.#processed -= this.#spill.spillGroups(this.#table.groups, this.#kinds.names);
     }
     this.#alarms.limits(this.#table.size, this.#spillCounts(), ctx);
   }
@@ -256,12 +238,7 @@ class OrderEnhancerHandler implements NodeHandler {
         group.processed[type]?.lookup(key) ??
         (this.#spill.segments === 0
           ? undefined
-          : this.#spill.lookup(
-              fullKeyOf(this.#kinds.names[type] as string, key),
-              group.id,
-              group.cutoff,
-              secondOf,
-            ));
+          : this.#spill.lookup(fullKeyOf(this.#kinds.names[type] as string, key), group.id, group.cutoff));
       if (done !== undefined) {
         this.#dropDuplicate(r, isForced(done) ? 'late_after_forced_close' : 'late_duplicate', ctx);
         return;
@@ -401,14 +378,7 @@ export const orderEnhancerOe: NodeType<OrderEnhancerOeSettings> = {
   channels: (s) => (s.auditDuplicates ? [DUPLICATES_CHANNEL] : []),
   sessionInput: (s) => ({ attributes: s.sessionKey, keyGroups: s.keyGroups }),
   repartition: (s, states, placement, actorDirs) =>
-    repartitionSnapshots(
-      states.map((st, i) =>
-        st === undefined || st === null
-          ? st
-          : unspill(checkSnapshot(st), actorDirs[i] as string, s.processedWindowMs),
-      ),
-      placement,
-    ),
+    repartitionActors(states, placement, actorDirs, s.processedWindowMs),
   checkpoint: 'periodic',
   create: (s, env) => new OrderEnhancerHandler(s, env.actorDir),
 };

@@ -17,6 +17,7 @@ import {
   type GroupSnapshot,
   type OrderEnhancerSnapshot,
 } from './snapshot.js';
+import { unspill } from './spill.js';
 
 function checkPlacement(p: KeyGroupPlacement): void {
   const ok =
@@ -86,4 +87,22 @@ export function repartitionSnapshots(
     held: parts.map((groups) => groups.reduce((n, [, gs]) => n + heldIn(gs), 0)),
     moved,
   };
+}
+
+/**
+ * The order enhancer's `repartition`: each old actor's spilled sessions (files in its directory)
+ * back in its snapshot first, then `repartitionSnapshots`; the new states name no spill file.
+ */
+export function repartitionActors(
+  states: readonly unknown[],
+  placement: KeyGroupPlacement,
+  actorDirs: readonly string[],
+  processedWindowMs: number,
+): Repartitioned {
+  const inMemory = states.map((st, i) =>
+    st === undefined || st === null
+      ? st
+      : unspill(checkSnapshot(st), actorDirs[i] as string, processedWindowMs),
+  );
+  return repartitionSnapshots(inMemory, placement);
 }

@@ -163,12 +163,6 @@ export class SpillSegment {
     return this.#footer.count;
   }
 
-  /** Bytes of memory this segment keeps (filter, block index, groups), roughly. */
-  get memoryBytes(): number {
-    const f = this.#footer;
-    return f.bloom.length + f.firstKeys.reduce((n, k) => n + 2 * k.length + 16, 0) + 16 * f.groups.length;
-  }
-
   static open(id: number, file: string): SpillSegment {
     let fd: number;
     try {
@@ -208,8 +202,8 @@ export class SpillSegment {
     closeSync(this.#fd);
   }
 
-  /** Whether the filter lets `fullKey` (whose `keyHashes` are `h`) through to a block read. */
-  mayHold(_fullKey: string, h: readonly [number, number]): boolean {
+  /** Whether the filter lets a full key whose `keyHashes` are `h` through to a block read. */
+  mayHold(h: readonly [number, number]): boolean {
     const f = this.#footer;
     const bloom = f.bloom;
     for (let i = 0; i < f.hashes; i++) {
@@ -221,7 +215,7 @@ export class SpillSegment {
 
   /** The packed entry of `fullKey` (whose `keyHashes` are `h`), or undefined. */
   lookup(fullKey: string, h: readonly [number, number]): number | undefined {
-    if (!this.mayHold(fullKey, h)) return undefined;
+    if (!this.mayHold(h)) return undefined;
     const f = this.#footer;
     // Last block whose first key is not after fullKey.
     let lo = 0;

@@ -15,6 +15,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashString } from '../../routing/key-groups.js';
 import { cutoffSecond, isForced, secondOf } from './processed.js';
+import type { GroupState } from './session-table.js';
 import { keyHashes, SpillSegment, TYPE_SEPARATOR, writeSegment, type SpillEntry } from './spill-segment.js';
 import {
   isSpillSnapshot,
@@ -39,6 +40,7 @@ export function splitFullKey(fullKey: string): [string, string] {
 }
 
 export class ProcessedSpill {
+  readonly #actorDir: string;
   readonly #dir: string;
   #next = 1;
   #live: SpillSegment[] = [];
@@ -48,6 +50,7 @@ export class ProcessedSpill {
   #lastCommitted = 0;
 
   constructor(actorDir: string) {
+    this.#actorDir = actorDir;
     this.#dir = join(actorDir, SPILL_DIR);
   }
 
@@ -84,25 +87,38 @@ export class ProcessedSpill {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     for (const f of files) if (!keep.has(f)) rmSync(join(this.#dir, f), { force: true });
-    this.#live = (s?.segments ?? []).map((id) => SpillSegment.open(id, join(this.#dir, `${id}${SUFFIX}`)));
+    this.#live = (s?.segments ?? []).map((id) =>
+      SpillSegment.open(id, ProcessedSpill.fileOf(this.#actorDir, id)),
+    );
   }
 
-  /** Writes `entries` as a new live segment. */
-  spill(entries: readonly SpillEntry[]): void {
+  /**
+   * Moves every stamped processed entry of `groups` (pending ones, closed before their group saw a
+   * record time, stay) to a new live segment; `typeNames` names the record type indexes. Returns
+   * how many entries went.
+   */
+  spillGroups(groups: ReadonlyArray<GroupState | undefined>, typeNames: readonly string[]): number {
+    const entries: SpillEntry[] = [];
+    for (const group of groups) {
+      if (group === undefined) continue;
+      group.processed.forEach((list, type) => {
+        const name = typeNames[type] as string;
+        list?.takeStamped((key, packed) =>
+          entries.push({ fullKey: fullKeyOf(name, key), group: group.id, packed, second: secondOf(packed) }),
+        );
+      });
+    }
+    if (entries.length === 0) return 0;
     mkdirSync(this.#dir, { recursive: true });
     const id = this.#next++;
-    const file = join(this.#dir, `${id}${SUFFIX}`);
+    const file = ProcessedSpill.fileOf(this.#actorDir, id);
     writeSegment(file, entries);
     this.#live.push(SpillSegment.open(id, file));
+    return entries.length;
   }
 
   /** The packed entry of a processed session on disk that has not expired (`cutoff`: its group's), or undefined. */
-  lookup(
-    fullKey: string,
-    group: number,
-    cutoff: number,
-    secondOf: (packed: number) => number,
-  ): number | undefined {
+  lookup(fullKey: string, group: number, cutoff: number): number | undefined {
     let h: [number, number] | undefined;
     for (const seg of this.#live) {
       if (!seg.groups.has(group)) continue;
@@ -113,21 +129,13 @@ export class ProcessedSpill {
     return undefined;
   }
 
-  /** Retires segments whose every key group is past its latest stamp; returns the entries they held. */
-  expire(cutoffOf: (group: number) => number): number {
-    let gone = 0;
+  /** Retires segments whose every key group is past its latest stamp. */
+  expire(cutoffOf: (group: number) => number): void {
     this.#live = this.#live.filter((seg) => {
       for (const [g, latest] of seg.groups) if (latest >= cutoffOf(g)) return true;
       this.#dead.push({ segment: seg, deadAt: this.#snapshots });
-      gone += seg.count;
       return false;
     });
-    return gone;
-  }
-
-  /** Every entry of every live segment (moving key groups, regrouping); the segments stay. */
-  *all(): Generator<{ fullKey: string; packed: number }> {
-    for (const seg of this.#live) yield* seg.entries();
   }
 
   snapshot(): SpillSnapshot {

@@ -50,7 +50,7 @@ describe('spill segments', () => {
       for (const e of entries(5000, 'x')) expect(seg.lookup(e.fullKey, keyHashes(e.fullKey))).toBeUndefined();
       // The filter keeps most misses off the disk (about 1% get through to a block read).
       const misses = entries(20_000, 'y').map((e) => e.fullKey);
-      for (const k of misses) if (seg.mayHold(k, keyHashes(k))) falsePositiveReads++;
+      for (const k of misses) if (seg.mayHold(keyHashes(k))) falsePositiveReads++;
       expect(falsePositiveReads / misses.length).toBeLessThan(0.03);
       expect([...seg.groups.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 64 }, (_, g) => g));
       expect(seg.groups.get(0)).toBe(SECOND + 96); // latest stamp of group 0 (i = 4992)
