@@ -228,6 +228,18 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
+/** Session `s` as one final PGW-CDR: it closes at once and becomes a processed-session entry. */
+export function closedSession(s: number, t0: number): Nar {
+  return {
+    recordType: 'pGWRecord',
+    chargingId: 100_000_000 + s,
+    ggsnAddress: `10.0.${s % 4}.1`,
+    recordSequenceNumber: 1,
+    causeForRecClosing: 0,
+    recordOpeningTime: new Date(t0 + s).toISOString(),
+  };
+}
+
 /**
  * Heap bytes per processed entry, over 1,000,000 single-record sessions closed complete; with
  * `inMemory`, all but that many go to spill segments on disk.
@@ -240,16 +252,7 @@ function processedBytes(inMemory?: number): number {
   const before = heapUsed();
   for (let i = 0; i < n; i += BATCH) {
     const batch: Nar[] = [];
-    for (let s = i; s < i + BATCH; s++) {
-      batch.push({
-        recordType: 'pGWRecord',
-        chargingId: 100_000_000 + s,
-        ggsnAddress: `10.0.${s % 4}.1`,
-        recordSequenceNumber: 1,
-        causeForRecClosing: 0,
-        recordOpeningTime: new Date(T0 + s).toISOString(),
-      });
-    }
+    for (let s = i; s < i + BATCH; s++) batch.push(closedSession(s, T0));
     void handler.handleBatch(batch, ctx);
   }
   const after = heapUsed();

@@ -10,18 +10,23 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { CheckpointStore } from '../src/actors/durability/checkpoint.js';
 import { loadRegistry } from '../src/actors/nodes/load.js';
 import type { OrderEnhancerSnapshot } from '../src/actors/nodes/oe/snapshot.js';
 import type { NodeTypeRegistry } from '../src/actors/nodes/registry.js';
 import type { HandlerContext, NodeHandler } from '../src/actors/runtime/actor.js';
 import { keyGroupOf, sessionKey } from '../src/actors/routing/key-groups.js';
-import { decodeCheckpoint, encodeCheckpoint } from '../src/actors/runtime/checkpoint-content.js';
+import {
+  actorCheckpointStore,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  loadActorCheckpoint,
+} from '../src/actors/runtime/checkpoint-content.js';
 import { emptyLedger } from '../src/actors/runtime/ledger.js';
 import { placementOf } from '../src/cluster/host/key-group-layout.js';
-import type { HostPlan } from '../src/cluster/host/plan.js';
+import { actorDirOf, type HostPlan } from '../src/cluster/host/plan.js';
 import { Repartitioner } from '../src/cluster/host/repartition.js';
 import type { Nar } from '../src/protocols/nar/nar.js';
+import { closedSession } from './order-enhancer.js';
 import { makeRecord } from './records.js';
 import { BenchError } from './stats.js';
 
@@ -144,16 +149,7 @@ async function seed(dataDir: string, registry: NodeTypeRegistry): Promise<number
   };
   for (let i = 0; i < PROCESSED; i += 1000) {
     const batch: Nar[] = [];
-    for (let s = i; s < i + 1000; s++) {
-      batch.push({
-        recordType: 'pGWRecord',
-        chargingId: 100_000_000 + s,
-        ggsnAddress: `10.0.${s % 4}.1`,
-        recordSequenceNumber: 1,
-        causeForRecClosing: 0,
-        recordOpeningTime: new Date(T0 + s).toISOString(),
-      });
-    }
+    for (let s = i; s < i + 1000; s++) batch.push(closedSession(s, T0));
     route(batch);
   }
   for (let i = 0; i < OPEN; i += 250) {
@@ -187,7 +183,7 @@ async function seed(dataDir: string, registry: NodeTypeRegistry): Promise<number
       quarantineOrdinal: 0,
     });
     bytes += payload.length;
-    await new CheckpointStore(join(dataDir, 'actors', 'dedup', String(p), 'checkpoint')).save(payload);
+    await actorCheckpointStore(actorDirOf(dataDir, 'dedup', p)).save(payload);
   }
   return bytes;
 }
@@ -197,8 +193,8 @@ async function tally(dataDir: string, slots: number): Promise<{ processed: numbe
   let processed = 0;
   let held = 0;
   for (let p = 0; p < slots; p++) {
-    const raw = await new CheckpointStore(join(dataDir, 'actors', 'dedup', String(p), 'checkpoint')).load();
-    const state = raw === undefined ? null : (decodeCheckpoint(raw).state as OrderEnhancerSnapshot | null);
+    const state = ((await loadActorCheckpoint(actorDirOf(dataDir, 'dedup', p)))?.state ??
+      null) as OrderEnhancerSnapshot | null;
     for (const [, gs] of state?.groups ?? []) {
       for (const list of gs.processed) processed += list.keys.length;
       for (const s of gs.sessions) held += s.records.length;
@@ -217,7 +213,7 @@ export async function runRepartitionBench(progress: (line: string) => void): Pro
       const bytes = await seed(dataDir, registry);
       let t0 = performance.now();
       for (let p = 0; p < 4; p++) {
-        const store = new CheckpointStore(join(dataDir, 'actors', 'dedup', String(p), 'checkpoint'));
+        const store = actorCheckpointStore(actorDirOf(dataDir, 'dedup', p));
         const raw = await store.load();
         if (raw === undefined)
           throw new BenchError('output_mismatch', 'repartition bench: a checkpoint is missing');

@@ -7,8 +7,7 @@
 import { readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { CheckpointStore } from '../../src/actors/durability/checkpoint.js';
-import { decodeCheckpoint } from '../../src/actors/runtime/checkpoint-content.js';
+import { loadActorCheckpoint } from '../../src/actors/runtime/checkpoint-content.js';
 import { emptyLedger, type Ledger } from '../../src/actors/runtime/ledger.js';
 import { prng } from './narflow-process.js';
 
@@ -157,8 +156,8 @@ export async function nodeLedgers(dataDir: string, node: string): Promise<Map<nu
   const dir = join(dataDir, 'actors', node);
   for (const entry of await readdir(dir)) {
     if (!/^\d+$/.test(entry)) continue;
-    const raw = await new CheckpointStore(join(dir, entry, 'checkpoint')).load();
-    if (raw !== undefined) out.set(Number(entry), { ...emptyLedger(), ...decodeCheckpoint(raw).ledger });
+    const ckpt = await loadActorCheckpoint(join(dir, entry));
+    if (ckpt !== undefined) out.set(Number(entry), { ...emptyLedger(), ...ckpt.ledger });
   }
   return out;
 }

@@ -10,11 +10,11 @@
  * load: `checkpoint`, or `checkpoint.prev` when the current one is missing or corrupt — which is
  * reported in `lastLoad` — or an error when neither is usable.
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CheckpointCorruptError } from './errors.js';
-import { fsyncDir, isErrno, writeAll } from './fs-util.js';
+import { fsyncDir, isErrno, writeFileDurably } from './fs-util.js';
 
 export const CHECKPOINT_FILE = 'checkpoint';
 export const CHECKPOINT_PREV_FILE = 'checkpoint.prev';
@@ -99,13 +99,7 @@ export class CheckpointStore {
     this.ready ??= mkdir(this.dir, { recursive: true });
     await this.ready;
     const tmp = join(this.dir, CHECKPOINT_TMP_FILE);
-    const fh = await open(tmp, 'w');
-    try {
-      await writeAll(fh, [encodeCheckpointFile(bytes)], 0);
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
+    await writeFileDurably(tmp, encodeCheckpointFile(bytes));
     try {
       await rename(join(this.dir, CHECKPOINT_FILE), join(this.dir, CHECKPOINT_PREV_FILE));
     } catch (err) {

@@ -11,6 +11,17 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/** Creates or truncates `file`, writes `bytes` and makes them durable (fdatasync) before resolving. */
+export async function writeFileDurably(file: string, bytes: Uint8Array): Promise<void> {
+  const fh = await open(file, 'w');
+  try {
+    await writeAll(fh, [bytes], 0);
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Writes every byte of `chunks` starting at `position`, continuing after short writes. */
 export async function writeAll(
   fh: FileHandle,

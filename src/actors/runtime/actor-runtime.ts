@@ -17,7 +17,12 @@ import { RateLimitedLog } from '../telemetry/logger.js';
 import { InLinks } from '../transfer/in-links.js';
 import { OutLink } from '../transfer/out-link.js';
 import type { HandleResult, HandlerContext, IngestSource, NodeHandler } from './actor.js';
-import { decodeCheckpoint, encodeCheckpoint, type CheckpointContent } from './checkpoint-content.js';
+import {
+  actorCheckpointStore,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  type CheckpointContent,
+} from './checkpoint-content.js';
 import { Checkpointer } from './checkpointer.js';
 import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK, decodeTick, encodeTick } from './entries.js';
 import { emptyLedger, type Ledger, type LedgerCounter } from './ledger.js';
@@ -140,7 +145,7 @@ export class ActorRuntime {
       segmentBytes: data.runtime.segmentBytes,
       groupCommitMs: data.runtime.groupCommitMs,
     });
-    const store = new CheckpointStore(join(data.actorDir, 'checkpoint'));
+    const store = actorCheckpointStore(data.actorDir);
     const raw = await store.load();
     const ckpt = raw === undefined ? undefined : decodeCheckpoint(raw);
     const processed = Watermarks.from(ckpt?.processedMarks ?? {});

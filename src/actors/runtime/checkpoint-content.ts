@@ -1,5 +1,7 @@
 /** What an actor's checkpoint holds, and its (msgpack) encoding. */
+import { join } from 'node:path';
 import { packValue, unpackValue } from '../../protocols/nar/batch.js';
+import { CheckpointStore } from '../durability/checkpoint.js';
 import type { Ledger } from './ledger.js';
 import type { OutputsState } from './outputs.js';
 import type { OutputSpec } from './protocol.js';
@@ -19,6 +21,17 @@ export interface CheckpointContent {
   readonly duplicatesByReason?: Record<string, number>;
   /** Next quarantine ordinal within the entry at `position` (when the checkpoint is inside it). */
   readonly quarantineOrdinal: number;
+}
+
+/** The checkpoint store of the actor whose directory is `actorDir`. */
+export function actorCheckpointStore(actorDir: string): CheckpointStore {
+  return new CheckpointStore(join(actorDir, 'checkpoint'));
+}
+
+/** The last committed checkpoint of the actor whose directory is `actorDir`, or undefined. */
+export async function loadActorCheckpoint(actorDir: string): Promise<CheckpointContent | undefined> {
+  const raw = await actorCheckpointStore(actorDir).load();
+  return raw === undefined ? undefined : decodeCheckpoint(raw);
 }
 
 export class CheckpointFormatError extends Error {

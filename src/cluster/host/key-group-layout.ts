@@ -5,10 +5,10 @@
  * plan whose layout differs means key groups must move with their state (repartition.ts) before
  * the new actors may run, or a session moved without its history would bill late duplicates again.
  */
-import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyGroupPlacement, NodeTypeRegistry } from '../../actors/nodes/registry.js';
-import { fsyncDir, isErrno, writeAll } from '../../actors/durability/fs-util.js';
+import { fsyncDir, isErrno, writeFileDurably } from '../../actors/durability/fs-util.js';
 import { HashRing } from '../../actors/routing/hash-ring.js';
 import { DEFAULT_VIRTUAL_NODES } from '../../actors/routing/key-groups.js';
 import { actorId, type HostPlan, type NodePlan } from './plan.js';
@@ -132,14 +132,7 @@ export async function writeLayout(dataDir: string, node: string, layout: KeyGrou
   const dir = nodeDirOf(dataDir, node);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `${LAYOUT_FILE}.tmp`);
-  const body = `${JSON.stringify({ version: 1, ...layout })}\n`;
-  const fh = await open(tmp, 'w');
-  try {
-    await writeAll(fh, [new TextEncoder().encode(body)], 0);
-    await fh.datasync();
-  } finally {
-    await fh.close();
-  }
+  await writeFileDurably(tmp, new TextEncoder().encode(`${JSON.stringify({ version: 1, ...layout })}\n`));
   await rename(tmp, join(dir, LAYOUT_FILE));
   await fsyncDir(dir);
 }

@@ -11,7 +11,7 @@ import { createLogger } from '../../actors/telemetry/logger.js';
 import { startAdminServer } from '../admin/server.js';
 import { loadConfig } from '../config/index.js';
 import { HostAgent } from './agent.js';
-import { Repartitioner } from './repartition.js';
+import { Repartitioner, RepartitionError } from './repartition.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { serviceChild } from './service-child.js';
 import type { ChildSpec } from '../../actors/supervision/types.js';
@@ -70,14 +70,15 @@ export async function startHost(opts: HostOptions): Promise<HostRun> {
     const changes = await repartitioner.changesOnDisk(plan);
     if (changes.length > 0) {
       const old = repartitioner.withOldLayouts(plan, changes);
-      const pending = await repartitioner.unquiescent(old, changes);
-      if (pending.length === 0) {
+      try {
         for (const s of await repartitioner.migrate(old, plan, changes)) {
           logger.warn({ ...s }, 'repartition: key groups moved with their state');
         }
-      } else {
+      } catch (err) {
+        // Refused before anything moved: run the old layout and drain it first.
+        if (!(err instanceof RepartitionError) || err.code !== 'not_quiescent') throw err;
         logger.warn(
-          { changes, pending },
+          { changes, pending: err.context['problems'] },
           'repartition: input not yet handled under the old layout; running it to drain first',
         );
         startPlan = old;

@@ -18,21 +18,21 @@
  * directory with an empty state, so an actor id that comes back later resumes its output
  * sequences above what its consumers saw. New slots start empty, with the node's output specs.
  */
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import {
   CHECKPOINT_PREV_FILE,
-  CheckpointStore,
   decodeCheckpointFile,
   encodeCheckpointFile,
 } from '../../actors/durability/checkpoint.js';
-import { fsyncDir, isErrno, writeAll } from '../../actors/durability/fs-util.js';
+import { fsyncDir, isErrno, writeFileDurably } from '../../actors/durability/fs-util.js';
 import { InputLog } from '../../actors/durability/input-log.js';
 import type { NodeTypeRegistry } from '../../actors/nodes/registry.js';
 import {
-  decodeCheckpoint,
+  actorCheckpointStore,
   encodeCheckpoint,
+  loadActorCheckpoint,
   type CheckpointContent,
 } from '../../actors/runtime/checkpoint-content.js';
 import { emptyLedger } from '../../actors/runtime/ledger.js';
@@ -90,21 +90,6 @@ async function exists(path: string): Promise<boolean> {
     if (isErrno(err, 'ENOENT')) return false;
     throw err;
   }
-}
-
-async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
-  const fh = await open(file, 'w');
-  try {
-    await writeAll(fh, [bytes], 0);
-    await fh.datasync();
-  } finally {
-    await fh.close();
-  }
-}
-
-async function loadCheckpoint(actorDir: string): Promise<CheckpointContent | undefined> {
-  const raw = await new CheckpointStore(join(actorDir, 'checkpoint')).load();
-  return raw === undefined ? undefined : decodeCheckpoint(raw);
 }
 
 /** Nodes with a path to `node` in the plan's graph. */
@@ -210,7 +195,7 @@ export class Repartitioner {
     const problems: string[] = [];
     for (const dir of dirs) {
       if (!(await exists(join(dir, 'log')))) continue;
-      const position = (await loadCheckpoint(dir))?.position ?? 1;
+      const position = (await loadActorCheckpoint(dir))?.position ?? 1;
       const log = await InputLog.open(join(dir, 'log'), {
         segmentBytes: plan.runtime.segmentBytes,
         groupCommitMs: 0,
@@ -297,7 +282,7 @@ export async function writeJournal(
   const onDisk = await actorSlots(dataDir, node.id);
   const slots = Math.max(change.from.partitions, change.to.partitions, (onDisk[onDisk.length - 1] ?? -1) + 1);
   const contents: Array<CheckpointContent | undefined> = [];
-  for (let s = 0; s < slots; s++) contents.push(await loadCheckpoint(actorDirOf(dataDir, node.id, s)));
+  for (let s = 0; s < slots; s++) contents.push(await loadActorCheckpoint(actorDirOf(dataDir, node.id, s)));
   const placement = placementOf(node.id, change.to, slots);
   const result = type.repartition(
     node.settings,
@@ -337,10 +322,10 @@ export async function writeJournal(
         movedOut: ledger.movedOut + movedOut,
       },
     };
-    await writeDurably(join(journal, `${s}.ckpt`), encodeCheckpointFile(encodeCheckpoint(content)));
+    await writeFileDurably(join(journal, `${s}.ckpt`), encodeCheckpointFile(encodeCheckpoint(content)));
   }
   const plan = { version: 1, node: node.id, slots, from: change.from, to: change.to };
-  await writeDurably(join(journal, JOURNAL_PLAN), new TextEncoder().encode(JSON.stringify(plan)));
+  await writeFileDurably(join(journal, JOURNAL_PLAN), new TextEncoder().encode(JSON.stringify(plan)));
   await fsyncDir(journal);
   await rename(journal, join(nodeDirOf(dataDir, node.id), JOURNAL));
   await fsyncDir(nodeDirOf(dataDir, node.id));
@@ -371,12 +356,11 @@ export async function applyJournal(dataDir: string, node: string): Promise<void>
   for (let s = 0; s < plan.slots; s++) {
     const file = join(journal, `${s}.ckpt`);
     const payload = decodeCheckpointFile(await readFile(file), file);
-    const dir = join(actorDirOf(dataDir, node, s), 'checkpoint');
-    await mkdir(dir, { recursive: true });
-    await new CheckpointStore(dir).save(payload);
+    const store = actorCheckpointStore(actorDirOf(dataDir, node, s));
+    await store.save(payload);
     // The previous checkpoint holds the state of the old layout: it must never be restored.
-    await rm(join(dir, CHECKPOINT_PREV_FILE), { force: true });
-    await fsyncDir(dir);
+    await rm(join(store.dir, CHECKPOINT_PREV_FILE), { force: true });
+    await fsyncDir(store.dir);
   }
   await writeLayout(dataDir, node, plan.to);
   await rm(journal, { recursive: true, force: true });

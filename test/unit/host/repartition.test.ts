@@ -7,15 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CheckpointStore } from '../../../src/actors/durability/checkpoint.js';
 import { InputLog } from '../../../src/actors/durability/input-log.js';
 import { loadRegistry } from '../../../src/actors/nodes/load.js';
 import type { OrderEnhancerSnapshot } from '../../../src/actors/nodes/oe/snapshot.js';
 import type { NodeTypeRegistry } from '../../../src/actors/nodes/registry.js';
 import { keyGroupOf } from '../../../src/actors/routing/key-groups.js';
 import {
-  decodeCheckpoint,
+  actorCheckpointStore,
   encodeCheckpoint,
+  loadActorCheckpoint,
   type CheckpointContent,
 } from '../../../src/actors/runtime/checkpoint-content.js';
 import { ENTRY_TICK, encodeTick } from '../../../src/actors/runtime/entries.js';
@@ -95,8 +95,7 @@ function plan(partitions: number, virtualNodes = 128, dataDir = dir): HostPlan {
 const actorDir = (node: string, p: number, base = dir) => join(base, 'actors', node, String(p));
 
 async function readCheckpoint(node: string, p: number, base = dir): Promise<CheckpointContent | undefined> {
-  const raw = await new CheckpointStore(join(actorDir(node, p, base), 'checkpoint')).load();
-  return raw === undefined ? undefined : decodeCheckpoint(raw);
+  return loadActorCheckpoint(actorDir(node, p, base));
 }
 
 /**
@@ -137,7 +136,7 @@ async function seed(partitions: number, base = dir): Promise<number> {
       quarantineOrdinal: 0,
     };
     expect(ledgerImbalance(content.ledger)).toBe(0);
-    const store = new CheckpointStore(join(actorDir('dedup', p, base), 'checkpoint'));
+    const store = actorCheckpointStore(actorDir('dedup', p, base));
     await store.save(encodeCheckpoint(content));
     await store.save(encodeCheckpoint(content)); // leaves a .prev too, as a running actor would
   }
