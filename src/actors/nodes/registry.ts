@@ -51,6 +51,8 @@ export interface NodeType<S = unknown> {
   ): Repartitioned;
   /** Named output channels a node of this type may emit to (EP routing); none = only the default. */
   channels?(settings: S): readonly string[];
+  /** Most actors a node of this type may run as (a node that owns a listening port: 1). */
+  readonly maxPartitions?: number;
   /** `periodic`: the runtime checkpoints on a timer; `on-request`: only when the handler asks (sinks). */
   readonly checkpoint: 'periodic' | 'on-request';
   create(settings: S, env: NodeEnv): NodeHandler;

@@ -248,6 +248,8 @@ export class ActorRuntime {
           return lsn;
         },
         pendingEntries: () => this.#pendingExternal(),
+        backlog: () => this.#unprocessedWork,
+        alarm: (name, raised, detail = '') => this.#alarm(name, raised, detail),
       });
     }
     this.#kick();
@@ -366,6 +368,7 @@ export class ActorRuntime {
       idle:
         this.#unprocessedWork === 0 && !this.#running && outstanding === 0 && (this.#ingest?.idle() ?? true),
       alarms: Object.fromEntries(this.#alarms),
+      ...(this.#ingest?.stats === undefined ? {} : { ingest: this.#ingest.stats() }),
     };
   }
 

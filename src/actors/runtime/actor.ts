@@ -84,6 +84,27 @@ export interface IngestContext {
   readonly checkpointPosition: number;
   /** External entries in the log from the checkpoint position on (read once, before processing starts). */
   pendingEntries(): Promise<Array<{ lsn: number; payload: Uint8Array }>>;
+  /** Entries appended (durable or not) that the handler has not finished yet: the input backlog. */
+  backlog(): number;
+  /** Raises or clears a named alarm of the actor, as `HandlerContext.alarm` does. */
+  alarm(name: string, raised: boolean, detail?: string): void;
+}
+
+/**
+ * What an ingest source reports with the actor's stats (about once a second). `events` are
+ * cumulative counts since the source started (bounded names: they become a metric label);
+ * `latencyMs` summarises the source's response latency since the previous report; `gauges` are
+ * current values (bounded names).
+ */
+export interface IngestStats {
+  readonly events: Readonly<Record<string, number>>;
+  readonly latencyMs?: {
+    readonly p50: number;
+    readonly p99: number;
+    readonly max: number;
+    readonly count: number;
+  };
+  readonly gauges?: Readonly<Record<string, number>>;
 }
 
 export interface IngestSource {
@@ -94,6 +115,8 @@ export interface IngestSource {
   idle(): boolean;
   /** A checkpoint covering every entry before `position` is durable: input up to there may be released. */
   checkpointCommitted?(position: number): void | Promise<void>;
+  /** Counters and gauges of the source for metrics (called with each stats report). */
+  stats?(): IngestStats;
 }
 
 /** Passed to a node type's factories. */

@@ -6,6 +6,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { RoutingSpec } from '../routing/edge-router.js';
 import type { ErrorInfo } from '../supervision/types.js';
 import type { Ledger } from './ledger.js';
+import type { IngestStats } from './actor.js';
 
 /** One destination group of a node: records of `channel` routed over `targets` (actor ids). */
 export interface OutputSpec {
@@ -79,6 +80,8 @@ export interface ActorStatsMessage {
   readonly idle: boolean;
   /** Alarms raised by the handler and not cleared: name → since (wall-clock ms) and detail. */
   readonly alarms: Record<string, ActorAlarm>;
+  /** The EI's ingest source: its own counters and gauges (absent for other nodes). */
+  readonly ingest?: IngestStats;
 }
 
 export interface ActorAlarm {

@@ -16,6 +16,7 @@
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { emptyLedger, ledgerImbalance, type Ledger } from '../runtime/ledger.js';
+import type { IngestStats } from '../runtime/actor.js';
 
 export interface ActorStats {
   readonly node: string;
@@ -36,6 +37,8 @@ export interface ActorStats {
   readonly backpressured: Readonly<Record<string, boolean>>;
   /** Names of the alarms the actor has raised and not cleared (absent: none). */
   readonly alarms?: Readonly<Record<string, unknown>>;
+  /** An EI's ingest source: cumulative events since it started, response latency, gauges. */
+  readonly ingest?: IngestStats;
 }
 
 export class MetricsInputError extends Error {
@@ -72,6 +75,8 @@ interface ActorTrack {
   readonly edges: Set<string>;
   /** Alarm names with a series (1 raised, 0 cleared). */
   readonly alarms: Set<string>;
+  /** Ingest gauge names with a series. */
+  readonly ingestGauges: Set<string>;
 }
 
 export class HostMetrics {
@@ -95,6 +100,9 @@ export class HostMetrics {
   /** Last cumulative value per actor and series. */
   readonly #marks = new Map<string, Map<string, number>>();
   readonly #reasons = new Map<string, Set<string>>();
+  readonly #ingestEvents: Counter<'node' | 'event'>;
+  readonly #ingestLatency: Gauge<'node' | 'actor' | 'quantile'>;
+  readonly #ingestGauge: Gauge<'node' | 'actor' | 'name'>;
 
   constructor(options: HostMetricsOptions = {}) {
     const registers = [this.registry];
@@ -157,6 +165,21 @@ export class HostMetrics {
     ]);
     this.#backpressured = gauge('narflow_edge_backpressured', '1 while the edge is paused.', ['from', 'to']);
     this.#durableLsn = gauge('narflow_input_log_durable_lsn', 'Last durable input-log position.', actor);
+    this.#ingestEvents = counter(
+      'narflow_ingest_events_total',
+      'Events of an EI ingest source (messages by type and answer, refused peers, redirections), by event.',
+      ['node', 'event'],
+    );
+    this.#ingestLatency = gauge(
+      'narflow_ingest_response_seconds',
+      'Latency from receipt to the answer sent to the network element, over the last stats interval.',
+      ['node', 'actor', 'quantile'],
+    );
+    this.#ingestGauge = gauge('narflow_ingest_state', 'Current values an EI ingest source reports.', [
+      'node',
+      'actor',
+      'name',
+    ]);
     this.#alarm = gauge('narflow_alarm', '1 while the alarm raised by the actor is active.', [
       'node',
       'actor',
@@ -222,7 +245,30 @@ export class HostMetrics {
       track.alarms.add(name);
       this.#alarm.set({ node, actor, alarm: name }, raised.has(name) ? 1 : 0);
     }
+    if (stats.ingest !== undefined) this.#applyIngest(node, actor, stats.ingest, track);
     this.#updateNodeGauges(node);
+  }
+
+  /** Ingest events are not checkpointed: after a restart they count again from 0. */
+  #applyIngest(node: string, actor: string, ingest: IngestStats, track: ActorTrack): void {
+    for (const [event, v] of Object.entries(ingest.events)) {
+      const delta = this.#advance(actor, `ingest.${event}`, v, 'from-zero');
+      if (delta > 0)
+        this.#ingestEvents.inc({ node, event: this.#reasonLabel(`${node}\u0000ingest`, event) }, delta);
+    }
+    const l = ingest.latencyMs;
+    if (l !== undefined && l.count > 0) {
+      for (const [quantile, ms] of [
+        ['0.5', l.p50],
+        ['0.99', l.p99],
+        ['1', l.max],
+      ] as const)
+        this.#ingestLatency.set({ node, actor, quantile }, ms / 1000);
+    }
+    for (const [name, v] of Object.entries(ingest.gauges ?? {})) {
+      track.ingestGauges.add(name);
+      this.#ingestGauge.set({ node, actor, name }, v);
+    }
   }
 
   /** Counts quarantined records directly (events raised in the main thread, outside any actor). */
@@ -263,6 +309,8 @@ export class HostMetrics {
     if (track?.state !== undefined) this.#state.remove({ ...labels, state: track.state });
     for (const to of track?.edges ?? []) this.#backpressured.remove({ from: actor, to });
     for (const alarm of track?.alarms ?? []) this.#alarm.remove({ ...labels, alarm });
+    for (const name of track?.ingestGauges ?? []) this.#ingestGauge.remove({ ...labels, name });
+    for (const quantile of ['0.5', '0.99', '1']) this.#ingestLatency.remove({ ...labels, quantile });
     for (const [from, other] of this.#actors) {
       if (other.edges.delete(actor)) this.#backpressured.remove({ from, to: actor });
     }
@@ -273,21 +321,35 @@ export class HostMetrics {
   #track(node: string, actor: string): ActorTrack {
     let t = this.#actors.get(actor);
     if (t === undefined) {
-      t = { node, ledger: emptyLedger(), state: undefined, edges: new Set(), alarms: new Set() };
+      t = {
+        node,
+        ledger: emptyLedger(),
+        state: undefined,
+        edges: new Set(),
+        alarms: new Set(),
+        ingestGauges: new Set(),
+      };
       this.#actors.set(actor, t);
     }
     return t;
   }
 
   /** Increment owed for a new cumulative value of one series of one actor. */
-  #advance(actor: string, series: string, value: number, mode: 'high-water' | 'baseline'): number {
+  #advance(
+    actor: string,
+    series: string,
+    value: number,
+    mode: 'high-water' | 'baseline' | 'from-zero',
+  ): number {
     let marks = this.#marks.get(actor);
     if (marks === undefined) {
       marks = new Map();
       this.#marks.set(actor, marks);
     }
     const prev = marks.get(series) ?? 0;
-    if (value > prev || mode === 'baseline') marks.set(series, value);
+    if (value > prev || mode !== 'high-water') marks.set(series, value);
+    // `from-zero`: a lower value means the source restarted and counted `value` since.
+    if (value < prev && mode === 'from-zero') return value;
     return value > prev ? value - prev : 0;
   }
 

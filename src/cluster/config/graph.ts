@@ -193,6 +193,12 @@ export function checkGraph(
   const g: Graph = { nodes, ids: collectIds(nodes, issues), types, settings, rings: new Map() };
   const edges: Edge[] = [];
   nodes.forEach((node, i) => {
+    const partitions = isMapping(node) ? node['partitions'] : undefined;
+    const max = types[i]?.maxPartitions;
+    if (max !== undefined && typeof partitions === 'number' && partitions > max) {
+      const text = `a "${types[i]?.name}" node runs as at most ${max} actor(s) (it owns a listening socket)`;
+      issues.push(problem(['nodes', i, 'partitions'], partitions, `at most ${max}`, text));
+    }
     if (!isMapping(node) || !Array.isArray(node['destinations'])) return;
     const type = types[i];
     const destinations = node['destinations'];

@@ -232,3 +232,31 @@ describe('duplicates by reason', () => {
     ).toBe(4);
   });
 });
+
+describe('HostMetrics ingest stats', () => {
+  it('ensures ingest events count up from each report, restart from a new baseline, and latency and gauges are exposed', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    const ei = { node: 'gtpp', actor: 'gtpp.0' };
+    const at = (
+      events: Record<string, number>,
+      latencyMs = { p50: 2, p99: 9, max: 15, count: 10 },
+    ): ActorStats =>
+      stats({
+        ...ei,
+        ingest: { events, latencyMs, gauges: { receive_buffer_bytes: 8_388_608, overloaded: 0 } },
+      });
+    m.applyActorStats(at({ drt_accepted: 10, peer_refused: 2 }));
+    m.applyActorStats(at({ drt_accepted: 25, peer_refused: 2 }));
+    // After a restart the source counts from 0 again: 4 more, not a decrease (10 + 15 + 4 + 2).
+    m.applyActorStats(at({ drt_accepted: 4, peer_refused: 2 }));
+    m.applyActorStats(at({ drt_accepted: 6, peer_refused: 3 }));
+    const s = await read(m);
+    expect(s.get(key('narflow_ingest_events_total', { node: 'gtpp', event: 'drt_accepted' }))).toBe(31);
+    expect(s.get(key('narflow_ingest_events_total', { node: 'gtpp', event: 'peer_refused' }))).toBe(3);
+    expect(s.get(key('narflow_ingest_response_seconds', { ...ei, quantile: '0.99' }))).toBeCloseTo(0.009);
+    expect(s.get(key('narflow_ingest_state', { ...ei, name: 'receive_buffer_bytes' }))).toBe(8_388_608);
+    m.removeActor('gtpp', 'gtpp.0');
+    const after = await read(m);
+    expect(after.get(key('narflow_ingest_state', { ...ei, name: 'receive_buffer_bytes' }))).toBeUndefined();
+  });
+});

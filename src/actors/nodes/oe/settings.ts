@@ -37,7 +37,7 @@ const attributeList = (defaults: readonly string[]) =>
 
 export const recordTypeLists = z.strictObject({
   /** G-CDR rule: complete when a final record and every sequence number 1..n are there. */
-  complete: nameList(['ggsnPDPRecord', 'eGGSNPDPRecord', 'pGWRecord', 'sGWRecord']),
+  complete: nameList(['ggsnPDPRecord', 'egsnPDPRecord', 'pGWRecord', 'sGWRecord']),
   /** S-CDR rule: complete after `inactivityTimeoutMs` of tick time without a record. */
   timeout: nameList(['sgsnPDPRecord']),
   /** One record per session: forwarded untracked. */

@@ -337,7 +337,7 @@ describe('settings', () => {
     expect(s.finalCauses).toEqual([0, 4, 5]);
     expect(s.sessionKey).toEqual(['chargingId', 'ggsnAddress']);
     expect(s.keyGroups).toBe(1024);
-    expect(s.recordTypes.complete).toEqual(['ggsnPDPRecord', 'eGGSNPDPRecord', 'pGWRecord', 'sGWRecord']);
+    expect(s.recordTypes.complete).toEqual(['ggsnPDPRecord', 'egsnPDPRecord', 'pGWRecord', 'sGWRecord']);
   });
 
   it('ensures a record type in two lists, a repeated attribute and unknown keys are reported together', () => {
