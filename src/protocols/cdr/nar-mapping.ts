@@ -1,0 +1,56 @@
+/**
+ * CdrRecord → NAR with the shared attribute names (src/protocols/nar/nar.ts). Absent fields are
+ * absent. Volumes: `uplinkBytes`/`downlinkBytes` are the sums over `listOfTrafficVolumes`; a record
+ * without traffic-volume containers but with service-data containers (S-GW/P-GW, eG-CDR charging per
+ * flow) sums `datavolumeFBCUplink`/`Downlink` of those instead; a record with neither has no volumes.
+ */
+import type { Nar } from '../nar/nar.js';
+import type { CdrRecord } from './types.js';
+
+export function cdrToNar(r: CdrRecord): Nar {
+  const n: Nar = { recordType: r.recordType };
+  if (r.servedIMSI !== undefined) n['imsi'] = r.servedIMSI;
+  if (r.servedMSISDN !== undefined) n['msisdn'] = r.servedMSISDN;
+  if (r.servedIMEI !== undefined) n['imei'] = r.servedIMEI;
+  if (r.chargingID !== undefined) n['chargingId'] = r.chargingID;
+  if (r.ggsnAddress !== undefined) n['ggsnAddress'] = r.ggsnAddress;
+  const sgsn = r.sgsnAddress?.[0];
+  if (sgsn !== undefined) n['sgsnAddress'] = sgsn;
+  if (r.accessPointNameNI !== undefined) n['apn'] = r.accessPointNameNI;
+  if (r.servedPDPAddress !== undefined) n['servedPdpAddress'] = r.servedPDPAddress;
+  if (r.recordSequenceNumber !== undefined) n['recordSequenceNumber'] = r.recordSequenceNumber;
+  if (r.localSequenceNumber !== undefined) n['localSequenceNumber'] = r.localSequenceNumber;
+  if (r.causeForRecClosing !== undefined) n['causeForRecClosing'] = r.causeForRecClosing;
+  if (r.recordOpeningTime !== undefined) n['recordOpeningTime'] = r.recordOpeningTime;
+  if (r.duration !== undefined) n['duration'] = r.duration;
+  const volumes = r.listOfTrafficVolumes;
+  const services = r.listOfServiceData;
+  if (volumes !== undefined && volumes.length > 0) {
+    let up = 0n;
+    let down = 0n;
+    for (const v of volumes) {
+      up += v.dataVolumeUplink ?? 0n;
+      down += v.dataVolumeDownlink ?? 0n;
+    }
+    n['uplinkBytes'] = up;
+    n['downlinkBytes'] = down;
+  } else if (services !== undefined && services.length > 0) {
+    let up = 0n;
+    let down = 0n;
+    for (const s of services) {
+      up += s.datavolumeFBCUplink ?? 0n;
+      down += s.datavolumeFBCDownlink ?? 0n;
+    }
+    n['uplinkBytes'] = up;
+    n['downlinkBytes'] = down;
+  }
+  if (r.nodeID !== undefined) n['nodeId'] = r.nodeID;
+  if (r.rATType !== undefined) n['ratType'] = r.rATType;
+  if (r.apnSelectionMode !== undefined) n['apnSelectionMode'] = r.apnSelectionMode;
+  if (r.chargingCharacteristics !== undefined) n['chargingCharacteristics'] = r.chargingCharacteristics;
+  if (r.servingNodePLMNIdentifier !== undefined) n['servingNodePlmnId'] = r.servingNodePLMNIdentifier;
+  const containers = (volumes?.length ?? 0) + (services?.length ?? 0);
+  if (containers > 0) n['containers'] = containers;
+  if (r.unknownFields > 0) n['unknownFields'] = r.unknownFields;
+  return n;
+}

@@ -1,0 +1,216 @@
+/**
+ * Value forms of TS 32.298 / TS 29.002 fields: TBCD digit strings (IMSI, IMEI, MSISDN), the 9-octet
+ * BCD TimeStamp with its UTC offset, IP addresses in binary or text form, PLMN identities.
+ */
+import { DecodeError, EncodeError } from '../errors.js';
+
+function fail(code: string, message: string, offset: number, field: string): never {
+  throw new DecodeError('cdr', code, message, offset, { field });
+}
+
+/** Two TBCD digits per octet value (undefined when a nibble is not a digit). */
+const TBCD_PAIRS: readonly (string | undefined)[] = Array.from({ length: 256 }, (_, b) =>
+  (b & 15) <= 9 && b >> 4 <= 9 ? String.fromCharCode(48 + (b & 15), 48 + (b >> 4)) : undefined,
+);
+
+/** TBCD: two digits an octet, the first in the low nibble; 0xF fills the last high nibble. */
+export function readTbcd(buf: Uint8Array, s: number, e: number, field: string): string {
+  let out = '';
+  for (let i = s; i < e; i++) {
+    const b = buf[i] as number;
+    const pair = TBCD_PAIRS[b];
+    if (pair !== undefined) {
+      out += pair;
+      continue;
+    }
+    const lo = b & 0x0f;
+    const hi = b >> 4;
+    if (lo > 9) fail('invalid_tbcd', `${field}: nibble 0x${lo.toString(16)} is not a digit`, i, field);
+    out += String.fromCharCode(48 + lo);
+    if (hi === 0x0f) {
+      if (i !== e - 1) fail('invalid_tbcd', `${field}: filler before the last octet`, i, field);
+      break;
+    }
+    if (hi > 9) fail('invalid_tbcd', `${field}: nibble 0x${hi.toString(16)} is not a digit`, i, field);
+    out += String.fromCharCode(48 + hi);
+  }
+  return out;
+}
+
+export function writeTbcd(digits: string, field: string): Uint8Array {
+  if (!/^\d+$/.test(digits))
+    throw new EncodeError(
+      'cdr',
+      'invalid_value',
+      `${field}: expected digits, got ${JSON.stringify(digits)}`,
+      { field },
+    );
+  const out = new Uint8Array(Math.ceil(digits.length / 2));
+  for (let i = 0; i < digits.length; i += 2) {
+    const lo = digits.charCodeAt(i) - 48;
+    const hi = i + 1 < digits.length ? digits.charCodeAt(i + 1) - 48 : 0x0f;
+    out[i >> 1] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+/** ISDN-AddressString: octet 1 nature of address / numbering plan, then TBCD digits. */
+export function readMsisdn(buf: Uint8Array, s: number, e: number, field: string): string {
+  if (e - s < 2) fail('invalid_msisdn', `${field}: expected the address octet and digits`, s, field);
+  return readTbcd(buf, s + 1, e, field);
+}
+
+export function writeMsisdn(digits: string, field: string): Uint8Array {
+  const d = writeTbcd(digits, field);
+  const out = new Uint8Array(d.length + 1);
+  out[0] = 0x91; // international number, ISDN/telephony numbering plan (E.164)
+  out.set(d, 1);
+  return out;
+}
+
+function bcd2(buf: Uint8Array, i: number, field: string, max: number): number {
+  const b = buf[i] as number;
+  const hi = b >> 4;
+  const lo = b & 0x0f;
+  if (hi > 9 || lo > 9)
+    fail('invalid_timestamp', `${field}: octet 0x${b.toString(16)} is not two BCD digits`, i, field);
+  const v = hi * 10 + lo;
+  if (v > max) fail('invalid_timestamp', `${field}: ${v} out of range (max ${max})`, i, field);
+  return v;
+}
+
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+const p2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** TimeStamp: YYMMDDhhmmss (BCD) + sign (ASCII '+'/'-') + hh mm (BCD) → "20YY-MM-DDThh:mm:ss+hh:mm". */
+export function readTimestamp(buf: Uint8Array, s: number, e: number, field: string): string {
+  if (e - s !== 9) fail('invalid_timestamp', `${field}: expected 9 octets, got ${e - s}`, s, field);
+  const yy = bcd2(buf, s, field, 99);
+  const mo = bcd2(buf, s + 1, field, 12);
+  const dd = bcd2(buf, s + 2, field, 31);
+  const hh = bcd2(buf, s + 3, field, 23);
+  const mi = bcd2(buf, s + 4, field, 59);
+  const ss = bcd2(buf, s + 5, field, 59);
+  const sign = buf[s + 6];
+  if (sign !== 0x2b && sign !== 0x2d)
+    fail('invalid_timestamp', `${field}: offset sign must be '+' or '-'`, s + 6, field);
+  const oh = bcd2(buf, s + 7, field, 23);
+  const om = bcd2(buf, s + 8, field, 59);
+  const year = 2000 + yy;
+  const maxDay =
+    mo === 2 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 28 : (DAYS[mo - 1] ?? 0);
+  if (mo === 0 || dd === 0 || dd > maxDay)
+    fail('invalid_timestamp', `${field}: no such date ${year}-${p2(mo)}-${p2(dd)}`, s, field);
+  return `${year}-${p2(mo)}-${p2(dd)}T${p2(hh)}:${p2(mi)}:${p2(ss)}${sign === 0x2b ? '+' : '-'}${p2(oh)}:${p2(om)}`;
+}
+
+const TS = /^20(\d\d)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)([+-])(\d\d):(\d\d)$/;
+
+export function writeTimestamp(text: string, field: string): Uint8Array {
+  const m = TS.exec(text);
+  if (m === null) {
+    throw new EncodeError(
+      'cdr',
+      'invalid_value',
+      `${field}: expected 20YY-MM-DDThh:mm:ss±hh:mm, got ${JSON.stringify(text)}`,
+      { field },
+    );
+  }
+  const g = m.slice(1) as string[];
+  const b = (d: string): number => ((d.charCodeAt(0) - 48) << 4) | (d.charCodeAt(1) - 48);
+  return Uint8Array.from([
+    b(g[0] as string),
+    b(g[1] as string),
+    b(g[2] as string),
+    b(g[3] as string),
+    b(g[4] as string),
+    b(g[5] as string),
+    g[6] === '+' ? 0x2b : 0x2d,
+    b(g[7] as string),
+    b(g[8] as string),
+  ]);
+}
+
+export function formatIpv4(buf: Uint8Array, s: number): string {
+  return `${buf[s]}.${buf[s + 1]}.${buf[s + 2]}.${buf[s + 3]}`;
+}
+
+/** RFC 5952 text of 16 octets: lowercase, leading zeros dropped, the longest run of ≥ 2 zero groups as "::". */
+export function formatIpv6(buf: Uint8Array, s: number): string {
+  const g: number[] = [];
+  for (let i = 0; i < 8; i++) g.push(((buf[s + 2 * i] as number) << 8) | (buf[s + 2 * i + 1] as number));
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8;) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (a: number[]): string => a.map((x) => x.toString(16)).join(':');
+  if (best < 0) return hex(g);
+  return `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
+}
+
+/** IPv4 dotted quad or IPv6 text → octets, or undefined. */
+export function parseIpOctets(text: string): Uint8Array | undefined {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (v4 !== null) {
+    const o = v4.slice(1).map(Number);
+    return o.every((x) => x <= 255) ? Uint8Array.from(o) : undefined;
+  }
+  if (!/^[0-9a-fA-F:]+$/.test(text) || text.split('::').length > 2) return undefined;
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const part = (p: string | undefined): number[] | undefined => {
+    if (p === undefined || p === '') return [];
+    const xs = p.split(':');
+    if (xs.some((x) => x.length === 0 || x.length > 4)) return undefined;
+    return xs.map((x) => parseInt(x, 16));
+  };
+  const h = part(head);
+  const t = part(tail);
+  if (h === undefined || t === undefined) return undefined;
+  const fill = 8 - h.length - t.length;
+  if (tail === undefined ? fill !== 0 : fill < 1) return undefined;
+  const groups = [...h, ...Array<number>(tail === undefined ? 0 : fill).fill(0), ...t];
+  const out = new Uint8Array(16);
+  groups.forEach((x, i) => {
+    out[2 * i] = x >> 8;
+    out[2 * i + 1] = x & 0xff;
+  });
+  return out;
+}
+
+/** PLMN-Id (3 octets, TS 24.008 order) → MCC and MNC digits, e.g. "26201" or "310410". */
+export function readPlmn(buf: Uint8Array, s: number, e: number, field: string): string {
+  if (e - s !== 3) fail('invalid_plmn', `${field}: expected 3 octets, got ${e - s}`, s, field);
+  const n = (v: number): string => {
+    if (v > 9) fail('invalid_plmn', `${field}: nibble 0x${v.toString(16)} is not a digit`, s, field);
+    return String(v);
+  };
+  const a = buf[s] as number;
+  const b = buf[s + 1] as number;
+  const c = buf[s + 2] as number;
+  const mnc3 = b >> 4;
+  return n(a & 15) + n(a >> 4) + n(b & 15) + n(c & 15) + n(c >> 4) + (mnc3 === 15 ? '' : n(mnc3));
+}
+
+export function writePlmn(digits: string, field: string): Uint8Array {
+  if (!/^\d{5,6}$/.test(digits))
+    throw new EncodeError('cdr', 'invalid_value', `${field}: expected 5 or 6 digits`, { field });
+  const d = [...digits].map(Number) as number[];
+  const mnc3 = d.length === 6 ? (d[5] as number) : 15;
+  return Uint8Array.from([
+    ((d[1] as number) << 4) | (d[0] as number),
+    (mnc3 << 4) | (d[2] as number),
+    ((d[4] as number) << 4) | (d[3] as number),
+  ]);
+}

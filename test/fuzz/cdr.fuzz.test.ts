@@ -1,0 +1,93 @@
+/**
+ * Seeded property for the BER and CDR decoders: mutated CDRs of every record type and random bytes
+ * either decode to a record that re-encodes to the same record, or raise a DecodeError. Anything else
+ * (TypeError, RangeError, a hang) fails with the seed and the input.
+ */
+import { describe, expect, it } from 'vitest';
+import { cdrToNar, decodeCdr, encodeCdr, type CdrRecord } from '../../src/protocols/cdr/index.js';
+import { DecodeError } from '../../src/protocols/errors.js';
+import { prng } from '../helpers/narflow-process.js';
+import { vector as vectorFile } from '../helpers/vectors.js';
+
+const vector = (name: string): Uint8Array => vectorFile(`cdr/${name}`);
+
+const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
+
+const seeds: Uint8Array[] = [
+  vector('ggsn-pdp-record.hex'),
+  vector('pgw-record-indefinite.hex'),
+  ...(['sgsnPDPRecord', 'ggsnPDPRecord', 'egsnPDPRecord', 'sGWRecord', 'pGWRecord'] as const).map(
+    (recordType) =>
+      encodeCdr({
+        recordType,
+        servedIMSI: '26201123456789',
+        chargingID: 77,
+        ggsnAddress: '10.0.0.1',
+        sgsnAddress: ['10.0.0.2'],
+        recordOpeningTime: '2026-12-04T10:00:00+01:00',
+        duration: 5,
+        causeForRecClosing: 0,
+        listOfTrafficVolumes: [
+          {
+            dataVolumeUplink: 1n,
+            dataVolumeDownlink: 2n,
+            changeCondition: 0,
+            changeTime: '2026-12-04T10:00:05+01:00',
+          },
+        ],
+        unknownFields: 0,
+      }),
+  ),
+];
+
+function mutate(rnd: () => number, base: Uint8Array): Uint8Array {
+  const b = Array.from(base);
+  const n = 1 + Math.floor(rnd() * 4);
+  for (let i = 0; i < n; i++) {
+    const at = Math.floor(rnd() * b.length);
+    const op = rnd();
+    if (op < 0.5) b[at] = Math.floor(rnd() * 256);
+    else if (op < 0.7) b.splice(at, 1);
+    else if (op < 0.85) b.splice(at, 0, Math.floor(rnd() * 256));
+    else b.length = at;
+  }
+  return Uint8Array.from(b);
+}
+
+describe(`cdr fuzz (seed ${SEED})`, () => {
+  it('ensures mutated and random inputs decode consistently or raise DecodeError', () => {
+    const rnd = prng(SEED);
+    let decoded = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const input =
+        i % 10 === 0
+          ? Uint8Array.from({ length: Math.floor(rnd() * 64) }, () => Math.floor(rnd() * 256))
+          : mutate(rnd, seeds[i % seeds.length] as Uint8Array);
+      let r: CdrRecord;
+      try {
+        r = decodeCdr(input);
+      } catch (err) {
+        if (err instanceof DecodeError) continue;
+        throw new Error(`seed ${SEED} input ${Buffer.from(input).toString('hex')}: ${String(err)}`, {
+          cause: err,
+        });
+      }
+      decoded++;
+      cdrToNar(r);
+      let again: CdrRecord;
+      try {
+        again = decodeCdr(encodeCdr(r));
+      } catch (err) {
+        throw new Error(
+          `seed ${SEED} input ${Buffer.from(input).toString('hex')}: re-encoding failed: ${String(err)}`,
+          { cause: err },
+        );
+      }
+      expect(again, `seed ${SEED} input ${Buffer.from(input).toString('hex')}`).toEqual({
+        ...r,
+        unknownFields: 0,
+      });
+    }
+    expect(decoded).toBeGreaterThan(100);
+  });
+});

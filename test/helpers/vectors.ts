@@ -1,0 +1,14 @@
+/** Hex vector files under test/vectors: lines starting with '#' are provenance, the rest hex. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const VECTORS = join(import.meta.dirname, '../vectors');
+
+export function vector(path: string): Uint8Array {
+  const hex = readFileSync(join(VECTORS, path), 'utf8')
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .join('')
+    .replace(/\s+/g, '');
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
