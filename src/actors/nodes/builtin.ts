@@ -1,6 +1,7 @@
 /** The node types shipped with narflow. */
 import { aggregateAp } from './ap/aggregate.js';
 import { fileEi } from './ei/file-ei.js';
+import { gtppEi } from './ei/gtpp/index.js';
 import { enhanceEp } from './ep/enhance.js';
 import { orderEnhancerOe } from './oe/order-enhancer.js';
 import { fileOi } from './oi/file-oi.js';
@@ -9,6 +10,7 @@ import type { NodeTypeRegistry } from './registry.js';
 
 export function registerBuiltins(registry: NodeTypeRegistry): void {
   registry.register(fileEi);
+  registry.register(gtppEi);
   registry.register(enhanceEp);
   registry.register(fileOi);
   registry.register(postgresOi);

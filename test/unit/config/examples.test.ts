@@ -15,10 +15,31 @@ describe('example deployments in config/', () => {
   it('ensures there are examples using every built-in node type', async () => {
     const registry = await loadRegistry([]);
     const used = new Set<string>();
-    for (const f of [...examples.map((e) => join(CONFIG, 'examples', e)), join(CONFIG, 'demo.yaml')]) {
+    const top = [join(CONFIG, 'demo.yaml'), join(CONFIG, 'gtpp-chain.yaml')];
+    for (const f of [...examples.map((e) => join(CONFIG, 'examples', e)), ...top]) {
       for (const n of (await loadConfig(f, { registry })).nodes) used.add(n.type);
     }
     expect([...used].sort()).toEqual(registry.names());
+  });
+
+  it("ensures config/gtpp-chain.yaml is valid: GTP' EI → order enhancer → cdr file and per-session aggregation → sessions file", async () => {
+    const config = await loadConfig(join(CONFIG, 'gtpp-chain.yaml'), { registry: await loadRegistry([]) });
+    expect(config.nodes.map((n) => `${n.id}:${n.type}`)).toEqual([
+      'gtpp:gtpp-ei',
+      'dedup:order-enhancer-oe',
+      'cdr:file-oi',
+      'sessions-aggregate:aggregate-ap',
+      'sessions:file-oi',
+    ]);
+    // The GTP' EI owns its listening port: one actor only.
+    await expect(
+      loadConfig(join(CONFIG, 'gtpp-chain.yaml'), {
+        registry: await loadRegistry([]),
+        sets: ['nodes[gtpp].partitions=2'],
+      }),
+    ).rejects.toThrow(
+      'nodes[0].partitions: a "gtpp-ei" node runs as at most 1 actor(s) (it owns a listening socket)',
+    );
   });
 
   it.each(examples)('ensures config/examples/%s is valid', async (name) => {

@@ -1,0 +1,79 @@
+/**
+ * The GTP' EI's input-log entry: one message as received, with where and when it came from and what
+ * the ingest made of it. Binary, so the hot path neither builds objects nor copies the message twice:
+ *
+ *   u8 format (1) | u8 kind | u8 transport | u8 address length | address (ASCII) | u16 port |
+ *   f64 received-at (ms since the epoch) | message bytes
+ *
+ * `kind` says whether the message decoded (`message`) or not (`invalid`, kept for the quarantine).
+ */
+import { hash } from 'node:crypto';
+
+export const ENTRY_FORMAT = 1;
+export const KIND_MESSAGE = 1;
+export const KIND_INVALID = 2;
+export type EntryKind = typeof KIND_MESSAGE | typeof KIND_INVALID;
+export type Transport = 'udp' | 'tcp';
+
+export interface GtppEntry {
+  readonly kind: EntryKind;
+  readonly transport: Transport;
+  /** The peer: its source address (the GSN's identity) and port. */
+  readonly address: string;
+  readonly port: number;
+  readonly receivedAtMs: number;
+  readonly message: Uint8Array;
+}
+
+export function encodeEntry(e: GtppEntry): Uint8Array {
+  const addr = e.address;
+  const out = new Uint8Array(4 + addr.length + 2 + 8 + e.message.length);
+  const view = new DataView(out.buffer);
+  out[0] = ENTRY_FORMAT;
+  out[1] = e.kind;
+  out[2] = e.transport === 'tcp' ? 1 : 0;
+  out[3] = addr.length;
+  for (let i = 0; i < addr.length; i++) out[4 + i] = addr.charCodeAt(i);
+  const o = 4 + addr.length;
+  view.setUint16(o, e.port);
+  view.setFloat64(o + 2, e.receivedAtMs);
+  out.set(e.message, o + 10);
+  return out;
+}
+
+export class EntryFormatError extends Error {
+  override readonly name = 'EntryFormatError';
+  readonly code = 'invalid_entry' as const;
+}
+
+export function decodeEntry(payload: Uint8Array): GtppEntry {
+  if (payload.length < 14 || payload[0] !== ENTRY_FORMAT) {
+    throw new EntryFormatError(`GTP' input-log entry of ${payload.length} bytes has an unknown format`);
+  }
+  const kind = payload[1];
+  const addrLen = payload[3] as number;
+  if ((kind !== KIND_MESSAGE && kind !== KIND_INVALID) || payload.length < 14 + addrLen) {
+    throw new EntryFormatError(`GTP' input-log entry has kind ${kind} / address length ${addrLen}`);
+  }
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  let address = '';
+  for (let i = 0; i < addrLen; i++) address += String.fromCharCode(payload[4 + i] as number);
+  const o = 4 + addrLen;
+  return {
+    kind,
+    transport: payload[2] === 1 ? 'tcp' : 'udp',
+    address,
+    port: view.getUint16(o),
+    receivedAtMs: view.getFloat64(o + 2),
+    message: payload.subarray(o + 10),
+  };
+}
+
+/**
+ * A retransmission repeats the request byte for byte; a new request that reuses a sequence number
+ * (after the 16-bit counter wrapped, or the GSN restarted) differs in its records. 64 bits of MD5 over
+ * the message after its header tell them apart.
+ */
+export function fingerprint(message: Uint8Array, headerLength: number): bigint {
+  return hash('md5', message.subarray(headerLength), 'buffer').readBigUInt64BE(0);
+}

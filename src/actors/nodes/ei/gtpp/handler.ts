@@ -1,0 +1,193 @@
+/**
+ * The GTP' EI's handler: turns logged Data Record Transfer Requests into NARs, deterministically.
+ * - Send (command 1): each CDR becomes a NAR; an undecodable CDR goes to the quarantine with its bytes.
+ * - A request seen before (same peer, sequence number and content, within `retransmitWindowMs`) is a
+ *   retransmission: its CDRs are counted as duplicates, never emitted twice. The ingest answers most
+ *   retransmissions without logging them; this catches the rest (those arriving after a restart).
+ * - Send possibly duplicated (2): held until Release (4: emitted) or Cancel (3: duplicates); held
+ *   past `possiblyDuplicatedTimeoutMs` of tick time: quarantined as `possibly_duplicated_unresolved`.
+ * - Messages the ingest could not decode are quarantined with the decoder's code as the reason.
+ */
+import { DecodeError } from '../../../../protocols/errors.js';
+import { decodeFrame, type GtppFrame } from '../../../../protocols/gtpp/index.js';
+import type { Nar } from '../../../../protocols/nar/nar.js';
+import type { HandlerContext, NodeHandler } from '../../../runtime/actor.js';
+import { decodeEntry, fingerprint, KIND_INVALID, type GtppEntry } from './entry.js';
+import { HeldPackets, type HeldPacket, type HeldSnapshot } from './held.js';
+import { PeerWindow, type PeerWindowSnapshot } from './peer-window.js';
+import { decodedCache, decodeRecord, decodeRecords, RecordFailure, type RecordResult } from './records.js';
+import type { GtppEiSettings } from './settings.js';
+
+export const CMD_SEND = 1;
+export const CMD_SEND_POSSIBLY_DUPLICATED = 2;
+export const CMD_CANCEL = 3;
+export const CMD_RELEASE = 4;
+
+interface Snapshot {
+  readonly window: PeerWindowSnapshot;
+  readonly held: HeldSnapshot;
+  readonly lastMs: number;
+}
+
+export class GtppEiHandler implements NodeHandler {
+  #window: PeerWindow;
+  #held = new HeldPackets();
+  /** Latest time seen in the log (receipt or tick): what the snapshot's window is cut at. */
+  #lastMs = 0;
+
+  constructor(private readonly s: GtppEiSettings) {
+    this.#window = new PeerWindow(s.retransmitWindowMs);
+  }
+
+  init(snapshot: unknown): void {
+    const snap = snapshot as Snapshot | undefined;
+    this.#window = PeerWindow.restore(this.s.retransmitWindowMs, snap?.window);
+    this.#held = HeldPackets.restore(snap?.held);
+    this.#lastMs = snap?.lastMs ?? 0;
+  }
+
+  handleBatch(): void {
+    throw new Error('gtpp-ei takes no input from other nodes');
+  }
+
+  handleTick(nowMs: number, ctx: HandlerContext): void {
+    this.#lastMs = Math.max(this.#lastMs, nowMs);
+    for (const p of this.#held.expire(nowMs - this.s.possiblyDuplicatedTimeoutMs)) {
+      p.records.forEach((bytes, index) =>
+        ctx.quarantine(bytes, 'possibly_duplicated_unresolved', {
+          peer: p.address,
+          sequence: p.seq,
+          index,
+          receivedAt: new Date(p.receivedAtMs).toISOString(),
+        }),
+      );
+      ctx.log.warn(
+        { peer: p.address, sequence: p.seq, records: p.records.length },
+        'possibly duplicated packet neither released nor cancelled in time: its CDRs went to the quarantine',
+      );
+    }
+  }
+
+  handleExternal(payload: Uint8Array, ctx: HandlerContext): void {
+    const cached = decodedCache.take(payload);
+    const entry = decodeEntry(payload);
+    this.#lastMs = Math.max(this.#lastMs, entry.receivedAtMs);
+    if (entry.kind === KIND_INVALID) {
+      this.#quarantineMessage(entry, ctx);
+      return;
+    }
+    let frame: GtppFrame;
+    try {
+      frame = cached?.frame ?? decodeFrame(entry.message);
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+      this.#quarantineMessage(entry, ctx);
+      return;
+    }
+    const m = frame.message;
+    if (m.type !== 'data-record-transfer-request') return;
+    const fp = cached?.fingerprint ?? fingerprint(entry.message, frame.longHeader ? 20 : 6);
+    const records = m.packet?.records ?? [];
+    if (this.#window.seen(entry.address, frame.sequence, fp, entry.receivedAtMs)) {
+      ctx.count('created', records.length);
+      for (let i = 0; i < records.length; i++) ctx.duplicate('gtpp_retransmission');
+      return;
+    }
+    switch (m.command) {
+      case CMD_SEND: {
+        const results =
+          cached?.records ?? decodeRecords(records, m.packet?.format ?? 1, this.s.acceptFormats);
+        ctx.count('created', records.length);
+        results.forEach((r, i) => this.#emit(r, records[i] as Uint8Array, entry, frame.sequence, i, ctx));
+        return;
+      }
+      case CMD_SEND_POSSIBLY_DUPLICATED: {
+        const results =
+          cached?.records ?? decodeRecords(records, m.packet?.format ?? 1, this.s.acceptFormats);
+        ctx.count('created', records.length);
+        const keep: Uint8Array[] = [];
+        results.forEach((r, i) => {
+          const bytes = records[i] as Uint8Array;
+          if (r instanceof RecordFailure) this.#emit(r, bytes, entry, frame.sequence, i, ctx);
+          else keep.push(bytes.slice());
+        });
+        const replaced = this.#held.hold({
+          address: entry.address,
+          seq: frame.sequence,
+          receivedAtMs: entry.receivedAtMs,
+          records: keep,
+        });
+        // The GSN reused the sequence number of a packet still held: the old one is unresolved.
+        if (replaced !== undefined) this.#unresolved(replaced, 'possibly_duplicated_replaced', ctx);
+        return;
+      }
+      case CMD_RELEASE:
+        for (const seq of m.released ?? []) {
+          const p = this.#held.take(entry.address, seq);
+          if (p === undefined) this.#unknownHeld(entry, seq, 'release', ctx);
+          else p.records.forEach((bytes, i) => this.#emit(decodeRecord(bytes), bytes, entry, seq, i, ctx));
+        }
+        return;
+      case CMD_CANCEL:
+        for (const seq of m.cancelled ?? []) {
+          const p = this.#held.take(entry.address, seq);
+          if (p === undefined) this.#unknownHeld(entry, seq, 'cancel', ctx);
+          else for (let i = 0; i < p.records.length; i++) ctx.duplicate('gtpp_cancelled');
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  snapshot(): Snapshot {
+    return { window: this.#window.snapshot(this.#lastMs), held: this.#held.snapshot(), lastMs: this.#lastMs };
+  }
+
+  held(): number {
+    return this.#held.records;
+  }
+
+  #emit(
+    r: RecordResult,
+    bytes: Uint8Array,
+    e: GtppEntry,
+    seq: number,
+    index: number,
+    ctx: HandlerContext,
+  ): void {
+    if (r instanceof RecordFailure) {
+      ctx.quarantine(bytes, r.code, { peer: e.address, sequence: seq, index, error: r.message });
+      return;
+    }
+    ctx.emit(r as Nar);
+  }
+
+  #unresolved(p: HeldPacket, reason: string, ctx: HandlerContext): void {
+    p.records.forEach((bytes, index) =>
+      ctx.quarantine(bytes, reason, { peer: p.address, sequence: p.seq, index }),
+    );
+  }
+
+  #unknownHeld(e: GtppEntry, seq: number, what: 'release' | 'cancel', ctx: HandlerContext): void {
+    ctx.log.warn(
+      { peer: e.address, sequence: seq },
+      `${what} names a sequence number with no possibly duplicated packet held (already resolved, or never received)`,
+    );
+  }
+
+  #quarantineMessage(e: GtppEntry, ctx: HandlerContext): void {
+    let reason = 'invalid_message';
+    let error = '';
+    try {
+      decodeFrame(e.message);
+    } catch (err) {
+      if (err instanceof DecodeError) {
+        reason = err.code;
+        error = err.message;
+      } else throw err;
+    }
+    ctx.count('created', 1);
+    ctx.quarantine(e.message, reason, { peer: e.address, port: e.port, transport: e.transport, error });
+  }
+}

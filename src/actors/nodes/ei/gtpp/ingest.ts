@@ -1,0 +1,405 @@
+/**
+ * The GTP' EI's ingest: the charging gateway side of TS 32.295 on UDP and TCP.
+ * - Peers not in `allowPeers` are refused (no answer, counted, logged at most once per 10 s).
+ * - Echo and Node Alive Requests are answered at once; a Node Alive Request also means the GSN
+ *   restarted, so its sequence numbers start again.
+ * - A Data Record Transfer Request is decoded once (its CDRs too, to choose the answer), appended to
+ *   the input log, and answered only when that entry is durable: "Request Accepted", or "CDR decoding
+ *   error" when some CDR could not be decoded (those are quarantined with their bytes, the others taken).
+ * - A retransmission of a request already taken is answered "Request already fulfilled" (or, for a
+ *   possibly duplicated packet, "… possibly duplicated packets already fulfilled") and not logged again.
+ * - A message that does not decode is logged for the quarantine and, if it was a Data Record Transfer
+ *   Request, answered with the cause that names the problem; a version above 2 gets Version Not Supported.
+ * - Overload: see `Overload`.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DecodeError } from '../../../../protocols/errors.js';
+import {
+  Cause,
+  decodeFrame,
+  decodeHeader,
+  encodeFrame,
+  type GtppFrame,
+  type GtppMessage,
+  type GtppVersion,
+} from '../../../../protocols/gtpp/index.js';
+import { writeFileDurably } from '../../../durability/fs-util.js';
+import { CidrSet } from '../../../rules/cidr-set.js';
+import { parseCidr } from '../../../rules/ip.js';
+import type { IngestContext, IngestSource, IngestStats } from '../../../runtime/actor.js';
+import { RateLimitedLog } from '../../../telemetry/logger.js';
+import { encodeEntry, fingerprint, KIND_INVALID, KIND_MESSAGE } from './entry.js';
+import { CMD_SEND_POSSIBLY_DUPLICATED } from './handler.js';
+import { LatencySamples } from './latency.js';
+import { Overload } from './overload.js';
+import { decodedCache, decodeRecords, RecordFailure, type RecordResult } from './records.js';
+import { RequestTable } from './requests.js';
+import { parseEndpoint, type GtppEiSettings } from './settings.js';
+import { TcpListener, UdpListener, type ReplyPath } from './transport.js';
+
+/** Receive buffers below this are too small for bursts (PERF-NOTES: 4 MiB is lossless to 200k pps). */
+export const MIN_RECEIVE_BUFFER = 4 * 1024 * 1024;
+const MAX_MESSAGE_BYTES = 65_535 + 20;
+
+/** DecodeError codes of a Data Record Transfer Request → the cause it is answered with. */
+function causeForDecodeError(code: string): number {
+  switch (code) {
+    case 'mandatory_ie_missing':
+      return Cause.MandatoryIeMissing;
+    case 'mandatory_ie_incorrect':
+      return Cause.MandatoryIeIncorrect;
+    case 'optional_ie_incorrect':
+      return Cause.OptionalIeIncorrect;
+    default:
+      return Cause.InvalidMessageFormat;
+  }
+}
+
+export function allowList(entries: readonly string[]): CidrSet {
+  return new CidrSet(
+    entries.map((e) => {
+      const c = parseCidr(e.includes('/') ? e : `${e}/${e.includes(':') ? 128 : 32}`);
+      if (c === undefined)
+        throw new Error(`allowPeers: ${JSON.stringify(e)} is not an address or CIDR network`);
+      return c;
+    }),
+  );
+}
+
+export class GtppIngest implements IngestSource {
+  readonly #events: Record<string, number> = {};
+  readonly #latency = new LatencySamples();
+  readonly #requests: RequestTable;
+  readonly #allowed: CidrSet;
+  readonly #inflight = new Set<Promise<unknown>>();
+  #ctx: IngestContext | undefined;
+  #udp: UdpListener | undefined;
+  #tcp: TcpListener | undefined;
+  #overload: Overload | undefined;
+  #rlog: RateLimitedLog | undefined;
+  #restartCounter = 0;
+  #grantedBuffer = 0;
+  #ownSeq = 0;
+  #stopped = false;
+
+  constructor(private readonly s: GtppEiSettings) {
+    this.#requests = new RequestTable(s.retransmitWindowMs);
+    this.#allowed = allowList(s.allowPeers);
+  }
+
+  async start(ctx: IngestContext): Promise<void> {
+    this.#ctx = ctx;
+    this.#rlog = new RateLimitedLog(ctx.log);
+    this.#restartCounter = await bumpRestartCounter(ctx.actorDir);
+    const listen = {
+      ...this.s.listen,
+      port: this.s.listen.port,
+      receiveBufferBytes: this.s.receiveBufferBytes,
+    };
+    const onMessage = (m: Uint8Array, path: ReplyPath): void => this.#onMessage(m, path);
+    this.#overload = new Overload(this.s.overload, {
+      backlog: () => ctx.backlog(),
+      send: (path, message) => this.#request(path, message),
+      nodeAddress:
+        this.s.nodeAddress ?? (this.s.listen.address === '0.0.0.0' ? '127.0.0.1' : this.s.listen.address),
+      count: (event) => this.#count(event),
+      alarm: (raised, detail) => ctx.alarm('overloaded', raised, detail),
+      log: ctx.log,
+    });
+    if (this.s.listen.udp) {
+      this.#udp = await UdpListener.open(listen, onMessage, (err) =>
+        ctx.log.error({ err }, "GTP' UDP socket error"),
+      );
+      this.#grantedBuffer = this.#udp.receiveBufferBytes();
+      const small = this.#grantedBuffer < MIN_RECEIVE_BUFFER;
+      ctx.alarm(
+        'receive_buffer_small',
+        small,
+        `UDP receive buffer ${this.#grantedBuffer} bytes granted of ${this.s.receiveBufferBytes} asked; raise net.core.rmem_max`,
+      );
+      if (small)
+        ctx.log.warn(
+          { granted: this.#grantedBuffer, asked: this.s.receiveBufferBytes },
+          "GTP' UDP receive buffer below 4 MiB: bursts may be lost; raise net.core.rmem_max",
+        );
+    }
+    if (this.s.listen.tcp) {
+      this.#tcp = await TcpListener.open(listen, (a) => this.#isAllowed(a), MAX_MESSAGE_BYTES, onMessage, {
+        refused: (address) => this.#refuse(address, 'tcp'),
+        framingError: (address, err) => {
+          this.#count(`invalid_stream`);
+          this.#rlog?.warn(
+            `frame:${address}`,
+            { peer: address, code: err.code, err: err.message },
+            "GTP' TCP stream from peer cannot be framed; connection closed",
+          );
+        },
+      });
+    }
+    ctx.log.info(
+      {
+        udp: this.#udp?.port,
+        tcp: this.#tcp?.port,
+        address: this.s.listen.address,
+        restartCounter: this.#restartCounter,
+        receiveBufferBytes: this.#grantedBuffer,
+      },
+      "GTP' charging gateway listening",
+    );
+    for (const a of this.s.announce) {
+      const ep = parseEndpoint(a);
+      if (ep === undefined || this.#udp === undefined) continue;
+      const udp = this.#udp;
+      this.#request(
+        { transport: 'udp', address: ep.host, port: ep.port, send: (m) => udp.send(m, ep.port, ep.host) },
+        {
+          type: 'node-alive-request',
+          nodeAddress: this.#overload.nodeAddress,
+        },
+      );
+      this.#count('node_alive_sent');
+    }
+    this.#overload.start();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#overload?.stop();
+    await Promise.all([this.#udp?.close(), this.#tcp?.close()]);
+    await Promise.allSettled([...this.#inflight]);
+    this.#rlog?.flush();
+  }
+
+  idle(): boolean {
+    return this.#inflight.size === 0;
+  }
+
+  stats(): IngestStats {
+    return {
+      events: { ...this.#events },
+      latencyMs: this.#latency.take(),
+      gauges: {
+        receive_buffer_bytes: this.#grantedBuffer,
+        peers: this.#requests.peers,
+        overloaded: this.#overload?.active === true ? 1 : 0,
+        restart_counter: this.#restartCounter,
+      },
+    };
+  }
+
+  /** Actual ports (tests listen on port 0). */
+  get ports(): { udp: number | undefined; tcp: number | undefined } {
+    return { udp: this.#udp?.port, tcp: this.#tcp?.port };
+  }
+
+  #count(event: string): void {
+    this.#events[event] = (this.#events[event] ?? 0) + 1;
+  }
+
+  #isAllowed(address: string): boolean {
+    return this.#allowed.containsText(address);
+  }
+
+  #refuse(address: string, transport: string): void {
+    this.#count('peer_refused');
+    this.#rlog?.warn(
+      `refused:${address}`,
+      { peer: address, transport },
+      "GTP' message from a peer not in allowPeers refused",
+    );
+  }
+
+  #onMessage(buf: Uint8Array, path: ReplyPath): void {
+    if (this.#stopped) return;
+    if (path.transport === 'udp' && !this.#isAllowed(path.address)) {
+      this.#refuse(path.address, 'udp');
+      return;
+    }
+    const receivedAtMs = Date.now();
+    const t0 = performance.now();
+    let frame: GtppFrame;
+    try {
+      frame = decodeFrame(buf);
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+      this.#invalid(buf, path, err, receivedAtMs, t0);
+      return;
+    }
+    const m = frame.message;
+    switch (m.type) {
+      case 'data-record-transfer-request':
+        this.#dataRecordTransfer(buf, frame, path, receivedAtMs, t0);
+        return;
+      case 'echo-request':
+        this.#count('echo_request');
+        this.#reply(path, frame, { type: 'echo-response', recovery: this.#restartCounter });
+        return;
+      case 'node-alive-request':
+        this.#count('node_alive_request');
+        this.#requests.forget(path.address);
+        this.#reply(path, frame, { type: 'node-alive-response' });
+        return;
+      default:
+        this.#count(m.type.replaceAll('-', '_'));
+        this.#overload?.answered(path.address, m);
+    }
+  }
+
+  #invalid(buf: Uint8Array, path: ReplyPath, err: DecodeError, receivedAtMs: number, t0: number): void {
+    this.#count(`invalid_${err.code}`);
+    this.#rlog?.warn(
+      `invalid:${path.address}:${err.code}`,
+      { peer: path.address, code: err.code, err: err.message },
+      "GTP' message cannot be decoded; kept in the quarantine",
+    );
+    let header: ReturnType<typeof decodeHeader> | undefined;
+    try {
+      header = decodeHeader(buf);
+    } catch {
+      header = undefined;
+    }
+    if (err.code === 'version_not_supported') {
+      if (buf.length >= 6) {
+        const seq = ((buf[4] as number) << 8) | (buf[5] as number);
+        path.send(
+          encodeFrame({
+            version: 0,
+            longHeader: false,
+            sequence: seq,
+            message: { type: 'version-not-supported' },
+          }),
+        );
+        this.#count('version_not_supported_sent');
+      }
+      return;
+    }
+    const ctx = this.#ctx as IngestContext;
+    const payload = encodeEntry({
+      kind: KIND_INVALID,
+      transport: path.transport,
+      address: path.address,
+      port: path.port,
+      receivedAtMs,
+      message: buf.slice(),
+    });
+    const done = this.#track(ctx.append(payload)).then(() => {
+      if (header?.type !== 240) return;
+      this.#reply(
+        path,
+        { version: header.version, longHeader: header.longHeader, sequence: header.sequence },
+        {
+          type: 'data-record-transfer-response',
+          cause: causeForDecodeError(err.code),
+          requestsResponded: [header.sequence],
+        },
+      );
+      this.#latency.record(performance.now() - t0);
+    });
+    done.catch(() => this.#count('append_failed'));
+  }
+
+  #dataRecordTransfer(
+    buf: Uint8Array,
+    frame: GtppFrame,
+    path: ReplyPath,
+    receivedAtMs: number,
+    t0: number,
+  ): void {
+    const m = frame.message;
+    if (m.type !== 'data-record-transfer-request') return;
+    const ctx = this.#ctx as IngestContext;
+    const fp = fingerprint(buf, frame.longHeader ? 20 : 6);
+    const earlier = this.#requests.earlier(path.address, frame.sequence, fp, receivedAtMs);
+    if (earlier !== undefined) {
+      this.#count('drt_retransmission');
+      const cause =
+        m.command === CMD_SEND_POSSIBLY_DUPLICATED
+          ? Cause.RequestRelatedToPossiblyDuplicatedPacketsAlreadyFulfilled
+          : Cause.RequestAlreadyFulfilled;
+      void earlier.answered.then(() => this.#answerDrt(path, frame, cause, t0));
+      return;
+    }
+    const overload = this.#overload as Overload;
+    if (overload.reject()) {
+      this.#count('drt_no_resources');
+      this.#answerDrt(path, frame, Cause.NoResourcesAvailable, t0);
+      overload.noticeSender(path);
+      return;
+    }
+    let records: readonly RecordResult[] | undefined;
+    let cause: number = Cause.RequestAccepted;
+    if (m.packet !== undefined) {
+      records = decodeRecords(m.packet.records, m.packet.format, this.s.acceptFormats);
+      if (records.some((r) => r instanceof RecordFailure)) cause = Cause.CdrDecodingError;
+    }
+    const payload = encodeEntry({
+      kind: KIND_MESSAGE,
+      transport: path.transport,
+      address: path.address,
+      port: path.port,
+      receivedAtMs,
+      message: buf,
+    });
+    decodedCache.remember(payload, { frame, fingerprint: fp, records });
+    const answered = this.#track(ctx.append(payload)).then(() => {
+      this.#count(cause === Cause.RequestAccepted ? 'drt_accepted' : 'drt_cdr_decoding_error');
+      this.#answerDrt(path, frame, cause, t0);
+      return cause;
+    });
+    // A failed append fails the log and the actor; the GSN gets no answer and sends again.
+    answered.catch(() => this.#count('append_failed'));
+    this.#requests.record(path.address, frame.sequence, { fingerprint: fp, atMs: receivedAtMs, answered });
+    overload.noticeSender(path);
+  }
+
+  #answerDrt(path: ReplyPath, frame: GtppFrame, cause: number, t0: number): void {
+    this.#reply(path, frame, {
+      type: 'data-record-transfer-response',
+      cause,
+      requestsResponded: [frame.sequence],
+    });
+    this.#latency.record(performance.now() - t0);
+  }
+
+  #reply(
+    path: ReplyPath,
+    to: { version: GtppVersion; longHeader: boolean; sequence: number },
+    message: GtppMessage,
+  ): void {
+    if (this.#stopped) return;
+    path.send(
+      encodeFrame({ version: to.version, longHeader: to.longHeader, sequence: to.sequence, message }),
+    );
+  }
+
+  /** A request of the gateway's own (Redirection, Node Alive), version 2, own sequence numbers. */
+  #request(path: ReplyPath, message: GtppMessage): void {
+    if (this.#stopped) return;
+    this.#ownSeq = (this.#ownSeq + 1) & 0xffff;
+    path.send(encodeFrame({ version: 2, longHeader: false, sequence: this.#ownSeq, message }));
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#inflight.add(p);
+    const done = (): void => {
+      this.#inflight.delete(p);
+    };
+    p.then(done, done);
+    return p;
+  }
+}
+
+/** The gateway's restart counter (Recovery IE): one more at every start, kept in the actor directory. */
+async function bumpRestartCounter(actorDir: string): Promise<number> {
+  const file = join(actorDir, 'gtpp-restart-counter');
+  let n = 0;
+  try {
+    n = Number((await readFile(file, 'utf8')).trim()) || 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const next = (n + 1) & 0xff;
+  await writeFileDurably(file, new TextEncoder().encode(`${next}\n`));
+  return next;
+}

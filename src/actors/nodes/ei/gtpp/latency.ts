@@ -1,0 +1,28 @@
+/** Response latencies since the last report: p50, p99 and max of what was recorded, then reset. */
+const MAX_SAMPLES = 65_536;
+
+export class LatencySamples {
+  #samples = new Float64Array(MAX_SAMPLES);
+  #n = 0;
+  #seen = 0;
+
+  record(ms: number): void {
+    this.#seen++;
+    if (this.#n < MAX_SAMPLES) this.#samples[this.#n++] = ms;
+    else {
+      // Reservoir sampling keeps the percentiles fair when more arrive than fit.
+      const j = Math.floor(Math.random() * this.#seen);
+      if (j < MAX_SAMPLES) this.#samples[j] = ms;
+    }
+  }
+
+  take(): { p50: number; p99: number; max: number; count: number } {
+    const count = this.#seen;
+    const s = this.#samples.subarray(0, this.#n).sort();
+    this.#n = 0;
+    this.#seen = 0;
+    if (s.length === 0) return { p50: 0, p99: 0, max: 0, count: 0 };
+    const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
+    return { p50: at(0.5), p99: at(0.99), max: s[s.length - 1] as number, count };
+  }
+}

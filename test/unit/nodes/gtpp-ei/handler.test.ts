@@ -1,0 +1,147 @@
+/**
+ * The GTP' EI's handler on logged requests: CDRs become NARs, undecodable ones go to the quarantine
+ * with their bytes, retransmissions are duplicates, possibly duplicated packets wait for their release
+ * or cancel (or the timeout), and a restored snapshot gives the same results as an undisturbed run.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  encodeEntry,
+  KIND_INVALID,
+  KIND_MESSAGE,
+  type EntryKind,
+} from '../../../../src/actors/nodes/ei/gtpp/entry.js';
+import { GtppEiHandler } from '../../../../src/actors/nodes/ei/gtpp/handler.js';
+import { gtppEiSettings } from '../../../../src/actors/nodes/ei/gtpp/settings.js';
+import { cdrToNar, encodeCdr, type CdrRecord } from '../../../../src/protocols/cdr/index.js';
+import { encodeFrame, type GtppMessage } from '../../../../src/protocols/gtpp/index.js';
+import { packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';
+import { recorded, recordingContext } from '../../../helpers/handler-context.js';
+
+const s = gtppEiSettings.parse({ possiblyDuplicatedTimeoutMs: 60_000 });
+
+function cdr(chargingID: number, recordSequenceNumber: number): CdrRecord {
+  return {
+    recordType: 'pGWRecord',
+    servedIMSI: '262011234567890',
+    chargingID,
+    ggsnAddress: '10.0.0.1',
+    sgsnAddress: ['10.0.1.1'],
+    accessPointNameNI: 'internet',
+    recordOpeningTime: '2026-12-04T10:00:00+01:00',
+    duration: 60,
+    causeForRecClosing: 16,
+    recordSequenceNumber,
+    listOfTrafficVolumes: [{ dataVolumeUplink: 100n, dataVolumeDownlink: 2000n }],
+    unknownFields: 0,
+  } as CdrRecord;
+}
+
+let at = 1_000_000;
+function entry(
+  seq: number,
+  message: GtppMessage,
+  address = '10.9.9.9',
+  kind: EntryKind = KIND_MESSAGE,
+): Uint8Array {
+  at += 10;
+  return encodeEntry({
+    kind,
+    transport: 'udp',
+    address,
+    port: 3386,
+    receivedAtMs: at,
+    message: encodeFrame({ version: 2, longHeader: false, sequence: seq, message }),
+  });
+}
+
+const send = (records: Uint8Array[], command: 1 | 2 = 1): GtppMessage => ({
+  type: 'data-record-transfer-request',
+  command,
+  packet: { format: 1, formatVersion: { application: 1, release: 16, version: 2 }, records },
+});
+
+describe('gtpp-ei handler', () => {
+  it('ensures each CDR of a request becomes its NAR and an undecodable one is quarantined with its bytes, the ledger balanced', () => {
+    const h = new GtppEiHandler(s);
+    h.init(undefined);
+    const out = recorded();
+    const ctx = recordingContext(out);
+    const good = [encodeCdr(cdr(1, 1)), encodeCdr(cdr(1, 2))];
+    h.handleExternal(
+      entry(1, send([good[0] as Uint8Array, Uint8Array.of(0x04, 0x01, 0x00), good[1] as Uint8Array])),
+      ctx,
+    );
+    expect(out.emitted).toEqual([cdrToNar(cdr(1, 1)), cdrToNar(cdr(1, 2))]);
+    expect(out.quarantined).toHaveLength(1);
+    expect(out.quarantined[0]?.detail).toMatchObject({ peer: '10.9.9.9', sequence: 1, index: 1 });
+    expect(out.counts.created).toBe(3);
+    expect(out.counts.created - out.emitted.length - out.counts.quarantined - h.held()).toBe(0);
+  });
+
+  it('ensures a retransmitted request (same peer, sequence and content) is counted as duplicates, while the same sequence from another peer is new', () => {
+    const h = new GtppEiHandler(s);
+    h.init(undefined);
+    const out = recorded();
+    const ctx = recordingContext(out);
+    const m = send([encodeCdr(cdr(2, 1))]);
+    h.handleExternal(entry(5, m), ctx);
+    h.handleExternal(entry(5, m), ctx);
+    h.handleExternal(entry(5, m, '10.9.9.8'), ctx);
+    expect(out.emitted).toHaveLength(2);
+    expect(out.duplicates).toEqual({ gtpp_retransmission: 1 });
+  });
+
+  it('ensures possibly duplicated packets are held until released (emitted) or cancelled (duplicates), across a snapshot', () => {
+    const h = new GtppEiHandler(s);
+    h.init(undefined);
+    const out = recorded();
+    const ctx = recordingContext(out);
+    h.handleExternal(entry(20, send([encodeCdr(cdr(3, 1)), encodeCdr(cdr(3, 2))], 2)), ctx);
+    h.handleExternal(entry(21, send([encodeCdr(cdr(4, 1))], 2)), ctx);
+    expect([out.emitted.length, h.held()]).toEqual([0, 3]);
+    const restored = new GtppEiHandler(s);
+    restored.init(unpackValue(packValue(h.snapshot())));
+    expect(restored.held()).toBe(3);
+    restored.handleExternal(
+      entry(22, { type: 'data-record-transfer-request', command: 4, released: [20] }),
+      ctx,
+    );
+    restored.handleExternal(
+      entry(23, { type: 'data-record-transfer-request', command: 3, cancelled: [21, 99] }),
+      ctx,
+    );
+    expect(out.emitted).toEqual([cdrToNar(cdr(3, 1)), cdrToNar(cdr(3, 2))]);
+    expect(out.duplicates).toEqual({ gtpp_cancelled: 1 });
+    expect(restored.held()).toBe(0);
+  });
+
+  it('ensures a possibly duplicated packet neither released nor cancelled goes to the quarantine after the timeout of tick time', () => {
+    const h = new GtppEiHandler(s);
+    h.init(undefined);
+    const out = recorded();
+    const ctx = recordingContext(out);
+    h.handleExternal(entry(30, send([encodeCdr(cdr(5, 1))], 2)), ctx);
+    h.handleTick(at + 30_000, ctx);
+    expect(out.quarantined).toHaveLength(0);
+    h.handleTick(at + 60_001, ctx);
+    expect(out.quarantined.map((q) => q.reason)).toEqual(['possibly_duplicated_unresolved']);
+    expect(h.held()).toBe(0);
+  });
+
+  it("ensures a message the ingest could not decode is quarantined with the decoder's code", () => {
+    const h = new GtppEiHandler(s);
+    h.init(undefined);
+    const out = recorded();
+    const raw = encodeEntry({
+      kind: KIND_INVALID,
+      transport: 'tcp',
+      address: '10.1.1.1',
+      port: 1,
+      receivedAtMs: 5,
+      message: Uint8Array.from([0x4e, 240, 0, 0, 0, 5]),
+    });
+    h.handleExternal(raw, recordingContext(out));
+    expect(out.quarantined.map((q) => q.reason)).toEqual(['mandatory_ie_missing']);
+    expect(out.counts.created).toBe(1);
+  });
+});

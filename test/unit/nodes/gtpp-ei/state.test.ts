@@ -1,0 +1,113 @@
+/** The GTP' EI's own state: log entry format, retransmission window, possibly duplicated packets. */
+import { describe, expect, it } from 'vitest';
+import {
+  decodeEntry,
+  encodeEntry,
+  EntryFormatError,
+  fingerprint,
+  KIND_INVALID,
+  KIND_MESSAGE,
+} from '../../../../src/actors/nodes/ei/gtpp/entry.js';
+import { HeldPackets } from '../../../../src/actors/nodes/ei/gtpp/held.js';
+import { PeerWindow } from '../../../../src/actors/nodes/ei/gtpp/peer-window.js';
+import { packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';
+
+describe('gtpp-ei log entry', () => {
+  it('ensures an entry round-trips with its peer, transport, receipt time and message bytes', () => {
+    const message = Uint8Array.from([0x4e, 240, 0, 2, 0, 7, 0xaa, 0xbb]);
+    for (const e of [
+      {
+        kind: KIND_MESSAGE,
+        transport: 'udp',
+        address: '10.1.2.3',
+        port: 3386,
+        receivedAtMs: 1_765_000_000_123.5,
+        message,
+      },
+      {
+        kind: KIND_INVALID,
+        transport: 'tcp',
+        address: '2001:db8::1',
+        port: 50_000,
+        receivedAtMs: 0,
+        message: new Uint8Array(),
+      },
+    ] as const) {
+      const d = decodeEntry(encodeEntry(e));
+      expect({ ...d, message: [...d.message] }).toEqual({ ...e, message: [...e.message] });
+    }
+  });
+
+  it('ensures a payload of another format or a short one is refused with invalid_entry', () => {
+    expect(() => decodeEntry(new Uint8Array(5))).toThrow(EntryFormatError);
+    const ok = encodeEntry({
+      kind: KIND_MESSAGE,
+      transport: 'udp',
+      address: '1.2.3.4',
+      port: 1,
+      receivedAtMs: 1,
+      message: new Uint8Array(3),
+    });
+    const bad = ok.slice();
+    bad[0] = 9;
+    expect(() => decodeEntry(bad)).toThrow(/unknown format/);
+    const kind = ok.slice();
+    kind[1] = 7;
+    expect(() => decodeEntry(kind)).toThrow(EntryFormatError);
+  });
+
+  it('ensures the fingerprint ignores the header (sequence) and sees any change of content', () => {
+    const a = Uint8Array.from([0x4e, 240, 0, 3, 0, 1, 1, 2, 3]);
+    const b = Uint8Array.from([0x4e, 240, 0, 3, 0, 9, 1, 2, 3]);
+    const c = Uint8Array.from([0x4e, 240, 0, 3, 0, 1, 1, 2, 4]);
+    expect(fingerprint(a, 6)).toBe(fingerprint(b, 6));
+    expect(fingerprint(a, 6)).not.toBe(fingerprint(c, 6));
+  });
+});
+
+describe('gtpp-ei retransmission window', () => {
+  it('ensures the same sequence and content within the window is a retransmission, other content or later is not', () => {
+    const w = new PeerWindow(60_000);
+    expect(w.seen('10.0.0.1', 7, 111n, 1000)).toBe(false);
+    expect(w.seen('10.0.0.1', 7, 111n, 30_000)).toBe(true);
+    expect(w.seen('10.0.0.2', 7, 111n, 30_000)).toBe(false); // another peer
+    expect(w.seen('10.0.0.1', 7, 222n, 31_000)).toBe(false); // sequence reused with new content
+    expect(w.seen('10.0.0.1', 7, 222n, 31_000 + 60_001)).toBe(false); // past the window
+    expect(w.seen('10.0.0.1', 7, 222n, 31_000 + 60_002)).toBe(true);
+    expect(w.size()).toBe(2);
+  });
+
+  it('ensures a snapshot (through msgpack) restores the window, leaving out what expired', () => {
+    const w = new PeerWindow(10_000);
+    w.seen('10.0.0.1', 1, 1n, 1000);
+    w.seen('10.0.0.1', 65_535, 2n ** 63n + 5n, 20_000);
+    w.seen('2001:db8::7', 0, 3n, 19_000);
+    const snap = unpackValue(packValue(w.snapshot(25_000))) as ReturnType<PeerWindow['snapshot']>;
+    const r = PeerWindow.restore(10_000, snap);
+    expect(r.size()).toBe(2);
+    expect(r.seen('10.0.0.1', 65_535, 2n ** 63n + 5n, 25_000)).toBe(true);
+    expect(r.seen('2001:db8::7', 0, 3n, 25_000)).toBe(true);
+    expect(r.seen('10.0.0.1', 1, 1n, 5_000)).toBe(false); // expired at the snapshot: forgotten
+  });
+});
+
+describe('gtpp-ei possibly duplicated packets', () => {
+  it('ensures packets are taken once by peer and sequence, counted, expired oldest first and snapshotted', () => {
+    const h = new HeldPackets();
+    const rec = (n: number): Uint8Array[] => Array.from({ length: n }, (_, i) => Uint8Array.of(i));
+    h.hold({ address: 'a', seq: 1, receivedAtMs: 500, records: rec(2) });
+    h.hold({ address: 'a', seq: 2, receivedAtMs: 100, records: rec(3) });
+    h.hold({ address: 'b', seq: 1, receivedAtMs: 900, records: rec(1) });
+    expect([h.packets, h.records]).toEqual([3, 6]);
+    const restored = HeldPackets.restore(
+      unpackValue(packValue(h.snapshot())) as ReturnType<HeldPackets['snapshot']>,
+    );
+    expect(restored.take('a', 1)?.records.map((r) => [...r])).toEqual([[0], [1]]);
+    expect(restored.take('a', 1)).toBeUndefined();
+    expect(restored.expire(600).map((p) => p.seq)).toEqual([2]);
+    expect([restored.packets, restored.records]).toEqual([1, 1]);
+    const replaced = h.hold({ address: 'a', seq: 2, receivedAtMs: 1000, records: rec(1) });
+    expect(replaced?.records.length).toBe(3);
+    expect(h.records).toBe(4);
+  });
+});
