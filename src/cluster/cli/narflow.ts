@@ -9,6 +9,7 @@ import { quarantineCommand } from './quarantine.js';
 import { demoCommand } from './demo.js';
 import { UsageError } from './usage-error.js';
 import { applyCommand } from './apply.js';
+import { loadgenCommand } from './loadgen.js';
 
 const USAGE = `usage:
   narflow run <config.yaml> [--data-dir DIR] [--set path=value]... [--idle-exit SECONDS]
@@ -18,9 +19,12 @@ const USAGE = `usage:
   narflow quarantine list [--data-dir DIR] [--node ID] [--reason R] [--json]
   narflow quarantine replay <config.yaml> [--data-dir DIR] [--node ID] [--reason R] [--id ID]...
   narflow schema
-  narflow demo [--data-dir DIR] [--records N]`;
+  narflow demo [--data-dir DIR] [--records N]
+  narflow loadgen gtpp [--target HOST:PORT] [--gsns N] [--rate N] [--shape S] [--duration D] [--out DIR] ...  (--help for all)`;
 
 async function main(argv: string[]): Promise<number> {
+  // The load generator has its own options; the shared parser below would reject them.
+  if (argv[0] === 'loadgen') return loadgenCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -1,0 +1,106 @@
+/**
+ * What happened to each prepared message (its CDRs travel together): sent, confirmed, rejected or
+ * failed, with the run's counters and per-GSN counts kept in step. A CDR is counted accepted once,
+ * however many requests carried it.
+ */
+import type { LoadStats } from '../stats.js';
+import type { PreparedRun } from './prepare.js';
+import { Outcome } from './truth.js';
+
+export interface GsnCounts {
+  sent: number;
+  accepted: number;
+  rejected: number;
+  failed: number;
+  retransmitted: number;
+  possiblyDuplicated: number;
+  redirected: number;
+  backoffs: number;
+  restarts: number;
+  echoes: number;
+  nodeAlive: number;
+  unexpected: number;
+}
+
+export function emptyCounts(): GsnCounts {
+  return {
+    sent: 0,
+    accepted: 0,
+    rejected: 0,
+    failed: 0,
+    retransmitted: 0,
+    possiblyDuplicated: 0,
+    redirected: 0,
+    backoffs: 0,
+    restarts: 0,
+    echoes: 0,
+    nodeAlive: 0,
+    unexpected: 0,
+  };
+}
+
+export class Ledger {
+  readonly outcome: Uint8Array;
+  readonly perGsn: GsnCounts[];
+
+  constructor(
+    readonly run: PreparedRun,
+    readonly stats: LoadStats,
+  ) {
+    this.outcome = new Uint8Array(run.msgFrame.length);
+    this.perGsn = run.gsns.map(emptyCounts);
+  }
+
+  cdrs(msg: number): number {
+    return this.run.msgCdrs[msg] as number;
+  }
+
+  #gsn(msg: number): GsnCounts {
+    return this.perGsn[this.run.msgGsn[msg] as number] as GsnCounts;
+  }
+
+  sent(msg: number, nowMs: number): void {
+    if (this.outcome[msg] !== Outcome.NotSent) return;
+    this.outcome[msg] = Outcome.Unconfirmed;
+    const n = this.cdrs(msg);
+    this.stats.sent(n, nowMs);
+    this.#gsn(msg).sent += n;
+  }
+
+  confirmed(msg: number): void {
+    if (this.outcome[msg] === Outcome.Confirmed) return;
+    const wasRejected = this.outcome[msg] === Outcome.Rejected;
+    this.outcome[msg] = Outcome.Confirmed;
+    const n = this.cdrs(msg);
+    this.stats.accepted(n);
+    this.#gsn(msg).accepted += n;
+    if (wasRejected) {
+      this.stats.s.rejected -= n;
+      this.#gsn(msg).rejected -= n;
+    }
+  }
+
+  rejected(msg: number): void {
+    if (this.outcome[msg] !== Outcome.Unconfirmed) return;
+    this.outcome[msg] = Outcome.Rejected;
+    const n = this.cdrs(msg);
+    this.stats.s.rejected += n;
+    this.#gsn(msg).rejected += n;
+  }
+
+  /** Out of retries with nowhere to go: stays unconfirmed (the gateway may have it). */
+  failed(msg: number): void {
+    if (this.outcome[msg] !== Outcome.Unconfirmed) return;
+    const n = this.cdrs(msg);
+    this.stats.s.failed += n;
+    this.#gsn(msg).failed += n;
+  }
+
+  /** CDRs still unconfirmed (sent, never confirmed). */
+  unconfirmedCdrs(): number {
+    let n = 0;
+    for (let m = 0; m < this.outcome.length; m++)
+      if (this.outcome[m] === Outcome.Unconfirmed) n += this.cdrs(m);
+    return n;
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * Options of `narflow loadgen gtpp` and `runGtppLoad`: command-line parsing, defaults, and validation
+ * that names each option with what was expected and reports every problem at once (UsageError).
+ */
+import { isIP } from 'node:net';
+import type { CdrRecordType } from '../../../protocols/cdr/index.js';
+import { GTPP_DEFAULT_PORT, type GtppVersion } from '../../../protocols/gtpp/index.js';
+import { UsageError } from '../../cli/usage-error.js';
+import {
+  isLoopback,
+  parseDuration,
+  parseEndpoint,
+  parseInteger,
+  parseNumber,
+  tokenize,
+  type Endpoint,
+} from '../args.js';
+import { parseShape, type Shape } from '../shape.js';
+import { MAX_RECORDS_PER_SESSION, RECORD_TYPES, type MixEntry, type RecordsSpec } from './plan.js';
+
+export type Transport = 'udp' | 'tcp';
+export type ProgressMode = 'auto' | 'off';
+
+export interface GtppLoadOptions {
+  readonly target: Endpoint;
+  readonly secondary: Endpoint | undefined;
+  readonly transport: Transport;
+  readonly gsns: number;
+  readonly mix: readonly MixEntry[];
+  /** Sessions to generate; undefined: derived from `count`, or `rate` × `duration`, or 10,000. */
+  readonly sessions: number | undefined;
+  readonly records: RecordsSpec;
+  readonly cdrsPerMessage: number;
+  readonly gtppVersion: GtppVersion;
+  readonly window: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly dupRate: number;
+  /** CDRs per second; 0 = as fast as the window allows. */
+  readonly rate: number;
+  readonly shape: Shape;
+  readonly durationMs: number | undefined;
+  readonly count: number | undefined;
+  readonly maxSeconds: number;
+  readonly seed: number;
+  /** Report and ground truth directory; undefined writes nothing. */
+  readonly out: string | undefined;
+  readonly pcap: string | undefined;
+  readonly progress: ProgressMode;
+}
+
+export type GtppLoadInput = Partial<GtppLoadOptions>;
+
+export const DEFAULT_MIX: readonly MixEntry[] = [
+  { recordType: 'pGWRecord', weight: 70 },
+  { recordType: 'ggsnPDPRecord', weight: 20 },
+  { recordType: 'sgsnPDPRecord', weight: 10 },
+];
+export const DEFAULT_SESSIONS = 10_000;
+/** The prepare phase holds every CDR in memory: a run is bounded to this many. */
+export const MAX_PREPARED_CDRS = 5_000_000;
+const MAX_GSNS = 1000;
+
+const DEFAULTS: Omit<GtppLoadOptions, 'secondary' | 'sessions' | 'durationMs' | 'count' | 'pcap'> = {
+  target: { host: '127.0.0.1', port: GTPP_DEFAULT_PORT },
+  transport: 'udp',
+  gsns: 1,
+  mix: DEFAULT_MIX,
+  records: { kind: 'fixed', n: 3 },
+  cdrsPerMessage: 10,
+  gtppVersion: 2,
+  window: 64,
+  timeoutMs: 3000,
+  retries: 3,
+  dupRate: 0,
+  rate: 0,
+  shape: { kind: 'constant' },
+  maxSeconds: 600,
+  seed: 1,
+  out: undefined,
+  progress: 'off',
+};
+
+export function parseMix(text: string): { ok: true; value: MixEntry[] } | { ok: false; expected: string } {
+  const expected = `TYPE=WEIGHT,… with TYPE one of ${RECORD_TYPES.join(', ')} and WEIGHT a number ≥ 0 (at least one > 0)`;
+  const out: MixEntry[] = [];
+  for (const part of text.split(',')) {
+    const [type, weight] = part.split('=').map((s) => s.trim());
+    const w = Number(weight);
+    if (
+      !RECORD_TYPES.includes(type as CdrRecordType) ||
+      weight === undefined ||
+      weight === '' ||
+      !(w >= 0) ||
+      !Number.isFinite(w)
+    ) {
+      return { ok: false, expected: `${expected}; got ${JSON.stringify(part)}` };
+    }
+    if (out.some((m) => m.recordType === type))
+      return { ok: false, expected: `${expected}; ${type} given twice` };
+    out.push({ recordType: type as CdrRecordType, weight: w });
+  }
+  if (!out.some((m) => m.weight > 0)) return { ok: false, expected };
+  return { ok: true, value: out };
+}
+
+export function parseRecords(
+  text: string,
+): { ok: true; value: RecordsSpec } | { ok: false; expected: string } {
+  const expected = `N, MIN-MAX or geo:MEAN (records per session, 1–${MAX_RECORDS_PER_SESSION})`;
+  const t = text.trim();
+  let m = /^(\d+)$/.exec(t);
+  if (m !== null) {
+    const n = Number(m[1]);
+    return n >= 1 && n <= MAX_RECORDS_PER_SESSION
+      ? { ok: true, value: { kind: 'fixed', n } }
+      : { ok: false, expected };
+  }
+  m = /^(\d+)-(\d+)$/.exec(t);
+  if (m !== null) {
+    const min = Number(m[1]);
+    const max = Number(m[2]);
+    return min >= 1 && max >= min && max <= MAX_RECORDS_PER_SESSION
+      ? { ok: true, value: { kind: 'uniform', min, max } }
+      : { ok: false, expected };
+  }
+  m = /^geo:(\d+(?:\.\d+)?)$/.exec(t);
+  if (m !== null) {
+    const mean = Number(m[1]);
+    return mean >= 1 && mean <= 100
+      ? { ok: true, value: { kind: 'geometric', mean } }
+      : { ok: false, expected: `${expected}; geo mean 1–100` };
+  }
+  return { ok: false, expected };
+}
+
+/** Value parsers per option name: text → value or what was expected. */
+type FieldParser = (text: string) => { ok: true; value: unknown } | { ok: false; expected: string };
+const PARSERS: Readonly<Record<string, readonly [keyof GtppLoadOptions, FieldParser]>> = {
+  target: ['target', (t) => parseEndpoint(t, GTPP_DEFAULT_PORT)],
+  secondary: ['secondary', (t) => parseEndpoint(t, GTPP_DEFAULT_PORT)],
+  transport: [
+    'transport',
+    (t) => (t === 'udp' || t === 'tcp' ? { ok: true, value: t } : { ok: false, expected: 'udp or tcp' }),
+  ],
+  gsns: ['gsns', (t) => parseInteger(t, 1, MAX_GSNS)],
+  mix: ['mix', parseMix],
+  sessions: ['sessions', (t) => parseInteger(t, 1, MAX_PREPARED_CDRS)],
+  records: ['records', parseRecords],
+  'cdrs-per-message': ['cdrsPerMessage', (t) => parseInteger(t, 1, 255)],
+  'gtpp-version': ['gtppVersion', (t) => parseInteger(t, 0, 2)],
+  window: ['window', (t) => parseInteger(t, 1, 4096)],
+  'timeout-ms': ['timeoutMs', (t) => parseInteger(t, 1, 600_000)],
+  retries: ['retries', (t) => parseInteger(t, 0, 100)],
+  'dup-rate': ['dupRate', (t) => parseNumber(t, 0, 1)],
+  rate: ['rate', (t) => parseNumber(t, 0, 10_000_000)],
+  shape: ['shape', parseShape],
+  duration: ['durationMs', (t) => parseDuration(t, 24 * 3_600_000)],
+  count: ['count', (t) => parseInteger(t, 1, MAX_PREPARED_CDRS)],
+  'max-seconds': ['maxSeconds', (t) => parseInteger(t, 1, 86_400)],
+  seed: ['seed', (t) => parseInteger(t, 0, 0xffffffff)],
+  out: ['out', (t) => (t === '' ? { ok: false, expected: 'a directory' } : { ok: true, value: t })],
+  pcap: ['pcap', (t) => (t === '' ? { ok: false, expected: 'a file name' } : { ok: true, value: t })],
+  progress: [
+    'progress',
+    (t) => (t === 'auto' || t === 'off' ? { ok: true, value: t } : { ok: false, expected: 'auto or off' }),
+  ],
+};
+
+/** Numeric options: field → [flag, min, max, integer]; checked for programmatic input too. */
+const RANGES: Readonly<Record<string, readonly [string, number, number, boolean]>> = {
+  gsns: ['gsns', 1, MAX_GSNS, true],
+  sessions: ['sessions', 1, MAX_PREPARED_CDRS, true],
+  cdrsPerMessage: ['cdrs-per-message', 1, 255, true],
+  gtppVersion: ['gtpp-version', 0, 2, true],
+  window: ['window', 1, 4096, true],
+  timeoutMs: ['timeout-ms', 1, 600_000, true],
+  retries: ['retries', 0, 100, true],
+  dupRate: ['dup-rate', 0, 1, false],
+  rate: ['rate', 0, 10_000_000, false],
+  durationMs: ['duration', 1, 24 * 3_600_000, true],
+  count: ['count', 1, MAX_PREPARED_CDRS, true],
+  maxSeconds: ['max-seconds', 1, 86_400, true],
+  seed: ['seed', 0, 0xffffffff, true],
+};
+
+export const OPTION_NAMES: readonly string[] = Object.keys(PARSERS);
+
+/** Parses the arguments after `loadgen gtpp`. The CLI default for `--out` is ./loadgen-out. */
+export function parseGtppLoadArgs(argv: readonly string[]): GtppLoadInput {
+  const { options, positionals, errors } = tokenize(argv, new Set());
+  const input: Record<string, unknown> = { out: './loadgen-out', progress: 'auto' };
+  for (const p of positionals) errors.push(`unexpected argument ${JSON.stringify(p)}`);
+  for (const [name, values] of options) {
+    const entry = PARSERS[name];
+    if (entry === undefined) {
+      errors.push(`--${name}: unknown option (options: ${OPTION_NAMES.map((n) => `--${n}`).join(' ')})`);
+      continue;
+    }
+    if (values.length > 1) errors.push(`--${name}: given ${values.length} times; expected once`);
+    const r = entry[1](values[values.length - 1] as string);
+    if (r.ok) input[entry[0]] = r.value;
+    else errors.push(`--${name}: expected ${r.expected}, got ${JSON.stringify(values[values.length - 1])}`);
+  }
+  if (errors.length > 0) {
+    // Report the checks of the whole set too (e.g. a non-loopback target), all at once.
+    try {
+      fillGtppLoadOptions(input as GtppLoadInput);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      errors.push(err.message);
+    }
+    throw new UsageError(errors.join('\n'));
+  }
+  return input as GtppLoadInput;
+}
+
+/** Fills defaults and checks the whole set; every problem is reported in one UsageError. */
+export function fillGtppLoadOptions(input: GtppLoadInput): GtppLoadOptions {
+  const o: GtppLoadOptions = {
+    ...DEFAULTS,
+    secondary: undefined,
+    sessions: undefined,
+    durationMs: undefined,
+    count: undefined,
+    pcap: undefined,
+  };
+  Object.assign(o, Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)));
+  const errors: string[] = [];
+  for (const [field, [flag, min, max, integer]] of Object.entries(RANGES)) {
+    const v = o[field as keyof GtppLoadOptions];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !(v >= min && v <= max) || (integer && !Number.isInteger(v))) {
+      errors.push(
+        `--${flag}: expected ${integer ? 'an integer' : 'a number'} ${min}–${max}, got ${JSON.stringify(v)}`,
+      );
+    }
+  }
+  for (const [name, ep] of [
+    ['target', o.target],
+    ['secondary', o.secondary],
+  ] as const) {
+    if (ep === undefined) continue;
+    if (!isLoopback(ep.host)) {
+      errors.push(
+        `--${name}: ${ep.host} is not a loopback address; the load generator only sends to 127.0.0.0/8, ::1 or localhost`,
+      );
+    }
+    if (!Number.isInteger(ep.port) || ep.port < 1 || ep.port > 65_535)
+      errors.push(`--${name}: expected port 1–65535, got ${ep.port}`);
+  }
+  if (isIP(o.target.host) === 6 && o.gsns > 1) {
+    errors.push(
+      `--gsns: an IPv6 target (::1) gives every GSN the same source address; expected 1, got ${o.gsns}`,
+    );
+  }
+  if (o.secondary !== undefined && isIP(o.secondary.host) !== isIP(o.target.host)) {
+    errors.push('--secondary: expected the same address family as --target');
+  }
+  if (o.pcap !== undefined && o.transport !== 'udp')
+    errors.push('--pcap: expected --transport udp (the capture holds UDP datagrams)');
+  const rateShapes = ['square', 'ramp', 'poisson'];
+  if (o.rate === 0 && rateShapes.includes(o.shape.kind)) {
+    errors.push(`--shape ${o.shape.kind}: expected a --rate above 0 (the shape varies the rate)`);
+  }
+  if (o.shape.kind === 'storm' && o.shape.gsn >= o.gsns) {
+    errors.push(`--shape storm: gsn ${o.shape.gsn} does not exist; expected 0–${o.gsns - 1}`);
+  }
+  if (o.dupRate > 0 && o.cdrsPerMessage < 1) errors.push('--dup-rate: needs --cdrs-per-message ≥ 1');
+  const planned = plannedCdrs(o);
+  if (planned > MAX_PREPARED_CDRS) {
+    errors.push(
+      `the run would prepare about ${Math.round(planned)} CDRs; at most ${MAX_PREPARED_CDRS} (lower --sessions, --count, --rate or --duration)`,
+    );
+  }
+  if (errors.length > 0) throw new UsageError(errors.join('\n'));
+  return o;
+}
+
+/** Sessions (or records) the prepare phase generates. */
+export function sessionLimit(o: GtppLoadOptions): { sessions: number } | { minRecords: number } {
+  if (o.sessions !== undefined) return { sessions: o.sessions };
+  if (o.count !== undefined) return { minRecords: o.count };
+  if (o.rate > 0 && o.durationMs !== undefined)
+    return { minRecords: Math.ceil((o.rate * o.durationMs) / 1000) };
+  return { sessions: DEFAULT_SESSIONS };
+}
+
+function plannedCdrs(o: GtppLoadOptions): number {
+  const limit = sessionLimit(o);
+  if ('minRecords' in limit) return limit.minRecords;
+  const r = o.records;
+  const mean = r.kind === 'fixed' ? r.n : r.kind === 'uniform' ? (r.min + r.max) / 2 : r.mean;
+  return limit.sessions * mean;
+}

@@ -1,0 +1,155 @@
+/**
+ * Who the simulated GSNs are and which sessions each one serves: roles from the record-type mix,
+ * source addresses on loopback, and per session its GSN and number of partial records. Pure.
+ */
+import type { CdrRecordType } from '../../../protocols/cdr/index.js';
+import { Rng } from '../rng.js';
+
+export const RECORD_TYPES: readonly CdrRecordType[] = [
+  'pGWRecord',
+  'sGWRecord',
+  'ggsnPDPRecord',
+  'egsnPDPRecord',
+  'sgsnPDPRecord',
+];
+
+export interface MixEntry {
+  readonly recordType: CdrRecordType;
+  readonly weight: number;
+}
+
+export type RecordsSpec =
+  | { readonly kind: 'fixed'; readonly n: number }
+  | { readonly kind: 'uniform'; readonly min: number; readonly max: number }
+  | { readonly kind: 'geometric'; readonly mean: number };
+
+/** Partial records of one session never exceed this (a geometric draw is capped). */
+export const MAX_RECORDS_PER_SESSION = 1000;
+
+export interface GsnPlan {
+  readonly index: number;
+  /** Source address: 127.0.0.(10+i) (continuing into 127.0.1.x past .255), or ::1. */
+  readonly address: string;
+  readonly role: CdrRecordType;
+  readonly nodeId: string;
+}
+
+export interface SessionPlan {
+  /** GSN of each session. */
+  readonly gsnOf: Uint16Array;
+  /** Partial records of each session. */
+  readonly recordsOf: Uint16Array;
+  /** Records over all sessions. */
+  readonly totalRecords: number;
+}
+
+/** Source address of GSN `i`. */
+export function gsnAddress(i: number, ipv6: boolean): string {
+  if (ipv6) return '::1';
+  const n = 10 + i;
+  return `127.0.${n >>> 8}.${n & 0xff}`;
+}
+
+const NODE_PREFIX: Readonly<Record<CdrRecordType, string>> = {
+  pGWRecord: 'PGW',
+  sGWRecord: 'SGW',
+  ggsnPDPRecord: 'GGSN',
+  egsnPDPRecord: 'EGSN',
+  sgsnPDPRecord: 'SGSN',
+};
+
+/**
+ * Gives each GSN a role so the number of GSNs per record type follows the mix (largest deficit first),
+ * every type with weight > 0 getting at least one GSN while there are GSNs to give.
+ */
+export function planGsns(count: number, mix: readonly MixEntry[], ipv6: boolean): GsnPlan[] {
+  const entries = mix.filter((m) => m.weight > 0).sort((a, b) => b.weight - a.weight);
+  const total = entries.reduce((s, m) => s + m.weight, 0);
+  const seats: number[] = entries.map((_, i) => (i < count ? 1 : 0));
+  const quota = entries.map((m) => (m.weight / total) * count);
+  // Each further GSN goes to the type furthest below its share (ties: the heavier type).
+  for (let left = count - Math.min(count, entries.length); left > 0; left--) {
+    let best = 0;
+    for (let i = 1; i < entries.length; i++) {
+      if ((quota[i] as number) - (seats[i] as number) > (quota[best] as number) - (seats[best] as number))
+        best = i;
+    }
+    seats[best] = (seats[best] as number) + 1;
+  }
+  const out: GsnPlan[] = [];
+  entries.forEach((m, t) => {
+    for (let s = 0; s < (seats[t] as number); s++) {
+      const index = out.length;
+      out.push({
+        index,
+        address: gsnAddress(index, ipv6),
+        role: m.recordType,
+        nodeId: `${NODE_PREFIX[m.recordType]}-${index + 1}`,
+      });
+    }
+  });
+  return out;
+}
+
+/** Draws the number of partial records of one session. */
+export function drawRecords(spec: RecordsSpec, rng: Rng): number {
+  switch (spec.kind) {
+    case 'fixed':
+      return spec.n;
+    case 'uniform':
+      return rng.int(spec.min, spec.max);
+    case 'geometric':
+      return Math.min(MAX_RECORDS_PER_SESSION, rng.geometric(spec.mean));
+  }
+}
+
+/** Mean records per session of a spec. */
+export function meanRecords(spec: RecordsSpec): number {
+  if (spec.kind === 'fixed') return spec.n;
+  if (spec.kind === 'uniform') return (spec.min + spec.max) / 2;
+  return spec.mean;
+}
+
+/**
+ * Sessions: each gets a record type by the mix (among the types some GSN has), a GSN of that type
+ * (round robin) and its number of records; stops after `sessions` sessions, or once `minRecords`
+ * records are planned.
+ */
+export function planSessions(
+  gsns: readonly GsnPlan[],
+  mix: readonly MixEntry[],
+  records: RecordsSpec,
+  limit: { sessions: number } | { minRecords: number },
+  seed: number,
+): SessionPlan {
+  const byType = new Map<CdrRecordType, number[]>();
+  for (const g of gsns) byType.set(g.role, [...(byType.get(g.role) ?? []), g.index]);
+  const present = mix.filter((m) => m.weight > 0 && byType.has(m.recordType));
+  const total = present.reduce((s, m) => s + m.weight, 0);
+  const cursor = new Map<CdrRecordType, number>();
+  const rng = new Rng(seed, 1);
+  const gsnOf: number[] = [];
+  const recordsOf: number[] = [];
+  let planned = 0;
+  const more = (): boolean =>
+    'sessions' in limit ? gsnOf.length < limit.sessions : planned < limit.minRecords;
+  while (more()) {
+    let x = rng.next() * total;
+    let type = (present[present.length - 1] as MixEntry).recordType;
+    for (const m of present) {
+      if (x < m.weight) {
+        type = m.recordType;
+        break;
+      }
+      x -= m.weight;
+    }
+    const list = byType.get(type) as number[];
+    const c = cursor.get(type) ?? 0;
+    cursor.set(type, c + 1);
+    gsnOf.push(list[c % list.length] as number);
+    const n = drawRecords(records, rng);
+    recordsOf.push(n);
+    planned += n;
+  }
+  return { gsnOf: Uint16Array.from(gsnOf), recordsOf: Uint16Array.from(recordsOf), totalRecords: planned };
+}

@@ -1,0 +1,257 @@
+/**
+ * `runGtppLoad`: prepares the CDRs, runs the simulated GSNs against the gateway under the rate shape
+ * until the run's bounds, then computes the ground truth and writes the report and truth files.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DecodeError } from '../../../protocols/errors.js';
+import { decodeFrame } from '../../../protocols/gtpp/index.js';
+import type { Endpoint } from '../args.js';
+import type { HistogramBucket } from '../histogram.js';
+import { PcapFile } from '../pcap-file.js';
+import { renderHtmlReport } from '../report-html.js';
+import type { ProgressPoint } from '../report.js';
+import { Rng } from '../rng.js';
+import { RateScheduler } from '../shape.js';
+import { LoadStats, type LoadSummary, type SeriesPoint } from '../stats.js';
+import { SimulatedGsn } from './gsn.js';
+import { Ledger, type GsnCounts } from './ledger.js';
+import { fillGtppLoadOptions, sessionLimit, type GtppLoadInput, type GtppLoadOptions } from './options.js';
+import type { CdrRecordType } from '../../../protocols/cdr/index.js';
+import { prepareRun, type PreparedRun } from './prepare.js';
+import { GsnTransport } from './transport.js';
+import { computeTruth, writeTruth } from './truth.js';
+
+export interface GsnReport extends GsnCounts {
+  readonly index: number;
+  readonly address: string;
+  readonly role: CdrRecordType;
+  readonly nodeId: string;
+}
+
+export interface LoadReport {
+  readonly options: GtppLoadOptions;
+  readonly summary: LoadSummary;
+  readonly series: readonly SeriesPoint[];
+  readonly gsns: readonly GsnReport[];
+  readonly latencyHistogram: readonly HistogramBucket[];
+  readonly prepared: {
+    readonly cdrs: number;
+    readonly messages: number;
+    readonly sessions: number;
+    readonly ms: number;
+  };
+  readonly truth: { readonly cdrs: number; readonly sessions: number; readonly unconfirmed: number };
+  /** Socket errors and undecodable messages from the gateway: count and the last one. */
+  readonly errors: { readonly count: number; readonly last: string | undefined };
+  /** Why the run ended: `done` (everything confirmed or failed), `duration`, `max-seconds`, `aborted`. */
+  readonly ended: 'done' | 'duration' | 'max-seconds' | 'aborted';
+}
+
+export interface RunHooks {
+  /** Called about once a second. */
+  readonly progress?: (p: ProgressPoint) => void;
+  readonly signal?: AbortSignal;
+}
+
+const LOOP_MS = 1;
+const TIMEOUT_CHECK_MS = 10;
+
+export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): Promise<LoadReport> {
+  const o = fillGtppLoadOptions(input);
+  const t = performance.now();
+  const run = prepareRun({
+    gsns: o.gsns,
+    ipv6: o.target.host.includes(':'),
+    mix: o.mix,
+    records: o.records,
+    limit: sessionLimit(o),
+    cdrsPerMessage: o.cdrsPerMessage,
+    gtppVersion: o.gtppVersion,
+    dupRate: o.dupRate,
+    seed: o.seed,
+    nowMs: Date.now(),
+  });
+  const prepareMs = performance.now() - t;
+  const stats = new LoadStats();
+  const ledger = new Ledger(run, stats);
+  const pcap = o.pcap === undefined ? undefined : new PcapFile(o.pcap);
+  const errors = { count: 0, last: undefined as string | undefined };
+  const t0 = performance.now();
+  const now = (): number => performance.now() - t0;
+  const gsns: SimulatedGsn[] = [];
+  const transport = new GsnTransport(
+    o.transport,
+    run.gsns.map((g) => g.address),
+    {
+      message(g, bytes, from: Endpoint) {
+        const gsn = gsns[g] as SimulatedGsn;
+        try {
+          gsn.receive(decodeFrame(bytes), from, now());
+        } catch (err) {
+          if (!(err instanceof DecodeError)) throw err;
+          errors.count++;
+          errors.last = `GSN ${g}: ${err.message}`;
+          return;
+        }
+        gsn.pump(now());
+      },
+      error(g, err) {
+        errors.count++;
+        errors.last = `GSN ${g}: ${err.message}`;
+      },
+    },
+    pcap,
+  );
+  const counters = new Rng(o.seed, 9);
+  const cfg = {
+    primary: o.target,
+    secondary: o.secondary,
+    window: o.window,
+    timeoutMs: o.timeoutMs,
+    retries: o.retries,
+    version: o.gtppVersion,
+  };
+  for (const g of run.gsns) gsns.push(new SimulatedGsn(g, cfg, ledger, transport, counters.int(0, 255)));
+
+  const ended = await loop(o, run, gsns, stats, now, hooks);
+  transport.closeAll();
+  await pcap?.close();
+  const elapsed = now();
+  stats.tick(elapsed, 0);
+  const summary = stats.finish(elapsed);
+  summary.unconfirmed = ledger.unconfirmedCdrs();
+  const truth = computeTruth(run, ledger.outcome);
+  const report: LoadReport = {
+    options: o,
+    summary,
+    series: stats.series,
+    gsns: run.gsns.map((g, i) => ({ ...g, ...(ledger.perGsn[i] as GsnCounts) })),
+    latencyHistogram: stats.histogram(),
+    prepared: {
+      cdrs: run.totalCdrs,
+      messages: run.msgFrame.length,
+      sessions: run.sessionRecords.length,
+      ms: Math.round(prepareMs),
+    },
+    truth: {
+      cdrs: truth.cdrs.length,
+      sessions: truth.sessions.length,
+      unconfirmed: truth.unconfirmed.length,
+    },
+    errors,
+    ended,
+  };
+  if (o.out !== undefined) {
+    await mkdir(o.out, { recursive: true });
+    await writeTruth(o.out, truth);
+    await writeFile(join(o.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(join(o.out, 'report.html'), htmlOf(report));
+  }
+  return report;
+}
+
+function htmlOf(r: LoadReport): string {
+  const o = r.options;
+  return renderHtmlReport({
+    title: `narflow loadgen gtpp → ${o.target.host}:${o.target.port}`,
+    summary: r.summary,
+    series: r.series,
+    details: {
+      transport: o.transport,
+      GSNs: String(o.gsns),
+      'rate / shape': `${o.rate === 0 ? 'unlimited' : `${o.rate} CDRs/s`} / ${o.shape.kind}`,
+      'CDRs per message / window': `${o.cdrsPerMessage} / ${o.window}`,
+      'dup rate': String(o.dupRate),
+      seed: String(o.seed),
+      ended: r.ended,
+    },
+  });
+}
+
+/** The send loop: releases messages by the shape, pumps, times out, reports; resolves when the run ends. */
+function loop(
+  o: GtppLoadOptions,
+  run: PreparedRun,
+  gsns: readonly SimulatedGsn[],
+  stats: LoadStats,
+  now: () => number,
+  hooks: RunHooks,
+): Promise<LoadReport['ended']> {
+  const total = run.msgFrame.length;
+  const scheduler = new RateScheduler(o.shape, o.rate, o.cdrsPerMessage, o.seed, o.durationMs ?? 60_000);
+  const storm = o.shape.kind === 'storm' ? o.shape : undefined;
+  const stormGsn = storm === undefined ? undefined : gsns[storm.gsn];
+  const countLimit = o.count ?? Infinity;
+  const durationMs = o.durationMs ?? Infinity;
+  const drainMs = o.timeoutMs * (o.retries + 2);
+  const hardMs = o.maxSeconds * 1000;
+  let released = 0;
+  let releasedCdrs = 0;
+  let releasing = true;
+  let stormPhase = 0;
+  let lastTimeouts = 0;
+  let lastProgress = 0;
+  let lastSent = 0;
+  return new Promise((resolve) => {
+    const finish = (why: LoadReport['ended']): void => {
+      clearInterval(timer);
+      resolve(why);
+    };
+    const tick = (): void => {
+      const n = now();
+      if (stormGsn !== undefined && storm !== undefined) {
+        if (stormPhase === 0 && n >= storm.atMs) {
+          stormGsn.goDown();
+          stormPhase = 1;
+        } else if (stormPhase === 1 && n >= storm.atMs + storm.downMs) {
+          stormGsn.restart(n);
+          stormPhase = 2;
+        }
+      }
+      if (releasing) {
+        const allowed = Math.min(scheduler.allowed(n), countLimit);
+        while (released < total && releasedCdrs + (run.msgCdrs[released] as number) <= allowed) {
+          (gsns[run.msgGsn[released] as number] as SimulatedGsn).enqueue(released);
+          releasedCdrs += run.msgCdrs[released] as number;
+          released++;
+        }
+        const full = released < total && releasedCdrs + (run.msgCdrs[released] as number) > countLimit;
+        if (released >= total || full) releasing = false;
+        if (n >= durationMs) {
+          releasing = false;
+          for (const g of gsns) g.dropBacklog();
+        }
+      }
+      for (const g of gsns) g.pump(n);
+      if (n - lastTimeouts >= TIMEOUT_CHECK_MS) {
+        lastTimeouts = n;
+        for (const g of gsns) g.checkTimeouts(n);
+      }
+      const outstanding = gsns.reduce((s, g) => s + g.outstanding, 0);
+      stats.tick(n, outstanding);
+      if (n - lastProgress >= 1000 && hooks.progress !== undefined) {
+        const cur = stats.s.sent;
+        hooks.progress({
+          elapsedMs: n,
+          sent: cur,
+          accepted: stats.s.accepted,
+          rate: ((cur - lastSent) * 1000) / (n - lastProgress),
+          outstanding,
+          p99Ms: stats.series[stats.series.length - 1]?.p99Ms ?? 0,
+        });
+        lastSent = cur;
+        lastProgress = n;
+      }
+      if (hooks.signal?.aborted === true) return finish('aborted');
+      if (n >= hardMs) return finish('max-seconds');
+      if (n >= durationMs + drainMs) return finish('duration');
+      const stormPending = stormGsn !== undefined && stormPhase < 2 && !stormGsn.idle;
+      if (!releasing && !stormPending && gsns.every((g) => g.idle)) {
+        finish(n >= durationMs ? 'duration' : 'done');
+      }
+    };
+    const timer = setInterval(tick, LOOP_MS);
+    tick();
+  });
+}

@@ -1,0 +1,69 @@
+/** The end-of-run summary text and the progress line of a load run. */
+import type { LoadSummary } from './stats.js';
+
+export function summaryText(s: LoadSummary): string {
+  const lines: [string, string][] = [
+    ['sent', `${s.sent} CDRs`],
+    ['accepted', `${s.accepted} CDRs`],
+    ['already-fulfilled', `${s.alreadyFulfilled} CDRs`],
+    ['retransmitted', `${s.retransmitted} requests`],
+    ['possibly-duplicated', `${s.possiblyDuplicated} CDRs`],
+    ['cancelled', `${s.cancelled} CDRs`],
+    ['released', `${s.released} CDRs`],
+    ['redirected', `${s.redirected} requests`],
+    ['rejected', `${s.rejected} CDRs`],
+    ['failed', `${s.failed} CDRs`],
+    ['unconfirmed', `${s.unconfirmed} CDRs`],
+    ['backoffs', String(s.backoffs)],
+    ['restarts', String(s.restarts)],
+    ['latency', `p50 ${s.latencyMs.p50} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms`],
+    ['rate', `${s.cdrsPerSecond} CDRs/s`],
+    ['elapsed', `${(s.elapsedMs / 1000).toFixed(2)} s`],
+  ];
+  const width = Math.max(...lines.map(([k]) => k.length));
+  return lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+export interface ProgressPoint {
+  readonly elapsedMs: number;
+  readonly sent: number;
+  readonly accepted: number;
+  /** CDRs sent per second over the last second. */
+  readonly rate: number;
+  readonly outstanding: number;
+  readonly p99Ms: number;
+}
+
+export function progressLine(p: ProgressPoint): string {
+  return (
+    `${(p.elapsedMs / 1000).toFixed(1)}s sent ${p.sent} accepted ${p.accepted} ` +
+    `rate ${Math.round(p.rate)}/s outstanding ${p.outstanding} p99 ${p.p99Ms} ms`
+  );
+}
+
+/**
+ * Writes progress to a stream: on a TTY one line rewritten every second; otherwise a line every
+ * `plainEveryMs` (5 s).
+ */
+export class ProgressPrinter {
+  #lastPlainMs = -Infinity;
+
+  constructor(
+    private readonly out: { write(s: string): unknown; isTTY?: boolean },
+    private readonly plainEveryMs = 5000,
+  ) {}
+
+  update(p: ProgressPoint): void {
+    if (this.out.isTTY === true) {
+      this.out.write(`\r\x1b[K${progressLine(p)}`);
+      return;
+    }
+    if (p.elapsedMs - this.#lastPlainMs < this.plainEveryMs) return;
+    this.#lastPlainMs = p.elapsedMs;
+    this.out.write(`${progressLine(p)}\n`);
+  }
+
+  done(): void {
+    if (this.out.isTTY === true) this.out.write('\n');
+  }
+}

@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/cluster/cli/usage-error.js';
+import { parseShape } from '../../../src/cluster/loadgen/shape.js';
+import {
+  DEFAULT_MIX,
+  fillGtppLoadOptions,
+  parseGtppLoadArgs,
+  sessionLimit,
+} from '../../../src/cluster/loadgen/gtpp/options.js';
+
+const fill = (argv: string[]) => fillGtppLoadOptions(parseGtppLoadArgs(argv));
+
+function usageMessage(f: () => unknown): string {
+  try {
+    f();
+  } catch (err) {
+    expect(err).toBeInstanceOf(UsageError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a UsageError');
+}
+
+describe('loadgen gtpp options', () => {
+  it('ensures the defaults are those of the command documentation', () => {
+    const o = fill([]);
+    expect(o.target).toEqual({ host: '127.0.0.1', port: 3386 });
+    expect(o).toMatchObject({
+      transport: 'udp',
+      gsns: 1,
+      records: { kind: 'fixed', n: 3 },
+      cdrsPerMessage: 10,
+      gtppVersion: 2,
+      window: 64,
+      timeoutMs: 3000,
+      retries: 3,
+      dupRate: 0,
+      rate: 0,
+      shape: { kind: 'constant' },
+      maxSeconds: 600,
+      seed: 1,
+      out: './loadgen-out',
+    });
+    expect(o.mix).toEqual(DEFAULT_MIX);
+    expect(sessionLimit(o)).toEqual({ sessions: 10_000 });
+  });
+
+  it('ensures every option is parsed, in both --name value and --name=value forms', () => {
+    const o = fill([
+      '--target=localhost:4000',
+      '--secondary',
+      '127.0.0.2:4001',
+      '--transport',
+      'tcp',
+      '--gsns',
+      '12',
+      '--mix',
+      'pGWRecord=60,ggsnPDPRecord=20,sgsnPDPRecord=10,sGWRecord=5,egsnPDPRecord=5',
+      '--sessions',
+      '500',
+      '--records',
+      '1-5',
+      '--cdrs-per-message',
+      '20',
+      '--gtpp-version',
+      '0',
+      '--window',
+      '8',
+      '--timeout-ms',
+      '250',
+      '--retries',
+      '1',
+      '--dup-rate',
+      '0.05',
+      '--rate',
+      '1000',
+      '--shape',
+      'square:period=4s,low=0.5',
+      '--duration',
+      '90s',
+      '--count',
+      '2000',
+      '--max-seconds',
+      '30',
+      '--seed',
+      '42',
+      '--out',
+      '/tmp/x',
+      '--progress',
+      'off',
+    ]);
+    expect(o.target).toEqual({ host: '127.0.0.1', port: 4000 });
+    expect(o.secondary).toEqual({ host: '127.0.0.2', port: 4001 });
+    expect(o).toMatchObject({
+      transport: 'tcp',
+      gsns: 12,
+      sessions: 500,
+      records: { kind: 'uniform', min: 1, max: 5 },
+      cdrsPerMessage: 20,
+      gtppVersion: 0,
+      window: 8,
+      timeoutMs: 250,
+      retries: 1,
+      dupRate: 0.05,
+      rate: 1000,
+      shape: { kind: 'square', periodMs: 4000, low: 0.5 },
+      durationMs: 90_000,
+      count: 2000,
+      maxSeconds: 30,
+      seed: 42,
+      out: '/tmp/x',
+      progress: 'off',
+    });
+    expect(o.mix.map((m) => `${m.recordType}=${m.weight}`).join(',')).toBe(
+      'pGWRecord=60,ggsnPDPRecord=20,sgsnPDPRecord=10,sGWRecord=5,egsnPDPRecord=5',
+    );
+    expect(fill(['--records', 'geo:3']).records).toEqual({ kind: 'geometric', mean: 3 });
+    expect(fill(['--target', '[::1]:3386']).target).toEqual({ host: '::1', port: 3386 });
+  });
+
+  it('ensures every shape parses with its defaults and its parameters', () => {
+    expect(parseShape('constant')).toEqual({ ok: true, value: { kind: 'constant' } });
+    expect(parseShape('poisson')).toEqual({ ok: true, value: { kind: 'poisson' } });
+    expect(parseShape('square')).toEqual({ ok: true, value: { kind: 'square', periodMs: 10_000, low: 0.2 } });
+    expect(parseShape('square:period=10s,low=0.2')).toEqual({
+      ok: true,
+      value: { kind: 'square', periodMs: 10_000, low: 0.2 },
+    });
+    expect(parseShape('ramp:from=0.1')).toEqual({
+      ok: true,
+      value: { kind: 'ramp', from: 0.1, overMs: undefined },
+    });
+    expect(parseShape('ramp:from=0.25,over=30s')).toEqual({
+      ok: true,
+      value: { kind: 'ramp', from: 0.25, overMs: 30_000 },
+    });
+    expect(parseShape('storm:gsn=0,down=5s,at=10s')).toEqual({
+      ok: true,
+      value: { kind: 'storm', gsn: 0, downMs: 5000, atMs: 10_000 },
+    });
+    expect(parseShape('storm:gsn=2,down=500ms,at=1.5s')).toEqual({
+      ok: true,
+      value: { kind: 'storm', gsn: 2, downMs: 500, atMs: 1500 },
+    });
+  });
+
+  it('ensures a bad shape names the parameter and what was expected', () => {
+    expect(parseShape('sawtooth')).toMatchObject({
+      ok: false,
+      expected: expect.stringContaining('square:period=10s'),
+    });
+    expect(parseShape('square:period=fast')).toMatchObject({
+      ok: false,
+      expected: expect.stringContaining('square period'),
+    });
+    expect(parseShape('square:low=2')).toMatchObject({
+      ok: false,
+      expected: expect.stringContaining('square low: a number 0–1'),
+    });
+    expect(parseShape('ramp:to=1')).toMatchObject({ ok: false, expected: expect.stringContaining('got to') });
+    expect(parseShape('storm:gsn=x')).toMatchObject({
+      ok: false,
+      expected: expect.stringContaining('storm gsn'),
+    });
+    expect(parseShape('poisson:rate=3')).toMatchObject({
+      ok: false,
+      expected: expect.stringContaining('(none)'),
+    });
+    expect(parseShape('square:period')).toMatchObject({
+      ok: false,
+      expected: expect.stringContaining('name=value'),
+    });
+  });
+
+  it('ensures each bad value is reported with the option name, the expectation and the value, all at once', () => {
+    const msg = usageMessage(() =>
+      parseGtppLoadArgs([
+        '--gsns',
+        '0',
+        '--window',
+        'x',
+        '--records',
+        '0',
+        '--mix',
+        'foo=1',
+        '--shape',
+        'zig',
+        '--bogus',
+        '1',
+      ]),
+    );
+    expect(msg).toContain('--gsns: expected an integer 1–1000, got "0"');
+    expect(msg).toContain('--window: expected an integer 1–4096, got "x"');
+    expect(msg).toContain('--records: expected N, MIN-MAX or geo:MEAN');
+    expect(msg).toContain('--mix: expected TYPE=WEIGHT');
+    expect(msg).toContain('--shape: expected constant | square');
+    expect(msg).toContain('--bogus: unknown option');
+    expect(usageMessage(() => parseGtppLoadArgs(['--gsns', '0', '--target', '10.0.0.1']))).toMatch(
+      /--gsns: expected an integer 1–1000, got "0"\n--target: 10\.0\.0\.1 is not a loopback address/,
+    );
+    expect(usageMessage(() => parseGtppLoadArgs(['--rate']))).toContain('--rate: expected a value');
+    expect(usageMessage(() => parseGtppLoadArgs(['--duration', '-1s']))).toContain(
+      '--duration: expected a duration',
+    );
+    expect(usageMessage(() => parseGtppLoadArgs(['--transport', 'sctp']))).toContain(
+      '--transport: expected udp or tcp, got "sctp"',
+    );
+    expect(usageMessage(() => parseGtppLoadArgs(['--gtpp-version', '3']))).toContain(
+      '--gtpp-version: expected an integer 0–2',
+    );
+    expect(usageMessage(() => parseGtppLoadArgs(['--dup-rate', '1.5']))).toContain(
+      '--dup-rate: expected a number 0–1',
+    );
+    expect(usageMessage(() => parseGtppLoadArgs(['stray']))).toContain('unexpected argument "stray"');
+  });
+
+  it('ensures a target that is not loopback is refused with a clear message', () => {
+    expect(usageMessage(() => fill(['--target', '10.1.2.3:3386']))).toContain(
+      '--target: 10.1.2.3 is not a loopback address; the load generator only sends to 127.0.0.0/8, ::1 or localhost',
+    );
+    expect(usageMessage(() => fill(['--secondary', '192.168.1.1']))).toContain(
+      '--secondary: 192.168.1.1 is not a loopback',
+    );
+    expect(usageMessage(() => fill(['--target', 'gateway.example.com:3386']))).toContain(
+      '--target: expected HOST:PORT',
+    );
+    expect(usageMessage(() => fillGtppLoadOptions({ target: { host: '8.8.8.8', port: 3386 } }))).toContain(
+      'not a loopback',
+    );
+    expect(fill(['--target', '127.200.0.1']).target).toEqual({ host: '127.200.0.1', port: 3386 });
+  });
+
+  it('ensures combinations that cannot work are refused before anything starts', () => {
+    expect(usageMessage(() => fill(['--shape', 'poisson']))).toContain(
+      '--shape poisson: expected a --rate above 0',
+    );
+    expect(usageMessage(() => fill(['--shape', 'storm:gsn=3', '--gsns', '2']))).toContain(
+      'gsn 3 does not exist; expected 0–1',
+    );
+    expect(usageMessage(() => fill(['--pcap', 'x.pcap', '--transport', 'tcp']))).toContain(
+      '--pcap: expected --transport udp',
+    );
+    expect(usageMessage(() => fill(['--target', '::1', '--gsns', '2']))).toContain('--gsns: an IPv6 target');
+    expect(usageMessage(() => fill(['--rate', '1000000', '--duration', '1h']))).toContain('at most 5000000');
+    expect(usageMessage(() => fillGtppLoadOptions({ window: 0, dupRate: -1 }))).toMatch(
+      /--window: .*\n--dup-rate: /,
+    );
+  });
+
+  it('ensures the number of CDRs to prepare follows --sessions, else --count, else rate × duration', () => {
+    expect(sessionLimit(fill(['--sessions', '7', '--count', '100']))).toEqual({ sessions: 7 });
+    expect(sessionLimit(fill(['--count', '100']))).toEqual({ minRecords: 100 });
+    expect(sessionLimit(fill(['--rate', '500', '--duration', '3s']))).toEqual({ minRecords: 1500 });
+  });
+});
