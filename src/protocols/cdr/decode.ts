@@ -160,6 +160,20 @@ function setField(rec: CdrRecord, def: FieldDef, f: Tlv, ctx: Ctx): void {
       r[key] = out;
       return;
     }
+    case Kind.EnumList: {
+      const out: number[] = [];
+      const e = cursor(2);
+      for (let p = constructed(f, key).contentStart; p < f.contentEnd; p = e.end) {
+        readTlv(buf, p, f.contentEnd, e, 2, ctx.budget);
+        if (e.cls !== CLASS_UNIVERSAL || e.tag !== 10)
+          fail('invalid_value', `${key}: expected ENUMERATED values, got ${describe(e)}`, e.start, {
+            field: key,
+          });
+        out.push(readNumber(buf, primitive(e, key)));
+      }
+      r[key] = out;
+      return;
+    }
     case Kind.PdpAddress: {
       // PDPAddress CHOICE → iPAddress [0], itself an IPAddress CHOICE (explicit).
       const e = cursor(2);

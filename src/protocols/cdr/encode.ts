@@ -108,6 +108,16 @@ export function encodeCdr(record: CdrRecord): Uint8Array {
         if (!Array.isArray(v)) bad(key, 'a list of addresses', v);
         parts.push(ctx(tag, concat(v.map((a) => address(a, key))), true));
         break;
+      case Kind.EnumList:
+        if (!Array.isArray(v)) bad(key, 'a list of numbers', v);
+        parts.push(
+          ctx(
+            tag,
+            concat(v.map((x: number) => tlv(CLASS_UNIVERSAL, false, 10, unsignedContent(x, key)))),
+            true,
+          ),
+        );
+        break;
       case Kind.PdpAddress:
         parts.push(ctx(tag, ctx(0, address(v, key), true), true));
         break;

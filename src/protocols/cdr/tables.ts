@@ -24,6 +24,8 @@ export const Kind = {
   TrafficVolumes: 12,
   ServiceData: 13,
   Ia5: 14,
+  /** SEQUENCE OF ENUMERATED. */
+  EnumList: 15,
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
@@ -158,7 +160,13 @@ export const TABLES: readonly RecordTable[] = [
     'sGWRecord',
     78,
     84,
-    { ...EPC_FIELDS, 4: ['sgsnAddress', Kind.AddressAsList], 36: ['ggsnAddress', Kind.Address] },
+    {
+      ...EPC_FIELDS,
+      4: ['sGWAddress', Kind.Address],
+      6: ['sgsnAddress', Kind.AddressList],
+      35: ['servingNodeType', Kind.EnumList],
+      36: ['ggsnAddress', Kind.Address],
+    },
     range(0, 65, [1, 2, 10, 26, 28, 33, 45, 46, 58]),
   ),
   table(
@@ -170,6 +178,7 @@ export const TABLES: readonly RecordTable[] = [
       4: ['ggsnAddress', Kind.Address],
       6: ['sgsnAddress', Kind.AddressList],
       34: ['listOfServiceData', Kind.ServiceData],
+      35: ['servingNodeType', Kind.EnumList],
     },
     range(0, 73, [1, 2, 10, 26, 48, 63]),
   ),

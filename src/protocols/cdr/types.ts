@@ -40,8 +40,8 @@ export interface ServiceData {
  * Where a record type names a field differently the common name is used:
  * - `ggsnAddress`: G-CDR/eG-CDR ggsnAddress [4]; S-CDR ggsnAddressUsed [11]; PGW-CDR p-GWAddress [4];
  *   SGW-CDR p-GWAddressUsed [36].
- * - `sgsnAddress`: G-CDR/eG-CDR sgsnAddress [6]; S-CDR sgsnAddress [5] (one); PGW-CDR
- *   servingNodeAddress [6]; SGW-CDR s-GWAddress [4] (one).
+ * - `sgsnAddress`: G-CDR/eG-CDR sgsnAddress [6]; S-CDR sgsnAddress [5] (one); PGW-CDR and SGW-CDR
+ *   servingNodeAddress [6] (the SGSNs/MMEs/S-GWs serving the bearer). `sGWAddress`: SGW-CDR s-GWAddress [4].
  * - `servedIMEI`: servedIMEISV of the G-CDR/eG-CDR. `servedPDPAddress`: servedPDPPDNAddress of S-GW/P-GW.
  * - `pdpType`: pdpPDNType of S-GW/P-GW. `servingNodePLMNIdentifier`: sgsnPLMNIdentifier of G-CDR/eG-CDR.
  */
@@ -53,6 +53,9 @@ export interface CdrRecord {
   chargingID?: number;
   ggsnAddress?: string;
   sgsnAddress?: string[];
+  sGWAddress?: string;
+  /** S-GW/P-GW: ServingNodeType of each serving node (0 sGSN, 1 pMIPSGW, 2 gTPSGW, 3 ePDG, 4 hSGW, 5 mME, 6 tWAN). */
+  servingNodeType?: number[];
   accessPointNameNI?: string;
   pdpType?: string;
   servedPDPAddress?: string;

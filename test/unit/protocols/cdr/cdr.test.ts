@@ -97,7 +97,8 @@ const records: CdrRecord[] = [
     ...base,
     recordType: 'pGWRecord',
     ggsnAddress: 'fe80::1',
-    sgsnAddress: ['192.0.2.10'],
+    sgsnAddress: ['192.0.2.10', '192.0.2.11'],
+    servingNodeType: [2, 5],
     listOfServiceData: [
       {
         ratingGroup: 1,
