@@ -29,15 +29,31 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 export function tlv(cls: number, constructed: boolean, tag: number, content: Uint8Array): Uint8Array {
-  const head = [...identifier(cls, constructed, tag), ...lengthOctets(content.length)];
-  const out = new Uint8Array(head.length + content.length);
-  out.set(head, 0);
-  out.set(content, head.length);
+  const n = content.length;
+  if (tag < 31 && n < 0x80) {
+    const out = new Uint8Array(2 + n);
+    out[0] = (cls << 6) | (constructed ? 0x20 : 0) | tag;
+    out[1] = n;
+    out.set(content, 2);
+    return out;
+  }
+  const id = identifier(cls, constructed, tag);
+  const len = lengthOctets(n);
+  const out = new Uint8Array(id.length + len.length + n);
+  out.set(id, 0);
+  out.set(len, id.length);
+  out.set(content, id.length + len.length);
   return out;
 }
 
 /** Content octets of a non-negative INTEGER (two's complement, minimal). */
 export function unsignedContent(v: number | bigint, field: string): Uint8Array {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) {
+    const bytes = v < 0x80 ? 1 : v < 0x8000 ? 2 : v < 0x800000 ? 3 : v < 0x80000000 ? 4 : 5;
+    const out = new Uint8Array(bytes);
+    for (let i = bytes - 1, x = v; i >= 0; i--, x = Math.floor(x / 256)) out[i] = x & 0xff;
+    return out;
+  }
   let b = BigInt(v);
   if (b < 0n || (typeof v === 'number' && !Number.isSafeInteger(v))) {
     throw new EncodeError(
