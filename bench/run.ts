@@ -5,6 +5,7 @@
  *
  *   node --expose-gc dist/bench/run.js [--records N] [--cpu-prof]
  *     --records N   chain and baseline records (default 1,000,000; a multiple of 100,000)
+ *     --only gtpp   run only the GTP' benchmarks (CDR decode, GTP' ingest UDP and TCP)
  *     --cpu-prof    profile the chain's throughput run (node --cpu-prof, one file per thread) and
  *                   print each thread's top self-time functions; profiles stay in .bench/cpu-prof-*
  */
@@ -22,6 +23,7 @@ import { own, prepareData } from './data.js';
 import { ROOT } from './narflow-process.js';
 import { formatProfiles, summarizeProfiles, type ThreadProfile } from './profile.js';
 import { BenchError, count, mib, ms, rate } from './stats.js';
+import { runCdrDecodeBench, runGtppIngestBench, type DecodeResult, type IngestRun } from './gtpp.js';
 
 const FILES = 10;
 const BATCH = 1000;
@@ -56,7 +58,7 @@ function progress(line: string): void {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { records: { type: 'string' }, 'cpu-prof': { type: 'boolean' } },
+    options: { records: { type: 'string' }, 'cpu-prof': { type: 'boolean' }, only: { type: 'string' } },
   });
   const records = values.records === undefined ? 1_000_000 : Number(values.records);
   if (!Number.isSafeInteger(records) || records <= 0 || records % (FILES * BATCH * 10) !== 0) {
@@ -66,6 +68,18 @@ async function main(): Promise<void> {
   await mkdir(benchDir, { recursive: true });
   const work = await mkdtemp(join(tmpdir(), 'narflow-bench-'));
   const began = Date.now();
+  if (values.only !== undefined && values.only !== 'gtpp') {
+    throw new BenchError('usage', `--only: expected gtpp, got ${values.only}`);
+  }
+  if (values.only === 'gtpp') {
+    try {
+      const gtpp = await runGtpp(work);
+      await writeFile(join(benchDir, 'results-gtpp.json'), `${JSON.stringify(gtpp, null, 2)}\n`);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+    return;
+  }
   try {
     progress(`preparing ${count(records)} records in ${work}`);
     const data = await prepareData({
@@ -202,6 +216,9 @@ async function main(): Promise<void> {
         `${ms(rp.baselineMs)}); ${count(rp.keyGroupsMoved)} key groups and ${count(rp.recordsMoved)} held records moved`,
     );
 
+    gc();
+    const gtpp = await runGtpp(work);
+
     let profiles: ThreadProfile[] | undefined;
     if (profDir !== undefined) {
       profiles = await summarizeProfiles(profDir);
@@ -226,6 +243,7 @@ async function main(): Promise<void> {
       nodeTypes,
       orderEnhancer: oe,
       repartition: rp,
+      gtpp,
       profiles,
       seconds,
     };
@@ -237,6 +255,35 @@ async function main(): Promise<void> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+const GTPP_CDRS = 400_000;
+
+/** CDR decode and GTP' ingest (UDP, TCP); prints their lines. */
+async function runGtpp(work: string): Promise<{ decode: DecodeResult; ingest: IngestRun[] }> {
+  progress('gtpp: CDR decode');
+  const decode = runCdrDecodeBench();
+  say(
+    `block cdr-decode (decodeCdr + cdrToNar, 5 record types, ${Math.round(decode.bytesPerCdr)} B per CDR, 3 containers): ` +
+      `${rate(decode.cdrsPerSecond)} CDRs/s (${(1e6 / decode.cdrsPerSecond).toFixed(2)} µs/CDR) — ` +
+      `${(decode.cdrsPerSecond / decode.baselinePerSecond).toFixed(2)}× baseline (msgpackr decode of the same records as NARs, ` +
+      `${rate(decode.baselinePerSecond)}/s)`,
+  );
+  const ingest: IngestRun[] = [];
+  for (const transport of ['udp', 'tcp'] as const) {
+    const r = await runGtppIngestBench(work, transport, GTPP_CDRS, progress);
+    ingest.push(r);
+    say(
+      `gtpp-ei ingest ${transport.toUpperCase()} ${count(r.cdrs)} CDRs (4 GSNs, 10 CDRs/message, 64 in flight each): ` +
+        `${rate(r.cdrsPerSecond)} CDRs/s decoded and durably accepted — ${(r.cdrsPerSecond / r.baselinePerSecond).toFixed(2)}× ` +
+        `baseline (bare responder, no decode, no log: ${rate(r.baselinePerSecond)}/s); ` +
+        `at half rate (${rate(r.halfRate.offered)}/s) send → answer p50 ${ms(r.halfRate.p50Ms)}, p99 ${ms(r.halfRate.p99Ms)}, max ${ms(r.halfRate.maxMs)}` +
+        (transport === 'udp'
+          ? `; receive buffer ${r.receiveBufferBytes === undefined ? 'unknown' : mib(r.receiveBufferBytes)}, ${r.udpReceiveErrors} UDP receive-buffer drops, ${r.retransmitted} retransmissions`
+          : ''),
+    );
+  }
+  return { decode, ingest };
 }
 
 main().catch((err: Error) => {

@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeEntry, KIND_INVALID, KIND_MESSAGE } from '../../../../src/actors/nodes/ei/gtpp/entry.js';
+import {
+  decodeEntries,
+  KIND_INVALID,
+  KIND_MESSAGE,
+  type GtppEntry,
+} from '../../../../src/actors/nodes/ei/gtpp/entry.js';
 import { GtppIngest } from '../../../../src/actors/nodes/ei/gtpp/ingest.js';
 import { gtppEiSettings, type GtppEiSettings } from '../../../../src/actors/nodes/ei/gtpp/settings.js';
 import type { IngestContext } from '../../../../src/actors/runtime/actor.js';
@@ -116,7 +121,7 @@ describe('gtpp-ei ingest', () => {
     });
     expect(second?.message).toMatchObject({ cause: Cause.RequestAlreadyFulfilled, requestsResponded: [7] });
     expect(log.entries).toHaveLength(1);
-    const e = decodeEntry(log.entries[0] as Uint8Array);
+    const e = decodeEntries(log.entries[0] as Uint8Array)[0] as GtppEntry;
     expect([e.kind, e.transport, e.address]).toEqual([KIND_MESSAGE, 'udp', '127.0.0.1']);
     expect(ingest.stats().events).toMatchObject({ drt_retransmission: 1, drt_cdr_decoding_error: 1 });
   });
@@ -151,7 +156,7 @@ describe('gtpp-ei ingest', () => {
       cause: Cause.MandatoryIeMissing,
       requestsResponded: [5],
     });
-    expect(decodeEntry(log.entries[0] as Uint8Array).kind).toBe(KIND_INVALID);
+    expect((decodeEntries(log.entries[0] as Uint8Array)[0] as GtppEntry).kind).toBe(KIND_INVALID);
     // Version 7: Version Not Supported, nothing logged.
     p.sendRaw(Uint8Array.from([0xee, 240, 0, 0, 0, 6]));
     const v = await p.next();
@@ -232,7 +237,7 @@ describe('gtpp-ei ingest', () => {
       cause: Cause.NoResourcesAvailable,
       requestsResponded: [3],
     });
-    expect(log.entries).toHaveLength(2);
+    expect(log.entries.flatMap((e) => decodeEntries(e))).toHaveLength(2);
     log.backlog = 1;
     expect((await p.next(1000))?.message.type).toBe('node-alive-request');
     expect(log.alarms.has('overloaded')).toBe(false);

@@ -1,7 +1,9 @@
 /** The GTP' EI's own state: log entry format, retransmission window, possibly duplicated packets. */
 import { describe, expect, it } from 'vitest';
 import {
+  decodeEntries,
   decodeEntry,
+  encodeEntries,
   encodeEntry,
   EntryFormatError,
   fingerprint,
@@ -109,5 +111,29 @@ describe('gtpp-ei possibly duplicated packets', () => {
     const replaced = h.hold({ address: 'a', seq: 2, receivedAtMs: 1000, records: rec(1) });
     expect(replaced?.records.length).toBe(3);
     expect(h.records).toBe(4);
+  });
+});
+
+describe('gtpp-ei log entry of several messages', () => {
+  it('ensures messages logged together come back in order, and a cut or padded entry is refused', () => {
+    const parts = [1, 2, 3].map((i) =>
+      encodeEntry({
+        kind: KIND_MESSAGE,
+        transport: 'udp',
+        address: `10.0.0.${i}`,
+        port: i,
+        receivedAtMs: i,
+        message: Uint8Array.of(i, i),
+      }),
+    );
+    const all = encodeEntries(parts);
+    expect(decodeEntries(all).map((e) => [e.address, [...e.message]])).toEqual([
+      ['10.0.0.1', [1, 1]],
+      ['10.0.0.2', [2, 2]],
+      ['10.0.0.3', [3, 3]],
+    ]);
+    expect(decodeEntries(parts[0] as Uint8Array)).toHaveLength(1);
+    expect(() => decodeEntries(all.subarray(0, all.length - 1))).toThrow(EntryFormatError);
+    expect(() => decodeEntries(Uint8Array.from([...all, 0]))).toThrow(EntryFormatError);
   });
 });

@@ -6,10 +6,16 @@
  *   f64 received-at (ms since the epoch) | message bytes
  *
  * `kind` says whether the message decoded (`message`) or not (`invalid`, kept for the quarantine).
+ * The ingest logs the messages that arrive together as one entry (`encodeEntries`: u8 format (2) |
+ * u16 count | per message u32 length + the form above), so the log, the actor loop and the output
+ * batches pay their per-entry costs once per burst, not once per message.
  */
 import { hash } from 'node:crypto';
 
 export const ENTRY_FORMAT = 1;
+export const ENTRIES_FORMAT = 2;
+/** Most messages in one log entry. */
+export const MAX_MESSAGES_PER_ENTRY = 1024;
 export const KIND_MESSAGE = 1;
 export const KIND_INVALID = 2;
 export type EntryKind = typeof KIND_MESSAGE | typeof KIND_INVALID;
@@ -67,6 +73,46 @@ export function decodeEntry(payload: Uint8Array): GtppEntry {
     receivedAtMs: view.getFloat64(o + 2),
     message: payload.subarray(o + 10),
   };
+}
+
+export function encodeEntries(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 3;
+  for (const p of parts) n += 4 + p.length;
+  const out = new Uint8Array(n);
+  const view = new DataView(out.buffer);
+  out[0] = ENTRIES_FORMAT;
+  view.setUint16(1, parts.length);
+  let o = 3;
+  for (const p of parts) {
+    view.setUint32(o, p.length);
+    out.set(p, o + 4);
+    o += 4 + p.length;
+  }
+  return out;
+}
+
+/** The messages of a log entry (one for an entry of the single-message form). */
+export function decodeEntries(payload: Uint8Array): GtppEntry[] {
+  if (payload[0] === ENTRY_FORMAT) return [decodeEntry(payload)];
+  if (payload.length < 3 || payload[0] !== ENTRIES_FORMAT) {
+    throw new EntryFormatError(`GTP' input-log entry of ${payload.length} bytes has an unknown format`);
+  }
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const count = view.getUint16(1);
+  const out: GtppEntry[] = [];
+  let o = 3;
+  for (let i = 0; i < count; i++) {
+    if (o + 4 > payload.length)
+      throw new EntryFormatError(`GTP' input-log entry ends inside message ${i} of ${count}`);
+    const len = view.getUint32(o);
+    if (o + 4 + len > payload.length)
+      throw new EntryFormatError(`GTP' input-log entry ends inside message ${i} of ${count}`);
+    out.push(decodeEntry(payload.subarray(o + 4, o + 4 + len)));
+    o += 4 + len;
+  }
+  if (o !== payload.length)
+    throw new EntryFormatError(`GTP' input-log entry has ${payload.length - o} bytes after its messages`);
+  return out;
 }
 
 /**

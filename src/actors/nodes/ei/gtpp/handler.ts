@@ -12,10 +12,17 @@ import { DecodeError } from '../../../../protocols/errors.js';
 import { decodeFrame, type GtppFrame } from '../../../../protocols/gtpp/index.js';
 import type { Nar } from '../../../../protocols/nar/nar.js';
 import type { HandlerContext, NodeHandler } from '../../../runtime/actor.js';
-import { decodeEntry, fingerprint, KIND_INVALID, type GtppEntry } from './entry.js';
+import { decodeEntries, fingerprint, KIND_INVALID, type GtppEntry } from './entry.js';
 import { HeldPackets, type HeldPacket, type HeldSnapshot } from './held.js';
 import { PeerWindow, type PeerWindowSnapshot } from './peer-window.js';
-import { decodedCache, decodeRecord, decodeRecords, RecordFailure, type RecordResult } from './records.js';
+import {
+  decodedCache,
+  decodeRecord,
+  decodeRecords,
+  RecordFailure,
+  type Decoded,
+  type RecordResult,
+} from './records.js';
 import type { GtppEiSettings } from './settings.js';
 
 export const CMD_SEND = 1;
@@ -70,7 +77,10 @@ export class GtppEiHandler implements NodeHandler {
 
   handleExternal(payload: Uint8Array, ctx: HandlerContext): void {
     const cached = decodedCache.take(payload);
-    const entry = decodeEntry(payload);
+    decodeEntries(payload).forEach((entry, i) => this.#message(entry, cached?.[i], ctx));
+  }
+
+  #message(entry: GtppEntry, cached: Decoded | undefined, ctx: HandlerContext): void {
     this.#lastMs = Math.max(this.#lastMs, entry.receivedAtMs);
     if (entry.kind === KIND_INVALID) {
       this.#quarantineMessage(entry, ctx);

@@ -29,11 +29,18 @@ import { CidrSet } from '../../../rules/cidr-set.js';
 import { parseCidr } from '../../../rules/ip.js';
 import type { IngestContext, IngestSource, IngestStats } from '../../../runtime/actor.js';
 import { RateLimitedLog } from '../../../telemetry/logger.js';
-import { encodeEntry, fingerprint, KIND_INVALID, KIND_MESSAGE } from './entry.js';
+import {
+  encodeEntries,
+  encodeEntry,
+  fingerprint,
+  KIND_INVALID,
+  KIND_MESSAGE,
+  MAX_MESSAGES_PER_ENTRY,
+} from './entry.js';
 import { CMD_SEND_POSSIBLY_DUPLICATED } from './handler.js';
 import { LatencySamples } from './latency.js';
 import { Overload } from './overload.js';
-import { decodedCache, decodeRecords, RecordFailure, type RecordResult } from './records.js';
+import { decodedCache, decodeRecords, RecordFailure, type Decoded, type RecordResult } from './records.js';
 import { RequestTable } from './requests.js';
 import { parseEndpoint, type GtppEiSettings } from './settings.js';
 import { TcpListener, UdpListener, type ReplyPath } from './transport.js';
@@ -82,6 +89,11 @@ export class GtppIngest implements IngestSource {
   #grantedBuffer = 0;
   #ownSeq = 0;
   #stopped = false;
+  /** Messages waiting to be logged together (one entry per event-loop turn, at most MAX_MESSAGES_PER_ENTRY). */
+  #parts: Uint8Array[] = [];
+  #decoded: (Decoded | undefined)[] = [];
+  #waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
+  #flushScheduled = false;
 
   constructor(private readonly s: GtppEiSettings) {
     this.#requests = new RequestTable(s.retransmitWindowMs);
@@ -274,16 +286,15 @@ export class GtppIngest implements IngestSource {
       }
       return;
     }
-    const ctx = this.#ctx as IngestContext;
-    const payload = encodeEntry({
+    const part = encodeEntry({
       kind: KIND_INVALID,
       transport: path.transport,
       address: path.address,
       port: path.port,
       receivedAtMs,
-      message: buf.slice(),
+      message: buf,
     });
-    const done = this.#track(ctx.append(payload)).then(() => {
+    const done = this.#track(this.#log(part, undefined)).then(() => {
       if (header?.type !== 240) return;
       this.#reply(
         path,
@@ -308,7 +319,6 @@ export class GtppIngest implements IngestSource {
   ): void {
     const m = frame.message;
     if (m.type !== 'data-record-transfer-request') return;
-    const ctx = this.#ctx as IngestContext;
     const fp = fingerprint(buf, frame.longHeader ? 20 : 6);
     const earlier = this.#requests.earlier(path.address, frame.sequence, fp, receivedAtMs);
     if (earlier !== undefined) {
@@ -333,7 +343,7 @@ export class GtppIngest implements IngestSource {
       records = decodeRecords(m.packet.records, m.packet.format, this.s.acceptFormats);
       if (records.some((r) => r instanceof RecordFailure)) cause = Cause.CdrDecodingError;
     }
-    const payload = encodeEntry({
+    const part = encodeEntry({
       kind: KIND_MESSAGE,
       transport: path.transport,
       address: path.address,
@@ -341,8 +351,7 @@ export class GtppIngest implements IngestSource {
       receivedAtMs,
       message: buf,
     });
-    decodedCache.remember(payload, { frame, fingerprint: fp, records });
-    const answered = this.#track(ctx.append(payload)).then(() => {
+    const answered = this.#track(this.#log(part, { frame, fingerprint: fp, records })).then(() => {
       this.#count(cause === Cause.RequestAccepted ? 'drt_accepted' : 'drt_cdr_decoding_error');
       this.#answerDrt(path, frame, cause, t0);
       return cause;
@@ -351,6 +360,38 @@ export class GtppIngest implements IngestSource {
     answered.catch(() => this.#count('append_failed'));
     this.#requests.record(path.address, frame.sequence, { fingerprint: fp, atMs: receivedAtMs, answered });
     overload.noticeSender(path);
+  }
+
+  /** Logs a message with the others of this event-loop turn; resolves once its entry is durable. */
+  #log(part: Uint8Array, decoded: Decoded | undefined): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    this.#parts.push(part);
+    this.#decoded.push(decoded);
+    if (this.#parts.length >= MAX_MESSAGES_PER_ENTRY) this.#flush();
+    else if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#flush());
+    }
+    return done;
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#parts.length === 0) return;
+    const payload = encodeEntries(this.#parts);
+    decodedCache.remember(payload, this.#decoded);
+    const waiters = this.#waiters;
+    this.#parts = [];
+    this.#decoded = [];
+    this.#waiters = [];
+    (this.#ctx as IngestContext).append(payload).then(
+      () => {
+        for (const w of waiters) w.resolve();
+      },
+      (err: unknown) => {
+        for (const w of waiters) w.reject(err);
+      },
+    );
   }
 
   #answerDrt(path: ReplyPath, frame: GtppFrame, cause: number, t0: number): void {

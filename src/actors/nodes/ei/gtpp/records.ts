@@ -51,13 +51,14 @@ export interface Decoded {
   readonly records: readonly RecordResult[] | undefined;
 }
 
-const cache = new WeakMap<Uint8Array, Decoded>();
+/** Per log entry, what the ingest decoded of each of its messages (undefined: not decoded). */
+const cache = new WeakMap<Uint8Array, readonly (Decoded | undefined)[]>();
 
 export const decodedCache = {
-  remember(payload: Uint8Array, d: Decoded): void {
+  remember(payload: Uint8Array, d: readonly (Decoded | undefined)[]): void {
     cache.set(payload, d);
   },
-  take(payload: Uint8Array): Decoded | undefined {
+  take(payload: Uint8Array): readonly (Decoded | undefined)[] | undefined {
     const d = cache.get(payload);
     if (d !== undefined) cache.delete(payload);
     return d;

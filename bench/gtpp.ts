@@ -1,0 +1,301 @@
+/**
+ * GTP' benchmarks:
+ *  - CDR decode: `decodeCdr` + `cdrToNar` over the five record types on one core, against msgpackr
+ *    decoding the same records as NARs (the batch codec every record crosses) in the same run;
+ *  - GTP' ingest, UDP and TCP: `narflow loadgen gtpp` (4 GSNs, 10 CDRs per message, 64 requests in
+ *    flight per GSN) as fast as the answers allow against a narflow running gtpp-ei → file-oi, where
+ *    an answer means the CDRs are decoded and fsynced in the input log; the baseline is the same load
+ *    against a bare responder that answers at once (no CDR decoding, no log). Then a run at half the
+ *    measured rate for the latency from send to answer. UDP receive-buffer drops are read from
+ *    /proc/net/snmp (Udp RcvbufErrors) around each run.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Packr } from 'msgpackr';
+import { cdrToNar, decodeCdr, encodeCdr, type CdrRecord } from '../src/protocols/cdr/index.js';
+import { ROOT } from './narflow-process.js';
+import { BenchError } from './stats.js';
+
+const BIN = join(ROOT, 'bin', 'narflow.js');
+
+export interface DecodeResult {
+  readonly cdrsPerSecond: number;
+  readonly baselinePerSecond: number;
+  readonly bytesPerCdr: number;
+}
+
+function records(n: number): CdrRecord[] {
+  const types = [
+    'pGWRecord',
+    'pGWRecord',
+    'ggsnPDPRecord',
+    'sgsnPDPRecord',
+    'sGWRecord',
+    'egsnPDPRecord',
+  ] as const;
+  return Array.from({ length: n }, (_, i) => {
+    const recordType = types[i % types.length] as CdrRecord['recordType'];
+    const epc = recordType === 'pGWRecord' || recordType === 'sGWRecord';
+    return {
+      recordType,
+      servedIMSI: `26201${String(1_000_000_000 + i)}`,
+      servedMSISDN: `49170${String(1_000_000 + i)}`,
+      servedIMEI: '3534560123456789',
+      chargingID: 100_000 + i,
+      ggsnAddress: `10.20.${(i >> 8) & 255}.${i & 255}`,
+      sgsnAddress: ['10.30.0.7'],
+      ...(recordType === 'sGWRecord' ? { sGWAddress: '10.40.0.1' } : {}),
+      ...(epc ? { servingNodeType: [2] } : {}),
+      accessPointNameNI: 'internet.mnc001.mcc262.gprs',
+      servedPDPAddress: `100.64.${(i >> 8) & 255}.${i & 255}`,
+      recordOpeningTime: '2026-12-04T10:15:30+01:00',
+      duration: 600 + (i % 3000),
+      causeForRecClosing: i % 4 === 0 ? 0 : 16,
+      recordSequenceNumber: 1 + (i % 4),
+      nodeID: 'GW-FRA-01',
+      localSequenceNumber: i,
+      chargingCharacteristics: '0800',
+      rATType: 6,
+      listOfTrafficVolumes: [1, 2, 3].map((k) => ({
+        dataVolumeUplink: BigInt(1000 * k + i),
+        dataVolumeDownlink: BigInt(50_000 * k + i),
+        changeCondition: 2,
+        changeTime: '2026-12-04T10:25:30+01:00',
+      })),
+      unknownFields: 0,
+    };
+  });
+}
+
+/** Best of `rounds` timed passes over `items`, in items per second. */
+function best(rounds: number, items: number, pass: () => void): number {
+  let top = 0;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    pass();
+    top = Math.max(top, (items * 1000) / (performance.now() - t0));
+  }
+  return top;
+}
+
+export function runCdrDecodeBench(): DecodeResult {
+  const recs = records(20_000);
+  const encoded = recs.map(encodeCdr);
+  const packr = new Packr({ useRecords: false, moreTypes: true });
+  const packed = recs.map((r) => packr.pack(cdrToNar(r)));
+  let sink = 0;
+  const decode = (): void => {
+    for (const b of encoded) sink += Object.keys(cdrToNar(decodeCdr(b))).length;
+  };
+  const baseline = (): void => {
+    for (const b of packed) sink += Object.keys(packr.unpack(b) as object).length;
+  };
+  decode();
+  baseline();
+  const cdrsPerSecond = best(5, encoded.length, decode);
+  const baselinePerSecond = best(5, packed.length, baseline);
+  if (sink === 0) throw new BenchError('no_samples', 'decode bench produced nothing');
+  return {
+    cdrsPerSecond,
+    baselinePerSecond,
+    bytesPerCdr: encoded.reduce((n, b) => n + b.length, 0) / encoded.length,
+  };
+}
+
+interface LoadSummary {
+  readonly cdrsPerSecond: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly failed: number;
+  readonly unconfirmed: number;
+  readonly retransmitted: number;
+  readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number };
+}
+
+export interface IngestRun {
+  readonly transport: 'udp' | 'tcp';
+  readonly cdrs: number;
+  readonly cdrsPerSecond: number;
+  readonly baselinePerSecond: number;
+  readonly receiveBufferBytes: number | undefined;
+  readonly udpReceiveErrors: number;
+  readonly retransmitted: number;
+  readonly halfRate: {
+    readonly offered: number;
+    readonly p50Ms: number;
+    readonly p99Ms: number;
+    readonly maxMs: number;
+  };
+}
+
+async function udpRcvbufErrors(): Promise<number> {
+  const lines = (await readFile('/proc/net/snmp', 'utf8')).split('\n').filter((l) => l.startsWith('Udp:'));
+  const [head, values] = lines.map((l) => l.split(/\s+/));
+  const i = head?.indexOf('RcvbufErrors') ?? -1;
+  return i < 0 ? 0 : Number(values?.[i] ?? 0);
+}
+
+function child(
+  args: readonly string[],
+  readyLine: RegExp | undefined,
+): { done: Promise<number>; ready: Promise<string>; kill(): void; output(): string } {
+  const p = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let resolveReady: (line: string) => void = () => undefined;
+  const ready = new Promise<string>((r) => (resolveReady = r));
+  const onData = (b: Buffer): void => {
+    out += b.toString();
+    if (out.length > 1_000_000) out = out.slice(-500_000);
+    if (readyLine === undefined) return;
+    const m = out.split('\n').find((l) => readyLine.test(l));
+    if (m !== undefined) resolveReady(m);
+  };
+  p.stdout.on('data', onData);
+  p.stderr.on('data', onData);
+  const done = new Promise<number>((r) => p.on('exit', (code) => r(code ?? 1)));
+  return { done, ready, kill: () => p.kill('SIGTERM'), output: () => out };
+}
+
+async function load(
+  dir: string,
+  transport: string,
+  port: number,
+  count: number,
+  rate: number,
+): Promise<LoadSummary> {
+  const out = join(dir, `load-${transport}-${port}-${rate}`);
+  const lg = child(
+    [
+      BIN,
+      'loadgen',
+      'gtpp',
+      '--target',
+      `127.0.0.1:${port}`,
+      '--transport',
+      transport,
+      '--gsns',
+      '4',
+      '--count',
+      String(count),
+      '--records',
+      '1-5',
+      '--cdrs-per-message',
+      '10',
+      '--window',
+      '64',
+      '--rate',
+      String(rate),
+      '--timeout-ms',
+      '3000',
+      '--out',
+      out,
+      '--progress',
+      'off',
+      '--max-seconds',
+      '300',
+    ],
+    undefined,
+  );
+  const code = await lg.done;
+  if (code !== 0)
+    throw new BenchError('process_failed', `loadgen exited ${code}: ${lg.output().slice(-2000)}`);
+  const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { summary: LoadSummary };
+  await rm(out, { recursive: true, force: true });
+  return report.summary;
+}
+
+async function withGateway<T>(
+  args: readonly string[],
+  ready: RegExp,
+  body: (readyLine: string) => Promise<T>,
+): Promise<T> {
+  const gw = child(args, ready);
+  const line = await Promise.race([
+    gw.ready,
+    gw.done.then((code) => {
+      throw new BenchError(
+        'process_failed',
+        `gateway exited ${code} before it was ready: ${gw.output().slice(-2000)}`,
+      );
+    }),
+  ]);
+  try {
+    return await body(line);
+  } finally {
+    gw.kill();
+    await gw.done;
+  }
+}
+
+export async function runGtppIngestBench(
+  dir: string,
+  transport: 'udp' | 'tcp',
+  cdrs: number,
+  progress: (s: string) => void,
+): Promise<IngestRun> {
+  const port = 23_000 + (transport === 'tcp' ? 1 : 0);
+  progress(`gtpp ${transport}: baseline (bare responder)`);
+  const baseline = await withGateway(
+    [join(ROOT, 'dist', 'bench', 'gtpp-responder.js'), transport, String(port)],
+    /^listening/,
+    () => load(dir, transport, port, cdrs, 0),
+  );
+  const work = join(dir, `gtpp-${transport}`);
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work, { recursive: true });
+  const config = join(work, 'gtpp.yaml');
+  await writeFile(
+    config,
+    `version: 1
+host:
+  dataDir: ${join(work, 'data')}
+  metrics: { enabled: true, host: 127.0.0.1, port: 0 }
+  log: { level: info }
+nodes:
+  - id: gtpp
+    type: gtpp-ei
+    settings:
+      listen: { address: 127.0.0.1, port: ${port}, udp: ${transport === 'udp'}, tcp: ${transport === 'tcp'} }
+      receiveBufferBytes: 8388608
+      overload: { highWater: 1000000, lowWater: 10000, rejectAbove: 2000000 }
+    destinations: [{ to: [cdr] }]
+  - id: cdr
+    type: file-oi
+    settings: { dir: ${join(work, 'out')}, rollRecords: 200000, rollIntervalMs: 1000 }
+    rules:
+${['recordType', 'imsi', 'chargingId', 'ggsnAddress', 'sgsnAddress', 'apn', 'servedPdpAddress', 'recordSequenceNumber', 'causeForRecClosing', 'recordOpeningTime', 'duration', 'uplinkBytes', 'downlinkBytes'].map((a) => `      - { attribute: ${a} }`).join('\n')}
+`,
+  );
+  progress(`gtpp ${transport}: narflow, as fast as answers come`);
+  return withGateway([BIN, 'run', config], /GTP' charging gateway listening/, async (line) => {
+    const granted = /"receiveBufferBytes":(\d+)/.exec(line);
+    const dropsBefore = await udpRcvbufErrors();
+    const full = await load(dir, transport, port, cdrs, 0);
+    const dropsAfterFull = await udpRcvbufErrors();
+    if (full.accepted < cdrs * 0.99 || full.failed > 0 || full.rejected > 0) {
+      throw new BenchError(
+        'output_mismatch',
+        `gtpp ${transport}: accepted ${full.accepted} of ${cdrs}, failed ${full.failed}, rejected ${full.rejected}`,
+      );
+    }
+    const half = Math.max(1000, Math.round(full.cdrsPerSecond / 2));
+    progress(`gtpp ${transport}: narflow at half that rate (${half} CDRs/s)`);
+    const paced = await load(dir, transport, port, Math.min(cdrs, half * 8), half);
+    return {
+      transport,
+      cdrs,
+      cdrsPerSecond: full.cdrsPerSecond,
+      baselinePerSecond: baseline.cdrsPerSecond,
+      receiveBufferBytes: granted === null ? undefined : Number(granted[1]),
+      udpReceiveErrors: dropsAfterFull - dropsBefore,
+      retransmitted: full.retransmitted,
+      halfRate: {
+        offered: half,
+        p50Ms: paced.latencyMs.p50,
+        p99Ms: paced.latencyMs.p99,
+        maxMs: paced.latencyMs.max,
+      },
+    };
+  });
+}
