@@ -11,7 +11,7 @@ import type { AttributeValue, Nar } from '../../../protocols/nar/nar.js';
 import { Rng } from '../rng.js';
 import { gsnCdrs, peersOf, runIdentity } from './cdrs.js';
 import { DATA_RECORD_FORMAT, DATA_RECORD_FORMAT_VERSION } from './requests.js';
-import { TRUTH_CDR_COLUMNS } from './truth.js';
+import { TRUTH_CDR_COLUMNS } from './truth-columns.js';
 import { type GsnPlan, type MixEntry, type RecordsSpec, planGsns, planSessions } from './plan.js';
 
 export interface PrepareOptions {

@@ -6,22 +6,9 @@
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PreparedRun } from './prepare.js';
+import { TRUTH_CDR_COLUMNS } from './truth-columns.js';
 
-export const TRUTH_CDR_COLUMNS = [
-  'recordType',
-  'imsi',
-  'chargingId',
-  'ggsnAddress',
-  'sgsnAddress',
-  'apn',
-  'servedPdpAddress',
-  'recordSequenceNumber',
-  'causeForRecClosing',
-  'recordOpeningTime',
-  'duration',
-  'uplinkBytes',
-  'downlinkBytes',
-] as const;
+export { TRUTH_CDR_COLUMNS };
 
 /** What the run knows about each message in the end. */
 export const Outcome = {
