@@ -26,6 +26,11 @@ export interface Repartitioned {
   readonly moved: number[][];
 }
 
+/** Where replayed input goes: the directory of the node's first actor. */
+export interface ReplayTarget {
+  readonly actorDir: string;
+}
+
 export interface NodeType<S = unknown> {
   readonly name: string;
   readonly kind: NodeKind;
@@ -61,7 +66,7 @@ export interface NodeType<S = unknown> {
    * Re-injects quarantined raw input (after the cause was fixed) where this node picks input up;
    * returns a description of where it went. Node types without it cannot replay quarantine.
    */
-  replay?(settings: S, raws: readonly Uint8Array[]): Promise<string>;
+  replay?(settings: S, raws: readonly Uint8Array[], target: ReplayTarget): Promise<string>;
   /**
    * The node's `rules` block may be given as `rulesFile:`. A `.yaml`/`.yml`/`.json` file is read as
    * YAML; any other file is handed to this parser (the type's own rule syntax, e.g. the seed's

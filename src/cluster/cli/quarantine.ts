@@ -7,6 +7,7 @@ import { loadRegistry } from '../../actors/nodes/load.js';
 import { QuarantineReader, type QuarantineEntry } from '../../actors/quarantine/store.js';
 import { selectForReplay } from '../../actors/quarantine/replay.js';
 import { loadConfig } from '../config/index.js';
+import { actorDirOf } from '../host/plan.js';
 import { UsageError } from './usage-error.js';
 
 export interface QuarantineOptions {
@@ -72,6 +73,7 @@ export async function quarantineCommand(args: readonly string[], o: QuarantineOp
       const where = await type.replay(
         node.settings,
         entries.map((e) => e.raw),
+        { actorDir: actorDirOf(config.host.dataDir, nodeId, 0) },
       );
       await reader.markReplayed(
         entries.map((e) => e.id),

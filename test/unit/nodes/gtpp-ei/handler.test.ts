@@ -3,7 +3,16 @@
  * with their bytes, retransmissions are duplicates, possibly duplicated packets wait for their release
  * or cancel (or the timeout), and a restored snapshot gives the same results as an undisturbed run.
  */
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { encodeFileEntry, stagedName } from '../../../../src/actors/nodes/ei/file-pickup.js';
+import {
+  decodeReplayFile,
+  encodeReplayFile,
+  writeReplay,
+} from '../../../../src/actors/nodes/ei/gtpp/replay.js';
 import {
   encodeEntry,
   KIND_INVALID,
@@ -143,5 +152,41 @@ describe('gtpp-ei handler', () => {
     h.handleExternal(raw, recordingContext(out));
     expect(out.quarantined.map((q) => q.reason)).toEqual(['mandatory_ie_missing']);
     expect(out.counts.created).toBe(1);
+  });
+});
+
+describe('gtpp-ei quarantine replay', () => {
+  it('ensures a replayed spool file gives its CDRs (raw CDRs and whole requests) again, and what still does not decode goes back to the quarantine', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'narflow-gtpp-replay-'));
+    try {
+      const good = encodeCdr(cdr(9, 1));
+      const request = encodeFrame({
+        version: 2,
+        longHeader: false,
+        sequence: 3,
+        message: send([encodeCdr(cdr(9, 2))]),
+      });
+      const written = await writeReplay(dir, [good, request, Uint8Array.of(0x04, 0x01, 0x00)]);
+      // The pick-up logs the file at position 42 and moves it to staging under that position.
+      const name = basename(written);
+      await mkdir(join(dir, 'staging'), { recursive: true });
+      await rename(written, join(dir, 'staging', stagedName(42, name)));
+      const h = new GtppEiHandler(s, dir);
+      h.init(undefined);
+      const out = recorded();
+      h.handleExternal(encodeFileEntry({ name, size: 0 }), recordingContext(out, 42));
+      expect(out.emitted).toEqual([cdrToNar(cdr(9, 1)), cdrToNar(cdr(9, 2))]);
+      expect(out.quarantined.map((q) => q.reason)).toHaveLength(1);
+      expect(out.counts.created).toBe(3);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ensures the spool format round-trips and a cut file is refused', () => {
+    const raws = [Uint8Array.of(1, 2, 3), new Uint8Array(), Uint8Array.of(9)];
+    const bytes = encodeReplayFile(raws);
+    expect(decodeReplayFile(bytes).map((r) => [...r])).toEqual([[1, 2, 3], [], [9]]);
+    expect(() => decodeReplayFile(bytes.subarray(0, bytes.length - 1))).toThrow(/cut inside raw 3/);
   });
 });

@@ -75,6 +75,11 @@ export function decodeEntry(payload: Uint8Array): GtppEntry {
   };
 }
 
+/** GTP' messages (either form), as opposed to the replay pick-up's file entries in the same log. */
+export function isGtppEntry(payload: Uint8Array): boolean {
+  return payload[0] === ENTRY_FORMAT || payload[0] === ENTRIES_FORMAT;
+}
+
 export function encodeEntries(parts: readonly Uint8Array[]): Uint8Array {
   let n = 3;
   for (const p of parts) n += 4 + p.length;

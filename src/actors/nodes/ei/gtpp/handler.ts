@@ -12,7 +12,9 @@ import { DecodeError } from '../../../../protocols/errors.js';
 import { decodeFrame, type GtppFrame } from '../../../../protocols/gtpp/index.js';
 import type { Nar } from '../../../../protocols/nar/nar.js';
 import type { HandlerContext, NodeHandler } from '../../../runtime/actor.js';
-import { decodeEntries, fingerprint, KIND_INVALID, type GtppEntry } from './entry.js';
+import { decodeFileEntry, type FileEntry } from '../file-pickup.js';
+import { decodeEntries, fingerprint, isGtppEntry, KIND_INVALID, type GtppEntry } from './entry.js';
+import { readLoggedReplay } from './replay.js';
 import { HeldPackets, type HeldPacket, type HeldSnapshot } from './held.js';
 import { PeerWindow, type PeerWindowSnapshot } from './peer-window.js';
 import {
@@ -42,7 +44,10 @@ export class GtppEiHandler implements NodeHandler {
   /** Latest time seen in the log (receipt or tick): what the snapshot's window is cut at. */
   #lastMs = 0;
 
-  constructor(private readonly s: GtppEiSettings) {
+  constructor(
+    private readonly s: GtppEiSettings,
+    private readonly actorDir = '',
+  ) {
     this.#window = new PeerWindow(s.retransmitWindowMs);
   }
 
@@ -76,6 +81,10 @@ export class GtppEiHandler implements NodeHandler {
   }
 
   handleExternal(payload: Uint8Array, ctx: HandlerContext): void {
+    if (!isGtppEntry(payload)) {
+      this.#replayed(decodeFileEntry(payload), ctx);
+      return;
+    }
     const cached = decodedCache.take(payload);
     decodeEntries(payload).forEach((entry, i) => this.#message(entry, cached?.[i], ctx));
   }
@@ -148,6 +157,31 @@ export class GtppEiHandler implements NodeHandler {
       default:
         return;
     }
+  }
+
+  /** A quarantine replay spool file: each raw is a GTP' request (its CDRs) or one CDR. */
+  #replayed(file: FileEntry, ctx: HandlerContext): void {
+    const raws = readLoggedReplay(this.actorDir, file, ctx.position);
+    if (raws === undefined) {
+      ctx.log.warn({ file: file.name }, 'logged replay file is gone; nothing replayed from it');
+      return;
+    }
+    raws.forEach((raw, i) => {
+      let records: readonly Uint8Array[] = [raw];
+      try {
+        const f = decodeFrame(raw);
+        if (f.message.type === 'data-record-transfer-request') records = f.message.packet?.records ?? [];
+      } catch (err) {
+        if (!(err instanceof DecodeError)) throw err;
+      }
+      ctx.count('created', records.length);
+      for (const bytes of records) {
+        const r = decodeRecord(bytes);
+        if (r instanceof RecordFailure)
+          ctx.quarantine(bytes, r.code, { replay: file.name, index: i, error: r.message });
+        else ctx.emit(r);
+      }
+    });
   }
 
   snapshot(): Snapshot {

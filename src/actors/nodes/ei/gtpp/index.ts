@@ -7,6 +7,7 @@
 import type { NodeType } from '../../registry.js';
 import { GtppEiHandler } from './handler.js';
 import { GtppIngest } from './ingest.js';
+import { replayPickup, writeReplay } from './replay.js';
 import { gtppEiSettings, type GtppEiSettings } from './settings.js';
 
 export const gtppEi: NodeType<GtppEiSettings> = {
@@ -17,6 +18,7 @@ export const gtppEi: NodeType<GtppEiSettings> = {
   settings: gtppEiSettings,
   maxPartitions: 1,
   checkpoint: 'periodic',
-  create: (s) => new GtppEiHandler(s),
-  ingest: (s) => new GtppIngest(s),
+  create: (s, env) => new GtppEiHandler(s, env.actorDir),
+  ingest: (s, env) => new GtppIngest(s, replayPickup(env.actorDir)),
+  replay: (_s, raws, target) => writeReplay(target.actorDir, raws),
 };

@@ -12,8 +12,6 @@
  *   Request, answered with the cause that names the problem; a version above 2 gets Version Not Supported.
  * - Overload: see `Overload`.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { DecodeError } from '../../../../protocols/errors.js';
 import {
   Cause,
@@ -24,24 +22,18 @@ import {
   type GtppMessage,
   type GtppVersion,
 } from '../../../../protocols/gtpp/index.js';
-import { writeFileDurably } from '../../../durability/fs-util.js';
-import { CidrSet } from '../../../rules/cidr-set.js';
-import { parseCidr } from '../../../rules/ip.js';
+import type { CidrSet } from '../../../rules/cidr-set.js';
+import { allowList } from './peers.js';
 import type { IngestContext, IngestSource, IngestStats } from '../../../runtime/actor.js';
 import { RateLimitedLog } from '../../../telemetry/logger.js';
-import {
-  encodeEntries,
-  encodeEntry,
-  fingerprint,
-  KIND_INVALID,
-  KIND_MESSAGE,
-  MAX_MESSAGES_PER_ENTRY,
-} from './entry.js';
+import { encodeEntry, fingerprint, isGtppEntry, KIND_INVALID, KIND_MESSAGE } from './entry.js';
 import { CMD_SEND_POSSIBLY_DUPLICATED } from './handler.js';
 import { LatencySamples } from './latency.js';
 import { Overload } from './overload.js';
-import { decodedCache, decodeRecords, RecordFailure, type Decoded, type RecordResult } from './records.js';
+import { decodeRecords, RecordFailure, type RecordResult } from './records.js';
 import { RequestTable } from './requests.js';
+import { bumpRestartCounter } from './restart-counter.js';
+import { EntryBatcher } from './entry-batcher.js';
 import { parseEndpoint, type GtppEiSettings } from './settings.js';
 import { TcpListener, UdpListener, type ReplyPath } from './transport.js';
 
@@ -63,24 +55,12 @@ function causeForDecodeError(code: string): number {
   }
 }
 
-export function allowList(entries: readonly string[]): CidrSet {
-  return new CidrSet(
-    entries.map((e) => {
-      const c = parseCidr(e.includes('/') ? e : `${e}/${e.includes(':') ? 128 : 32}`);
-      if (c === undefined)
-        throw new Error(`allowPeers: ${JSON.stringify(e)} is not an address or CIDR network`);
-      return c;
-    }),
-  );
-}
-
 export class GtppIngest implements IngestSource {
   readonly #events: Record<string, number> = {};
   readonly #latency = new LatencySamples();
   readonly #requests: RequestTable;
   readonly #allowed: CidrSet;
   readonly #inflight = new Set<Promise<unknown>>();
-  #ctx: IngestContext | undefined;
   #udp: UdpListener | undefined;
   #tcp: TcpListener | undefined;
   #overload: Overload | undefined;
@@ -89,19 +69,19 @@ export class GtppIngest implements IngestSource {
   #grantedBuffer = 0;
   #ownSeq = 0;
   #stopped = false;
-  /** Messages waiting to be logged together (one entry per event-loop turn, at most MAX_MESSAGES_PER_ENTRY). */
-  #parts: Uint8Array[] = [];
-  #decoded: (Decoded | undefined)[] = [];
-  #waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
-  #flushScheduled = false;
+  #batcher: EntryBatcher | undefined;
 
-  constructor(private readonly s: GtppEiSettings) {
+  constructor(
+    private readonly s: GtppEiSettings,
+    /** Quarantine replay spool files (logged with the file EI's pick-up). */
+    private readonly replays?: IngestSource,
+  ) {
     this.#requests = new RequestTable(s.retransmitWindowMs);
     this.#allowed = allowList(s.allowPeers);
   }
 
   async start(ctx: IngestContext): Promise<void> {
-    this.#ctx = ctx;
+    this.#batcher = new EntryBatcher((payload) => ctx.append(payload));
     this.#rlog = new RateLimitedLog(ctx.log);
     this.#restartCounter = await bumpRestartCounter(ctx.actorDir);
     const listen = {
@@ -173,18 +153,27 @@ export class GtppIngest implements IngestSource {
       this.#count('node_alive_sent');
     }
     this.#overload.start();
+    // The pick-up reconciles its own (file) entries only, not the GTP' messages of the log.
+    await this.replays?.start({
+      ...ctx,
+      pendingEntries: async () => (await ctx.pendingEntries()).filter((e) => !isGtppEntry(e.payload)),
+    });
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#overload?.stop();
-    await Promise.all([this.#udp?.close(), this.#tcp?.close()]);
+    await Promise.all([this.#udp?.close(), this.#tcp?.close(), this.replays?.stop()]);
     await Promise.allSettled([...this.#inflight]);
     this.#rlog?.flush();
   }
 
   idle(): boolean {
-    return this.#inflight.size === 0;
+    return this.#inflight.size === 0 && (this.replays?.idle() ?? true);
+  }
+
+  async checkpointCommitted(position: number): Promise<void> {
+    await this.replays?.checkpointCommitted?.(position);
   }
 
   stats(): IngestStats {
@@ -294,7 +283,7 @@ export class GtppIngest implements IngestSource {
       receivedAtMs,
       message: buf,
     });
-    const done = this.#track(this.#log(part, undefined)).then(() => {
+    const done = this.#track((this.#batcher as EntryBatcher).log(part, undefined)).then(() => {
       if (header?.type !== 240) return;
       this.#reply(
         path,
@@ -351,7 +340,9 @@ export class GtppIngest implements IngestSource {
       receivedAtMs,
       message: buf,
     });
-    const answered = this.#track(this.#log(part, { frame, fingerprint: fp, records })).then(() => {
+    const answered = this.#track(
+      (this.#batcher as EntryBatcher).log(part, { frame, fingerprint: fp, records }),
+    ).then(() => {
       this.#count(cause === Cause.RequestAccepted ? 'drt_accepted' : 'drt_cdr_decoding_error');
       this.#answerDrt(path, frame, cause, t0);
       return cause;
@@ -360,38 +351,6 @@ export class GtppIngest implements IngestSource {
     answered.catch(() => this.#count('append_failed'));
     this.#requests.record(path.address, frame.sequence, { fingerprint: fp, atMs: receivedAtMs, answered });
     overload.noticeSender(path);
-  }
-
-  /** Logs a message with the others of this event-loop turn; resolves once its entry is durable. */
-  #log(part: Uint8Array, decoded: Decoded | undefined): Promise<void> {
-    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    this.#parts.push(part);
-    this.#decoded.push(decoded);
-    if (this.#parts.length >= MAX_MESSAGES_PER_ENTRY) this.#flush();
-    else if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(() => this.#flush());
-    }
-    return done;
-  }
-
-  #flush(): void {
-    this.#flushScheduled = false;
-    if (this.#parts.length === 0) return;
-    const payload = encodeEntries(this.#parts);
-    decodedCache.remember(payload, this.#decoded);
-    const waiters = this.#waiters;
-    this.#parts = [];
-    this.#decoded = [];
-    this.#waiters = [];
-    (this.#ctx as IngestContext).append(payload).then(
-      () => {
-        for (const w of waiters) w.resolve();
-      },
-      (err: unknown) => {
-        for (const w of waiters) w.reject(err);
-      },
-    );
   }
 
   #answerDrt(path: ReplyPath, frame: GtppFrame, cause: number, t0: number): void {
@@ -429,18 +388,4 @@ export class GtppIngest implements IngestSource {
     p.then(done, done);
     return p;
   }
-}
-
-/** The gateway's restart counter (Recovery IE): one more at every start, kept in the actor directory. */
-async function bumpRestartCounter(actorDir: string): Promise<number> {
-  const file = join(actorDir, 'gtpp-restart-counter');
-  let n = 0;
-  try {
-    n = Number((await readFile(file, 'utf8')).trim()) || 0;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const next = (n + 1) & 0xff;
-  await writeFileDurably(file, new TextEncoder().encode(`${next}\n`));
-  return next;
 }
