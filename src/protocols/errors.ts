@@ -2,7 +2,8 @@
  * Errors raised by pure codecs. `code` is bounded (it becomes a metric label unchanged);
  * `context` carries what a human needs to understand the failure.
  */
-export type ProtocolName = 'batch' | 'csv' | 'nar' | 'log-entry' | 'gtpp' | 'ber' | 'cdr' | 'cdr-file' | 'pcap';
+export type ProtocolName =
+  'batch' | 'csv' | 'nar' | 'log-entry' | 'gtpp' | 'ber' | 'cdr' | 'cdr-file' | 'pcap';
 
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';
