@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HAVE_TSHARK, requireTshark } from '../../helpers/tshark.js';
 import { runGtppLoad, type GtppLoadInput } from '../../../src/cluster/loadgen/gtpp/index.js';
 import { truthLine } from '../../../src/cluster/loadgen/gtpp/prepare.js';
 import { cdrToNar, decodeCdr } from '../../../src/protocols/cdr/index.js';
@@ -241,7 +242,9 @@ describe("runGtppLoad against a GTP' responder", () => {
     expect(capped.truth).toEqual({ cdrs: 0, sessions: 0, unconfirmed: 15 });
   });
 
-  it.skipIf(!existsSync('/usr/bin/tshark'))(
+  requireTshark("the load generator's pcap");
+
+  it.skipIf(!HAVE_TSHARK)(
     "ensures --pcap captures every datagram both ways and tshark dissects them as GTP'",
     async () => {
       const r = await responder(new Responder());

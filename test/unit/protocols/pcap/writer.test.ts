@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { HAVE_TSHARK, requireTshark, TSHARK } from '../../../helpers/tshark.js';
 import { EncodeError } from '../../../../src/protocols/errors.js';
 import { encodeFrame } from '../../../../src/protocols/gtpp/index.js';
 import {
@@ -12,7 +13,6 @@ import {
 } from '../../../../src/protocols/pcap/writer.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const TSHARK = '/usr/bin/tshark';
 
 describe('pcap writer', () => {
   it('ensures the global header is libpcap 2.4, microseconds, little-endian, LINKTYPE_ETHERNET', () => {
@@ -120,7 +120,9 @@ describe('pcap writer', () => {
     );
   });
 
-  it.skipIf(!existsSync(TSHARK))(
+  requireTshark('pcap dissection');
+
+  it.skipIf(!HAVE_TSHARK)(
     "ensures tshark dissects a written capture as GTP' with good IP and UDP checksums",
     () => {
       const dir = mkdtempSync(join(tmpdir(), 'narflow-pcap-'));
