@@ -16,6 +16,9 @@ const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 const seeds: Uint8Array[] = [
   vector('ggsn-pdp-record.hex'),
   vector('pgw-record-indefinite.hex'),
+  vector('sgsn-pdp-record.hex'),
+  vector('egsn-pdp-record.hex'),
+  vector('sgw-record.hex'),
   ...(['sgsnPDPRecord', 'ggsnPDPRecord', 'egsnPDPRecord', 'sGWRecord', 'pGWRecord'] as const).map(
     (recordType) =>
       encodeCdr({
@@ -24,6 +27,8 @@ const seeds: Uint8Array[] = [
         chargingID: 77,
         ggsnAddress: '10.0.0.1',
         sgsnAddress: ['10.0.0.2'],
+        servedPDPAddress: recordType === 'sgsnPDPRecord' ? '4930123' : '2001:db8::/60',
+        diagnostics: '800124',
         recordOpeningTime: '2026-12-04T10:00:00+01:00',
         duration: 5,
         causeForRecClosing: 0,

@@ -1,2 +1,3 @@
+export * from './primitives.js';
 export * from './reader.js';
 export * from './writer.js';

@@ -14,7 +14,10 @@ export const CLASS_PRIVATE = 3;
 export interface BerLimits {
   /** Deepest nesting of constructed values (default 32). */
   readonly maxDepth: number;
-  /** Most elements read for one value, all levels together (default 100,000). */
+  /**
+   * Most element headers read for one value, all levels together (default 100,000); the walk that
+   * finds the end of an indefinite-length value counts the headers it passes too.
+   */
   readonly maxElements: number;
 }
 
@@ -78,9 +81,11 @@ export function readTlv(
       if (pos >= limit) fail('truncated', 'high tag number runs past the value', pos);
       if (n === 4) fail('tag_too_large', 'tag number of more than 4 octets', pos);
       const b = buf[pos++] as number;
+      if (n === 0 && b === 0x80) fail('invalid_tag', 'high tag number with a leading zero octet', pos - 1);
       tag = tag * 128 + (b & 0x7f);
       if ((b & 0x80) === 0) break;
     }
+    if (tag < 31) fail('invalid_tag', `tag number ${tag} in the high-tag-number form`, out.start);
   }
   out.tag = tag;
   if (pos >= limit) fail('truncated', 'expected a length octet, the value ended', pos);
@@ -136,52 +141,4 @@ function findEndOfContents(
     readTlv(buf, pos, limit, t, depth, budget);
     pos = t.end;
   }
-}
-
-/** Non-negative INTEGER content as a number (up to 2^53 − 1) or, past that, a bigint. */
-export function readUnsigned(buf: Uint8Array, t: Tlv): number | bigint {
-  const { contentStart: s, contentEnd: e } = t;
-  if (e === s) fail('empty_integer', 'INTEGER with no content octets', t.start);
-  if (((buf[s] as number) & 0x80) !== 0) fail('negative_integer', 'expected a non-negative INTEGER', t.start);
-  if (e - s <= 6) {
-    let v = 0;
-    for (let i = s; i < e; i++) v = v * 256 + (buf[i] as number);
-    return v;
-  }
-  if (e - s > 9) fail('integer_too_large', 'INTEGER of more than 64 bits', t.start);
-  let v = 0n;
-  for (let i = s; i < e; i++) v = (v << 8n) | BigInt(buf[i] as number);
-  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
-}
-
-/** A non-negative INTEGER that must fit a number (counters, identifiers up to 2^53 − 1). */
-export function readNumber(buf: Uint8Array, t: Tlv): number {
-  const v = readUnsigned(buf, t);
-  if (typeof v !== 'number') fail('integer_too_large', 'INTEGER too large for this field', t.start);
-  return v;
-}
-
-/** A non-negative INTEGER as a bigint (volumes). */
-export function readBigint(buf: Uint8Array, t: Tlv): bigint {
-  const v = readUnsigned(buf, t);
-  return typeof v === 'bigint' ? v : BigInt(v);
-}
-
-/** IA5String (ASCII); octets above 0x7F are refused. */
-export function readIa5(buf: Uint8Array, t: Tlv): string {
-  let s = '';
-  for (let i = t.contentStart; i < t.contentEnd; i++) {
-    const c = buf[i] as number;
-    if (c > 0x7f) fail('invalid_ia5', `octet 0x${c.toString(16)} in an IA5String`, i);
-    s += String.fromCharCode(c);
-  }
-  return s;
-}
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-export function readHex(buf: Uint8Array, t: Tlv): string {
-  let s = '';
-  for (let i = t.contentStart; i < t.contentEnd; i++) s += HEX[buf[i] as number];
-  return s;
 }

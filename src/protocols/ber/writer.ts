@@ -90,3 +90,27 @@ export function hexContent(s: string, field: string): Uint8Array {
   }
   return Uint8Array.from(Buffer.from(s, 'hex'));
 }
+
+/** Content octets of a signed INTEGER (two's complement, minimal), up to 64 bits. */
+export function integerContent(v: number | bigint, field: string): Uint8Array {
+  if (typeof v === 'number' && !Number.isSafeInteger(v)) {
+    throw new EncodeError('ber', 'invalid_value', `${field}: expected an integer, got ${v}`, { field });
+  }
+  let b = BigInt(v);
+  if (b < -(2n ** 63n) || b >= 2n ** 63n) {
+    throw new EncodeError('ber', 'invalid_value', `${field}: ${b} does not fit 64 bits`, { field });
+  }
+  const out: number[] = [];
+  // Emit octets until the rest is pure sign extension of the last octet emitted.
+  for (;;) {
+    const octet = Number(b & 0xffn);
+    out.unshift(octet);
+    b >>= 8n;
+    if ((b === 0n && (octet & 0x80) === 0) || (b === -1n && (octet & 0x80) !== 0)) break;
+  }
+  return Uint8Array.from(out);
+}
+
+export function utf8Content(s: string): Uint8Array {
+  return new TextEncoder().encode(s);
+}

@@ -5,7 +5,7 @@
 import { EncodeError } from '../errors.js';
 import { CLASS_CONTEXT, CLASS_UNIVERSAL } from '../ber/reader.js';
 import { concat, hexContent, ia5Content, tlv, unsignedContent } from '../ber/writer.js';
-import { Kind, SERVICE_FIELDS, TABLE_BY_NAME, VOLUME_FIELDS } from './tables.js';
+import { Kind, SERVICE_TABLE, TABLE_BY_NAME, VOLUME_TABLE, type ContainerTable } from './tables.js';
 import type { CdrRecord } from './types.js';
 import { parseIpOctets, writeMsisdn, writePlmn, writeTbcd, writeTimestamp } from './values.js';
 
@@ -18,42 +18,65 @@ function bad(field: string, expected: string, got: unknown): never {
 const ctx = (tag: number, content: Uint8Array, constructed = false): Uint8Array =>
   tlv(CLASS_CONTEXT, constructed, tag, content);
 
+/** IPAddress: iPBinV4Address [0], iPBinV6Address [1] or, for "address/length", iPBinV6AddressWithPrefix [4]. */
 function address(text: unknown, field: string): Uint8Array {
   if (typeof text !== 'string') bad(field, 'an address', text);
-  const o = parseIpOctets(text);
+  const slash = text.indexOf('/');
+  const o = parseIpOctets(slash < 0 ? text : text.slice(0, slash));
   if (o === undefined) bad(field, 'an IPv4 or IPv6 address', text);
-  return ctx(o.length === 4 ? 0 : 1, o);
+  if (slash < 0) return ctx(o.length === 4 ? 0 : 1, o);
+  const prefix = Number(text.slice(slash + 1));
+  if (o.length !== 16 || !/^\d{1,2}$/.test(text.slice(slash + 1)) || prefix < 1 || prefix > 64)
+    bad(field, 'an IPv6 address with a prefix length of 1..64', text);
+  const parts = [tlv(CLASS_UNIVERSAL, false, 4, o)];
+  if (prefix !== 64) parts.push(tlv(CLASS_UNIVERSAL, false, 2, unsignedContent(prefix, field)));
+  return ctx(4, concat(parts), true);
 }
 
-function containers(
-  items: unknown,
-  field: string,
-  defs: Readonly<Record<number, [string, Kind]>>,
-): Uint8Array {
+/** PDPAddress: iPAddress [0] for an IP address, eTSIAddress [1] for a digit string. */
+function pdpAddress(text: unknown, field: string): Uint8Array {
+  if (typeof text === 'string' && /^\d+$/.test(text)) return ctx(1, writeMsisdn(text, field));
+  return ctx(0, address(text, field), true);
+}
+
+/** A primitive value of a scalar kind. */
+function scalar(kind: Kind, v: unknown, at: string): Uint8Array {
+  switch (kind) {
+    case Kind.Number:
+    case Kind.Volume:
+      if (typeof v !== 'number' && typeof v !== 'bigint') bad(at, 'an integer', v);
+      return unsignedContent(v, at);
+    case Kind.Tbcd:
+      return writeTbcd(String(v), at);
+    case Kind.Msisdn:
+      return writeMsisdn(String(v), at);
+    case Kind.Ia5:
+      return ia5Content(String(v), at);
+    case Kind.Hex:
+      return hexContent(String(v), at);
+    case Kind.Timestamp:
+      return writeTimestamp(String(v), at);
+    case Kind.Plmn:
+      return writePlmn(String(v), at);
+    case Kind.Boolean:
+      return Uint8Array.of(v === true ? 0xff : 0);
+    default:
+      return bad(at, 'a primitive field', kind);
+  }
+}
+
+function containers<T extends object>(items: unknown, field: string, table: ContainerTable<T>): Uint8Array {
   if (!Array.isArray(items)) bad(field, 'a list of containers', items);
-  const tags = Object.keys(defs)
-    .map(Number)
-    .sort((a, b) => a - b);
   return concat(
-    items.map((item: Record<string, unknown>) =>
-      tlv(
-        CLASS_UNIVERSAL,
-        true,
-        16,
-        concat(
-          tags.flatMap((t) => {
-            const [name, kind] = defs[t] as [string, Kind];
-            const v = item[name];
-            if (v === undefined) return [];
-            const at = `${field}.${name}`;
-            if (kind === Kind.Number) return [ctx(t, unsignedContent(v as number | bigint, at))];
-            if (kind === Kind.Timestamp) return [ctx(t, writeTimestamp(v as string, at))];
-            if (kind === Kind.Ia5) return [ctx(t, ia5Content(v as string, at))];
-            return [ctx(t, hexContent(v as string, at))];
-          }),
-        ),
-      ),
-    ),
+    items.map((item: Record<string, unknown>) => {
+      const parts: Uint8Array[] = [];
+      for (const t of table.order) {
+        const d = table.fields[t];
+        const v = d === undefined ? undefined : item[d.key];
+        if (d !== undefined && v !== undefined) parts.push(ctx(t, scalar(d.kind, v, d.at)));
+      }
+      return tlv(CLASS_UNIVERSAL, true, 16, concat(parts));
+    }),
   );
 }
 
@@ -73,30 +96,6 @@ export function encodeCdr(record: CdrRecord): Uint8Array {
     if (v === undefined) continue;
     const key = def.key;
     switch (def.kind) {
-      case Kind.Number:
-        parts.push(ctx(tag, unsignedContent(v as number, key)));
-        break;
-      case Kind.Tbcd:
-        parts.push(ctx(tag, writeTbcd(v as string, key)));
-        break;
-      case Kind.Msisdn:
-        parts.push(ctx(tag, writeMsisdn(v as string, key)));
-        break;
-      case Kind.Ia5:
-        parts.push(ctx(tag, ia5Content(v as string, key)));
-        break;
-      case Kind.Hex:
-        parts.push(ctx(tag, hexContent(v as string, key)));
-        break;
-      case Kind.Timestamp:
-        parts.push(ctx(tag, writeTimestamp(v as string, key)));
-        break;
-      case Kind.Plmn:
-        parts.push(ctx(tag, writePlmn(v as string, key)));
-        break;
-      case Kind.Boolean:
-        parts.push(ctx(tag, Uint8Array.of(v === true ? 0xff : 0)));
-        break;
       case Kind.Address:
         parts.push(ctx(tag, address(v, key), true));
         break;
@@ -119,16 +118,19 @@ export function encodeCdr(record: CdrRecord): Uint8Array {
         );
         break;
       case Kind.PdpAddress:
-        parts.push(ctx(tag, ctx(0, address(v, key), true), true));
+        parts.push(ctx(tag, pdpAddress(v, key), true));
+        break;
+      case Kind.ConstructedHex:
+        parts.push(ctx(tag, hexContent(String(v), key), true));
         break;
       case Kind.TrafficVolumes:
-        parts.push(ctx(tag, containers(v, key, VOLUME_FIELDS), true));
+        parts.push(ctx(tag, containers(v, key, VOLUME_TABLE), true));
         break;
       case Kind.ServiceData:
-        parts.push(ctx(tag, containers(v, key, SERVICE_FIELDS), true));
+        parts.push(ctx(tag, containers(v, key, SERVICE_TABLE), true));
         break;
       default:
-        bad(key, 'a field narflow can encode', def.kind);
+        parts.push(ctx(tag, scalar(def.kind, v, key)));
     }
   }
   return ctx(table.tag, concat(parts), true);

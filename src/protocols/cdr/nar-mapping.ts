@@ -1,6 +1,9 @@
 /**
  * CdrRecord → NAR with the shared attribute names (src/protocols/nar/nar.ts). Absent fields are
- * absent. Volumes: `uplinkBytes`/`downlinkBytes` are the sums over `listOfTrafficVolumes`; a record
+ * absent. `sgsnAddress` is the first of the record's serving-node addresses. `servedPdpAddress` is an
+ * IP address only: an IPv6 prefix gives its address part, an X.121 eTSIAddress is left out.
+ * `containers` counts traffic-volume plus service-data containers (absent when there are none).
+ * Volumes: `uplinkBytes`/`downlinkBytes` are the sums over `listOfTrafficVolumes`; a record
  * without traffic-volume containers but with service-data containers (S-GW/P-GW, eG-CDR charging per
  * flow) sums `datavolumeFBCUplink`/`Downlink` of those instead; a record with neither has no volumes.
  */
@@ -17,7 +20,11 @@ export function cdrToNar(r: CdrRecord): Nar {
   const sgsn = r.sgsnAddress?.[0];
   if (sgsn !== undefined) n['sgsnAddress'] = sgsn;
   if (r.accessPointNameNI !== undefined) n['apn'] = r.accessPointNameNI;
-  if (r.servedPDPAddress !== undefined) n['servedPdpAddress'] = r.servedPDPAddress;
+  const pdp = r.servedPDPAddress;
+  if (pdp !== undefined && (pdp.includes('.') || pdp.includes(':'))) {
+    const slash = pdp.indexOf('/');
+    n['servedPdpAddress'] = slash < 0 ? pdp : pdp.slice(0, slash);
+  }
   if (r.recordSequenceNumber !== undefined) n['recordSequenceNumber'] = r.recordSequenceNumber;
   if (r.localSequenceNumber !== undefined) n['localSequenceNumber'] = r.localSequenceNumber;
   if (r.causeForRecClosing !== undefined) n['causeForRecClosing'] = r.causeForRecClosing;

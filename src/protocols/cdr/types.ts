@@ -57,7 +57,12 @@ export interface CdrRecord {
   /** S-GW/P-GW: ServingNodeType of each serving node (0 sGSN, 1 pMIPSGW, 2 gTPSGW, 3 ePDG, 4 hSGW, 5 mME, 6 tWAN). */
   servingNodeType?: number[];
   accessPointNameNI?: string;
+  /** PDPType, 2 octets hex (organization, number; e.g. "f121" IPv4, "f157" IPv6, "f18d" IPv4v6). */
   pdpType?: string;
+  /**
+   * IPv4/IPv6 text; an iPBinV6AddressWithPrefix as "address/prefix-length"; an eTSIAddress (X.121)
+   * as its digits.
+   */
   servedPDPAddress?: string;
   dynamicAddressFlag?: boolean;
   listOfTrafficVolumes?: TrafficVolume[];
@@ -65,6 +70,8 @@ export interface CdrRecord {
   recordOpeningTime?: string;
   duration?: number;
   causeForRecClosing?: number;
+  /** Diagnostics CHOICE, the content octets of the field as hex (e.g. "800124": gsm0408Cause 36). */
+  diagnostics?: string;
   recordSequenceNumber?: number;
   nodeID?: string;
   localSequenceNumber?: number;

@@ -38,6 +38,24 @@ export const ATTRIBUTES: Readonly<Record<string, AttributeDefinition>> = {
   downlinkBytes: { type: 'bigint', description: 'downlink volume in octets' },
   nodeId: { type: 'string', description: 'identifier of the node that produced the CDR' },
   ratType: { type: 'integer', description: 'radio access technology type' },
+  apnSelectionMode: {
+    type: 'integer',
+    description:
+      'APN selection mode: 0 MS or network provided, subscription verified; 1 MS provided, 2 network provided, subscription not verified',
+  },
+  chargingCharacteristics: { type: 'string', description: 'charging characteristics, 2 octets as hex' },
+  servingNodePlmnId: {
+    type: 'string',
+    description: 'PLMN of the serving node (SGSN/MME/S-GW), MCC and MNC digits, e.g. 26201',
+  },
+  containers: {
+    type: 'integer',
+    description: 'number of CDR containers (traffic-volume plus service-data containers)',
+  },
+  unknownFields: {
+    type: 'integer',
+    description: 'fields of the source record not known to the decoder (skipped)',
+  },
   srcIp: { type: 'ip', description: 'flow source address' },
   dstIp: { type: 'ip', description: 'flow destination address' },
   srcPort: { type: 'integer', description: 'flow source port' },
