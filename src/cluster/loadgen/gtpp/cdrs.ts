@@ -135,7 +135,11 @@ export function* gsnCdrs(
         servedIMEI: `${tac}${serial}${luhn(tac + serial)}`,
         chargingID,
         ggsnAddress,
-        sgsnAddress: [servingAddress],
+        // An S-GW record names the S-GW itself and the MME serving the bearer (servingNodeAddress).
+        ...(gsn.role === 'sGWRecord'
+          ? { sGWAddress: gsn.address, sgsnAddress: [`127.0.3.${1 + (gsn.index % 250)}`] }
+          : { sgsnAddress: [servingAddress] }),
+        ...(epc ? { servingNodeType: [gsn.role === 'pGWRecord' ? 2 : 5] } : {}),
         accessPointNameNI: rng.pick(APNS),
         servedPDPAddress: `10.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
         nodeID: gsn.nodeId,
@@ -201,7 +205,10 @@ function serviceData(
     localSequenceNumber: i + 1,
     timeOfFirstUsage: first,
     timeOfLastUsage: last,
+    // ServiceConditionChange BIT STRING (no unused bits): "recordClosure" (bit 7) set.
+    serviceConditionChange: '0001000000',
     datavolumeFBCUplink: v.dataVolumeUplink,
     datavolumeFBCDownlink: v.dataVolumeDownlink,
+    timeOfReport: last,
   }));
 }
