@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { gsnCdrs, peersOf, runIdentity, type GeneratedCdr } from '../../../src/cluster/loadgen/gtpp/cdrs.js';
+import {
+  gsnCdrs,
+  peersOf,
+  RECORD_CLOSURE,
+  runIdentity,
+  type GeneratedCdr,
+} from '../../../src/cluster/loadgen/gtpp/cdrs.js';
 import { planGsns, planSessions, type MixEntry } from '../../../src/cluster/loadgen/gtpp/plan.js';
 import { cdrToNar, decodeCdr, encodeCdr } from '../../../src/protocols/cdr/index.js';
 
@@ -105,6 +111,35 @@ describe('generated CDRs', () => {
         expect(r.nodeID).toMatch(/^(PGW|SGW|GGSN|EGSN|SGSN)-\d+$/);
       }
     }
+  });
+
+  it('ensures the mandatory fields of TS 32.298 are filled: servingNodeType on S-GW/P-GW records (one per serving node), the S-GW naming itself and its MME apart, service containers closed with recordClosure', () => {
+    for (const list of byGsn) {
+      const own = list[0]?.record;
+      for (const { record: r } of list) {
+        const epc = r.recordType === 'sGWRecord' || r.recordType === 'pGWRecord';
+        expect(r.servingNodeType !== undefined).toBe(epc);
+        if (epc) expect(r.servingNodeType).toHaveLength(r.sgsnAddress?.length ?? -1);
+        if (r.recordType === 'pGWRecord') expect(r.servingNodeType).toEqual([2]); // gTPSGW
+        if (r.recordType === 'sGWRecord') {
+          expect(r.servingNodeType).toEqual([5]); // mME
+          expect(gsnAddresses.get(r.sGWAddress as string)).toBe('sGWRecord');
+          expect(r.sGWAddress).toBe(own?.sGWAddress);
+          expect(r.sgsnAddress).toHaveLength(1);
+          expect(gsnAddresses.has(r.sgsnAddress?.[0] as string)).toBe(false);
+        } else {
+          expect(r.sGWAddress).toBeUndefined();
+        }
+        for (const s of r.listOfServiceData ?? []) expect(s.serviceConditionChange).toBe(RECORD_CLOSURE);
+      }
+    }
+    // BIT STRING content: no unused bits, then bit 24 (recordClosure) — the first bit of the fourth octet.
+    const octets = Buffer.from(RECORD_CLOSURE, 'hex');
+    expect(octets[0]).toBe(0);
+    const set = [...octets.subarray(1)].flatMap((o, i) =>
+      [0, 1, 2, 3, 4, 5, 6, 7].filter((b) => (o & (0x80 >> b)) !== 0).map((b) => i * 8 + b),
+    );
+    expect(set).toEqual([24]);
   });
 
   it('ensures every record survives BER encode/decode with the same NAR (the truth is computed from the record)', () => {

@@ -5,7 +5,8 @@
  * recordSequenceNumber k, cause 16/17 (volume/time limit) before the last and 0 (normal release) on
  * it, opening times advancing by the previous records' durations and ending before the run starts,
  * 1–3 traffic volume containers, and on P-GW records service data containers too (the SGW-CDR of
- * TS 32.298 has no listOfServiceData).
+ * TS 32.298 has no listOfServiceData). S-GW and P-GW records carry the mandatory servingNodeType; an
+ * S-GW record names itself (s-GWAddress) and the MME serving the bearer (servingNodeAddress).
  * Deterministic for a seed. Pure.
  */
 import type { CdrRecord, CdrRecordType, ServiceData, TrafficVolume } from '../../../protocols/cdr/index.js';
@@ -26,6 +27,11 @@ const HOME_NETWORKS: readonly { mccMnc: string; cc: string }[] = [
 const APNS = ['internet', 'ims', 'mms', 'iot.m2m', 'corp.example.com', 'wap'];
 const TACS = ['35332510', '35875709', '35391108', '86765403', '35290611'];
 const RATING_GROUPS = [10, 20, 30, 100, 200];
+/**
+ * ServiceConditionChange BIT STRING of a container closed with its record: content octets (the first
+ * gives the unused bits, none) with only recordClosure (bit 24, the first bit of the fourth octet) set.
+ */
+export const RECORD_CLOSURE = '0000000080';
 /** Sessions a GSN keeps open at once; their records interleave. */
 const OPEN_SESSIONS = 16;
 
@@ -205,8 +211,7 @@ function serviceData(
     localSequenceNumber: i + 1,
     timeOfFirstUsage: first,
     timeOfLastUsage: last,
-    // ServiceConditionChange BIT STRING (no unused bits): "recordClosure" (bit 7) set.
-    serviceConditionChange: '0001000000',
+    serviceConditionChange: RECORD_CLOSURE,
     datavolumeFBCUplink: v.dataVolumeUplink,
     datavolumeFBCDownlink: v.dataVolumeDownlink,
     timeOfReport: last,
