@@ -3,7 +3,18 @@
  * `context` carries what a human needs to understand the failure.
  */
 export type ProtocolName =
-  'batch' | 'csv' | 'nar' | 'log-entry' | 'gtpp' | 'ber' | 'cdr' | 'cdr-file' | 'pcap';
+  | 'batch'
+  | 'csv'
+  | 'nar'
+  | 'log-entry'
+  | 'gtpp'
+  | 'ber'
+  | 'cdr'
+  | 'cdr-file'
+  | 'pcap'
+  | 'radius'
+  | 'netflow'
+  | 'ipfix';
 
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';

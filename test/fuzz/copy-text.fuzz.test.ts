@@ -20,7 +20,7 @@ import {
   type CopyColumn,
 } from '../../src/actors/nodes/oi/postgres/copy-text.js';
 import { CopyValueError } from '../../src/actors/nodes/oi/postgres/errors.js';
-import { formatIp } from '../../src/actors/rules/ip.js';
+import { formatIp } from '../../src/protocols/ip.js';
 import type { AttributeValue, Nar } from '../../src/protocols/nar/nar.js';
 import { prng } from '../helpers/narflow-process.js';
 import { requirePostgresDatabase } from '../helpers/services.js';

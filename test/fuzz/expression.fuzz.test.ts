@@ -15,7 +15,7 @@ import {
   type ConditionNode,
   type Operand,
 } from '../../src/actors/rules/expression/index.js';
-import { cidrContains, parseIp } from '../../src/actors/rules/ip.js';
+import { cidrContains, parseIp } from '../../src/protocols/ip.js';
 import type { AttributeValue, Nar } from '../../src/protocols/nar/nar.js';
 import { prng } from '../helpers/narflow-process.js';
 

@@ -17,7 +17,7 @@ import {
   parseIpv4,
   type Cidr,
   type ParsedIp,
-} from '../../src/actors/rules/ip.js';
+} from '../../src/protocols/ip.js';
 import { prng } from '../helpers/narflow-process.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);

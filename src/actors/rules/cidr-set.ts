@@ -4,7 +4,7 @@
  * networks are grouped by prefix length, each group a Set of network keys (the address shifted
  * right by its host bits). IPv4 lookups use numbers only, no bigint.
  */
-import { parseIp, parseIpv4, type Cidr, type ParsedIp } from './ip.js';
+import { parseIp, parseIpv4, type Cidr, type ParsedIp } from '../../protocols/ip.js';
 
 interface Ipv4Group {
   /** Host bits: 32 − prefix. */

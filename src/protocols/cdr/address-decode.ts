@@ -8,7 +8,8 @@
 import { readIa5, readNumber } from '../ber/primitives.js';
 import { BerBudget, CLASS_CONTEXT, CLASS_UNIVERSAL, readTlv, Tlv } from '../ber/reader.js';
 import { DecodeError } from '../errors.js';
-import { formatIpv4, formatIpv6, parseIpOctets, readMsisdn } from './values.js';
+import { formatIpBytes, parseIpBytes } from '../ip.js';
+import { readMsisdn } from './values.js';
 
 function fail(code: string, message: string, offset: number, field: string): never {
   throw new DecodeError('cdr', code, message, offset, { field });
@@ -39,12 +40,12 @@ export function ipAddress(e: Tlv, field: string, ctx: AddressCtx, level: number)
   const { buf } = ctx;
   const len = e.contentEnd - e.contentStart;
   if (e.cls === CLASS_CONTEXT && !e.constructed) {
-    if (e.tag === 0 && len === 4) return formatIpv4(buf, e.contentStart);
-    if (e.tag === 1 && len === 16) return formatIpv6(buf, e.contentStart);
+    if (e.tag === 0 && len === 4) return formatIpBytes(buf, e.contentStart, 4);
+    if (e.tag === 1 && len === 16) return formatIpBytes(buf, e.contentStart, 16);
     if ((e.tag === 2 && len >= 7 && len <= 15) || (e.tag === 3 && len >= 2 && len <= 45)) {
-      const o = parseIpOctets(readIa5(buf, e));
+      const o = parseIpBytes(readIa5(buf, e));
       if (o !== undefined && o.length === (e.tag === 2 ? 4 : 16))
-        return o.length === 4 ? formatIpv4(o, 0) : formatIpv6(o, 0);
+        return formatIpBytes(o, 0, o.length === 4 ? 4 : 16);
     }
   } else if (e.cls === CLASS_CONTEXT && e.tag === 4) {
     return prefixedV6(e, field, ctx, level + 1);
@@ -64,7 +65,7 @@ function prefixedV6(e: Tlv, field: string, ctx: AddressCtx, level: number): stri
   readTlv(buf, e.contentStart, e.contentEnd, a, level, ctx.budget);
   if (a.cls !== CLASS_UNIVERSAL || a.tag !== 4 || a.constructed || a.contentEnd - a.contentStart !== 16)
     fail('invalid_address', `${field}: expected a 16-octet IPv6 address`, a.start, field);
-  const text = formatIpv6(buf, a.contentStart);
+  const text = formatIpBytes(buf, a.contentStart, 16);
   let prefix = 64;
   if (a.end < e.contentEnd) {
     const n = ctx.cursors[level + 1] as Tlv; // a leaf beside `a`: the next cursor is free

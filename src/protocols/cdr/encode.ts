@@ -7,7 +7,8 @@ import { CLASS_CONTEXT, CLASS_UNIVERSAL } from '../ber/reader.js';
 import { concat, hexContent, ia5Content, tlv, unsignedContent } from '../ber/writer.js';
 import { Kind, SERVICE_TABLE, TABLE_BY_NAME, VOLUME_TABLE, type ContainerTable } from './tables.js';
 import type { CdrRecord } from './types.js';
-import { parseIpOctets, writeMsisdn, writePlmn, writeTbcd, writeTimestamp } from './values.js';
+import { parseIpBytes } from '../ip.js';
+import { writeMsisdn, writePlmn, writeTbcd, writeTimestamp } from './values.js';
 
 function bad(field: string, expected: string, got: unknown): never {
   throw new EncodeError('cdr', 'invalid_value', `${field}: expected ${expected}, got ${String(got)}`, {
@@ -22,7 +23,7 @@ const ctx = (tag: number, content: Uint8Array, constructed = false): Uint8Array 
 function address(text: unknown, field: string): Uint8Array {
   if (typeof text !== 'string') bad(field, 'an address', text);
   const slash = text.indexOf('/');
-  const o = parseIpOctets(slash < 0 ? text : text.slice(0, slash));
+  const o = parseIpBytes(slash < 0 ? text : text.slice(0, slash));
   if (o === undefined) bad(field, 'an IPv4 or IPv6 address', text);
   if (slash < 0) return ctx(o.length === 4 ? 0 : 1, o);
   const prefix = Number(text.slice(slash + 1));

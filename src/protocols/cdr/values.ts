@@ -171,63 +171,6 @@ export function writeTimestamp(text: string, field: string): Uint8Array {
   ]);
 }
 
-export function formatIpv4(buf: Uint8Array, s: number): string {
-  return `${buf[s]}.${buf[s + 1]}.${buf[s + 2]}.${buf[s + 3]}`;
-}
-
-/** RFC 5952 text of 16 octets: lowercase, leading zeros dropped, the longest run of ≥ 2 zero groups as "::". */
-export function formatIpv6(buf: Uint8Array, s: number): string {
-  const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push(((buf[s + 2 * i] as number) << 8) | (buf[s + 2 * i + 1] as number));
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8;) {
-    if (g[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (a: number[]): string => a.map((x) => x.toString(16)).join(':');
-  if (best < 0) return hex(g);
-  return `${hex(g.slice(0, best))}::${hex(g.slice(best + bestLen))}`;
-}
-
-/** IPv4 dotted quad or IPv6 text → octets, or undefined. */
-export function parseIpOctets(text: string): Uint8Array | undefined {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (v4 !== null) {
-    const o = v4.slice(1).map(Number);
-    return o.every((x) => x <= 255) ? Uint8Array.from(o) : undefined;
-  }
-  if (!/^[0-9a-fA-F:]+$/.test(text) || text.split('::').length > 2) return undefined;
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
-  const part = (p: string | undefined): number[] | undefined => {
-    if (p === undefined || p === '') return [];
-    const xs = p.split(':');
-    if (xs.some((x) => x.length === 0 || x.length > 4)) return undefined;
-    return xs.map((x) => parseInt(x, 16));
-  };
-  const h = part(head);
-  const t = part(tail);
-  if (h === undefined || t === undefined) return undefined;
-  const fill = 8 - h.length - t.length;
-  if (tail === undefined ? fill !== 0 : fill < 1) return undefined;
-  const groups = [...h, ...Array<number>(tail === undefined ? 0 : fill).fill(0), ...t];
-  const out = new Uint8Array(16);
-  groups.forEach((x, i) => {
-    out[2 * i] = x >> 8;
-    out[2 * i + 1] = x & 0xff;
-  });
-  return out;
-}
-
 /** PLMN-Id (3 octets, TS 24.008 order) → MCC and MNC digits, e.g. "26201" or "310410". */
 export function readPlmn(buf: Uint8Array, s: number, e: number, field: string): string {
   if (e - s !== 3) fail('invalid_plmn', `${field}: expected 3 octets, got ${e - s}`, s, field);

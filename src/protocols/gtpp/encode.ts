@@ -5,7 +5,7 @@
  * is an EncodeError instead, so `decodeFrame(encodeFrame(f))` gives `f` back.
  */
 import { EncodeError } from '../errors.js';
-import { parseAddress } from './address.js';
+import { parseIpBytes } from '../ip.js';
 import { LONG_HEADER_BYTES, SHORT_HEADER_BYTES, writeHeader } from './header.js';
 import { ieName } from './ies.js';
 import { IeType, MessageType } from './types.js';
@@ -77,7 +77,7 @@ function tlvHeader(w: Writer, type: number, length: number): void {
 }
 
 function address(w: Writer, type: number, text: string, what: string): void {
-  const bytes = typeof text === 'string' ? parseAddress(text) : undefined;
+  const bytes = typeof text === 'string' ? parseIpBytes(text) : undefined;
   if (bytes === undefined) throw invalid(what, 'an IPv4 or IPv6 address', text);
   tlvHeader(w, type, bytes.length);
   w.bytes(bytes);

@@ -8,7 +8,7 @@
  * decode allocates nothing per IE beyond the values it returns.
  */
 import { DecodeError } from '../errors.js';
-import { formatAddress } from './address.js';
+import { formatIpBytes } from '../ip.js';
 import { IeType, MessageType } from './types.js';
 import type { DataRecordPacket, PrivateExtension } from './types.js';
 
@@ -203,7 +203,7 @@ export function ieIncorrect(
 export function readAddress(buf: Uint8Array, type: number, role: IeRole, at: number, len: number): string {
   if (len !== 4 && len !== 16)
     throw ieIncorrect(type, role, at, `expected 4 (IPv4) or 16 (IPv6) octets, got ${len}`, { length: len });
-  return formatAddress(buf, at, len);
+  return formatIpBytes(buf, at, len);
 }
 
 /** A non-empty list of 2-octet sequence numbers; its size is checked against `max` before allocating. */

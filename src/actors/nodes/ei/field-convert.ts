@@ -4,7 +4,7 @@
  * the result.
  */
 import type { AttributeValue } from '../../../protocols/nar/nar.js';
-import { formatIp, parseIp, parseIpv4 } from '../../rules/ip.js';
+import { formatIp, parseIp, parseIpv4 } from '../../../protocols/ip.js';
 import { FieldError } from './errors.js';
 import type { FieldType, InputRule } from './field-rules.js';
 import { compileTimestamp, type TimestampParser } from './timestamp-format.js';

@@ -1,5 +1,5 @@
 /** The typed syntax tree of a condition, as the parser builds it and the compiler consumes it. */
-import type { Cidr } from '../ip.js';
+import type { Cidr } from '../../../protocols/ip.js';
 
 export type Literal = string | number | bigint | boolean | null;
 

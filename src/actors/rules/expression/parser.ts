@@ -18,7 +18,7 @@
  * Limits are checked before work: the text is at most MAX_CONDITION_LENGTH characters and "(" plus
  * "not" nest at most MAX_CONDITION_DEPTH deep, so recursion is bounded.
  */
-import { parseCidr, type Cidr } from '../ip.js';
+import { parseCidr, type Cidr } from '../../../protocols/ip.js';
 import {
   FUNCTIONS,
   type ComparisonOperator,

@@ -1,9 +1,6 @@
-/** Value forms of CDR fields: TBCD identities, MSISDN, BCD timestamps with offsets, IP text, PLMN ids. */
+/** Value forms of CDR fields: TBCD identities, MSISDN, BCD timestamps with offsets, PLMN ids. */
 import { describe, expect, it } from 'vitest';
 import {
-  formatIpv4,
-  formatIpv6,
-  parseIpOctets,
   readMsisdn,
   readPlmn,
   readTbcd,
@@ -18,7 +15,6 @@ import { codeOf } from './fixtures.js';
 const bytes = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex, 'hex'));
 const tbcd = (hex: string): string => readTbcd(bytes(hex), 0, hex.length / 2, 'f');
 const ts = (hex: string): string => readTimestamp(bytes(hex), 0, hex.length / 2, 'f');
-const v6 = (hex: string): string => formatIpv6(bytes(hex), 0);
 
 describe('TBCD', () => {
   it('ensures digits come low nibble first and a 0xF filler ends an odd count', () => {
@@ -83,42 +79,6 @@ describe('TimeStamp', () => {
       ).toBe('invalid_timestamp');
     }
     expect(() => writeTimestamp('2026-12-04T10:15:30Z', 'f')).toThrow(/expected 20YY/);
-  });
-});
-
-describe('IP addresses', () => {
-  it('ensures IPv4 octets print as a dotted quad and IPv6 as RFC 5952 text', () => {
-    expect(formatIpv4(bytes('c0000201'), 0)).toBe('192.0.2.1');
-    expect(v6('20010db8000000000000000000000001')).toBe('2001:db8::1');
-    expect(v6('00000000000000000000000000000000')).toBe('::');
-    expect(v6('00000000000000000000000000000001')).toBe('::1');
-    expect(v6('fe800000000000000000000000000000')).toBe('fe80::');
-    expect(v6('20010db8000000010000000000000001')).toBe('2001:db8:0:1::1');
-    // A lone zero group is not compressed; of two equal runs the first is.
-    expect(v6('20010db8000000010001000100010001')).toBe('2001:db8:0:1:1:1:1:1');
-    expect(v6('20010000000000010000000000010001')).toBe('2001::1:0:0:1:1');
-    expect(v6('20010000000000010000000000000001')).toBe('2001:0:0:1::1');
-    expect(v6('20010DB80A0B00000000000000000001'.toLowerCase())).toBe('2001:db8:a0b::1');
-  });
-
-  it('ensures text forms parse back to octets and malformed text does not', () => {
-    for (const text of ['192.0.2.1', '2001:db8::1', '::', '::1', 'fe80::', '2001:db8:0:1:1:1:1:1']) {
-      const o = parseIpOctets(text);
-      expect(o && (o.length === 4 ? formatIpv4(o, 0) : formatIpv6(o, 0))).toBe(text);
-    }
-    expect(parseIpOctets('2001:DB8::A')).toEqual(parseIpOctets('2001:db8::a'));
-    for (const bad of [
-      '256.0.0.1',
-      '1.2.3',
-      '1:2:3:4:5:6:7',
-      '1::2::3',
-      '12345::',
-      '1:2:3:4:5:6:7:8:9',
-      'x::',
-      '',
-    ]) {
-      expect(parseIpOctets(bad), bad).toBeUndefined();
-    }
   });
 });
 

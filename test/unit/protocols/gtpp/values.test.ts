@@ -1,6 +1,9 @@
 /** GTP' constants checked against TS 32.295 / TS 29.060 (as listed in Wireshark packet-gtp.c), and address text forms. */
 import { describe, expect, it } from 'vitest';
-import { parseAddress, formatAddress } from '../../../../src/protocols/gtpp/address.js';
+import {
+  parseIpBytes as parseAddress,
+  formatIpBytes as formatAddress,
+} from '../../../../src/protocols/ip.js';
 import {
   Cause,
   causeIsAcceptance,

@@ -1,6 +1,6 @@
 /** The peer allow-list: addresses and CIDR networks (a bare address is a /32 or /128). */
 import { CidrSet } from '../../../rules/cidr-set.js';
-import { parseCidr } from '../../../rules/ip.js';
+import { parseCidr } from '../../../../protocols/ip.js';
 
 export function allowList(entries: readonly string[]): CidrSet {
   return new CidrSet(

@@ -1,6 +1,6 @@
 /** Settings of the GTP' EI (`gtpp-ei`): where it listens, whom it accepts, and its overload policy. */
 import { z } from 'zod';
-import { parseCidr, parseIp } from '../../../rules/ip.js';
+import { parseCidr, parseIp } from '../../../../protocols/ip.js';
 
 const MIB = 1024 * 1024;
 const DAY_MS = 86_400_000;

@@ -7,7 +7,7 @@
  * allocation-free `parseIpv4`, IPv6 on bigint arrays. An IPv4-mapped IPv6 address
  * (`::ffff:192.0.2.1`) is an IPv6 address here and matches IPv6 ranges only.
  */
-import { parseIp, parseIpv4, type ParsedIp } from '../../../rules/ip.js';
+import { parseIp, parseIpv4, type ParsedIp } from '../../../../protocols/ip.js';
 import { numberedLines, ProblemList } from './problems.js';
 
 export type GroupType = 'integer' | 'string';

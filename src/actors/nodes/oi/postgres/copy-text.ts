@@ -7,7 +7,7 @@
  * strict subsets of what PostgreSQL accepts: what passes here, the server parses.
  */
 import type { AttributeValue, Nar } from '../../../../protocols/nar/nar.js';
-import { formatIp, parseIp, parseIpv4 } from '../../../rules/ip.js';
+import { formatIp, parseIp, parseIpv4 } from '../../../../protocols/ip.js';
 import { CopyValueError, type CopyValueCode } from './errors.js';
 import {
   decimalExponent,

@@ -10,7 +10,7 @@ import {
   parseIpv4,
   type Cidr,
   type ParsedIp,
-} from '../../../src/actors/rules/ip.js';
+} from '../../../src/protocols/ip.js';
 
 function ip(text: string): ParsedIp {
   const parsed = parseIp(text);

@@ -145,9 +145,52 @@ export function formatIpv4(value: number): string {
 export function formatIp(ip: ParsedIp): string {
   if (ip.version === 4) return formatIpv4(Number(BigInt.asUintN(32, ip.value)));
   const value = BigInt.asUintN(128, ip.value);
-  if (value >> 32n === 0xffffn) return `::ffff:${formatIpv4(Number(value & 0xffffffffn))}`;
   const groups: number[] = [];
   for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(Number((value >> shift) & 0xffffn));
+  return formatIpv6Groups(groups);
+}
+
+/**
+ * Formats the 4 or 16 octets at `offset` of a wire buffer (an address field of a protocol) in the
+ * same text forms as {@link formatIp}; the caller has checked that the octets are there.
+ */
+export function formatIpBytes(buf: Uint8Array, offset: number, length: 4 | 16): string {
+  if (length === 4) {
+    return `${buf[offset] as number}.${buf[offset + 1] as number}.${buf[offset + 2] as number}.${buf[offset + 3] as number}`;
+  }
+  const groups = new Array<number>(8);
+  for (let i = 0; i < 8; i++)
+    groups[i] = ((buf[offset + 2 * i] as number) << 8) | (buf[offset + 2 * i + 1] as number);
+  return formatIpv6Groups(groups);
+}
+
+/** The wire octets of an address text: 4 for a dotted quad, 16 for IPv6; `undefined` when not an address. */
+export function parseIpBytes(text: string): Uint8Array | undefined {
+  const ip = parseIp(text);
+  if (ip === undefined) return undefined;
+  const n = ip.version === 4 ? 4 : 16;
+  const out = new Uint8Array(n);
+  let v = ip.value;
+  for (let i = n - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+function formatIpv6Groups(groups: readonly number[]): string {
+  if (
+    groups[0] === 0 &&
+    groups[1] === 0 &&
+    groups[2] === 0 &&
+    groups[3] === 0 &&
+    groups[4] === 0 &&
+    groups[5] === 0xffff
+  ) {
+    const hi = groups[6] as number;
+    const lo = groups[7] as number;
+    return `::ffff:${hi >>> 8}.${hi & 0xff}.${lo >>> 8}.${lo & 0xff}`;
+  }
   let bestStart = -1;
   let bestLen = 1; // a single zero group is not compressed
   for (let i = 0; i < 8;) {
