@@ -43,6 +43,8 @@ describe("GTP' chain under kill -9", () => {
       '--set',
       `nodes[sessions].settings.dir=${join(dir, 'out', 'sessions')}`,
       '--set',
+      `nodes[cdr-files].settings.inputDir=${join(dir, 'in')}`,
+      '--set',
       'nodes[dedup].settings.inactivityTimeoutMs=20000',
       '--set',
       'nodes[cdr].settings.rollIntervalMs=500',

@@ -1,5 +1,6 @@
 /** The node types shipped with narflow. */
 import { aggregateAp } from './ap/aggregate.js';
+import { cdrFileEi } from './ei/cdr-file/index.js';
 import { fileEi } from './ei/file-ei.js';
 import { gtppEi } from './ei/gtpp/index.js';
 import { enhanceEp } from './ep/enhance.js';
@@ -10,6 +11,7 @@ import type { NodeTypeRegistry } from './registry.js';
 
 export function registerBuiltins(registry: NodeTypeRegistry): void {
   registry.register(fileEi);
+  registry.register(cdrFileEi);
   registry.register(gtppEi);
   registry.register(enhanceEp);
   registry.register(fileOi);

@@ -22,10 +22,11 @@ describe('example deployments in config/', () => {
     expect([...used].sort()).toEqual(registry.names());
   });
 
-  it("ensures config/gtpp-chain.yaml is valid: GTP' EI → order enhancer → cdr file and per-session aggregation → sessions file", async () => {
+  it("ensures config/gtpp-chain.yaml is valid: GTP' EI and CDR file EI → order enhancer → cdr file and per-session aggregation → sessions file", async () => {
     const config = await loadConfig(join(CONFIG, 'gtpp-chain.yaml'), { registry: await loadRegistry([]) });
     expect(config.nodes.map((n) => `${n.id}:${n.type}`)).toEqual([
       'gtpp:gtpp-ei',
+      'cdr-files:cdr-file-ei',
       'dedup:order-enhancer-oe',
       'cdr:file-oi',
       'sessions-aggregate:aggregate-ap',
