@@ -18,7 +18,7 @@ import {
   KIND_INVALID,
   KIND_MESSAGE,
   type EntryKind,
-} from '../../../../src/actors/nodes/ei/gtpp/entry.js';
+} from '../../../../src/actors/nodes/ei/datagram/entry.js';
 import { GtppEiHandler } from '../../../../src/actors/nodes/ei/gtpp/handler.js';
 import { gtppEiSettings } from '../../../../src/actors/nodes/ei/gtpp/settings.js';
 import { cdrToNar, encodeCdr, type CdrRecord } from '../../../../src/protocols/cdr/index.js';

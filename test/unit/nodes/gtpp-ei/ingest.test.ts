@@ -12,8 +12,8 @@ import {
   decodeEntries,
   KIND_INVALID,
   KIND_MESSAGE,
-  type GtppEntry,
-} from '../../../../src/actors/nodes/ei/gtpp/entry.js';
+  type DatagramEntry,
+} from '../../../../src/actors/nodes/ei/datagram/entry.js';
 import { GtppIngest } from '../../../../src/actors/nodes/ei/gtpp/ingest.js';
 import { gtppEiSettings, type GtppEiSettings } from '../../../../src/actors/nodes/ei/gtpp/settings.js';
 import type { IngestContext } from '../../../../src/actors/runtime/actor.js';
@@ -121,7 +121,7 @@ describe('gtpp-ei ingest', () => {
     });
     expect(second?.message).toMatchObject({ cause: Cause.RequestAlreadyFulfilled, requestsResponded: [7] });
     expect(log.entries).toHaveLength(1);
-    const e = decodeEntries(log.entries[0] as Uint8Array)[0] as GtppEntry;
+    const e = decodeEntries(log.entries[0] as Uint8Array)[0] as DatagramEntry;
     expect([e.kind, e.transport, e.address]).toEqual([KIND_MESSAGE, 'udp', '127.0.0.1']);
     expect(ingest.stats().events).toMatchObject({ drt_retransmission: 1, drt_cdr_decoding_error: 1 });
   });
@@ -156,7 +156,7 @@ describe('gtpp-ei ingest', () => {
       cause: Cause.MandatoryIeMissing,
       requestsResponded: [5],
     });
-    expect((decodeEntries(log.entries[0] as Uint8Array)[0] as GtppEntry).kind).toBe(KIND_INVALID);
+    expect((decodeEntries(log.entries[0] as Uint8Array)[0] as DatagramEntry).kind).toBe(KIND_INVALID);
     // Version 7: Version Not Supported, nothing logged.
     p.sendRaw(Uint8Array.from([0xee, 240, 0, 0, 0, 6]));
     const v = await p.next();

@@ -6,10 +6,10 @@ import {
   encodeEntries,
   encodeEntry,
   EntryFormatError,
-  fingerprint,
   KIND_INVALID,
   KIND_MESSAGE,
-} from '../../../../src/actors/nodes/ei/gtpp/entry.js';
+} from '../../../../src/actors/nodes/ei/datagram/entry.js';
+import { fingerprint } from '../../../../src/actors/nodes/ei/gtpp/requests.js';
 import { HeldPackets } from '../../../../src/actors/nodes/ei/gtpp/held.js';
 import { PeerWindow } from '../../../../src/actors/nodes/ei/gtpp/peer-window.js';
 import { packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';

@@ -13,7 +13,8 @@ import { decodeFrame, type GtppFrame } from '../../../../protocols/gtpp/index.js
 import type { Nar } from '../../../../protocols/nar/nar.js';
 import type { HandlerContext, NodeHandler } from '../../../runtime/actor.js';
 import { decodeFileEntry, type FileEntry } from '../file-pickup.js';
-import { decodeEntries, fingerprint, isGtppEntry, KIND_INVALID, type GtppEntry } from './entry.js';
+import { decodeEntries, isDatagramEntry, KIND_INVALID, type DatagramEntry } from '../datagram/entry.js';
+import { fingerprint } from './requests.js';
 import { readLoggedReplay } from './replay.js';
 import { HeldPackets, type HeldPacket, type HeldSnapshot } from './held.js';
 import { PeerWindow, type PeerWindowSnapshot } from './peer-window.js';
@@ -81,7 +82,7 @@ export class GtppEiHandler implements NodeHandler {
   }
 
   handleExternal(payload: Uint8Array, ctx: HandlerContext): void {
-    if (!isGtppEntry(payload)) {
+    if (!isDatagramEntry(payload)) {
       this.#replayed(decodeFileEntry(payload), ctx);
       return;
     }
@@ -89,7 +90,7 @@ export class GtppEiHandler implements NodeHandler {
     decodeEntries(payload).forEach((entry, i) => this.#message(entry, cached?.[i], ctx));
   }
 
-  #message(entry: GtppEntry, cached: Decoded | undefined, ctx: HandlerContext): void {
+  #message(entry: DatagramEntry, cached: Decoded | undefined, ctx: HandlerContext): void {
     this.#lastMs = Math.max(this.#lastMs, entry.receivedAtMs);
     if (entry.kind === KIND_INVALID) {
       this.#quarantineMessage(entry, ctx);
@@ -195,7 +196,7 @@ export class GtppEiHandler implements NodeHandler {
   #emit(
     r: RecordResult,
     bytes: Uint8Array,
-    e: GtppEntry,
+    e: DatagramEntry,
     seq: number,
     index: number,
     ctx: HandlerContext,
@@ -213,14 +214,14 @@ export class GtppEiHandler implements NodeHandler {
     );
   }
 
-  #unknownHeld(e: GtppEntry, seq: number, what: 'release' | 'cancel', ctx: HandlerContext): void {
+  #unknownHeld(e: DatagramEntry, seq: number, what: 'release' | 'cancel', ctx: HandlerContext): void {
     ctx.log.warn(
       { peer: e.address, sequence: seq },
       `${what} names a sequence number with no possibly duplicated packet held (already resolved, or never received)`,
     );
   }
 
-  #quarantineMessage(e: GtppEntry, ctx: HandlerContext): void {
+  #quarantineMessage(e: DatagramEntry, ctx: HandlerContext): void {
     let reason = 'invalid_message';
     let error = '';
     try {

@@ -26,16 +26,17 @@ import type { CidrSet } from '../../../rules/cidr-set.js';
 import { allowList } from './peers.js';
 import type { IngestContext, IngestSource, IngestStats } from '../../../runtime/actor.js';
 import { RateLimitedLog } from '../../../telemetry/logger.js';
-import { encodeEntry, fingerprint, isGtppEntry, KIND_INVALID, KIND_MESSAGE } from './entry.js';
+import { encodeEntry, isDatagramEntry, KIND_INVALID, KIND_MESSAGE } from '../datagram/entry.js';
 import { CMD_SEND_POSSIBLY_DUPLICATED } from './handler.js';
-import { LatencySamples } from './latency.js';
+import { LatencySamples } from '../datagram/latency.js';
 import { Overload } from './overload.js';
-import { decodeRecords, RecordFailure, type RecordResult } from './records.js';
-import { RequestTable } from './requests.js';
+import { decodedCache, decodeRecords, RecordFailure, type Decoded, type RecordResult } from './records.js';
+import { fingerprint, RequestTable } from './requests.js';
 import { bumpRestartCounter } from './restart-counter.js';
-import { EntryBatcher } from './entry-batcher.js';
+import { EntryBatcher } from '../datagram/entry-batcher.js';
 import { parseEndpoint, type GtppEiSettings } from './settings.js';
-import { TcpListener, UdpListener, type ReplyPath } from './transport.js';
+import { UdpListener, type ReplyPath } from '../datagram/udp.js';
+import { TcpListener } from './tcp.js';
 
 /** Receive buffers below this are too small for bursts (PERF-NOTES: 4 MiB is lossless to 200k pps). */
 export const MIN_RECEIVE_BUFFER = 4 * 1024 * 1024;
@@ -69,7 +70,7 @@ export class GtppIngest implements IngestSource {
   #grantedBuffer = 0;
   #ownSeq = 0;
   #stopped = false;
-  #batcher: EntryBatcher | undefined;
+  #batcher: EntryBatcher<Decoded> | undefined;
 
   constructor(
     private readonly s: GtppEiSettings,
@@ -81,7 +82,10 @@ export class GtppIngest implements IngestSource {
   }
 
   async start(ctx: IngestContext): Promise<void> {
-    this.#batcher = new EntryBatcher((payload) => ctx.append(payload));
+    this.#batcher = new EntryBatcher<Decoded>(
+      (payload) => ctx.append(payload),
+      (payload, decoded) => decodedCache.remember(payload, decoded),
+    );
     this.#rlog = new RateLimitedLog(ctx.log);
     this.#restartCounter = await bumpRestartCounter(ctx.actorDir);
     const listen = {
@@ -156,7 +160,7 @@ export class GtppIngest implements IngestSource {
     // The pick-up reconciles its own (file) entries only, not the GTP' messages of the log.
     await this.replays?.start({
       ...ctx,
-      pendingEntries: async () => (await ctx.pendingEntries()).filter((e) => !isGtppEntry(e.payload)),
+      pendingEntries: async () => (await ctx.pendingEntries()).filter((e) => !isDatagramEntry(e.payload)),
     });
   }
 
@@ -182,6 +186,7 @@ export class GtppIngest implements IngestSource {
       latencyMs: this.#latency.take(),
       gauges: {
         receive_buffer_bytes: this.#grantedBuffer,
+        udp_kernel_drops: this.#udp?.kernelDropsGauge() ?? 0,
         peers: this.#requests.peers,
         overloaded: this.#overload?.active === true ? 1 : 0,
         restart_counter: this.#restartCounter,
@@ -283,7 +288,7 @@ export class GtppIngest implements IngestSource {
       receivedAtMs,
       message: buf,
     });
-    const done = this.#track((this.#batcher as EntryBatcher).log(part, undefined)).then(() => {
+    const done = this.#track((this.#batcher as EntryBatcher<Decoded>).log(part, undefined)).then(() => {
       if (header?.type !== 240) return;
       this.#reply(
         path,
@@ -341,7 +346,7 @@ export class GtppIngest implements IngestSource {
       message: buf,
     });
     const answered = this.#track(
-      (this.#batcher as EntryBatcher).log(part, { frame, fingerprint: fp, records }),
+      (this.#batcher as EntryBatcher<Decoded>).log(part, { frame, fingerprint: fp, records }),
     ).then(() => {
       this.#count(cause === Cause.RequestAccepted ? 'drt_accepted' : 'drt_cdr_decoding_error');
       this.#answerDrt(path, frame, cause, t0);

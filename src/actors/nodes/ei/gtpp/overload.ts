@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import { Cause, type GtppMessage } from '../../../../protocols/gtpp/index.js';
 import type { GtppEiSettings } from './settings.js';
-import type { ReplyPath } from './transport.js';
+import type { ReplyPath } from '../datagram/udp.js';
 
 const CHECK_MS = 100;
 

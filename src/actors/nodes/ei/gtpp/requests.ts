@@ -4,6 +4,8 @@
  * being logged again. Bounded: one entry per peer and 16-bit sequence number. Not kept across
  * restarts; the handler's own window (in its checkpoint) catches retransmissions that arrive after one.
  */
+import { hash } from 'node:crypto';
+
 export interface RequestRecord {
   readonly fingerprint: bigint;
   readonly atMs: number;
@@ -40,4 +42,13 @@ export class RequestTable {
   get peers(): number {
     return this.#peers.size;
   }
+}
+
+/**
+ * A retransmission repeats the request byte for byte; a new request that reuses a sequence number
+ * (after the 16-bit counter wrapped, or the GSN restarted) differs in its records. 64 bits of MD5 over
+ * the message after its header tell them apart.
+ */
+export function fingerprint(message: Uint8Array, headerLength: number): bigint {
+  return hash('md5', message.subarray(headerLength), 'buffer').readBigUInt64BE(0);
 }

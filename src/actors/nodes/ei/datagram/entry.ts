@@ -1,6 +1,6 @@
 /**
- * The GTP' EI's input-log entry: one message as received, with where and when it came from and what
- * the ingest made of it. Binary, so the hot path neither builds objects nor copies the message twice:
+ * The input-log entry of the datagram EIs (GTP', RADIUS, NetFlow/IPFIX): one message as received,
+ * with where and when it came from and what the ingest made of it. Binary, so the hot path neither builds objects nor copies the message twice:
  *
  *   u8 format (1) | u8 kind | u8 transport | u8 address length | address (ASCII) | u16 port |
  *   f64 received-at (ms since the epoch) | message bytes
@@ -10,8 +10,6 @@
  * u16 count | per message u32 length + the form above), so the log, the actor loop and the output
  * batches pay their per-entry costs once per burst, not once per message.
  */
-import { hash } from 'node:crypto';
-
 export const ENTRY_FORMAT = 1;
 export const ENTRIES_FORMAT = 2;
 /** Most messages in one log entry. */
@@ -21,7 +19,7 @@ export const KIND_INVALID = 2;
 export type EntryKind = typeof KIND_MESSAGE | typeof KIND_INVALID;
 export type Transport = 'udp' | 'tcp';
 
-export interface GtppEntry {
+export interface DatagramEntry {
   readonly kind: EntryKind;
   readonly transport: Transport;
   /** The peer: its source address (the GSN's identity) and port. */
@@ -31,7 +29,7 @@ export interface GtppEntry {
   readonly message: Uint8Array;
 }
 
-export function encodeEntry(e: GtppEntry): Uint8Array {
+export function encodeEntry(e: DatagramEntry): Uint8Array {
   const addr = e.address;
   const out = new Uint8Array(4 + addr.length + 2 + 8 + e.message.length);
   const view = new DataView(out.buffer);
@@ -52,14 +50,14 @@ export class EntryFormatError extends Error {
   readonly code = 'invalid_entry' as const;
 }
 
-export function decodeEntry(payload: Uint8Array): GtppEntry {
+export function decodeEntry(payload: Uint8Array): DatagramEntry {
   if (payload.length < 14 || payload[0] !== ENTRY_FORMAT) {
-    throw new EntryFormatError(`GTP' input-log entry of ${payload.length} bytes has an unknown format`);
+    throw new EntryFormatError(`datagram input-log entry of ${payload.length} bytes has an unknown format`);
   }
   const kind = payload[1];
   const addrLen = payload[3] as number;
   if ((kind !== KIND_MESSAGE && kind !== KIND_INVALID) || payload.length < 14 + addrLen) {
-    throw new EntryFormatError(`GTP' input-log entry has kind ${kind} / address length ${addrLen}`);
+    throw new EntryFormatError(`datagram input-log entry has kind ${kind} / address length ${addrLen}`);
   }
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   let address = '';
@@ -75,8 +73,8 @@ export function decodeEntry(payload: Uint8Array): GtppEntry {
   };
 }
 
-/** GTP' messages (either form), as opposed to the replay pick-up's file entries in the same log. */
-export function isGtppEntry(payload: Uint8Array): boolean {
+/** Received messages (either form), as opposed to the replay pick-up's file entries in the same log. */
+export function isDatagramEntry(payload: Uint8Array): boolean {
   return payload[0] === ENTRY_FORMAT || payload[0] === ENTRIES_FORMAT;
 }
 
@@ -97,34 +95,25 @@ export function encodeEntries(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 /** The messages of a log entry (one for an entry of the single-message form). */
-export function decodeEntries(payload: Uint8Array): GtppEntry[] {
+export function decodeEntries(payload: Uint8Array): DatagramEntry[] {
   if (payload[0] === ENTRY_FORMAT) return [decodeEntry(payload)];
   if (payload.length < 3 || payload[0] !== ENTRIES_FORMAT) {
-    throw new EntryFormatError(`GTP' input-log entry of ${payload.length} bytes has an unknown format`);
+    throw new EntryFormatError(`datagram input-log entry of ${payload.length} bytes has an unknown format`);
   }
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const count = view.getUint16(1);
-  const out: GtppEntry[] = [];
+  const out: DatagramEntry[] = [];
   let o = 3;
   for (let i = 0; i < count; i++) {
     if (o + 4 > payload.length)
-      throw new EntryFormatError(`GTP' input-log entry ends inside message ${i} of ${count}`);
+      throw new EntryFormatError(`datagram input-log entry ends inside message ${i} of ${count}`);
     const len = view.getUint32(o);
     if (o + 4 + len > payload.length)
-      throw new EntryFormatError(`GTP' input-log entry ends inside message ${i} of ${count}`);
+      throw new EntryFormatError(`datagram input-log entry ends inside message ${i} of ${count}`);
     out.push(decodeEntry(payload.subarray(o + 4, o + 4 + len)));
     o += 4 + len;
   }
   if (o !== payload.length)
-    throw new EntryFormatError(`GTP' input-log entry has ${payload.length - o} bytes after its messages`);
+    throw new EntryFormatError(`datagram input-log entry has ${payload.length - o} bytes after its messages`);
   return out;
-}
-
-/**
- * A retransmission repeats the request byte for byte; a new request that reuses a sequence number
- * (after the 16-bit counter wrapped, or the GSN restarted) differs in its records. 64 bits of MD5 over
- * the message after its header tell them apart.
- */
-export function fingerprint(message: Uint8Array, headerLength: number): bigint {
-  return hash('md5', message.subarray(headerLength), 'buffer').readBigUInt64BE(0);
 }

@@ -1,92 +1,11 @@
 /**
- * The GTP' EI's sockets: UDP (one datagram, one message) and TCP (a byte stream cut into messages by
- * the GTP' framer). Both deliver each message with the path its answer goes back on. A peer is known
- * by its source address (IPv4-mapped IPv6 addresses are reported as IPv4).
+ * The GTP' EI's TCP listener: a byte stream cut into messages by the GTP' framer, each delivered with
+ * the path its answer goes back on, like a UDP datagram (see ../datagram/udp.ts).
  */
-import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { GtppStreamFramer } from '../../../../protocols/gtpp/index.js';
 import { DecodeError } from '../../../../protocols/errors.js';
-import type { Transport } from './entry.js';
-
-export interface ReplyPath {
-  readonly transport: Transport;
-  readonly address: string;
-  readonly port: number;
-  send(message: Uint8Array): void;
-}
-
-export type MessageHandler = (message: Uint8Array, path: ReplyPath) => void;
-
-export interface ListenOptions {
-  readonly address: string;
-  readonly port: number;
-  readonly receiveBufferBytes: number;
-}
-
-export function peerAddress(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
-}
-
-export class UdpListener {
-  readonly #socket: Socket;
-  #closed = false;
-
-  private constructor(socket: Socket) {
-    this.#socket = socket;
-  }
-
-  static async open(
-    o: ListenOptions,
-    onMessage: MessageHandler,
-    onError: (err: Error) => void,
-  ): Promise<UdpListener> {
-    const socket = createSocket({
-      type: o.address.includes(':') ? 'udp6' : 'udp4',
-      recvBufferSize: o.receiveBufferBytes,
-    });
-    const l = new UdpListener(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(o.port, o.address, () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
-    socket.on('error', onError);
-    socket.on('message', (msg, rinfo) => {
-      const address = peerAddress(rinfo.address);
-      const port = rinfo.port;
-      onMessage(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), {
-        transport: 'udp',
-        address,
-        port,
-        send: (m) => l.send(m, rinfo.port, rinfo.address),
-      });
-    });
-    return l;
-  }
-
-  /** Receive buffer the kernel granted (Linux reports twice the usable size it books). */
-  receiveBufferBytes(): number {
-    return this.#socket.getRecvBufferSize();
-  }
-
-  get port(): number {
-    return this.#socket.address().port;
-  }
-
-  send(message: Uint8Array, port: number, address: string): void {
-    if (this.#closed) return;
-    this.#socket.send(message, port, address);
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await new Promise<void>((resolve) => this.#socket.close(() => resolve()));
-  }
-}
+import { peerAddress, type ListenOptions, type MessageHandler, type ReplyPath } from '../datagram/udp.js';
 
 export interface TcpEvents {
   /** A connection from a peer not allowed: it is closed at once. */
