@@ -22,7 +22,7 @@ export class RecordKinds {
   readonly names: readonly string[];
   readonly #rules: Uint8Array;
   readonly #byName = new Map<string, number>();
-  readonly #final: ReadonlySet<number>;
+  readonly #final: ReadonlySet<number | string>;
 
   constructor(s: Pick<OrderEnhancerOeSettings, 'recordTypes' | 'finalCauses'>) {
     const names = [...s.recordTypes.complete, ...s.recordTypes.timeout];
@@ -51,7 +51,10 @@ export class RecordKinds {
     return this.#rules[type] as Rule;
   }
 
-  /** Whether a cause-for-record-closing value (integer, bigint or decimal text) is final. */
+  /**
+   * Whether a closing value is final: a cause number (integer, bigint or decimal text) in
+   * `finalCauses`, or text equal to one of its text values.
+   */
   isFinal(cause: AttributeValue | undefined): boolean {
     switch (typeof cause) {
       case 'number':
@@ -59,7 +62,7 @@ export class RecordKinds {
       case 'bigint':
         return cause <= 0x7fffffffn && cause >= 0n && this.#final.has(Number(cause));
       case 'string':
-        return cause.length > 0 && this.#final.has(Number(cause));
+        return cause.length > 0 && (this.#final.has(cause) || this.#final.has(Number(cause)));
       default:
         return false;
     }

@@ -51,13 +51,17 @@ export const orderEnhancerOeSettings = z
     keyGroups: z.number().int().min(1).max(65_536).default(DEFAULT_KEY_GROUPS),
     sequenceAttribute: attributeName.default('recordSequenceNumber'),
     closingAttribute: attributeName.default('causeForRecClosing'),
+    /** Values of `closingAttribute` that end a session: cause numbers, or text (e.g. RADIUS "Stop"). */
     finalCauses: z
       .array(
-        z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31 - 1),
+        z.union([
+          z
+            .number()
+            .int()
+            .min(0)
+            .max(2 ** 31 - 1),
+          z.string().min(1).max(64),
+        ]),
       )
       .min(1, 'at least one final cause')
       .max(256)

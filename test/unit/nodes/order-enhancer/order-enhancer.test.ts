@@ -91,6 +91,35 @@ describe('G-CDR rule: completeness and order', () => {
     expect(ids(custom.emitted)).toEqual(['2/1']);
   });
 
+  it('ensures text final values complete a session: RADIUS accounting keyed by NAS and session id, closed by Stop', () => {
+    const run = new Run({
+      sessionKey: ['nasIpAddress', 'acctSessionId'],
+      recordKey: ['acctStatusType', 'eventTimestamp'],
+      closingAttribute: 'acctStatusType',
+      finalCauses: ['Stop'],
+      recordTypes: { complete: ['radiusAccounting'], timeout: [], passThrough: ['radiusNas'] },
+      timeAttribute: 'eventTimestamp',
+    }).tick(T0);
+    const acct = (type: string, at: number, extra: Record<string, string> = {}) => ({
+      recordType: 'radiusAccounting',
+      nasIpAddress: '192.0.2.1',
+      acctSessionId: 'S1',
+      acctStatusType: type,
+      eventTimestamp: new Date(T0 + at * 1000).toISOString().replace('.000', ''),
+      ...extra,
+    });
+    run.batch(acct('Start', 0), acct('Interim-Update', 300), acct('Start', 0, { acctDelayTime: '5' }));
+    expect(run.emitted).toEqual([]);
+    run.batch(acct('Stop', 600));
+    expect(run.emitted.map((r) => r['acctStatusType'])).toEqual(['Start', 'Interim-Update', 'Stop']);
+    // The same Stop again (a NAS that failed over re-sent it with a new identifier): not billed twice.
+    run.batch(acct('Stop', 600, { acctDelayTime: '30' }));
+    expect(run.duplicates).toEqual({ in_session_duplicate: 1, late_duplicate: 1 });
+    expect(() => orderEnhancerOeSettings.parse({ finalCauses: [''] })).toThrow(
+      /expected string to have >=1 characters/,
+    );
+  });
+
   it('ensures sessions are per record type: a P-GW and an S-GW stream of one bearer complete separately', () => {
     const run = new Run().tick(T0);
     run.batch(cdr(7, 1, { type: 'sGWRecord', node: 'sgw' }), last(7, 1));
