@@ -105,6 +105,11 @@ export interface IngestStats {
     readonly count: number;
   };
   readonly gauges?: Readonly<Record<string, number>>;
+  /**
+   * Cumulative events per peer (a network element: GSN, NAS, exporter), e.g. requests or lost
+   * export packets. Exported with a `peer` label; peers past a cap share the label "other".
+   */
+  readonly peers?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 export interface IngestSource {

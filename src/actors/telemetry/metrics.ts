@@ -61,6 +61,8 @@ export interface HostMetricsOptions {
 /** Distinct quarantine reasons per node that get their own label value. */
 export const MAX_REASON_LABELS = 64;
 export const OVERFLOW_REASON = 'other';
+/** Peers (network elements) labelled per node; more share the label `other`. */
+export const MAX_PEER_LABELS = 1024;
 
 type LedgerCounterName = Exclude<keyof Ledger, 'held' | 'quarantined' | 'duplicates'>;
 
@@ -103,6 +105,9 @@ export class HostMetrics {
   readonly #ingestEvents: Counter<'node' | 'event'>;
   readonly #ingestLatency: Gauge<'node' | 'actor' | 'quantile'>;
   readonly #ingestGauge: Gauge<'node' | 'actor' | 'name'>;
+  readonly #ingestPeerEvents: Counter<'node' | 'peer' | 'event'>;
+  /** Peer labels given out per node (bounded: the rest are "other"). */
+  readonly #peers = new Map<string, Set<string>>();
 
   constructor(options: HostMetricsOptions = {}) {
     const registers = [this.registry];
@@ -180,6 +185,11 @@ export class HostMetrics {
       'actor',
       'name',
     ]);
+    this.#ingestPeerEvents = counter(
+      'narflow_ingest_peer_events_total',
+      'Events of an EI ingest source per peer (network element), by event.',
+      ['node', 'peer', 'event'],
+    );
     this.#alarm = gauge('narflow_alarm', '1 while the alarm raised by the actor is active.', [
       'node',
       'actor',
@@ -269,6 +279,32 @@ export class HostMetrics {
       track.ingestGauges.add(name);
       this.#ingestGauge.set({ node, actor, name }, v);
     }
+    for (const [peer, events] of Object.entries(ingest.peers ?? {})) {
+      for (const [event, v] of Object.entries(events)) {
+        const delta = this.#advance(actor, `ingest.peer.${peer}\u0000${event}`, v, 'from-zero');
+        if (delta > 0)
+          this.#ingestPeerEvents.inc(
+            {
+              node,
+              peer: this.#peerLabel(node, peer),
+              event: this.#reasonLabel(`${node}\u0000ingest`, event),
+            },
+            delta,
+          );
+      }
+    }
+  }
+
+  #peerLabel(node: string, peer: string): string {
+    let seen = this.#peers.get(node);
+    if (seen === undefined) {
+      seen = new Set();
+      this.#peers.set(node, seen);
+    }
+    if (seen.has(peer)) return peer;
+    if (seen.size >= MAX_PEER_LABELS) return OVERFLOW_REASON;
+    seen.add(peer);
+    return peer;
   }
 
   /** Counts quarantined records directly (events raised in the main thread, outside any actor). */

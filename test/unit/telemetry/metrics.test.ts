@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   HostMetrics,
+  MAX_PEER_LABELS,
   MAX_REASON_LABELS,
   MetricsInputError,
   OVERFLOW_REASON,
@@ -258,5 +259,28 @@ describe('HostMetrics ingest stats', () => {
     m.removeActor('gtpp', 'gtpp.0');
     const after = await read(m);
     expect(after.get(key('narflow_ingest_state', { ...ei, name: 'receive_buffer_bytes' }))).toBeUndefined();
+  });
+
+  it('ensures per-peer events are counted with a peer label, and peers past the cap share "other"', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    const ei = { node: 'flows', actor: 'flows.0' };
+    const peers: Record<string, Record<string, number>> = {};
+    for (let i = 0; i < MAX_PEER_LABELS + 2; i++)
+      peers[`10.0.${i >> 8}.${i & 255}`] = { packets: 3, lost_packets: 1 };
+    m.applyActorStats(stats({ ...ei, ingest: { events: {}, peers } }));
+    peers['10.0.0.0'] = { packets: 5, lost_packets: 1 };
+    m.applyActorStats(stats({ ...ei, ingest: { events: {}, peers } }));
+    const s = await read(m);
+    expect(
+      s.get(key('narflow_ingest_peer_events_total', { node: 'flows', peer: '10.0.0.0', event: 'packets' })),
+    ).toBe(5);
+    expect(
+      s.get(
+        key('narflow_ingest_peer_events_total', { node: 'flows', peer: '10.0.0.1', event: 'lost_packets' }),
+      ),
+    ).toBe(1);
+    expect(
+      s.get(key('narflow_ingest_peer_events_total', { node: 'flows', peer: 'other', event: 'packets' })),
+    ).toBe(6);
   });
 });
