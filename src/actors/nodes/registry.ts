@@ -65,8 +65,14 @@ export interface NodeType<S = unknown> {
   /**
    * Re-injects quarantined raw input (after the cause was fixed) where this node picks input up;
    * returns a description of where it went. Node types without it cannot replay quarantine.
+   * `details[i]` is the detail raw `i` was quarantined with (where it came from, for a datagram).
    */
-  replay?(settings: S, raws: readonly Uint8Array[], target: ReplayTarget): Promise<string>;
+  replay?(
+    settings: S,
+    raws: readonly Uint8Array[],
+    target: ReplayTarget,
+    details: readonly (Readonly<Record<string, unknown>> | undefined)[],
+  ): Promise<string>;
   /**
    * The node's `rules` block may be given as `rulesFile:`. A `.yaml`/`.yml`/`.json` file is read as
    * YAML; any other file is handed to this parser (the type's own rule syntax, e.g. the seed's

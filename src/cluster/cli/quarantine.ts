@@ -74,6 +74,7 @@ export async function quarantineCommand(args: readonly string[], o: QuarantineOp
         node.settings,
         entries.map((e) => e.raw),
         { actorDir: actorDirOf(config.host.dataDir, nodeId, 0) },
+        entries.map((e) => e.detail),
       );
       await reader.markReplayed(
         entries.map((e) => e.id),

@@ -287,6 +287,7 @@ describe('cdr-file-ei settings and replay', () => {
       cdrFileEiSettings.parse({ inputDir: s.inputDir, pattern: 'PGW*.dat' }),
       [G_CDR, badHeader, SGW_CDR],
       { actorDir: s.dir },
+      [undefined, undefined, undefined],
     );
     expect(where).toBe(`2 files in ${s.inputDir}`);
     const names = await readdir(s.inputDir);

@@ -12,7 +12,7 @@ import {
   decodeReplayFile,
   encodeReplayFile,
   writeReplay,
-} from '../../../../src/actors/nodes/ei/gtpp/replay.js';
+} from '../../../../src/actors/nodes/ei/datagram/replay-spool.js';
 import {
   encodeEntry,
   KIND_INVALID,

@@ -15,7 +15,7 @@ import type { HandlerContext, NodeHandler } from '../../../runtime/actor.js';
 import { decodeFileEntry, type FileEntry } from '../file-pickup.js';
 import { decodeEntries, isDatagramEntry, KIND_INVALID, type DatagramEntry } from '../datagram/entry.js';
 import { fingerprint } from './requests.js';
-import { readLoggedReplay } from './replay.js';
+import { readLoggedReplay } from '../datagram/replay-spool.js';
 import { HeldPackets, type HeldPacket, type HeldSnapshot } from './held.js';
 import { PeerWindow, type PeerWindowSnapshot } from './peer-window.js';
 import {

@@ -7,7 +7,7 @@
 import type { NodeType } from '../../registry.js';
 import { GtppEiHandler } from './handler.js';
 import { GtppIngest } from './ingest.js';
-import { replayPickup, writeReplay } from './replay.js';
+import { replayPickup, writeReplay } from '../datagram/replay-spool.js';
 import { gtppEiSettings, type GtppEiSettings } from './settings.js';
 
 export const gtppEi: NodeType<GtppEiSettings> = {

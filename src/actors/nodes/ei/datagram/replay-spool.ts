@@ -1,10 +1,10 @@
 /**
- * Quarantine replay for the GTP' EI. `narflow quarantine replay` writes the chosen raws (CDRs, or whole
- * GTP' messages that did not decode) as one spool file into `<actor dir>/replay-in/`; the node's ingest
- * picks it up with the file EI's pick-up (logged first, staged by log position, deleted once a
- * checkpoint covers it, so a crash neither loses nor repeats it) and the handler takes each raw again:
- * a GTP' Data Record Transfer Request gives its CDRs, anything else is read as one CDR. What still does
- * not decode goes back to the quarantine. Spool file: per raw, u32 length + bytes.
+ * Quarantine replay spool of the datagram EIs. `narflow quarantine replay` writes the chosen raws as
+ * one spool file into `<actor dir>/replay-in/`; the node's ingest picks it up with the file EI's
+ * pick-up (logged first, staged by log position, deleted once a checkpoint covers it, so a crash
+ * neither loses nor repeats it) and the handler takes each raw again (what a raw is depends on the
+ * node: GTP' messages or CDRs, RADIUS or NetFlow datagrams with where they came from). Spool file:
+ * per raw, u32 length + bytes.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -43,7 +43,7 @@ export function decodeReplayFile(bytes: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let o = 0; o < bytes.length;) {
     const len = o + 4 <= bytes.length ? view.getUint32(o) : Infinity;
-    if (o + 4 + len > bytes.length) throw new Error(`GTP' replay file is cut inside raw ${out.length + 1}`);
+    if (o + 4 + len > bytes.length) throw new Error(`replay spool file is cut inside raw ${out.length + 1}`);
     out.push(bytes.subarray(o + 4, o + 4 + len));
     o += 4 + len;
   }
