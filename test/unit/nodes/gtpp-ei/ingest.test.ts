@@ -6,7 +6,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   decodeEntries,
@@ -16,43 +15,9 @@ import {
 } from '../../../../src/actors/nodes/ei/datagram/entry.js';
 import { GtppIngest } from '../../../../src/actors/nodes/ei/gtpp/ingest.js';
 import { gtppEiSettings, type GtppEiSettings } from '../../../../src/actors/nodes/ei/gtpp/settings.js';
-import type { IngestContext } from '../../../../src/actors/runtime/actor.js';
 import { Cause, encodeFrame, type GtppMessage } from '../../../../src/protocols/gtpp/index.js';
+import { FakeLog } from '../../../helpers/fake-ingest-log.js';
 import { TestPeer } from '../../../helpers/gtpp-peer.js';
-
-class FakeLog {
-  readonly entries: Uint8Array[] = [];
-  readonly #pending: Array<() => void> = [];
-  backlog = 0;
-  readonly alarms = new Map<string, string>();
-  autoDurable = false;
-
-  context(actorDir: string): IngestContext {
-    return {
-      nodeId: 'gtpp',
-      actorDir,
-      log: pino({ level: 'silent' }),
-      checkpointPosition: 1,
-      pendingEntries: async () => [],
-      backlog: () => this.backlog,
-      alarm: (name, raised, detail = '') => {
-        if (raised) this.alarms.set(name, detail);
-        else this.alarms.delete(name);
-      },
-      append: (payload) => {
-        this.entries.push(payload);
-        const lsn = this.entries.length;
-        if (this.autoDurable) return Promise.resolve(lsn);
-        return new Promise<number>((resolve) => this.#pending.push(() => resolve(lsn)));
-      },
-    };
-  }
-
-  /** Makes every appended entry durable. */
-  durable(): void {
-    for (const r of this.#pending.splice(0)) r();
-  }
-}
 
 const drt = (
   records: Uint8Array[],

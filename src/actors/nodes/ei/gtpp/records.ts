@@ -7,6 +7,7 @@ import { cdrToNar, decodeCdr } from '../../../../protocols/cdr/index.js';
 import { DecodeError } from '../../../../protocols/errors.js';
 import type { GtppFrame } from '../../../../protocols/gtpp/index.js';
 import type { Nar } from '../../../../protocols/nar/nar.js';
+import { DecodedCache } from '../datagram/decoded-cache.js';
 
 /** A CDR that could not be decoded: the code is the quarantine reason. */
 export class RecordFailure {
@@ -52,15 +53,4 @@ export interface Decoded {
 }
 
 /** Per log entry, what the ingest decoded of each of its messages (undefined: not decoded). */
-const cache = new WeakMap<Uint8Array, readonly (Decoded | undefined)[]>();
-
-export const decodedCache = {
-  remember(payload: Uint8Array, d: readonly (Decoded | undefined)[]): void {
-    cache.set(payload, d);
-  },
-  take(payload: Uint8Array): readonly (Decoded | undefined)[] | undefined {
-    const d = cache.get(payload);
-    if (d !== undefined) cache.delete(payload);
-    return d;
-  },
-};
+export const decodedCache = new DecodedCache<Decoded>();

@@ -1,11 +1,9 @@
 /** Settings of the GTP' EI (`gtpp-ei`): where it listens, whom it accepts, and its overload policy. */
 import { z } from 'zod';
-import { parseCidr, parseIp } from '../../../../protocols/ip.js';
+import { parseIp } from '../../../../protocols/ip.js';
+import { address, cidrOrAddress, port, receiveBufferBytes } from '../datagram/settings.js';
 
-const MIB = 1024 * 1024;
 const DAY_MS = 86_400_000;
-
-const address = z.string().refine((s) => parseIp(s) !== undefined, 'an IPv4 or IPv6 address');
 
 /** `host:port` or `[v6]:port`. */
 const endpoint = z.string().refine((s) => parseEndpoint(s) !== undefined, 'an address:port ([v6]:port)');
@@ -19,19 +17,12 @@ export function parseEndpoint(text: string): { host: string; port: number } | un
   return { host, port };
 }
 
-const cidrOrAddress = z
-  .string()
-  .refine(
-    (s) => parseCidr(s.includes('/') ? s : `${s}/${s.includes(':') ? 128 : 32}`) !== undefined,
-    'an address or CIDR network',
-  );
-
 export const gtppEiSettings = z.strictObject({
   listen: z
     .strictObject({
       address: address.default('0.0.0.0'),
       /** 0: any free port (the ingest logs the ones it got). */
-      port: z.number().int().min(0).max(65_535).default(3386),
+      port: port(3386),
       udp: z.boolean().default(true),
       tcp: z.boolean().default(true),
     })
@@ -42,12 +33,7 @@ export const gtppEiSettings = z.strictObject({
     .max(10_000)
     .default(() => ['127.0.0.0/8', '::1']),
   /** UDP socket receive buffer asked of the kernel; below 4 MiB granted raises an alarm. */
-  receiveBufferBytes: z
-    .number()
-    .int()
-    .min(64 * 1024)
-    .max(1024 * MIB)
-    .default(8 * MIB),
+  receiveBufferBytes,
   /** The address this gateway names as its own in Node Alive Requests (default: the listen address). */
   nodeAddress: address.optional(),
   /** GSNs told at start that this gateway is alive (Node Alive Request), `address:port`. */

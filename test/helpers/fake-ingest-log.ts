@@ -1,0 +1,42 @@
+/**
+ * An input log for ingest tests whose durability the test controls: `append` resolves only when the
+ * test calls `durable()` (or at once with `autoDurable`); alarms are kept by name.
+ */
+import pino from 'pino';
+import type { IngestContext } from '../../src/actors/runtime/actor.js';
+
+export class FakeLog {
+  readonly entries: Uint8Array[] = [];
+  readonly #pending: Array<() => void> = [];
+  backlog = 0;
+  readonly alarms = new Map<string, string>();
+  autoDurable = false;
+
+  constructor(readonly nodeId = 'gtpp') {}
+
+  context(actorDir: string): IngestContext {
+    return {
+      nodeId: this.nodeId,
+      actorDir,
+      log: pino({ level: 'silent' }),
+      checkpointPosition: 1,
+      pendingEntries: async () => [],
+      backlog: () => this.backlog,
+      alarm: (name, raised, detail = '') => {
+        if (raised) this.alarms.set(name, detail);
+        else this.alarms.delete(name);
+      },
+      append: (payload) => {
+        this.entries.push(payload);
+        const lsn = this.entries.length;
+        if (this.autoDurable) return Promise.resolve(lsn);
+        return new Promise<number>((resolve) => this.#pending.push(() => resolve(lsn)));
+      },
+    };
+  }
+
+  /** Makes every appended entry durable. */
+  durable(): void {
+    for (const r of this.#pending.splice(0)) r();
+  }
+}
