@@ -19,7 +19,7 @@ export const ATTRIBUTES: Readonly<Record<string, AttributeDefinition>> = {
   narId: { type: 'string', description: 'identifier of the NAR, unique per producing node' },
   recordType: {
     type: 'string',
-    description: 'source record type, e.g. pGWRecord, sgsnPDPRecord, radius-stop',
+    description: 'source record type, e.g. pGWRecord, sgsnPDPRecord, radiusAccounting, flow',
   },
   imsi: { type: 'string', description: 'IMSI of the served subscriber', subscriberId: true },
   msisdn: { type: 'string', description: 'MSISDN of the served subscriber', subscriberId: true },
@@ -64,8 +64,38 @@ export const ATTRIBUTES: Readonly<Record<string, AttributeDefinition>> = {
   bytes: { type: 'bigint', description: 'octets' },
   packets: { type: 'bigint', description: 'packets' },
   acctSessionId: { type: 'string', description: 'RADIUS Acct-Session-Id' },
+  acctMultiSessionId: { type: 'string', description: 'RADIUS Acct-Multi-Session-Id' },
+  acctStatusType: {
+    type: 'string',
+    description:
+      'RADIUS Acct-Status-Type name: Start, Interim-Update, Stop, Accounting-On, Accounting-Off, …',
+  },
   userName: { type: 'string', description: 'RADIUS User-Name', subscriberId: true },
   callingStationId: { type: 'string', description: 'RADIUS Calling-Station-Id', subscriberId: true },
+  calledStationId: { type: 'string', description: 'RADIUS Called-Station-Id (e.g. the APN)' },
+  nasIpAddress: { type: 'ip', description: 'RADIUS NAS-IP-Address' },
+  nasIpv6Address: { type: 'ip', description: 'RADIUS NAS-IPv6-Address' },
+  nasIdentifier: { type: 'string', description: 'RADIUS NAS-Identifier' },
+  nasPort: { type: 'integer', description: 'RADIUS NAS-Port' },
+  nasPortType: { type: 'integer', description: 'RADIUS NAS-Port-Type' },
+  clientAddress: { type: 'ip', description: 'source address the request came from (the RADIUS client)' },
+  framedIpAddress: { type: 'ip', description: 'RADIUS Framed-IP-Address (the subscriber address)' },
+  inputOctets: {
+    type: 'bigint',
+    description: 'RADIUS Acct-Input-Octets with Acct-Input-Gigawords folded in',
+  },
+  outputOctets: {
+    type: 'bigint',
+    description: 'RADIUS Acct-Output-Octets with Acct-Output-Gigawords folded in',
+  },
+  inputPackets: { type: 'integer', description: 'RADIUS Acct-Input-Packets' },
+  outputPackets: { type: 'integer', description: 'RADIUS Acct-Output-Packets' },
+  sessionTime: { type: 'integer', description: 'RADIUS Acct-Session-Time, seconds' },
+  terminateCause: { type: 'string', description: 'RADIUS Acct-Terminate-Cause name' },
+  eventTimestamp: { type: 'timestamp', description: 'RADIUS Event-Timestamp, ISO 8601 UTC' },
+  acctDelayTime: { type: 'integer', description: 'RADIUS Acct-Delay-Time, seconds' },
+  acctAuthentic: { type: 'integer', description: 'RADIUS Acct-Authentic' },
+  imeisv: { type: 'string', description: '3GPP-IMEISV of the served equipment', subscriberId: true },
 };
 
 /** Attribute names redacted in logs. */

@@ -15,7 +15,7 @@ describe('example deployments in config/', () => {
   it('ensures there are examples using every built-in node type', async () => {
     const registry = await loadRegistry([]);
     const used = new Set<string>();
-    const top = [join(CONFIG, 'demo.yaml'), join(CONFIG, 'gtpp-chain.yaml')];
+    const top = ['demo.yaml', 'gtpp-chain.yaml', 'radius-accounting.yaml'].map((f) => join(CONFIG, f));
     for (const f of [...examples.map((e) => join(CONFIG, 'examples', e)), ...top]) {
       for (const n of (await loadConfig(f, { registry })).nodes) used.add(n.type);
     }
@@ -41,6 +41,25 @@ describe('example deployments in config/', () => {
     ).rejects.toThrow(
       'nodes[0].partitions: a "gtpp-ei" node runs as at most 1 actor(s) (it owns a listening socket)',
     );
+  });
+
+  it('ensures config/radius-accounting.yaml is valid: RADIUS EI → order enhancer keyed for RADIUS → records and per-session usage', async () => {
+    const config = await loadConfig(join(CONFIG, 'radius-accounting.yaml'), {
+      registry: await loadRegistry([]),
+    });
+    expect(config.nodes.map((n) => `${n.id}:${n.type}`)).toEqual([
+      'radius:radius-ei',
+      'dedup:order-enhancer-oe',
+      'records:file-oi',
+      'sessions-aggregate:aggregate-ap',
+      'sessions:file-oi',
+    ]);
+    expect(config.nodes[0]?.settings).toMatchObject({ clientsFile: join(CONFIG, 'radius-clients.txt') });
+    expect(config.nodes[1]?.settings).toMatchObject({
+      sessionKey: ['nasIpAddress', 'acctSessionId'],
+      recordKey: ['acctStatusType', 'eventTimestamp'],
+      finalCauses: ['Stop'],
+    });
   });
 
   it.each(examples)('ensures config/examples/%s is valid', async (name) => {
