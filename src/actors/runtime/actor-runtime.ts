@@ -369,6 +369,7 @@ export class ActorRuntime {
         this.#unprocessedWork === 0 && !this.#running && outstanding === 0 && (this.#ingest?.idle() ?? true),
       alarms: Object.fromEntries(this.#alarms),
       ...(this.#ingest?.stats === undefined ? {} : { ingest: this.#ingest.stats() }),
+      ...(this.handler.peerStats === undefined ? {} : { peerStats: this.handler.peerStats() }),
     };
   }
 

@@ -60,6 +60,12 @@ export interface NodeHandler {
   checkpointCommitted?(n: number): void;
   /** Records currently held in state (ledger `held`). */
   held(): number;
+  /**
+   * Counts the handler keeps in its checkpointed state, per peer (a network element) and event, e.g.
+   * a flow collector's lost export packets: cumulative, so after a restart from a checkpoint they
+   * come back to where they were (exported with high-water semantics, never counted twice).
+   */
+  peerStats?(): Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Called on orderly stop (drain) after the last entry; may commit and request a checkpoint. */
   drain?(ctx: HandlerContext): void | Promise<void>;
   terminate?(reason: string): void | Promise<void>;

@@ -82,6 +82,8 @@ export interface ActorStatsMessage {
   readonly alarms: Record<string, ActorAlarm>;
   /** The EI's ingest source: its own counters and gauges (absent for other nodes). */
   readonly ingest?: IngestStats;
+  /** The handler's checkpointed per-peer counts (see NodeHandler.peerStats). */
+  readonly peerStats?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 export interface ActorAlarm {

@@ -39,6 +39,8 @@ export interface ActorStats {
   readonly alarms?: Readonly<Record<string, unknown>>;
   /** An EI's ingest source: cumulative events since it started, response latency, gauges. */
   readonly ingest?: IngestStats;
+  /** The handler's checkpointed per-peer counts. */
+  readonly peerStats?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 export class MetricsInputError extends Error {
@@ -106,6 +108,7 @@ export class HostMetrics {
   readonly #ingestLatency: Gauge<'node' | 'actor' | 'quantile'>;
   readonly #ingestGauge: Gauge<'node' | 'actor' | 'name'>;
   readonly #ingestPeerEvents: Counter<'node' | 'peer' | 'event'>;
+  readonly #nodePeerEvents: Counter<'node' | 'peer' | 'event'>;
   /** Peer labels given out per node (bounded: the rest are "other"). */
   readonly #peers = new Map<string, Set<string>>();
 
@@ -190,6 +193,11 @@ export class HostMetrics {
       'Events of an EI ingest source per peer (network element), by event.',
       ['node', 'peer', 'event'],
     );
+    this.#nodePeerEvents = counter(
+      'narflow_node_peer_events_total',
+      'Events per peer (network element) a node counts in its checkpointed state, e.g. lost export packets.',
+      ['node', 'peer', 'event'],
+    );
     this.#alarm = gauge('narflow_alarm', '1 while the alarm raised by the actor is active.', [
       'node',
       'actor',
@@ -256,6 +264,16 @@ export class HostMetrics {
       this.#alarm.set({ node, actor, alarm: name }, raised.has(name) ? 1 : 0);
     }
     if (stats.ingest !== undefined) this.#applyIngest(node, actor, stats.ingest, track);
+    for (const [peer, events] of Object.entries(stats.peerStats ?? {})) {
+      for (const [event, v] of Object.entries(events)) {
+        const delta = this.#advance(actor, `node.peer.${peer}\u0000${event}`, v, 'high-water');
+        if (delta > 0)
+          this.#nodePeerEvents.inc(
+            { node, peer: this.#peerLabel(node, peer), event: this.#reasonLabel(`${node}\u0000peer`, event) },
+            delta,
+          );
+      }
+    }
     this.#updateNodeGauges(node);
   }
 

@@ -283,4 +283,21 @@ describe('HostMetrics ingest stats', () => {
       s.get(key('narflow_ingest_peer_events_total', { node: 'flows', peer: 'other', event: 'packets' })),
     ).toBe(6);
   });
+
+  it("ensures a handler's checkpointed per-peer counts are exported once: a restart back to the checkpoint counts nothing twice", async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    const at = (lost: number): ActorStats =>
+      stats({ node: 'flows', actor: 'flows.0', peerStats: { '192.0.2.1': { lost_packets: lost } } });
+    m.applyActorStats(at(3));
+    m.applyActorStats(at(7));
+    m.applyActorStats(at(5)); // restarted from a checkpoint taken at 5: replaying brings it back to 7
+    m.applyActorStats(at(7));
+    m.applyActorStats(at(9));
+    const s = await read(m);
+    expect(
+      s.get(
+        key('narflow_node_peer_events_total', { node: 'flows', peer: '192.0.2.1', event: 'lost_packets' }),
+      ),
+    ).toBe(9);
+  });
 });
