@@ -1,0 +1,238 @@
+/**
+ * NetFlow v9 (RFC 3954): a 20-octet header, then FlowSets —
+ *
+ *   header    version (9) | count | sysUptime (ms) | unix_secs | sequence (export packets) | source id
+ *   FlowSet 0 templates: { template id ≥ 256, field count, (type, length) × count } …
+ *   FlowSet 1 options templates: { template id, option scope length, option length,
+ *             (scope type, length) × scope length/4, (field type, length) × option length/4 } …
+ *   FlowSet ≥ 256 data records of that template, then padding
+ *   FlowSets 2–255 are reserved: skipped and counted.
+ *
+ * The header count is not checked: exporters count records, flows or sets (softflowd counts
+ * flows). FIRST_SWITCHED (22) / LAST_SWITCHED (21) are sysUptime-relative and made absolute with
+ * the header. A problem inside one FlowSet is collected in `errors` and the next FlowSet is decoded;
+ * problems with the header or the FlowSet framing throw a DecodeError with protocol 'netflow'.
+ */
+import { DecodeError } from '../errors.js';
+import type { FieldSpec } from './plan.js';
+import { contextOf, dataSetOrPending, emptyMessage, setError, walkSets, type SetContext } from './sets.js';
+import type { TemplateCache } from './templates.js';
+import { DEFAULT_NETFLOW_LIMITS, type FlowMessage, type NetflowLimits, type V9Header } from './types.js';
+
+export const V9_HEADER_BYTES = 20;
+
+const u16 = (b: Uint8Array, at: number): number => ((b[at] as number) << 8) | (b[at + 1] as number);
+
+/** Reads the 20-octet header; `truncated` or `bad_version` when it is not one. */
+export function decodeV9Header(buf: Uint8Array): V9Header {
+  if (buf.length < V9_HEADER_BYTES) {
+    throw new DecodeError('netflow', 'truncated', `a v9 header needs 20 octets, got ${buf.length}`, 0, {
+      length: buf.length,
+    });
+  }
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const version = view.getUint16(0);
+  if (version !== 9) {
+    throw new DecodeError('netflow', 'bad_version', `expected version 9, got ${version}`, 0, { version });
+  }
+  return {
+    version: 9,
+    count: view.getUint16(2),
+    sysUptime: view.getUint32(4),
+    unixSecs: view.getUint32(8),
+    sequence: view.getUint32(12),
+    sourceId: view.getUint32(16),
+  };
+}
+
+/**
+ * Decodes one export packet with the exporter's templates from `cache` (templates and options
+ * records it carries are learned into the cache). `now` stamps learned templates (default: the
+ * header's unix_secs).
+ */
+export function decodeV9(
+  bytes: Uint8Array,
+  exporter: string,
+  cache: TemplateCache,
+  now?: number,
+  limits: Partial<NetflowLimits> = {},
+): FlowMessage<V9Header> {
+  const lim = { ...DEFAULT_NETFLOW_LIMITS, ...limits };
+  if (bytes.length > lim.maxMessageBytes) {
+    throw new DecodeError(
+      'netflow',
+      'message_too_large',
+      `${bytes.length} octets, limit ${lim.maxMessageBytes}`,
+      0,
+      {
+        length: bytes.length,
+      },
+    );
+  }
+  const header = decodeV9Header(bytes);
+  const { sets, trailing } = walkSets(bytes, V9_HEADER_BYTES, bytes.length, 'netflow');
+  const msg = emptyMessage(header);
+  msg.counters.paddingOctets += trailing;
+  const ctx = contextOf(header, exporter, cache);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const learnedAt = now ?? header.unixSecs * 1000;
+  const maxFields = Math.min(lim.maxFieldsPerTemplate, cache.limits.maxFieldsPerTemplate);
+  for (let i = 0; i < sets.length; i += 3) {
+    const id = sets[i] as number;
+    const start = sets[i + 1] as number;
+    const end = sets[i + 2] as number;
+    if (id === 0) templates(ctx, bytes, start, end, learnedAt, maxFields, msg);
+    else if (id === 1) optionsTemplates(ctx, bytes, start, end, learnedAt, maxFields, msg);
+    else if (id >= 256) dataSetOrPending(ctx, bytes, view, id, start, end, msg);
+    else msg.counters.unknownSets++;
+  }
+  return msg;
+}
+
+function readFields(buf: Uint8Array, at: number, count: number): FieldSpec[] {
+  const fields: FieldSpec[] = [];
+  for (let i = 0; i < count; i++, at += 4) fields.push({ id: u16(buf, at), length: u16(buf, at + 2) });
+  return fields;
+}
+
+function recordBytes(fields: readonly FieldSpec[]): number {
+  let n = 0;
+  for (const f of fields) n += f.length;
+  return n;
+}
+
+function templates(
+  ctx: SetContext,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  learnedAt: number,
+  maxFields: number,
+  msg: FlowMessage<V9Header>,
+): void {
+  let at = start;
+  while (end - at >= 4) {
+    const templateId = u16(buf, at);
+    const count = u16(buf, at + 2);
+    if (templateId < 256) {
+      msg.errors.push(
+        setError(
+          ctx,
+          'bad_template_id',
+          `template id ${templateId}; data templates are 256–65535`,
+          at,
+          templateId,
+        ),
+      );
+      return;
+    }
+    if (count > maxFields) {
+      msg.errors.push(
+        setError(ctx, 'field_count_limit', `${count} fields, limit ${maxFields}`, at, templateId),
+      );
+      return;
+    }
+    if (at + 4 + count * 4 > end) {
+      msg.errors.push(
+        setError(ctx, 'template_overrun', `${count} fields run past the FlowSet`, at, templateId),
+      );
+      return;
+    }
+    const fields = readFields(buf, at + 4, count);
+    if (count === 0 || recordBytes(fields) === 0) {
+      msg.errors.push(
+        setError(ctx, 'empty_template', 'template describes records of 0 octets', at, templateId),
+      );
+      return;
+    }
+    ctx.cache.learn({
+      version: 9,
+      exporter: ctx.exporter,
+      observationDomainId: ctx.domain,
+      templateId,
+      fields,
+      scopeFieldCount: 0,
+      learnedAt,
+    });
+    msg.templatesLearned++;
+    at += 4 + count * 4;
+  }
+  msg.counters.paddingOctets += end - at;
+}
+
+function optionsTemplates(
+  ctx: SetContext,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  learnedAt: number,
+  maxFields: number,
+  msg: FlowMessage<V9Header>,
+): void {
+  let at = start;
+  while (end - at >= 6) {
+    const templateId = u16(buf, at);
+    const scopeLength = u16(buf, at + 2);
+    const optionLength = u16(buf, at + 4);
+    if (templateId < 256) {
+      msg.errors.push(
+        setError(
+          ctx,
+          'bad_template_id',
+          `template id ${templateId}; options templates are 256–65535`,
+          at,
+          templateId,
+        ),
+      );
+      return;
+    }
+    if (scopeLength % 4 !== 0 || optionLength % 4 !== 0) {
+      msg.errors.push(
+        setError(
+          ctx,
+          'bad_options_template',
+          `scope length ${scopeLength} and option length ${optionLength} must be multiples of 4`,
+          at,
+          templateId,
+        ),
+      );
+      return;
+    }
+    if (scopeLength === 0) {
+      msg.errors.push(setError(ctx, 'bad_scope', 'options template without a scope field', at, templateId));
+      return;
+    }
+    const count = (scopeLength + optionLength) / 4;
+    if (count > maxFields) {
+      msg.errors.push(
+        setError(ctx, 'field_count_limit', `${count} fields, limit ${maxFields}`, at, templateId),
+      );
+      return;
+    }
+    if (at + 6 + count * 4 > end) {
+      msg.errors.push(
+        setError(ctx, 'template_overrun', `${count} fields run past the FlowSet`, at, templateId),
+      );
+      return;
+    }
+    const fields = readFields(buf, at + 6, count);
+    if (recordBytes(fields) === 0) {
+      msg.errors.push(
+        setError(ctx, 'empty_template', 'template describes records of 0 octets', at, templateId),
+      );
+      return;
+    }
+    ctx.cache.learn({
+      version: 9,
+      exporter: ctx.exporter,
+      observationDomainId: ctx.domain,
+      templateId,
+      fields,
+      scopeFieldCount: scopeLength / 4,
+      learnedAt,
+    });
+    msg.templatesLearned++;
+    at += 6 + count * 4;
+  }
+  msg.counters.paddingOctets += end - at;
+}
