@@ -12,15 +12,8 @@ import {
   type AccountingRequest,
 } from '../../../../protocols/radius/index.js';
 import type { HandlerContext, NodeHandler } from '../../../runtime/actor.js';
-import {
-  decodeEntries,
-  decodeEntry,
-  isDatagramEntry,
-  KIND_INVALID,
-  type DatagramEntry,
-} from '../datagram/entry.js';
-import { readLoggedReplay } from '../datagram/replay-spool.js';
-import { decodeFileEntry } from '../file-pickup.js';
+import { decodeEntries, isDatagramEntry, KIND_INVALID, type DatagramEntry } from '../datagram/entry.js';
+import { takeReplayedDatagrams } from '../datagram/replay-datagrams.js';
 import { decodedCache } from './decoded.js';
 
 export class RadiusEiHandler implements NodeHandler {
@@ -44,23 +37,7 @@ export class RadiusEiHandler implements NodeHandler {
 
   handleExternal(payload: Uint8Array, ctx: HandlerContext): void {
     if (!isDatagramEntry(payload)) {
-      const file = decodeFileEntry(payload);
-      const raws = readLoggedReplay(this.actorDir, file, ctx.position);
-      if (raws === undefined) {
-        ctx.log.warn({ file: file.name }, 'logged replay spool file is gone');
-        return;
-      }
-      for (const raw of raws) {
-        let entry: DatagramEntry;
-        try {
-          entry = decodeEntry(raw);
-        } catch (err) {
-          ctx.count('created', 1);
-          ctx.quarantine(raw, 'invalid_replay_entry', { replay: file.name, error: (err as Error).message });
-          continue;
-        }
-        this.#request(entry, undefined, ctx);
-      }
+      takeReplayedDatagrams(payload, this.actorDir, ctx, (entry) => this.#request(entry, undefined, ctx));
       return;
     }
     const cached = decodedCache.take(payload);

@@ -10,7 +10,7 @@ import { replayPickup } from '../datagram/replay-spool.js';
 import { parseClients } from './clients.js';
 import { RadiusEiHandler } from './handler.js';
 import { RadiusIngest } from './ingest.js';
-import { replayRequests } from './replay.js';
+import { replayDatagrams } from '../datagram/replay-datagrams.js';
 import { radiusEiSettings, type RadiusEiSettings } from './settings.js';
 
 export { radiusEiSettings, type RadiusEiSettings } from './settings.js';
@@ -26,7 +26,7 @@ export const radiusEi: NodeType<RadiusEiSettings> = {
   create: (_s, env) => new RadiusEiHandler(env.actorDir),
   ingest: (s, env) =>
     new RadiusIngest(s, new TableFile(s.clientsFile, parseClients), replayPickup(env.actorDir)),
-  replay: (_s, raws, target, details) => replayRequests(target.actorDir, raws, details),
+  replay: (_s, raws, target, details) => replayDatagrams(target.actorDir, raws, details),
   resolveFiles: (s, configDir) => {
     const clientsFile = resolve(configDir, s.clientsFile);
     // Read now, so a mistake in the file is a config error naming its line.
