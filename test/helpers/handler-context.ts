@@ -13,6 +13,8 @@ export interface Recorded {
   readonly channels: string[];
   readonly quarantined: Array<{
     raw: string;
+    /** The raw as given (text as UTF-8). */
+    bytes: Uint8Array;
     reason: string;
     detail: Readonly<Record<string, unknown>> | undefined;
   }>;
@@ -69,6 +71,7 @@ export function recordingContext(
       out.counts.quarantined++;
       out.quarantined.push({
         raw: typeof raw === 'string' ? raw : Buffer.from(raw).toString(),
+        bytes: typeof raw === 'string' ? new TextEncoder().encode(raw) : Uint8Array.from(raw),
         reason,
         detail,
       });

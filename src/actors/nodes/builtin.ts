@@ -3,6 +3,7 @@ import { aggregateAp } from './ap/aggregate.js';
 import { cdrFileEi } from './ei/cdr-file/index.js';
 import { fileEi } from './ei/file-ei.js';
 import { gtppEi } from './ei/gtpp/index.js';
+import { netflowEi } from './ei/netflow/index.js';
 import { radiusEi } from './ei/radius/index.js';
 import { enhanceEp } from './ep/enhance.js';
 import { orderEnhancerOe } from './oe/order-enhancer.js';
@@ -15,6 +16,7 @@ export function registerBuiltins(registry: NodeTypeRegistry): void {
   registry.register(cdrFileEi);
   registry.register(gtppEi);
   registry.register(radiusEi);
+  registry.register(netflowEi);
   registry.register(enhanceEp);
   registry.register(fileOi);
   registry.register(postgresOi);

@@ -15,7 +15,9 @@ describe('example deployments in config/', () => {
   it('ensures there are examples using every built-in node type', async () => {
     const registry = await loadRegistry([]);
     const used = new Set<string>();
-    const top = ['demo.yaml', 'gtpp-chain.yaml', 'radius-accounting.yaml'].map((f) => join(CONFIG, f));
+    const top = ['demo.yaml', 'gtpp-chain.yaml', 'radius-accounting.yaml', 'netflow-collector.yaml'].map(
+      (f) => join(CONFIG, f),
+    );
     for (const f of [...examples.map((e) => join(CONFIG, 'examples', e)), ...top]) {
       for (const n of (await loadConfig(f, { registry })).nodes) used.add(n.type);
     }
@@ -59,6 +61,22 @@ describe('example deployments in config/', () => {
       sessionKey: ['nasIpAddress', 'acctSessionId'],
       recordKey: ['acctStatusType', 'eventTimestamp'],
       finalCauses: ['Stop'],
+    });
+  });
+
+  it('ensures config/netflow-collector.yaml is valid: NetFlow/IPFIX EI → aggregation on the five-tuple → flows file', async () => {
+    const config = await loadConfig(join(CONFIG, 'netflow-collector.yaml'), {
+      registry: await loadRegistry([]),
+    });
+    expect(config.nodes.map((n) => `${n.id}:${n.type}`)).toEqual([
+      'collector:netflow-ei',
+      'five-tuple:aggregate-ap',
+      'flows:file-oi',
+    ]);
+    expect(config.nodes[1]?.settings).toMatchObject({
+      rules: {
+        key: ['srcIp', 'srcPort', 'dstIp', 'dstPort', 'protocol'],
+      },
     });
   });
 

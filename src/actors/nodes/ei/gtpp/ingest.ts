@@ -23,7 +23,7 @@ import {
   type GtppVersion,
 } from '../../../../protocols/gtpp/index.js';
 import type { CidrSet } from '../../../rules/cidr-set.js';
-import { allowList } from './peers.js';
+import { allowList } from '../datagram/peers.js';
 import type { IngestContext, IngestSource, IngestStats } from '../../../runtime/actor.js';
 import { RateLimitedLog } from '../../../telemetry/logger.js';
 import { encodeEntry, isDatagramEntry, KIND_INVALID, KIND_MESSAGE } from '../datagram/entry.js';
