@@ -13,6 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { QuarantineReader } from '../../src/actors/quarantine/store.js';
 import { parseCsvLine } from '../../src/protocols/csv/csv.js';
 import { debianTool } from '../helpers/debian-tool.js';
 import { csvRows, ROOT, sleep, startNarflow } from '../helpers/narflow-process.js';
@@ -138,6 +139,10 @@ describe('RADIUS accounting with radclient', () => {
             ]),
           ].join('\n'),
         );
+        const on = join(dir, 'on.txt');
+        await writeFile(on, packet(['Acct-Status-Type = Accounting-On', 'NAS-IP-Address = 127.0.0.1']));
+        const nasOn = await run(on, port, SECRET);
+        expect(nasOn.code, nasOn.out).toBe(0);
         const started = await run(session, port, SECRET);
         expect(started.code, started.out).toBe(0);
         expect(started.out.match(/Received Accounting-Response/g)).toHaveLength(2);
@@ -184,11 +189,12 @@ describe('RADIUS accounting with radclient', () => {
         parseCsvLine(l, { delimiter: ',' }),
       );
       expect(records.map((r) => r.slice(0, 3))).toEqual([
+        ['127.0.0.1', '', 'Accounting-On'],
         ['127.0.0.1', 'rc-0001', 'Start'],
         ['127.0.0.1', 'rc-0001', 'Interim-Update'],
         ['127.0.0.1', 'rc-0001', 'Stop'],
       ]);
-      expect(records[2]?.slice(3)).toEqual([
+      expect(records[3]?.slice(3)).toEqual([
         'alice@example.net',
         '491701234567',
         '100.64.0.7',
@@ -198,6 +204,8 @@ describe('RADIUS accounting with radclient', () => {
         '90000',
         'User-Request',
       ]);
+      const quarantined = await new QuarantineReader(join(dir, 'data', 'quarantine')).list({});
+      expect(quarantined).toEqual([]);
       const sessions = (await csvRows(join(dir, 'out', 'sessions'))).map((l) =>
         parseCsvLine(l, { delimiter: ',' }),
       );
