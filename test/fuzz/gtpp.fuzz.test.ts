@@ -3,8 +3,6 @@
  * the same frame, or fail with DecodeError. The stream framer, fed the same bytes in random chunks,
  * returns whole messages that tile a prefix of the input, or fails with DecodeError.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../src/protocols/errors.js';
 import {
@@ -13,22 +11,14 @@ import {
   GtppStreamFramer,
   type GtppFrame,
 } from '../../src/protocols/gtpp/index.js';
+import { mutateBytes, nudgeOctet, type Edit } from '../helpers/fuzz-bytes.js';
 import { prng } from '../helpers/narflow-process.js';
+import { vectorsIn } from '../helpers/vectors.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
-const VECTORS = join(import.meta.dirname, '../vectors/gtpp');
 
 function seeds(): Uint8Array[] {
-  const out: Uint8Array[] = readdirSync(VECTORS)
-    .filter((f) => f.endsWith('.hex'))
-    .map((f) => {
-      const hex = readFileSync(join(VECTORS, f), 'utf8')
-        .split('\n')
-        .filter((l) => !l.startsWith('#'))
-        .join('')
-        .replace(/\s+/g, '');
-      return Uint8Array.from(Buffer.from(hex, 'hex'));
-    });
+  const out: Uint8Array[] = vectorsIn('gtpp');
   out.push(
     encodeFrame({
       version: 2,
@@ -51,40 +41,18 @@ function seeds(): Uint8Array[] {
   return out;
 }
 
-function mutate(rnd: () => number, input: Uint8Array): Uint8Array {
-  const bytes = [...input];
-  const edits = 1 + Math.floor(rnd() * 4);
-  for (let e = 0; e < edits; e++) {
-    const at = Math.floor(rnd() * (bytes.length + 1));
-    switch (Math.floor(rnd() * 6)) {
-      case 0: // flip a byte
-        if (at < bytes.length) bytes[at] = Math.floor(rnd() * 256);
-        break;
-      case 1: // insert
-        bytes.splice(at, 0, Math.floor(rnd() * 256));
-        break;
-      case 2: // delete
-        bytes.splice(at, 1);
-        break;
-      case 3: // truncate
-        bytes.length = at;
-        break;
-      case 4: // set an IE or header length to something near the truth
-        if (at + 1 < bytes.length) bytes[at + 1] = (bytes[at + 1] as number) + Math.floor(rnd() * 5) - 2;
-        break;
-      default: {
-        // fix the header length to the mutated size, so the IE walk is reached
-        const headerBytes = bytes.length >= 20 && ((bytes[0] as number) & 0xe1) === 0 ? 20 : 6;
-        const len = Math.max(0, bytes.length - headerBytes);
-        if (bytes.length >= 4) {
-          bytes[2] = (len >> 8) & 0xff;
-          bytes[3] = len & 0xff;
-        }
-      }
-    }
+/** Sets the GTP' header length to what follows the header, so the IE walk is reached. */
+const fixLength: Edit = (b) => {
+  const headerBytes = b.length >= 20 && ((b[0] as number) & 0xe1) === 0 ? 20 : 6;
+  const len = Math.max(0, b.length - headerBytes);
+  if (b.length >= 4) {
+    b[2] = (len >> 8) & 0xff;
+    b[3] = len & 0xff;
   }
-  return Uint8Array.from(bytes, (v) => v & 0xff);
-}
+};
+
+const mutate = (rnd: () => number, input: Uint8Array): Uint8Array =>
+  mutateBytes(rnd, input, [nudgeOctet, fixLength]);
 
 function describeInput(input: Uint8Array): string {
   return `seed ${SEED} input ${Buffer.from(input).toString('hex')}`;

@@ -22,6 +22,7 @@ import {
   type IpfixHeader,
   type V9Header,
 } from '../../src/protocols/netflow/index.js';
+import { mutateBytes, type Edit } from '../helpers/fuzz-bytes.js';
 import { prng } from '../helpers/narflow-process.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
@@ -119,47 +120,32 @@ function seeds(): Record<5 | 9 | 10, Uint8Array[]> {
   return out;
 }
 
-function mutate(rnd: () => number, input: Uint8Array, headerBytes: number): Uint8Array {
-  const bytes = [...input];
-  const edits = 1 + Math.floor(rnd() * 4);
-  for (let e = 0; e < edits; e++) {
-    const at = Math.floor(rnd() * (bytes.length + 1));
-    switch (Math.floor(rnd() * 7)) {
-      case 0: // replace a byte
-        if (at < bytes.length) bytes[at] = Math.floor(rnd() * 256);
-        break;
-      case 1: // flip a bit
-        if (at < bytes.length) bytes[at] = (bytes[at] as number) ^ (1 << Math.floor(rnd() * 8));
-        break;
-      case 2: // insert
-        bytes.splice(at, 0, Math.floor(rnd() * 256));
-        break;
-      case 3: // delete a run
-        bytes.splice(at, 1 + Math.floor(rnd() * 8));
-        break;
-      case 4: // truncate
-        bytes.length = at;
-        break;
-      case 5: {
-        // nudge a 16-bit length-looking field near the truth (set lengths, field lengths, counts)
-        const p = headerBytes + 2 * Math.floor((rnd() * Math.max(0, bytes.length - headerBytes)) / 2);
-        if (p + 1 < bytes.length) {
-          const v = (((bytes[p] as number) << 8) | (bytes[p + 1] as number)) + Math.floor(rnd() * 9) - 4;
-          bytes[p] = (v >> 8) & 0xff;
-          bytes[p + 1] = v & 0xff;
-        }
-        break;
-      }
-      default:
-        // fix the IPFIX message length to the mutated size, so the set walk is reached
-        if (headerBytes === 16 && bytes.length >= 4) {
-          bytes[2] = (bytes.length >> 8) & 0xff;
-          bytes[3] = bytes.length & 0xff;
-        }
+/** Nudges a 16-bit length-looking field past the header near the truth (set lengths, field lengths, counts). */
+const nudgeField =
+  (headerBytes: number): Edit =>
+  (b, _at, rnd) => {
+    const p = headerBytes + 2 * Math.floor((rnd() * Math.max(0, b.length - headerBytes)) / 2);
+    if (p + 1 < b.length) {
+      const v = (((b[p] as number) << 8) | (b[p + 1] as number)) + Math.floor(rnd() * 9) - 4;
+      b[p] = (v >> 8) & 0xff;
+      b[p + 1] = v & 0xff;
     }
+  };
+
+/** Sets the IPFIX message length to the mutated size, so the set walk is reached. */
+const fixIpfixLength: Edit = (b) => {
+  if (b.length >= 4) {
+    b[2] = (b.length >> 8) & 0xff;
+    b[3] = b.length & 0xff;
   }
-  return Uint8Array.from(bytes, (v) => v & 0xff);
-}
+};
+
+const mutate = (rnd: () => number, input: Uint8Array, headerBytes: number): Uint8Array =>
+  mutateBytes(
+    rnd,
+    input,
+    headerBytes === 16 ? [nudgeField(headerBytes), fixIpfixLength] : [nudgeField(headerBytes)],
+  );
 
 const describeInput = (v: number, input: Uint8Array): string =>
   `seed ${SEED} v${v} input ${Buffer.from(input).toString('hex')}`;

@@ -5,8 +5,6 @@
  * size limit), the Accounting-Request view and its NAR build without other errors, and verification
  * answers a boolean.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DecodeError, EncodeError } from '../../src/protocols/errors.js';
 import { isAttributeValue, type Nar } from '../../src/protocols/nar/nar.js';
@@ -19,22 +17,14 @@ import {
   verifyAccountingRequest,
   type RadiusPacket,
 } from '../../src/protocols/radius/index.js';
+import { mutateBytes, nudgeOctet, type Edit } from '../helpers/fuzz-bytes.js';
 import { prng } from '../helpers/narflow-process.js';
+import { vectorsIn } from '../helpers/vectors.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
-const VECTORS = join(import.meta.dirname, '../vectors/radius');
 
 function seeds(): Uint8Array[] {
-  const out: Uint8Array[] = readdirSync(VECTORS)
-    .filter((f) => f.endsWith('.hex'))
-    .map((f) => {
-      const hex = readFileSync(join(VECTORS, f), 'utf8')
-        .split('\n')
-        .filter((l) => !l.startsWith('#'))
-        .join('')
-        .replace(/\s+/g, '');
-      return Uint8Array.from(Buffer.from(hex, 'hex'));
-    });
+  const out: Uint8Array[] = vectorsIn('radius');
   out.push(
     encodeAccountingRequest(
       {
@@ -60,42 +50,17 @@ function seeds(): Uint8Array[] {
   return out;
 }
 
-function mutate(rnd: () => number, input: Uint8Array): Uint8Array {
-  const bytes = [...input];
-  const edits = 1 + Math.floor(rnd() * 4);
-  for (let e = 0; e < edits; e++) {
-    const at = Math.floor(rnd() * (bytes.length + 1));
-    switch (Math.floor(rnd() * 7)) {
-      case 0: // replace a byte
-        if (at < bytes.length) bytes[at] = Math.floor(rnd() * 256);
-        break;
-      case 1: // flip a bit
-        if (at < bytes.length) bytes[at] = (bytes[at] as number) ^ (1 << Math.floor(rnd() * 8));
-        break;
-      case 2: // insert
-        bytes.splice(at, 0, Math.floor(rnd() * 256));
-        break;
-      case 3: // delete
-        bytes.splice(at, 1);
-        break;
-      case 4: // truncate
-        bytes.length = at;
-        break;
-      case 5: // nudge a length octet (an attribute or sub-attribute length, or the packet Length)
-        if (at < bytes.length) bytes[at] = (bytes[at] as number) + Math.floor(rnd() * 5) - 2;
-        break;
-      default: {
-        // set the Length field to the datagram size (or a little off), so the attribute walk is reached
-        const len = bytes.length + (rnd() < 0.8 ? 0 : Math.floor(rnd() * 7) - 3);
-        if (bytes.length >= 4) {
-          bytes[2] = (len >> 8) & 0xff;
-          bytes[3] = len & 0xff;
-        }
-      }
-    }
+/** Sets the Length field to the datagram size (or a little off), so the attribute walk is reached. */
+const fixLength: Edit = (b, _at, rnd) => {
+  const len = b.length + (rnd() < 0.8 ? 0 : Math.floor(rnd() * 7) - 3);
+  if (b.length >= 4) {
+    b[2] = (len >> 8) & 0xff;
+    b[3] = len & 0xff;
   }
-  return Uint8Array.from(bytes, (v) => v & 0xff);
-}
+};
+
+const mutate = (rnd: () => number, input: Uint8Array): Uint8Array =>
+  mutateBytes(rnd, input, [nudgeOctet, fixLength]);
 
 function describeInput(input: Uint8Array): string {
   return `seed ${SEED} input ${Buffer.from(input).toString('hex')}`;

@@ -15,7 +15,7 @@
  */
 import { DecodeError } from '../errors.js';
 import type { FieldSpec } from './plan.js';
-import { contextOf, dataSetOrPending, emptyMessage, setError, walkSets, type SetContext } from './sets.js';
+import { checkMessageSize, dataSetOrPending, decodeSets, setError, type SetContext } from './sets.js';
 import type { TemplateCache } from './templates.js';
 import { DEFAULT_NETFLOW_LIMITS, type FlowMessage, type IpfixHeader, type NetflowLimits } from './types.js';
 import { VARIABLE_LENGTH } from './ie.js';
@@ -59,17 +59,7 @@ export function decodeIpfix(
   limits: Partial<NetflowLimits> = {},
 ): FlowMessage<IpfixHeader> {
   const lim = { ...DEFAULT_NETFLOW_LIMITS, ...limits };
-  if (bytes.length > lim.maxMessageBytes) {
-    throw new DecodeError(
-      'ipfix',
-      'message_too_large',
-      `${bytes.length} octets, limit ${lim.maxMessageBytes}`,
-      0,
-      {
-        length: bytes.length,
-      },
-    );
-  }
+  checkMessageSize(bytes, lim, 'ipfix');
   const header = decodeIpfixHeader(bytes);
   if (header.length < IPFIX_HEADER_BYTES || header.length > bytes.length) {
     throw new DecodeError(
@@ -95,26 +85,22 @@ export function decodeIpfix(
       },
     );
   }
-  const { sets, trailing } = walkSets(bytes, IPFIX_HEADER_BYTES, header.length, 'ipfix');
-  const msg = emptyMessage(header);
-  msg.counters.paddingOctets += trailing;
-  const ctx = contextOf(header, exporter, cache);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const learnedAt = now ?? header.exportTime * 1000;
-  const maxFields = Math.min(lim.maxFieldsPerTemplate, cache.limits.maxFieldsPerTemplate);
-  for (let i = 0; i < sets.length; i += 3) {
-    const id = sets[i] as number;
-    const start = sets[i + 1] as number;
-    const end = sets[i + 2] as number;
-    if (id === TEMPLATE_SET_ID || id === OPTIONS_TEMPLATE_SET_ID) {
-      templateSet(ctx, bytes, view, id, start, end, learnedAt, maxFields, msg);
-    } else if (id >= 256) {
-      dataSetOrPending(ctx, bytes, view, id, start, end, msg);
-    } else {
-      msg.counters.unknownSets++;
-    }
-  }
-  return msg;
+  return decodeSets(
+    header,
+    bytes,
+    { start: IPFIX_HEADER_BYTES, end: header.length },
+    { exporter, cache, learnedAt: now ?? header.exportTime * 1000, limits: lim },
+    'ipfix',
+    (v, id, start, end) => {
+      if (id === TEMPLATE_SET_ID || id === OPTIONS_TEMPLATE_SET_ID) {
+        templateSet(v.ctx, bytes, v.view, id, start, end, v.learnedAt, v.maxFields, v.msg);
+      } else if (id >= 256) {
+        dataSetOrPending(v.ctx, bytes, v.view, id, start, end, v.msg);
+      } else {
+        v.msg.counters.unknownSets++;
+      }
+    },
+  );
 }
 
 function withdraw(

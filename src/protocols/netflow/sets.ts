@@ -24,6 +24,7 @@ import type {
   FlowRecord,
   IpfixHeader,
   NetflowErrorCode,
+  NetflowLimits,
   PendingSet,
   V9Header,
 } from './types.js';
@@ -335,4 +336,61 @@ export function walkSets(
     at += len;
   }
   return { sets, trailing: end - at };
+}
+
+/** What decodeSets hands the per-version set decoder with each set. */
+export interface SetVisit<H extends V9Header | IpfixHeader> {
+  readonly ctx: SetContext;
+  readonly buf: Uint8Array;
+  readonly view: DataView;
+  readonly learnedAt: number;
+  readonly maxFields: number;
+  readonly msg: FlowMessage<H>;
+}
+
+/** Refuses a message larger than the limit before anything else is read. */
+export function checkMessageSize(
+  bytes: Uint8Array,
+  limits: NetflowLimits,
+  protocol: 'netflow' | 'ipfix',
+): void {
+  if (bytes.length > limits.maxMessageBytes) {
+    throw new DecodeError(
+      protocol,
+      'message_too_large',
+      `${bytes.length} octets, limit ${limits.maxMessageBytes}`,
+      0,
+      {
+        length: bytes.length,
+      },
+    );
+  }
+}
+
+/**
+ * The frame both versions share: the sets of buf[start, end) walked and checked (walkSets), then
+ * each handed to `visit` with its id and content range, in order.
+ */
+export function decodeSets<H extends V9Header | IpfixHeader>(
+  header: H,
+  buf: Uint8Array,
+  range: { start: number; end: number },
+  o: { exporter: string; cache: TemplateCache; learnedAt: number; limits: NetflowLimits },
+  protocol: 'netflow' | 'ipfix',
+  visit: (v: SetVisit<H>, id: number, start: number, end: number) => void,
+): FlowMessage<H> {
+  const { sets, trailing } = walkSets(buf, range.start, range.end, protocol);
+  const msg = emptyMessage(header);
+  msg.counters.paddingOctets += trailing;
+  const v: SetVisit<H> = {
+    ctx: contextOf(header, o.exporter, o.cache),
+    buf,
+    view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength),
+    learnedAt: o.learnedAt,
+    maxFields: Math.min(o.limits.maxFieldsPerTemplate, o.cache.limits.maxFieldsPerTemplate),
+    msg,
+  };
+  for (let i = 0; i < sets.length; i += 3)
+    visit(v, sets[i] as number, sets[i + 1] as number, sets[i + 2] as number);
+  return msg;
 }

@@ -15,7 +15,7 @@
  */
 import { DecodeError } from '../errors.js';
 import type { FieldSpec } from './plan.js';
-import { contextOf, dataSetOrPending, emptyMessage, setError, walkSets, type SetContext } from './sets.js';
+import { checkMessageSize, dataSetOrPending, decodeSets, setError, type SetContext } from './sets.js';
 import type { TemplateCache } from './templates.js';
 import { DEFAULT_NETFLOW_LIMITS, type FlowMessage, type NetflowLimits, type V9Header } from './types.js';
 
@@ -58,35 +58,22 @@ export function decodeV9(
   limits: Partial<NetflowLimits> = {},
 ): FlowMessage<V9Header> {
   const lim = { ...DEFAULT_NETFLOW_LIMITS, ...limits };
-  if (bytes.length > lim.maxMessageBytes) {
-    throw new DecodeError(
-      'netflow',
-      'message_too_large',
-      `${bytes.length} octets, limit ${lim.maxMessageBytes}`,
-      0,
-      {
-        length: bytes.length,
-      },
-    );
-  }
+  checkMessageSize(bytes, lim, 'netflow');
   const header = decodeV9Header(bytes);
-  const { sets, trailing } = walkSets(bytes, V9_HEADER_BYTES, bytes.length, 'netflow');
-  const msg = emptyMessage(header);
-  msg.counters.paddingOctets += trailing;
-  const ctx = contextOf(header, exporter, cache);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const learnedAt = now ?? header.unixSecs * 1000;
-  const maxFields = Math.min(lim.maxFieldsPerTemplate, cache.limits.maxFieldsPerTemplate);
-  for (let i = 0; i < sets.length; i += 3) {
-    const id = sets[i] as number;
-    const start = sets[i + 1] as number;
-    const end = sets[i + 2] as number;
-    if (id === 0) templates(ctx, bytes, start, end, learnedAt, maxFields, msg);
-    else if (id === 1) optionsTemplates(ctx, bytes, start, end, learnedAt, maxFields, msg);
-    else if (id >= 256) dataSetOrPending(ctx, bytes, view, id, start, end, msg);
-    else msg.counters.unknownSets++;
-  }
-  return msg;
+  return decodeSets(
+    header,
+    bytes,
+    { start: V9_HEADER_BYTES, end: bytes.length },
+    { exporter, cache, learnedAt, limits: lim },
+    'netflow',
+    (v, id, start, end) => {
+      if (id === 0) templates(v.ctx, bytes, start, end, v.learnedAt, v.maxFields, v.msg);
+      else if (id === 1) optionsTemplates(v.ctx, bytes, start, end, v.learnedAt, v.maxFields, v.msg);
+      else if (id >= 256) dataSetOrPending(v.ctx, bytes, v.view, id, start, end, v.msg);
+      else v.msg.counters.unknownSets++;
+    },
+  );
 }
 
 function readFields(buf: Uint8Array, at: number, count: number): FieldSpec[] {
