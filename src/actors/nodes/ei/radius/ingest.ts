@@ -21,6 +21,7 @@ import {
   accountingRequestAuthenticator,
   decodeAccountingRequest,
   encodeAccountingResponse,
+  MESSAGE_AUTHENTICATOR,
   packetLength,
   RadiusCode,
   type AccountingRequest,
@@ -218,7 +219,10 @@ export class RadiusIngest implements IngestSource {
     }
     let request: AccountingRequest;
     try {
-      request = decodeAccountingRequest(buf, { secret: client.secret });
+      // The Request Authenticator checked out above; a Message-Authenticator (rare) is checked here.
+      request = decodeAccountingRequest(buf);
+      if (request.packet.rawAttributes.some((a) => a.type === MESSAGE_AUTHENTICATOR))
+        decodeAccountingRequest(buf, { secret: client.secret });
     } catch (err) {
       if (!(err instanceof DecodeError)) throw err;
       if (err.code === 'bad_message_authenticator' || err.code === 'bad_authenticator') {
