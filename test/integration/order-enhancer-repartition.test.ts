@@ -129,7 +129,8 @@ describe('order enhancer repartitioned with its state', () => {
       await r.exit;
       log += r.output();
     }
-    const final = startNarflow(['run', file, '--idle-exit', '3', '--set', 'nodes[dedup].partitions=5']);
+    // Idle for 10 s: on a loaded machine writing the last parts can take seconds, and an earlier exit would miss them.
+    const final = startNarflow(['run', file, '--idle-exit', '10', '--set', 'nodes[dedup].partitions=5']);
     await waitFor(async () => (await layoutPhase(data, final, 5)) === 'running', final);
     while (fed < PARTS) await feed();
     const { code } = await final.exit;
