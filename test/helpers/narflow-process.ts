@@ -74,3 +74,54 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Data rows of a ground-truth CSV file (its header row dropped). */
+export async function truthRows(file: string): Promise<string[]> {
+  return (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter((l) => l !== '')
+    .slice(1);
+}
+
+/** Resolves once the process printed a line matching `re`; rejects if it exits or `ms` pass first. */
+export async function waitForOutput(r: Running, re: RegExp, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!re.test(r.output())) {
+    if (r.child.exitCode !== null || r.child.signalCode !== null)
+      throw new Error(`narflow exited before ${re}:\n${r.output().slice(-3000)}`);
+    if (Date.now() > until) throw new Error(`no ${re} within ${ms} ms:\n${r.output().slice(-3000)}`);
+    await sleep(50);
+  }
+}
+
+/**
+ * Waits until each CSV output directory holds at least its expected number of rows (or `ms` pass),
+ * then a little longer, stops the process with SIGTERM (it must exit 0) and returns each
+ * directory's rows, sorted.
+ */
+export async function drainOutputs<const T extends ReadonlyArray<readonly [dir: string, rows: number]>>(
+  r: Running,
+  outputs: T,
+  ms = 60_000,
+): Promise<{ -readonly [K in keyof T]: string[] }> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const counts = await Promise.all(
+      outputs.map(([d]) =>
+        csvRows(d).then(
+          (x) => x.length,
+          () => 0,
+        ),
+      ),
+    );
+    if (counts.every((n, i) => n >= (outputs[i] as readonly [string, number])[1]) || Date.now() > until)
+      break;
+    await sleep(250);
+  }
+  await sleep(1000);
+  r.child.kill('SIGTERM');
+  const { code } = await r.exit;
+  if (code !== 0) throw new Error(`narflow stopped with ${code}:\n${r.output().slice(-3000)}`);
+  const rows = await Promise.all(outputs.map(async ([d]) => (await csvRows(d)).sort()));
+  return rows as { -readonly [K in keyof T]: string[] };
+}

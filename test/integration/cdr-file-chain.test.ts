@@ -12,7 +12,14 @@ import { QuarantineReader } from '../../src/actors/quarantine/store.js';
 import { prepareRun } from '../../src/cluster/loadgen/gtpp/prepare.js';
 import { encodeCdrFile, type CdrHeader } from '../../src/protocols/cdr/file.js';
 import { decodeFrame } from '../../src/protocols/gtpp/index.js';
-import { csvRows, ROOT, sleep, startNarflow, type Running } from '../helpers/narflow-process.js';
+import {
+  csvRows,
+  drainOutputs,
+  ROOT,
+  sleep,
+  startNarflow,
+  type Running,
+} from '../helpers/narflow-process.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -129,18 +136,10 @@ describe('CDR files into the GTP’ chain under kill -9', () => {
     const sessionTruth = run.sessionLine.filter((l) => l !== '').sort();
     expect(cdrTruth.length).toBeGreaterThan(12_000);
     expect(outAtKill).toBeLessThan(cdrTruth.length);
-    for (let i = 0; i < 240; i++) {
-      const cdrNow = await csvRows(join(dir, 'out', 'cdr')).catch(() => []);
-      const sessionsNow = await csvRows(join(dir, 'out', 'sessions')).catch(() => []);
-      if (cdrNow.length >= cdrTruth.length && sessionsNow.length >= sessionTruth.length) break;
-      await sleep(500);
-    }
-    await sleep(1500);
-    narflow.child.kill('SIGTERM');
-    const stopped = await narflow.exit;
-    expect(stopped.code, narflow.output().slice(-3000)).toBe(0);
-    const cdr = (await csvRows(join(dir, 'out', 'cdr'))).sort();
-    const sessions = (await csvRows(join(dir, 'out', 'sessions'))).sort();
+    const [cdr, sessions] = await drainOutputs(narflow, [
+      [join(dir, 'out', 'cdr'), cdrTruth.length],
+      [join(dir, 'out', 'sessions'), sessionTruth.length],
+    ]);
     expect(cdr.length).toBe(cdrTruth.length);
     expect(cdr).toEqual(cdrTruth);
     expect(sessions).toEqual(sessionTruth);

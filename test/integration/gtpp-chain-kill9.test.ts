@@ -9,20 +9,20 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { csvRows, ROOT, sleep, startNarflow, type Running } from '../helpers/narflow-process.js';
+import {
+  drainOutputs,
+  ROOT,
+  sleep,
+  startNarflow,
+  truthRows,
+  type Running,
+} from '../helpers/narflow-process.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
   if (process.env['NARFLOW_KEEP_TEST_DIRS'] === undefined)
     for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
-
-async function truthRows(file: string): Promise<string[]> {
-  return (await readFile(file, 'utf8'))
-    .split('\n')
-    .filter((l) => l !== '')
-    .slice(1);
-}
 
 describe("GTP' chain under kill -9", () => {
   it('ensures the cdr and sessions outputs equal the ground truth after two SIGKILLs during a load with duplicates and a restart storm', async () => {
@@ -104,18 +104,14 @@ describe("GTP' chain under kill -9", () => {
     // timeout (20 s) is longer than any gap the kills, the restart storm and the duplicate scenarios
     // put between two records of a session: an S-CDR arriving after its session closed is dropped by
     // the order enhancer as a late duplicate.
-    for (let i = 0; i < 240; i++) {
-      const cdrNow = await csvRows(join(dir, 'out', 'cdr')).catch(() => []);
-      const sessionsNow = await csvRows(join(dir, 'out', 'sessions')).catch(() => []);
-      if (cdrNow.length >= cdrTruth.length && sessionsNow.length >= sessionTruth.length) break;
-      await sleep(500);
-    }
-    await sleep(1500);
-    narflow.child.kill('SIGTERM');
-    const stopped = await narflow.exit;
-    expect(stopped.code, narflow.output().slice(-3000)).toBe(0);
-    const cdr = (await csvRows(join(dir, 'out', 'cdr'))).sort();
-    const sessions = (await csvRows(join(dir, 'out', 'sessions'))).sort();
+    const [cdr, sessions] = await drainOutputs(
+      narflow,
+      [
+        [join(dir, 'out', 'cdr'), cdrTruth.length],
+        [join(dir, 'out', 'sessions'), sessionTruth.length],
+      ],
+      120_000,
+    );
     expect(kills).toBe(2);
     expect(cdr.length).toBe(cdrTruth.length);
     expect(cdr).toEqual(cdrTruth);

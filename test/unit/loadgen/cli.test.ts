@@ -11,8 +11,8 @@ afterEach(() => vi.restoreAllMocks());
 describe('narflow loadgen', () => {
   it('ensures a missing or unknown generator is a usage error that lists the options', async () => {
     await expect(loadgenCommand([])).rejects.toThrow(UsageError);
-    await expect(loadgenCommand(['radius'])).rejects.toThrow(
-      /expected a generator \(gtpp\), got "radius"[\s\S]*--cdrs-per-message/,
+    await expect(loadgenCommand(['snmp'])).rejects.toThrow(
+      /expected a generator \(gtpp, radius, netflow\), got "snmp"[\s\S]*--cdrs-per-message/,
     );
     await expect(loadgenCommand(['gtpp', '--target', '10.0.0.1'])).rejects.toThrow(/not a loopback address/);
   });
