@@ -9,12 +9,12 @@
  *    measured rate for the latency from send to answer. UDP receive-buffer drops are read from
  *    /proc/net/snmp (Udp RcvbufErrors) around each run.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import { cdrToNar, decodeCdr, encodeCdr, type CdrRecord } from '../src/protocols/cdr/index.js';
 import { ROOT } from './narflow-process.js';
+import { best, child, udpRcvbufErrors, withServer } from './servers.js';
 import { BenchError } from './stats.js';
 
 const BIN = join(ROOT, 'bin', 'narflow.js');
@@ -68,17 +68,6 @@ function records(n: number): CdrRecord[] {
   });
 }
 
-/** Best of `rounds` timed passes over `items`, in items per second. */
-function best(rounds: number, items: number, pass: () => void): number {
-  let top = 0;
-  for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
-    pass();
-    top = Math.max(top, (items * 1000) / (performance.now() - t0));
-  }
-  return top;
-}
-
 export function runCdrDecodeBench(): DecodeResult {
   const recs = records(20_000);
   const encoded = recs.map(encodeCdr);
@@ -129,34 +118,6 @@ export interface IngestRun {
   };
 }
 
-async function udpRcvbufErrors(): Promise<number> {
-  const lines = (await readFile('/proc/net/snmp', 'utf8')).split('\n').filter((l) => l.startsWith('Udp:'));
-  const [head, values] = lines.map((l) => l.split(/\s+/));
-  const i = head?.indexOf('RcvbufErrors') ?? -1;
-  return i < 0 ? 0 : Number(values?.[i] ?? 0);
-}
-
-function child(
-  args: readonly string[],
-  readyLine: RegExp | undefined,
-): { done: Promise<number>; ready: Promise<string>; kill(): void; output(): string } {
-  const p = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let resolveReady: (line: string) => void = () => undefined;
-  const ready = new Promise<string>((r) => (resolveReady = r));
-  const onData = (b: Buffer): void => {
-    out += b.toString();
-    if (out.length > 1_000_000) out = out.slice(-500_000);
-    if (readyLine === undefined) return;
-    const m = out.split('\n').find((l) => readyLine.test(l));
-    if (m !== undefined) resolveReady(m);
-  };
-  p.stdout.on('data', onData);
-  p.stderr.on('data', onData);
-  const done = new Promise<number>((r) => p.on('exit', (code) => r(code ?? 1)));
-  return { done, ready, kill: () => p.kill('SIGTERM'), output: () => out };
-}
-
 async function load(
   dir: string,
   transport: string,
@@ -205,29 +166,6 @@ async function load(
   return report.summary;
 }
 
-async function withGateway<T>(
-  args: readonly string[],
-  ready: RegExp,
-  body: (readyLine: string) => Promise<T>,
-): Promise<T> {
-  const gw = child(args, ready);
-  const line = await Promise.race([
-    gw.ready,
-    gw.done.then((code) => {
-      throw new BenchError(
-        'process_failed',
-        `gateway exited ${code} before it was ready: ${gw.output().slice(-2000)}`,
-      );
-    }),
-  ]);
-  try {
-    return await body(line);
-  } finally {
-    gw.kill();
-    await gw.done;
-  }
-}
-
 export async function runGtppIngestBench(
   dir: string,
   transport: 'udp' | 'tcp',
@@ -236,7 +174,7 @@ export async function runGtppIngestBench(
 ): Promise<IngestRun> {
   const port = 23_000 + (transport === 'tcp' ? 1 : 0);
   progress(`gtpp ${transport}: baseline (bare responder)`);
-  const baseline = await withGateway(
+  const baseline = await withServer(
     [join(ROOT, 'dist', 'bench', 'gtpp-responder.js'), transport, String(port)],
     /^listening/,
     () => load(dir, transport, port, cdrs, 0),
@@ -268,7 +206,7 @@ ${['recordType', 'imsi', 'chargingId', 'ggsnAddress', 'sgsnAddress', 'apn', 'ser
 `,
   );
   progress(`gtpp ${transport}: narflow, as fast as answers come`);
-  return withGateway([BIN, 'run', config], /GTP' charging gateway listening/, async (line) => {
+  return withServer([BIN, 'run', config], /GTP' charging gateway listening/, async (line) => {
     const granted = /"receiveBufferBytes":(\d+)/.exec(line);
     const dropsBefore = await udpRcvbufErrors();
     const full = await load(dir, transport, port, cdrs, 0);

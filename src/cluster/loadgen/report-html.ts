@@ -1,6 +1,6 @@
 /**
  * A self-contained HTML page for a load run: the summary table and inline SVG charts of throughput
- * (sent and accepted CDRs per second) and response latency (p50, p99) over time. No external assets.
+ * (sent and accepted CDRs — or another unit — per second) and response latency (p50, p99) over time. No external assets.
  */
 import type { LoadSummary, SeriesPoint } from './stats.js';
 
@@ -72,13 +72,17 @@ export interface HtmlReportInput {
   readonly series: readonly SeriesPoint[];
   /** Extra rows for the summary table (e.g. the options). */
   readonly details: Readonly<Record<string, string>>;
+  /** Summary rows in place of the GTP' ones built from `summary`. */
+  readonly rows?: Readonly<Record<string, string>>;
+  /** What the throughput chart counts (default CDRs). */
+  readonly unit?: string;
 }
 
 export function renderHtmlReport(r: HtmlReportInput): string {
-  const rows = Object.entries({ ...summaryRows(r.summary), ...r.details })
+  const rows = Object.entries({ ...(r.rows ?? summaryRows(r.summary)), ...r.details })
     .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`)
     .join('');
-  const throughput = lineChart('Throughput', 'CDRs per second', [
+  const throughput = lineChart('Throughput', `${r.unit ?? 'CDRs'} per second`, [
     { label: 'sent', color: '#1f77b4', values: r.series.map((p) => p.sent) },
     { label: 'accepted', color: '#2ca02c', values: r.series.map((p) => p.accepted) },
   ]);

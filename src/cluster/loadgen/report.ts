@@ -2,7 +2,7 @@
 import type { LoadSummary } from './stats.js';
 
 export function summaryText(s: LoadSummary): string {
-  const lines: [string, string][] = [
+  const lines: (readonly [string, string])[] = [
     ['sent', `${s.sent} CDRs`],
     ['accepted', `${s.accepted} CDRs`],
     ['already-fulfilled', `${s.alreadyFulfilled} CDRs`],
@@ -20,6 +20,11 @@ export function summaryText(s: LoadSummary): string {
     ['rate', `${s.cdrsPerSecond} CDRs/s`],
     ['elapsed', `${(s.elapsedMs / 1000).toFixed(2)} s`],
   ];
+  return alignedText(lines);
+}
+
+/** `key  value` lines with the values aligned (the summary's layout). */
+export function alignedText(lines: readonly (readonly [string, string])[]): string {
   const width = Math.max(...lines.map(([k]) => k.length));
   return lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }

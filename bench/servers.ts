@@ -1,0 +1,78 @@
+/**
+ * What the protocol benchmarks share: best-of-N timing of a pass, child processes (a server under
+ * test, a load generator) with their output, a server run for the length of a body, and the kernel's
+ * UDP receive-buffer drop counter.
+ */
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { ROOT } from './narflow-process.js';
+import { BenchError } from './stats.js';
+
+/** Best of `rounds` timed passes over `items`, in items per second. */
+export function best(rounds: number, items: number, pass: () => void): number {
+  let top = 0;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    pass();
+    top = Math.max(top, (items * 1000) / (performance.now() - t0));
+  }
+  return top;
+}
+
+/** Udp RcvbufErrors from /proc/net/snmp: datagrams the kernel dropped for full receive buffers. */
+export async function udpRcvbufErrors(): Promise<number> {
+  const lines = (await readFile('/proc/net/snmp', 'utf8')).split('\n').filter((l) => l.startsWith('Udp:'));
+  const [head, values] = lines.map((l) => l.split(/\s+/));
+  const i = head?.indexOf('RcvbufErrors') ?? -1;
+  return i < 0 ? 0 : Number(values?.[i] ?? 0);
+}
+
+export interface Child {
+  readonly done: Promise<number>;
+  /** The first output line matching the ready pattern. */
+  readonly ready: Promise<string>;
+  kill(): void;
+  output(): string;
+}
+
+/** Runs `node args…` from the project root, keeping the tail of its output. */
+export function child(args: readonly string[], readyLine: RegExp | undefined): Child {
+  const p = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let resolveReady: (line: string) => void = () => undefined;
+  const ready = new Promise<string>((r) => (resolveReady = r));
+  const onData = (b: Buffer): void => {
+    out += b.toString();
+    if (out.length > 1_000_000) out = out.slice(-500_000);
+    const m = readyLine === undefined ? undefined : out.split('\n').find((l) => readyLine.test(l));
+    if (m !== undefined) resolveReady(m);
+  };
+  p.stdout.on('data', onData);
+  p.stderr.on('data', onData);
+  const done = new Promise<number>((r) => p.on('exit', (code) => r(code ?? 1)));
+  return { done, ready, kill: () => p.kill('SIGTERM'), output: () => out };
+}
+
+/** Starts a server, waits for its ready line, runs `body`, then stops the server (SIGTERM). */
+export async function withServer<T>(
+  args: readonly string[],
+  ready: RegExp,
+  body: (readyLine: string) => Promise<T>,
+): Promise<T> {
+  const server = child(args, ready);
+  const line = await Promise.race([
+    server.ready,
+    server.done.then((code) => {
+      throw new BenchError(
+        'process_failed',
+        `server exited ${code} before it was ready: ${server.output().slice(-2000)}`,
+      );
+    }),
+  ]);
+  try {
+    return await body(line);
+  } finally {
+    server.kill();
+    await server.done;
+  }
+}
