@@ -6,6 +6,8 @@
  *   node --expose-gc dist/bench/run.js [--records N] [--cpu-prof]
  *     --records N   chain and baseline records (default 1,000,000; a multiple of 100,000)
  *     --only gtpp   run only the GTP' benchmarks (CDR decode, GTP' ingest UDP and TCP)
+ *     --only radius run only the RADIUS benchmarks (Accounting-Request decode, radius-ei ingest UDP)
+ *     --only netflow run only the flow-collector benchmarks (IPFIX decode, netflow-ei ingest end to end)
  *     --cpu-prof    profile the chain's throughput run (node --cpu-prof, one file per thread) and
  *                   print each thread's top self-time functions; profiles stay in .bench/cpu-prof-*
  */
@@ -24,6 +26,8 @@ import { ROOT } from './narflow-process.js';
 import { formatProfiles, summarizeProfiles, type ThreadProfile } from './profile.js';
 import { BenchError, count, mib, ms, rate } from './stats.js';
 import { runCdrDecodeBench, runGtppIngestBench, type DecodeResult, type IngestRun } from './gtpp.js';
+import { runRadius } from './radius.js';
+import { runNetflow } from './netflow.js';
 
 const FILES = 10;
 const BATCH = 1000;
@@ -68,13 +72,27 @@ async function main(): Promise<void> {
   await mkdir(benchDir, { recursive: true });
   const work = await mkdtemp(join(tmpdir(), 'narflow-bench-'));
   const began = Date.now();
-  if (values.only !== undefined && values.only !== 'gtpp') {
-    throw new BenchError('usage', `--only: expected gtpp, got ${values.only}`);
+  if (
+    values.only !== undefined &&
+    values.only !== 'gtpp' &&
+    values.only !== 'radius' &&
+    values.only !== 'netflow'
+  ) {
+    throw new BenchError('usage', `--only: expected gtpp, radius or netflow, got ${values.only}`);
   }
-  if (values.only === 'gtpp') {
+  if (values.only === 'netflow') {
     try {
-      const gtpp = await runGtpp(work);
-      await writeFile(join(benchDir, 'results-gtpp.json'), `${JSON.stringify(gtpp, null, 2)}\n`);
+      const only = await runNetflow(work, say, progress);
+      await writeFile(join(benchDir, 'results-netflow.json'), `${JSON.stringify(only, null, 2)}\n`);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+    return;
+  }
+  if (values.only !== undefined) {
+    try {
+      const only = values.only === 'gtpp' ? await runGtpp(work) : await runRadius(work, say, progress);
+      await writeFile(join(benchDir, `results-${values.only}.json`), `${JSON.stringify(only, null, 2)}\n`);
     } finally {
       await rm(work, { recursive: true, force: true });
     }
@@ -218,6 +236,8 @@ async function main(): Promise<void> {
 
     gc();
     const gtpp = await runGtpp(work);
+    const radius = await runRadius(work, say, progress);
+    const netflow = await runNetflow(work, say, progress);
 
     let profiles: ThreadProfile[] | undefined;
     if (profDir !== undefined) {
@@ -244,6 +264,8 @@ async function main(): Promise<void> {
       orderEnhancer: oe,
       repartition: rp,
       gtpp,
+      radius,
+      netflow,
       profiles,
       seconds,
     };

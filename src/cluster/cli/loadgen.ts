@@ -1,12 +1,15 @@
 /**
- * `narflow loadgen gtpp [options]`: GSNs sending CDRs over GTP' to a charging gateway on loopback,
- * with a progress line on stderr, a summary on stdout, and report + ground truth under --out.
+ * `narflow loadgen gtpp|radius|netflow [options]`: GSNs sending CDRs over GTP' to a charging gateway,
+ * NASes sending RADIUS accounting to a server, or exporters sending NetFlow/IPFIX to a collector, on
+ * loopback, with a progress line on stderr, a summary on stdout, and report + ground truth under --out.
  */
 import { parseGtppLoadArgs, runGtppLoad } from '../loadgen/gtpp/index.js';
-import { ProgressPrinter, summaryText } from '../loadgen/report.js';
+import { parseRadiusLoadArgs, radiusSummaryText, runRadiusLoad } from '../loadgen/radius/index.js';
+import { ProgressPrinter, summaryText, type ProgressPoint } from '../loadgen/report.js';
 import { UsageError } from './usage-error.js';
+import { NETFLOW_USAGE, netflowLoadgen } from '../loadgen/netflow/index.js';
 
-export const LOADGEN_USAGE = `usage: narflow loadgen gtpp [options]
+export const GTPP_USAGE = `usage: narflow loadgen gtpp [options]
   --target HOST:PORT        gateway (loopback only; default 127.0.0.1:3386)
   --secondary HOST:PORT     gateway to fail over / be redirected to
   --transport udp|tcp       default udp
@@ -31,37 +34,115 @@ export const LOADGEN_USAGE = `usage: narflow loadgen gtpp [options]
   --pcap FILE               capture every datagram (UDP only)
   --progress auto|off       progress line on stderr (default auto)`;
 
+export const RADIUS_USAGE = `usage: narflow loadgen radius [options]
+  --target HOST:PORT        RADIUS accounting server (IPv4 loopback only; default 127.0.0.1:1813)
+  --secret S                shared secret (default narflow-demo-secret)
+  --nases N                 simulated NASes, source addresses 127.0.0.(10+i) (default 1)
+  --sessions N              sessions to generate (default: from --count, --rate x --duration, or 10000)
+  --count N                 instead of --sessions: whole sessions holding at least N records
+  --interims N|MIN-MAX      Interim-Updates per session (default 0-3)
+  --dup-rate R              fraction of records re-sent with a new Identifier (default 0)
+  --window N                requests in flight per NAS, 1-128 (default 32)
+  --timeout-ms MS           retransmission timeout (default 3000)
+  --retries N               retransmissions (same Identifier) before giving up (default 3)
+  --rate N                  requests/s, 0 = as fast as answers come (default 0)
+  --shape S                 constant | square:period=10s,low=0.2 | ramp:from=0.1[,over=30s] | poisson
+                            | storm:gsn=0,down=5s,at=10s (gsn: the NAS that goes silent)
+  --duration D              stop sending new requests after D (e.g. 60s)
+  --max-seconds N           hard cap on the run (default 600)
+  --seed N                  default 1: the same seed gives the same sessions
+  --out DIR                 report and ground truth (default ./loadgen-out)
+  --progress auto|off       progress line on stderr (default auto)`;
+
+export const LOADGEN_USAGE = `${GTPP_USAGE}\n\n${RADIUS_USAGE}\n\n${NETFLOW_USAGE}`;
+
+const USAGES: Readonly<Record<string, string>> = {
+  gtpp: GTPP_USAGE,
+  radius: RADIUS_USAGE,
+  netflow: NETFLOW_USAGE,
+};
+
+interface Outcome {
+  readonly summary: string;
+  readonly errors: { readonly count: number; readonly last: string | undefined };
+  readonly out: string | undefined;
+  readonly ended: string;
+  readonly failed: boolean;
+}
+
+function outcome(
+  summary: string,
+  r: Pick<Outcome, 'errors' | 'ended'>,
+  out: string | undefined,
+  failed: boolean,
+): Outcome {
+  return { summary, errors: r.errors, ended: r.ended, out, failed };
+}
+
+function run(generator: string, argv: readonly string[], hooks: Hooks): Promise<Outcome> {
+  if (generator === 'netflow') return netflowLoadgen(argv, hooks.signal);
+  if (generator === 'radius') {
+    const input = parseRadiusLoadArgs(argv);
+    return withProgress(input.progress, hooks, async (h) => {
+      const r = await runRadiusLoad(input, h);
+      const s = r.summary;
+      return outcome(radiusSummaryText(s), r, r.options.out, s.sent > 0 && s.accepted === 0);
+    });
+  }
+  const input = parseGtppLoadArgs(argv);
+  return withProgress(input.progress, hooks, async (h) => {
+    const r = await runGtppLoad(input, h);
+    const s = r.summary;
+    return outcome(summaryText(s), r, r.options.out, s.sent > 0 && s.accepted === 0);
+  });
+}
+
+interface Hooks {
+  readonly signal: AbortSignal;
+  progress?: (p: ProgressPoint) => void;
+}
+
+async function withProgress<T>(
+  mode: 'auto' | 'off' | undefined,
+  hooks: Hooks,
+  body: (h: Hooks) => Promise<T>,
+): Promise<T> {
+  const printer = mode === 'off' ? undefined : new ProgressPrinter(process.stderr);
+  const result = await body(printer === undefined ? hooks : { ...hooks, progress: (p) => printer.update(p) });
+  printer?.done();
+  return result;
+}
+
 export async function loadgenCommand(argv: readonly string[]): Promise<number> {
   const [generator, ...rest] = argv;
-  if (generator === '--help' || generator === '-h' || rest.includes('--help') || rest.includes('-h')) {
+  const help = rest.includes('--help') || rest.includes('-h');
+  if (generator === '--help' || generator === '-h' || (help && USAGES[generator ?? ''] === undefined)) {
     process.stdout.write(`${LOADGEN_USAGE}\n`);
     return 0;
   }
-  if (generator !== 'gtpp') {
+  if (generator === undefined || USAGES[generator] === undefined) {
     throw new UsageError(
-      `loadgen: expected a generator (gtpp), got ${generator === undefined ? 'nothing' : JSON.stringify(generator)}\n${LOADGEN_USAGE}`,
+      `loadgen: expected a generator (gtpp, radius, netflow), got ${generator === undefined ? 'nothing' : JSON.stringify(generator)}\n${LOADGEN_USAGE}`,
     );
   }
-  const input = parseGtppLoadArgs(rest);
-  const printer = input.progress === 'off' ? undefined : new ProgressPrinter(process.stderr);
+  if (help) {
+    process.stdout.write(`${USAGES[generator]}\n`);
+    return 0;
+  }
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
   try {
-    const report = await runGtppLoad(input, {
-      signal: abort.signal,
-      ...(printer === undefined ? {} : { progress: (p) => printer.update(p) }),
-    });
-    printer?.done();
-    process.stdout.write(`${summaryText(report.summary)}\n`);
-    if (report.errors.count > 0) {
-      process.stdout.write(`errors     ${report.errors.count} (last: ${report.errors.last ?? ''})\n`);
+    const r = await run(generator, rest, { signal: abort.signal });
+    process.stdout.write(`${r.summary}\n`);
+    if (r.errors.count > 0) {
+      process.stdout.write(`errors     ${r.errors.count} (last: ${r.errors.last ?? ''})\n`);
     }
-    if (report.options.out !== undefined) {
-      process.stdout.write(`report     ${report.options.out}/report.json, report.html, truth/\n`);
+    if (r.out !== undefined) {
+      process.stdout.write(`report     ${r.out}/report.json, report.html, truth/\n`);
     }
-    if (report.ended === 'aborted') return 130;
-    return report.summary.sent > 0 && report.summary.accepted === 0 ? 1 : 0;
+    if (r.ended === 'aborted') return 130;
+    return r.failed ? 1 : 0;
   } finally {
     process.removeListener('SIGINT', onSignal);
   }

@@ -1,5 +1,5 @@
 /**
- * The `narflow` command line: run, validate, status, quarantine list|replay, schema, demo.
+ * The `narflow` command line: run, validate, apply, status, quarantine list|replay, schema, demo, loadgen.
  */
 import { parseArgs } from 'node:util';
 import { runCommand } from './run.js';
@@ -20,7 +20,9 @@ const USAGE = `usage:
   narflow quarantine replay <config.yaml> [--data-dir DIR] [--node ID] [--reason R] [--id ID]...
   narflow schema
   narflow demo [--data-dir DIR] [--records N]
-  narflow loadgen gtpp [--target HOST:PORT] [--gsns N] [--rate N] [--shape S] [--duration D] [--out DIR] ...  (--help for all)`;
+  narflow loadgen gtpp [--target HOST:PORT] [--gsns N] [--rate N] [--shape S] [--duration D] [--out DIR] ...  (--help for all)
+  narflow loadgen radius [--target HOST:PORT] [--nases N] [--sessions N] [--dup-rate R] [--rate N] [--out DIR] ...  (--help for all)
+  narflow loadgen netflow [--target HOST:PORT] [--version 5|9|10] [--exporters N] [--flows N] [--rate N] [--out DIR] ...  (--help for all)`;
 
 async function main(argv: string[]): Promise<number> {
   // The load generator has its own options; the shared parser below would reject them.

@@ -51,4 +51,15 @@ describe('netflow-ei ingest', () => {
     expect(st.gauges).toHaveProperty('udp_kernel_drops_netflow');
     expect(st.gauges).toHaveProperty('udp_kernel_drops_ipfix');
   });
+
+  it('ensures stats can still be read after the sockets closed (the stats timer outlives a stop)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'narflow-netflow-ingest-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const ingest = new NetflowIngest(
+      netflowEiSettings.parse({ listen: { address: '127.0.0.1', netflowPort: 0, ipfixPort: 0 } }),
+    );
+    await ingest.start(new FakeLog('collector').context(dir));
+    await ingest.stop();
+    expect(ingest.stats().gauges).toHaveProperty('receive_buffer_bytes_netflow');
+  });
 });

@@ -23,7 +23,8 @@ export class NetflowIngest implements IngestSource {
   readonly #peers: Record<string, Record<string, number>> = {};
   readonly #allowed: CidrSet;
   readonly #inflight = new Set<Promise<unknown>>();
-  readonly #sockets: { name: string; udp: UdpListener }[] = [];
+  /** `granted`: the receive buffer read at open (a closed socket cannot be asked; stats run until the end). */
+  readonly #sockets: { name: string; udp: UdpListener; granted: number }[] = [];
   #batcher: EntryBatcher | undefined;
   #rlog: RateLimitedLog | undefined;
   #stopped = false;
@@ -49,9 +50,9 @@ export class NetflowIngest implements IngestSource {
         (m, path) => this.#onDatagram(m, path),
         (err) => ctx.log.error({ err, socket: name }, 'flow collector UDP socket error'),
       );
-      this.#sockets.push({ name, udp });
+      this.#sockets.push({ name, udp, granted: udp.receiveBufferBytes() });
     }
-    const granted = Math.min(...this.#sockets.map((x) => x.udp.receiveBufferBytes()));
+    const granted = Math.min(...this.#sockets.map((x) => x.granted));
     ctx.alarm(
       'receive_buffer_small',
       granted < MIN_RECEIVE_BUFFER,
@@ -89,7 +90,7 @@ export class NetflowIngest implements IngestSource {
   stats(): IngestStats {
     const gauges: Record<string, number> = {};
     for (const x of this.#sockets) {
-      gauges[`receive_buffer_bytes_${x.name}`] = x.udp.receiveBufferBytes();
+      gauges[`receive_buffer_bytes_${x.name}`] = x.granted;
       gauges[`udp_kernel_drops_${x.name}`] = x.udp.kernelDropsGauge();
     }
     return {
