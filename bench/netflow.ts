@@ -12,15 +12,15 @@
  *    and from the node's socket (udp_kernel_drops_ipfix). Then a run at half the measured rate,
  *    which should lose nothing.
  */
-import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import { SimulatedExporter } from '../src/cluster/loadgen/netflow/exporter.js';
 import { runNetflowLoad } from '../src/cluster/loadgen/netflow/index.js';
 import { decodeIpfix, flowToNar, TemplateCache } from '../src/protocols/netflow/index.js';
 import { ROOT } from './narflow-process.js';
+import { best, child, udpRcvbufErrors } from './servers.js';
 import { BenchError, count, rate } from './stats.js';
 
 const BIN = join(ROOT, 'bin', 'narflow.js');
@@ -32,16 +32,6 @@ export interface NetflowDecodeResult {
   readonly flowsPerSecond: number;
   readonly baselinePerSecond: number;
   readonly bytesPerFlow: number;
-}
-
-function best(rounds: number, items: number, pass: () => void): number {
-  let top = 0;
-  for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
-    pass();
-    top = Math.max(top, (items * 1000) / (performance.now() - t0));
-  }
-  return top;
 }
 
 export function runNetflowDecodeBench(): NetflowDecodeResult {
@@ -82,47 +72,12 @@ export function runNetflowDecodeBench(): NetflowDecodeResult {
   };
 }
 
-async function rcvbufErrors(): Promise<number> {
-  const lines = (await readFile('/proc/net/snmp', 'utf8')).split('\n').filter((l) => l.startsWith('Udp:'));
-  const [head, values] = lines.map((l) => l.split(/\s+/));
-  const i = head?.indexOf('RcvbufErrors') ?? -1;
-  return i < 0 ? 0 : Number(values?.[i] ?? 0);
-}
-
 async function freePort(): Promise<number> {
   const s = createSocket('udp4');
   await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
   const port = s.address().port;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
-}
-
-/** A node process with its output kept, waited on for a line. */
-function child(args: readonly string[]) {
-  const p = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const keep = (b: Buffer): void => {
-    out += b.toString();
-    if (out.length > 2_000_000) out = out.slice(-1_000_000);
-  };
-  p.stdout.on('data', keep);
-  p.stderr.on('data', keep);
-  const done = new Promise<number>((r) => p.on('exit', (code) => r(code ?? 1)));
-  return {
-    done,
-    output: () => out,
-    kill: () => p.kill('SIGTERM'),
-    async waitFor(re: RegExp, timeoutMs: number): Promise<string> {
-      const end = Date.now() + timeoutMs;
-      for (;;) {
-        const line = out.split('\n').find((l) => re.test(l));
-        if (line !== undefined) return line;
-        if (Date.now() > end || p.exitCode !== null)
-          throw new BenchError('process_failed', `no ${re} from ${args[0]}: ${out.slice(-2000)}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-  };
 }
 
 const load = (port: number, rate: number) =>
@@ -156,9 +111,9 @@ export type NetflowIngestResult = Awaited<ReturnType<typeof runNetflowIngestBenc
 export async function runNetflowIngestBench(work: string, progress: (s: string) => void) {
   progress('netflow: baseline (bare UDP receiver)');
   const rport = await freePort();
-  const receiver = child([join(ROOT, 'dist', 'bench', 'netflow-receiver.js'), String(rport)]);
+  const receiver = child([join(ROOT, 'dist', 'bench', 'netflow-receiver.js'), String(rport)], undefined);
   await receiver.waitFor(/^listening/, 10_000);
-  let before = await rcvbufErrors();
+  let before = await udpRcvbufErrors();
   const base = await load(rport, 0);
   await new Promise((r) => setTimeout(r, 300));
   receiver.kill();
@@ -168,31 +123,34 @@ export async function runNetflowIngestBench(work: string, progress: (s: string) 
     offeredFlows: base.summary.flows,
     receivedFlows: counted.datagrams * RECORDS,
     flowsPerSecond: (counted.datagrams * RECORDS * 1000) / Math.max(1, counted.lastMs - base.startedAtMs),
-    rcvbufErrors: (await rcvbufErrors()) - before,
+    rcvbufErrors: (await udpRcvbufErrors()) - before,
   };
 
   const dir = join(work, 'netflow');
   await rm(dir, { recursive: true, force: true });
   const ipfixPort = await freePort();
-  const narflow = child([
-    BIN,
-    'run',
-    join(ROOT, 'test', 'fixtures', 'netflow-flows.yaml'),
-    '--data-dir',
-    join(dir, 'data'),
-    '--set',
-    `nodes[collector].settings.listen.netflowPort=${await freePort()}`,
-    '--set',
-    `nodes[collector].settings.listen.ipfixPort=${ipfixPort}`,
-    '--set',
-    'host.metrics.port=0',
-    '--set',
-    `nodes[flows].settings.dir=${join(dir, 'out')}`,
-    '--set',
-    'nodes[flows].settings.rollRecords=500000',
-    '--set',
-    'nodes[flows].settings.rollIntervalMs=500',
-  ]);
+  const narflow = child(
+    [
+      BIN,
+      'run',
+      join(ROOT, 'test', 'fixtures', 'netflow-flows.yaml'),
+      '--data-dir',
+      join(dir, 'data'),
+      '--set',
+      `nodes[collector].settings.listen.netflowPort=${await freePort()}`,
+      '--set',
+      `nodes[collector].settings.listen.ipfixPort=${ipfixPort}`,
+      '--set',
+      'host.metrics.port=0',
+      '--set',
+      `nodes[flows].settings.dir=${join(dir, 'out')}`,
+      '--set',
+      'nodes[flows].settings.rollRecords=500000',
+      '--set',
+      'nodes[flows].settings.rollIntervalMs=500',
+    ],
+    undefined,
+  );
   try {
     const admin = JSON.parse(await narflow.waitFor(/"admin server listening"/, 30_000)) as { port: number };
     await narflow.waitFor(/"flow collector listening"/, 30_000);
@@ -210,7 +168,7 @@ export async function runNetflowIngestBench(work: string, progress: (s: string) 
       }
     };
     progress('netflow: narflow, as fast as the sockets take them');
-    before = await rcvbufErrors();
+    before = await udpRcvbufErrors();
     const full = await load(ipfixPort, 0);
     const outputFlows = await settled();
     const accepted = await metric(
@@ -221,7 +179,7 @@ export async function runNetflowIngestBench(work: string, progress: (s: string) 
       admin.port,
       /^narflow_ingest_state\{[^}]*name="udp_kernel_drops_ipfix"\} (\d+)$/m,
     );
-    const saturatedDrops = (await rcvbufErrors()) - before;
+    const saturatedDrops = (await udpRcvbufErrors()) - before;
     const committedMs = await lastCommitMs(join(dir, 'out'));
     const loadS = (full.summary.elapsedMs - full.summary.pausedMs) / 1000;
     const saturated = {
@@ -236,7 +194,7 @@ export async function runNetflowIngestBench(work: string, progress: (s: string) 
     };
     const rate = Math.max(1000, Math.round(saturated.outputPerSecond / 2 / 1000) * 1000);
     progress(`netflow: narflow at half that rate (${rate} flows/s)`);
-    before = await rcvbufErrors();
+    before = await udpRcvbufErrors();
     const paced = await load(ipfixPort, rate);
     const pacedOut = (await settled()) - outputFlows;
     narflow.kill();
@@ -253,7 +211,7 @@ export async function runNetflowIngestBench(work: string, progress: (s: string) 
         rate,
         offeredFlows: paced.summary.flows,
         outputFlows: pacedOut,
-        rcvbufErrors: (await rcvbufErrors()) - before,
+        rcvbufErrors: (await udpRcvbufErrors()) - before,
       },
     };
   } finally {

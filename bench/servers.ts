@@ -33,6 +33,8 @@ export interface Child {
   readonly ready: Promise<string>;
   kill(): void;
   output(): string;
+  /** The first output line matching `re`, waiting up to `timeoutMs` (fails if the process ends first). */
+  waitFor(re: RegExp, timeoutMs: number): Promise<string>;
 }
 
 /** Runs `node args…` from the project root, keeping the tail of its output. */
@@ -50,7 +52,17 @@ export function child(args: readonly string[], readyLine: RegExp | undefined): C
   p.stdout.on('data', onData);
   p.stderr.on('data', onData);
   const done = new Promise<number>((r) => p.on('exit', (code) => r(code ?? 1)));
-  return { done, ready, kill: () => p.kill('SIGTERM'), output: () => out };
+  const waitFor = async (re: RegExp, timeoutMs: number): Promise<string> => {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const line = out.split('\n').find((l) => re.test(l));
+      if (line !== undefined) return line;
+      if (Date.now() > end || p.exitCode !== null)
+        throw new BenchError('process_failed', `no ${re} from ${args[0]}: ${out.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { done, ready, kill: () => p.kill('SIGTERM'), output: () => out, waitFor };
 }
 
 /** Starts a server, waits for its ready line, runs `body`, then stops the server (SIGTERM). */
