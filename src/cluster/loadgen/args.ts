@@ -3,6 +3,7 @@
  * expected, so the caller can name the option and report every problem at once.
  */
 import { isIP } from 'node:net';
+import { UsageError } from '../cli/usage-error.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
 
@@ -120,4 +121,48 @@ export function tokenize(
     options.set(name, list);
   }
   return { options, positionals, errors };
+}
+
+/** An option's parser: the key of the options it sets, and how its text becomes a value. */
+export type OptionParser = readonly [key: string, parse: (text: string) => Parsed<unknown>];
+
+/**
+ * The arguments after `loadgen <generator>`: each `--name value` through its parser into the input
+ * record (`out` ./loadgen-out and `progress` auto unless given). Unknown options, repeated ones,
+ * stray words and bad values are collected; when there is any, `check` runs on what was parsed so
+ * its whole-set problems (a non-loopback target, …) are reported too, all in one UsageError.
+ */
+export function parseLoadArgs<I>(
+  argv: readonly string[],
+  parsers: Readonly<Record<string, OptionParser>>,
+  check: (input: I) => unknown,
+): I {
+  const { options, positionals, errors } = tokenize(argv, new Set());
+  const input: Record<string, unknown> = { out: './loadgen-out', progress: 'auto' };
+  for (const p of positionals) errors.push(`unexpected argument ${JSON.stringify(p)}`);
+  for (const [name, values] of options) {
+    const entry = parsers[name];
+    if (entry === undefined) {
+      const names = Object.keys(parsers)
+        .map((n) => `--${n}`)
+        .join(' ');
+      errors.push(`--${name}: unknown option (options: ${names})`);
+      continue;
+    }
+    if (values.length > 1) errors.push(`--${name}: given ${values.length} times; expected once`);
+    const last = values[values.length - 1] as string;
+    const r = entry[1](last);
+    if (r.ok) input[entry[0]] = r.value;
+    else errors.push(`--${name}: expected ${r.expected}, got ${JSON.stringify(last)}`);
+  }
+  if (errors.length > 0) {
+    try {
+      check(input as I);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      errors.push(err.message);
+    }
+    throw new UsageError(errors.join('\n'));
+  }
+  return input as I;
 }

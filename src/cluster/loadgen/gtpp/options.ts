@@ -12,8 +12,8 @@ import {
   parseEndpoint,
   parseInteger,
   parseNumber,
-  tokenize,
   type Endpoint,
+  parseLoadArgs,
 } from '../args.js';
 import { parseShape, type Shape } from '../shape.js';
 import { MAX_RECORDS_PER_SESSION, RECORD_TYPES, type MixEntry, type RecordsSpec } from './plan.js';
@@ -188,31 +188,7 @@ export const OPTION_NAMES: readonly string[] = Object.keys(PARSERS);
 
 /** Parses the arguments after `loadgen gtpp`. The CLI default for `--out` is ./loadgen-out. */
 export function parseGtppLoadArgs(argv: readonly string[]): GtppLoadInput {
-  const { options, positionals, errors } = tokenize(argv, new Set());
-  const input: Record<string, unknown> = { out: './loadgen-out', progress: 'auto' };
-  for (const p of positionals) errors.push(`unexpected argument ${JSON.stringify(p)}`);
-  for (const [name, values] of options) {
-    const entry = PARSERS[name];
-    if (entry === undefined) {
-      errors.push(`--${name}: unknown option (options: ${OPTION_NAMES.map((n) => `--${n}`).join(' ')})`);
-      continue;
-    }
-    if (values.length > 1) errors.push(`--${name}: given ${values.length} times; expected once`);
-    const r = entry[1](values[values.length - 1] as string);
-    if (r.ok) input[entry[0]] = r.value;
-    else errors.push(`--${name}: expected ${r.expected}, got ${JSON.stringify(values[values.length - 1])}`);
-  }
-  if (errors.length > 0) {
-    // Report the checks of the whole set too (e.g. a non-loopback target), all at once.
-    try {
-      fillGtppLoadOptions(input as GtppLoadInput);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      errors.push(err.message);
-    }
-    throw new UsageError(errors.join('\n'));
-  }
-  return input as GtppLoadInput;
+  return parseLoadArgs<GtppLoadInput>(argv, PARSERS, fillGtppLoadOptions);
 }
 
 /** Fills defaults and checks the whole set; every problem is reported in one UsageError. */

@@ -10,9 +10,9 @@ import {
   parseEndpoint,
   parseInteger,
   parseNumber,
-  tokenize,
   type Endpoint,
   type Parsed,
+  parseLoadArgs,
 } from '../args.js';
 import { parseShape, type Shape } from '../shape.js';
 import type { ExportVersion } from './flows.js';
@@ -94,35 +94,7 @@ const RANGES: Readonly<Record<string, readonly [string, number, number]>> = {
 
 /** Parses the arguments after `loadgen netflow`; the CLI default for `--out` is ./loadgen-out. */
 export function parseNetflowLoadArgs(argv: readonly string[]): NetflowLoadInput {
-  const { options, positionals, errors } = tokenize(argv, new Set());
-  const input: Record<string, unknown> = { out: './loadgen-out', progress: 'auto' };
-  for (const p of positionals) errors.push(`unexpected argument ${JSON.stringify(p)}`);
-  for (const [name, values] of options) {
-    const entry = PARSERS[name];
-    if (entry === undefined) {
-      errors.push(
-        `--${name}: unknown option (options: ${Object.keys(PARSERS)
-          .map((n) => `--${n}`)
-          .join(' ')})`,
-      );
-      continue;
-    }
-    if (values.length > 1) errors.push(`--${name}: given ${values.length} times; expected once`);
-    const last = values[values.length - 1] as string;
-    const r = entry[1](last);
-    if (r.ok) input[entry[0]] = r.value;
-    else errors.push(`--${name}: expected ${r.expected}, got ${JSON.stringify(last)}`);
-  }
-  if (errors.length > 0) {
-    try {
-      fillNetflowLoadOptions(input as NetflowLoadInput);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      errors.push(err.message);
-    }
-    throw new UsageError(errors.join('\n'));
-  }
-  return input as NetflowLoadInput;
+  return parseLoadArgs<NetflowLoadInput>(argv, PARSERS, fillNetflowLoadOptions);
 }
 
 /** Fills the defaults and checks the whole set; every problem in one UsageError. */

@@ -12,9 +12,9 @@ import {
   parseEndpoint,
   parseInteger,
   parseNumber,
-  tokenize,
   type Endpoint,
   type Parsed,
+  parseLoadArgs,
 } from '../args.js';
 import { parseShape, type Shape } from '../shape.js';
 import { MAX_INTERIMS, MAX_WINDOW, meanRecords, type InterimsSpec } from './plan.js';
@@ -130,32 +130,7 @@ export const OPTION_NAMES: readonly string[] = Object.keys(PARSERS);
 
 /** Parses the arguments after `loadgen radius`. The CLI default for `--out` is ./loadgen-out. */
 export function parseRadiusLoadArgs(argv: readonly string[]): RadiusLoadInput {
-  const { options, positionals, errors } = tokenize(argv, new Set());
-  const input: Record<string, unknown> = { out: './loadgen-out', progress: 'auto' };
-  for (const p of positionals) errors.push(`unexpected argument ${JSON.stringify(p)}`);
-  for (const [name, values] of options) {
-    const entry = PARSERS[name];
-    if (entry === undefined) {
-      errors.push(`--${name}: unknown option (options: ${OPTION_NAMES.map((n) => `--${n}`).join(' ')})`);
-      continue;
-    }
-    if (values.length > 1) errors.push(`--${name}: given ${values.length} times; expected once`);
-    const value = values[values.length - 1] as string;
-    const r = entry[1](value);
-    if (r.ok) input[entry[0]] = r.value;
-    else errors.push(`--${name}: expected ${r.expected}, got ${JSON.stringify(value)}`);
-  }
-  if (errors.length > 0) {
-    // Report the checks of the whole set too (e.g. a non-loopback target), all at once.
-    try {
-      fillRadiusLoadOptions(input as RadiusLoadInput);
-    } catch (err) {
-      if (!(err instanceof UsageError)) throw err;
-      errors.push(err.message);
-    }
-    throw new UsageError(errors.join('\n'));
-  }
-  return input as RadiusLoadInput;
+  return parseLoadArgs<RadiusLoadInput>(argv, PARSERS, fillRadiusLoadOptions);
 }
 
 /** Fills defaults and checks the whole set; every problem is reported in one UsageError. */
