@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/cluster/cli/usage-error.js';
+import { usageMessage } from './usage.js';
 import { parseShape } from '../../../src/cluster/loadgen/shape.js';
 import {
   DEFAULT_MIX,
@@ -9,16 +9,6 @@ import {
 } from '../../../src/cluster/loadgen/gtpp/options.js';
 
 const fill = (argv: string[]) => fillGtppLoadOptions(parseGtppLoadArgs(argv));
-
-function usageMessage(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a UsageError');
-}
 
 describe('loadgen gtpp options', () => {
   it('ensures the defaults are those of the command documentation', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../../src/cluster/cli/usage-error.js';
+import { usageMessage } from '../usage.js';
 import {
   exporterAddress,
   fillNetflowLoadOptions,
@@ -7,16 +7,6 @@ import {
 } from '../../../../src/cluster/loadgen/netflow/options.js';
 
 const fill = (argv: string[]) => fillNetflowLoadOptions(parseNetflowLoadArgs(argv));
-
-function usageMessage(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a UsageError');
-}
 
 describe('loadgen netflow options', () => {
   it('ensures the defaults are those of the usage text', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../../src/cluster/cli/usage-error.js';
+import { usageMessage } from '../usage.js';
 import {
   fillRadiusLoadOptions,
   parseInterims,
@@ -8,16 +8,6 @@ import {
 } from '../../../../src/cluster/loadgen/radius/options.js';
 
 const fill = (argv: string[]) => fillRadiusLoadOptions(parseRadiusLoadArgs(argv));
-
-function usageMessage(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a UsageError');
-}
 
 describe('loadgen radius options', () => {
   it('ensures the defaults are those of the command documentation', () => {
