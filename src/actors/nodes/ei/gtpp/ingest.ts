@@ -26,7 +26,8 @@ import type { CidrSet } from '../../../rules/cidr-set.js';
 import { allowList } from '../datagram/peers.js';
 import type { IngestContext, IngestSource, IngestStats } from '../../../runtime/actor.js';
 import { RateLimitedLog } from '../../../telemetry/logger.js';
-import { encodeEntry, isDatagramEntry, KIND_INVALID, KIND_MESSAGE } from '../datagram/entry.js';
+import { encodeEntry, KIND_INVALID, KIND_MESSAGE } from '../datagram/entry.js';
+import { checkReceiveBuffer, IngestBooks, startReplays } from '../datagram/ingest-books.js';
 import { CMD_SEND_POSSIBLY_DUPLICATED } from './handler.js';
 import { LatencySamples } from '../datagram/latency.js';
 import { Overload } from './overload.js';
@@ -38,8 +39,6 @@ import { parseEndpoint, type GtppEiSettings } from './settings.js';
 import { UdpListener, type ReplyPath } from '../datagram/udp.js';
 import { TcpListener } from './tcp.js';
 
-/** Receive buffers below this are too small for bursts (PERF-NOTES: 4 MiB is lossless to 200k pps). */
-export const MIN_RECEIVE_BUFFER = 4 * 1024 * 1024;
 const MAX_MESSAGE_BYTES = 65_535 + 20;
 
 /** DecodeError codes of a Data Record Transfer Request → the cause it is answered with. */
@@ -57,11 +56,10 @@ function causeForDecodeError(code: string): number {
 }
 
 export class GtppIngest implements IngestSource {
-  readonly #events: Record<string, number> = {};
+  readonly #books = new IngestBooks();
   readonly #latency = new LatencySamples();
   readonly #requests: RequestTable;
   readonly #allowed: CidrSet;
-  readonly #inflight = new Set<Promise<unknown>>();
   #udp: UdpListener | undefined;
   #tcp: TcpListener | undefined;
   #overload: Overload | undefined;
@@ -108,13 +106,7 @@ export class GtppIngest implements IngestSource {
         ctx.log.error({ err }, "GTP' UDP socket error"),
       );
       this.#grantedBuffer = this.#udp.receiveBufferBytes();
-      const small = this.#grantedBuffer < MIN_RECEIVE_BUFFER;
-      ctx.alarm(
-        'receive_buffer_small',
-        small,
-        `UDP receive buffer ${this.#grantedBuffer} bytes granted of ${this.s.receiveBufferBytes} asked; raise net.core.rmem_max`,
-      );
-      if (small)
+      if (checkReceiveBuffer(ctx, this.#grantedBuffer, this.s.receiveBufferBytes))
         ctx.log.warn(
           { granted: this.#grantedBuffer, asked: this.s.receiveBufferBytes },
           "GTP' UDP receive buffer below 4 MiB: bursts may be lost; raise net.core.rmem_max",
@@ -157,23 +149,19 @@ export class GtppIngest implements IngestSource {
       this.#count('node_alive_sent');
     }
     this.#overload.start();
-    // The pick-up reconciles its own (file) entries only, not the GTP' messages of the log.
-    await this.replays?.start({
-      ...ctx,
-      pendingEntries: async () => (await ctx.pendingEntries()).filter((e) => !isDatagramEntry(e.payload)),
-    });
+    await startReplays(this.replays, ctx);
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#overload?.stop();
     await Promise.all([this.#udp?.close(), this.#tcp?.close(), this.replays?.stop()]);
-    await Promise.allSettled([...this.#inflight]);
+    await this.#books.settled();
     this.#rlog?.flush();
   }
 
   idle(): boolean {
-    return this.#inflight.size === 0 && (this.replays?.idle() ?? true);
+    return !this.#books.busy && (this.replays?.idle() ?? true);
   }
 
   async checkpointCommitted(position: number): Promise<void> {
@@ -182,7 +170,7 @@ export class GtppIngest implements IngestSource {
 
   stats(): IngestStats {
     return {
-      events: { ...this.#events },
+      events: this.#books.events(),
       latencyMs: this.#latency.take(),
       gauges: {
         receive_buffer_bytes: this.#grantedBuffer,
@@ -200,7 +188,7 @@ export class GtppIngest implements IngestSource {
   }
 
   #count(event: string): void {
-    this.#events[event] = (this.#events[event] ?? 0) + 1;
+    this.#books.count(event);
   }
 
   #isAllowed(address: string): boolean {
@@ -288,7 +276,7 @@ export class GtppIngest implements IngestSource {
       receivedAtMs,
       message: buf,
     });
-    const done = this.#track((this.#batcher as EntryBatcher<Decoded>).log(part, undefined)).then(() => {
+    const done = this.#books.track((this.#batcher as EntryBatcher<Decoded>).log(part, undefined)).then(() => {
       if (header?.type !== 240) return;
       this.#reply(
         path,
@@ -345,13 +333,13 @@ export class GtppIngest implements IngestSource {
       receivedAtMs,
       message: buf,
     });
-    const answered = this.#track(
-      (this.#batcher as EntryBatcher<Decoded>).log(part, { frame, fingerprint: fp, records }),
-    ).then(() => {
-      this.#count(cause === Cause.RequestAccepted ? 'drt_accepted' : 'drt_cdr_decoding_error');
-      this.#answerDrt(path, frame, cause, t0);
-      return cause;
-    });
+    const answered = this.#books
+      .track((this.#batcher as EntryBatcher<Decoded>).log(part, { frame, fingerprint: fp, records }))
+      .then(() => {
+        this.#count(cause === Cause.RequestAccepted ? 'drt_accepted' : 'drt_cdr_decoding_error');
+        this.#answerDrt(path, frame, cause, t0);
+        return cause;
+      });
     // A failed append fails the log and the actor; the GSN gets no answer and sends again.
     answered.catch(() => this.#count('append_failed'));
     this.#requests.record(path.address, frame.sequence, { fingerprint: fp, atMs: receivedAtMs, answered });
@@ -383,14 +371,5 @@ export class GtppIngest implements IngestSource {
     if (this.#stopped) return;
     this.#ownSeq = (this.#ownSeq + 1) & 0xffff;
     path.send(encodeFrame({ version: 2, longHeader: false, sequence: this.#ownSeq, message }));
-  }
-
-  #track<T>(p: Promise<T>): Promise<T> {
-    this.#inflight.add(p);
-    const done = (): void => {
-      this.#inflight.delete(p);
-    };
-    p.then(done, done);
-    return p;
   }
 }

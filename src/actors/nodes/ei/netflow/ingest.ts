@@ -10,19 +10,16 @@
 import type { CidrSet } from '../../../rules/cidr-set.js';
 import type { IngestContext, IngestSource, IngestStats } from '../../../runtime/actor.js';
 import { RateLimitedLog } from '../../../telemetry/logger.js';
-import { encodeEntry, isDatagramEntry, KIND_MESSAGE } from '../datagram/entry.js';
+import { encodeEntry, KIND_MESSAGE } from '../datagram/entry.js';
+import { checkReceiveBuffer, IngestBooks, startReplays } from '../datagram/ingest-books.js';
 import { EntryBatcher } from '../datagram/entry-batcher.js';
 import { UdpListener, type ReplyPath } from '../datagram/udp.js';
 import { allowList } from '../datagram/peers.js';
 import type { NetflowEiSettings } from './settings.js';
 
-export const MIN_RECEIVE_BUFFER = 4 * 1024 * 1024;
-
 export class NetflowIngest implements IngestSource {
-  readonly #events: Record<string, number> = {};
-  readonly #peers: Record<string, Record<string, number>> = {};
+  readonly #books = new IngestBooks();
   readonly #allowed: CidrSet;
-  readonly #inflight = new Set<Promise<unknown>>();
   /** `granted`: the receive buffer read at open (a closed socket cannot be asked; stats run until the end). */
   readonly #sockets: { name: string; udp: UdpListener; granted: number }[] = [];
   #batcher: EntryBatcher | undefined;
@@ -53,11 +50,7 @@ export class NetflowIngest implements IngestSource {
       this.#sockets.push({ name, udp, granted: udp.receiveBufferBytes() });
     }
     const granted = Math.min(...this.#sockets.map((x) => x.granted));
-    ctx.alarm(
-      'receive_buffer_small',
-      granted < MIN_RECEIVE_BUFFER,
-      `UDP receive buffer ${granted} bytes granted of ${this.s.receiveBufferBytes} asked; raise net.core.rmem_max`,
-    );
+    checkReceiveBuffer(ctx, granted, this.s.receiveBufferBytes);
     ctx.log.info(
       {
         ...Object.fromEntries(this.#sockets.map((x) => [x.name, x.udp.port])),
@@ -66,21 +59,18 @@ export class NetflowIngest implements IngestSource {
       },
       'flow collector listening',
     );
-    await this.replays?.start({
-      ...ctx,
-      pendingEntries: async () => (await ctx.pendingEntries()).filter((e) => !isDatagramEntry(e.payload)),
-    });
+    await startReplays(this.replays, ctx);
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     await Promise.all([...this.#sockets.map((x) => x.udp.close()), this.replays?.stop()]);
-    await Promise.allSettled([...this.#inflight]);
+    await this.#books.settled();
     this.#rlog?.flush();
   }
 
   idle(): boolean {
-    return this.#inflight.size === 0 && (this.replays?.idle() ?? true);
+    return !this.#books.busy && (this.replays?.idle() ?? true);
   }
 
   async checkpointCommitted(position: number): Promise<void> {
@@ -94,8 +84,8 @@ export class NetflowIngest implements IngestSource {
       gauges[`udp_kernel_drops_${x.name}`] = x.udp.kernelDropsGauge();
     }
     return {
-      events: { ...this.#events },
-      peers: Object.fromEntries(Object.entries(this.#peers).map(([k, v]) => [k, { ...v }])),
+      events: this.#books.events(),
+      peers: this.#books.peers(),
       gauges,
     };
   }
@@ -106,10 +96,7 @@ export class NetflowIngest implements IngestSource {
   }
 
   #count(event: string, peer?: string): void {
-    this.#events[event] = (this.#events[event] ?? 0) + 1;
-    if (peer === undefined) return;
-    const p = (this.#peers[peer] ??= {});
-    p[event] = (p[event] ?? 0) + 1;
+    this.#books.count(event, peer);
   }
 
   #onDatagram(buf: Uint8Array, path: ReplyPath): void {
@@ -132,14 +119,8 @@ export class NetflowIngest implements IngestSource {
       receivedAtMs: Date.now(),
       message: buf,
     });
-    const logged = (this.#batcher as EntryBatcher).log(part, undefined);
-    this.#inflight.add(logged);
-    logged.then(
-      () => this.#inflight.delete(logged),
-      () => {
-        this.#inflight.delete(logged);
-        this.#count('append_failed');
-      },
-    );
+    this.#books
+      .track((this.#batcher as EntryBatcher).log(part, undefined))
+      .catch(() => this.#count('append_failed'));
   }
 }

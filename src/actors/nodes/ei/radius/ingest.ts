@@ -30,7 +30,8 @@ import {
 import type { IngestContext, IngestSource, IngestStats } from '../../../runtime/actor.js';
 import { RateLimitedLog } from '../../../telemetry/logger.js';
 import { decodedCache } from './decoded.js';
-import { encodeEntry, isDatagramEntry, KIND_INVALID, KIND_MESSAGE } from '../datagram/entry.js';
+import { encodeEntry, KIND_INVALID, KIND_MESSAGE } from '../datagram/entry.js';
+import { checkReceiveBuffer, IngestBooks, startReplays } from '../datagram/ingest-books.js';
 import { EntryBatcher } from '../datagram/entry-batcher.js';
 import { LatencySamples } from '../datagram/latency.js';
 import { UdpListener, type ReplyPath } from '../datagram/udp.js';
@@ -40,15 +41,12 @@ import { RequestMemory, requestKey } from './requests.js';
 import type { RadiusEiSettings } from './settings.js';
 
 const PROXY_STATE = 33;
-export const MIN_RECEIVE_BUFFER = 4 * 1024 * 1024;
 const RELOAD_ALARM = 'clients_reload_failed';
 
 export class RadiusIngest implements IngestSource {
-  readonly #events: Record<string, number> = {};
-  readonly #peers: Record<string, Record<string, number>> = {};
+  readonly #books = new IngestBooks();
   readonly #latency = new LatencySamples();
   readonly #memory: RequestMemory;
-  readonly #inflight = new Set<Promise<unknown>>();
   #udp: UdpListener | undefined;
   #batcher: EntryBatcher<AccountingRequest> | undefined;
   #rlog: RateLimitedLog | undefined;
@@ -80,11 +78,7 @@ export class RadiusIngest implements IngestSource {
       (err) => ctx.log.error({ err }, 'RADIUS UDP socket error'),
     );
     this.#granted = this.#udp.receiveBufferBytes();
-    ctx.alarm(
-      'receive_buffer_small',
-      this.#granted < MIN_RECEIVE_BUFFER,
-      `UDP receive buffer ${this.#granted} bytes granted of ${this.s.receiveBufferBytes} asked; raise net.core.rmem_max`,
-    );
+    checkReceiveBuffer(ctx, this.#granted, this.s.receiveBufferBytes);
     if (this.s.clientsReloadMs > 0) {
       this.#reload = setInterval(() => void this.#reloadClients(ctx), this.s.clientsReloadMs);
       this.#reload.unref();
@@ -99,22 +93,19 @@ export class RadiusIngest implements IngestSource {
       },
       'RADIUS accounting listening',
     );
-    await this.replays?.start({
-      ...ctx,
-      pendingEntries: async () => (await ctx.pendingEntries()).filter((e) => !isDatagramEntry(e.payload)),
-    });
+    await startReplays(this.replays, ctx);
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#reload !== undefined) clearInterval(this.#reload);
     await Promise.all([this.#udp?.close(), this.replays?.stop()]);
-    await Promise.allSettled([...this.#inflight]);
+    await this.#books.settled();
     this.#rlog?.flush();
   }
 
   idle(): boolean {
-    return this.#inflight.size === 0 && (this.replays?.idle() ?? true);
+    return !this.#books.busy && (this.replays?.idle() ?? true);
   }
 
   async checkpointCommitted(position: number): Promise<void> {
@@ -123,8 +114,8 @@ export class RadiusIngest implements IngestSource {
 
   stats(): IngestStats {
     return {
-      events: { ...this.#events },
-      peers: Object.fromEntries(Object.entries(this.#peers).map(([k, v]) => [k, { ...v }])),
+      events: this.#books.events(),
+      peers: this.#books.peers(),
       latencyMs: this.#latency.take(),
       gauges: {
         receive_buffer_bytes: this.#granted,
@@ -155,10 +146,7 @@ export class RadiusIngest implements IngestSource {
   }
 
   #count(event: string, client?: string): void {
-    this.#events[event] = (this.#events[event] ?? 0) + 1;
-    if (client === undefined) return;
-    const p = (this.#peers[client] ??= {});
-    p[event] = (p[event] ?? 0) + 1;
+    this.#books.count(event, client);
   }
 
   /** Dropped without an answer (RFC 2866 §4.1), counted and logged at most once per 10 s per kind and peer. */
@@ -240,15 +228,15 @@ export class RadiusIngest implements IngestSource {
       receivedAtMs,
       message: buf.subarray(0, length),
     });
-    const answered = this.#track((this.#batcher as EntryBatcher<AccountingRequest>).log(part, request)).then(
-      () => {
+    const answered = this.#books
+      .track((this.#batcher as EntryBatcher<AccountingRequest>).log(part, request))
+      .then(() => {
         const response = this.#response(request, client);
         if (!this.#stopped) path.send(response);
         this.#count('accepted', client.name);
         this.#latency.record(performance.now() - t0);
         return response;
-      },
-    );
+      });
     answered.catch(() => this.#count('append_failed'));
     this.#memory.remember(key, { atMs: receivedAtMs, answered: answered.catch(() => undefined) });
   }
@@ -276,9 +264,9 @@ export class RadiusIngest implements IngestSource {
       receivedAtMs,
       message: buf,
     });
-    const logged = this.#track((this.#batcher as EntryBatcher<AccountingRequest>).log(part, undefined)).then(
-      () => undefined,
-    );
+    const logged = this.#books
+      .track((this.#batcher as EntryBatcher<AccountingRequest>).log(part, undefined))
+      .then(() => undefined);
     logged.catch(() => this.#count('append_failed'));
     // Its retransmissions are not logged again either.
     this.#memory.remember(key, { atMs: receivedAtMs, answered: logged.catch(() => undefined) });
@@ -294,14 +282,5 @@ export class RadiusIngest implements IngestSource {
         });
     }
     return encodeAccountingResponse(request, client.secret, proxyStates);
-  }
-
-  #track<T>(p: Promise<T>): Promise<T> {
-    this.#inflight.add(p);
-    const done = (): void => {
-      this.#inflight.delete(p);
-    };
-    p.then(done, done);
-    return p;
   }
 }
