@@ -11,10 +11,9 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Packr } from 'msgpackr';
 import { cdrToNar, decodeCdr, encodeCdr, type CdrRecord } from '../src/protocols/cdr/index.js';
 import { ROOT } from './narflow-process.js';
-import { best, child, udpRcvbufErrors, withServer } from './servers.js';
+import { child, decodeAgainstMsgpackr, udpRcvbufErrors, withServer } from './servers.js';
 import { BenchError } from './stats.js';
 
 const BIN = join(ROOT, 'bin', 'narflow.js');
@@ -71,25 +70,13 @@ function records(n: number): CdrRecord[] {
 export function runCdrDecodeBench(): DecodeResult {
   const recs = records(20_000);
   const encoded = recs.map(encodeCdr);
-  const packr = new Packr({ useRecords: false, moreTypes: true });
-  const packed = recs.map((r) => packr.pack(cdrToNar(r)));
-  let sink = 0;
-  const decode = (): void => {
-    for (const b of encoded) sink += Object.keys(cdrToNar(decodeCdr(b))).length;
-  };
-  const baseline = (): void => {
-    for (const b of packed) sink += Object.keys(packr.unpack(b) as object).length;
-  };
-  decode();
-  baseline();
-  const cdrsPerSecond = best(5, encoded.length, decode);
-  const baselinePerSecond = best(5, packed.length, baseline);
-  if (sink === 0) throw new BenchError('no_samples', 'decode bench produced nothing');
-  return {
-    cdrsPerSecond,
-    baselinePerSecond,
-    bytesPerCdr: encoded.reduce((n, b) => n + b.length, 0) / encoded.length,
-  };
+  const r = decodeAgainstMsgpackr(
+    encoded,
+    recs.map(cdrToNar),
+    (b) => Object.keys(cdrToNar(decodeCdr(b))).length,
+    'CDR',
+  );
+  return { cdrsPerSecond: r.perSecond, baselinePerSecond: r.baselinePerSecond, bytesPerCdr: r.bytesPerItem };
 }
 
 interface LoadSummary {

@@ -15,12 +15,11 @@
 import { createSocket } from 'node:dgram';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Packr } from 'msgpackr';
 import { SimulatedExporter } from '../src/cluster/loadgen/netflow/exporter.js';
 import { runNetflowLoad } from '../src/cluster/loadgen/netflow/index.js';
 import { decodeIpfix, flowToNar, TemplateCache } from '../src/protocols/netflow/index.js';
 import { ROOT } from './narflow-process.js';
-import { best, child, udpRcvbufErrors } from './servers.js';
+import { child, decodeAgainstMsgpackr, udpRcvbufErrors } from './servers.js';
 import { BenchError, count, rate } from './stats.js';
 
 const BIN = join(ROOT, 'bin', 'narflow.js');
@@ -50,25 +49,21 @@ export function runNetflowDecodeBench(): NetflowDecodeResult {
   const nars = datagrams.flatMap((d) =>
     decodeIpfix(d, config.address, cache).records.map((r) => flowToNar(r)),
   );
-  const packr = new Packr({ useRecords: false, moreTypes: true });
-  const packed = nars.map((n) => packr.pack(n));
-  let sink = 0;
-  const decode = (): void => {
-    for (const d of datagrams)
-      for (const r of decodeIpfix(d, config.address, cache).records) sink += Object.keys(flowToNar(r)).length;
-  };
-  const baseline = (): void => {
-    for (const b of packed) sink += Object.keys(packr.unpack(b) as object).length;
-  };
-  decode();
-  baseline();
-  const flowsPerSecond = best(5, nars.length, decode);
-  const baselinePerSecond = best(5, nars.length, baseline);
-  if (sink === 0) throw new BenchError('no_samples', 'netflow decode bench produced nothing');
+  const r = decodeAgainstMsgpackr(
+    datagrams,
+    nars,
+    (d) => {
+      let n = 0;
+      for (const rec of decodeIpfix(d, config.address, cache).records)
+        n += Object.keys(flowToNar(rec)).length;
+      return n;
+    },
+    'netflow',
+  );
   return {
-    flowsPerSecond,
-    baselinePerSecond,
-    bytesPerFlow: datagrams.reduce((n, d) => n + d.length, 0) / nars.length,
+    flowsPerSecond: r.perSecond,
+    baselinePerSecond: r.baselinePerSecond,
+    bytesPerFlow: r.bytesPerItem,
   };
 }
 

@@ -12,12 +12,11 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Packr } from 'msgpackr';
 import { prepareRun, requestBytes } from '../src/cluster/loadgen/radius/prepare.js';
 import { RECORD_COLUMNS } from '../src/cluster/loadgen/radius/truth.js';
 import { accountingToNar, decodeAccountingRequest } from '../src/protocols/radius/index.js';
 import { ROOT } from './narflow-process.js';
-import { best, child, udpRcvbufErrors, withServer } from './servers.js';
+import { child, decodeAgainstMsgpackr, udpRcvbufErrors, withServer } from './servers.js';
 import { BenchError, count, mib, ms, rate } from './stats.js';
 
 const BIN = join(ROOT, 'bin', 'narflow.js');
@@ -44,25 +43,17 @@ export function runRadiusDecodeBench(): RadiusDecodeResult {
     nowMs: Date.now(),
   });
   const encoded = Array.from({ length: run.totalRequests }, (_, r) => requestBytes(run, r).slice());
-  const packr = new Packr({ useRecords: false, moreTypes: true });
-  const packed = encoded.map((b) => packr.pack(accountingToNar(decodeAccountingRequest(b))));
   const options = { secret: SECRET };
-  let sink = 0;
-  const decode = (): void => {
-    for (const b of encoded) sink += Object.keys(accountingToNar(decodeAccountingRequest(b, options))).length;
-  };
-  const baseline = (): void => {
-    for (const b of packed) sink += Object.keys(packr.unpack(b) as object).length;
-  };
-  decode();
-  baseline();
-  const requestsPerSecond = best(5, encoded.length, decode);
-  const baselinePerSecond = best(5, packed.length, baseline);
-  if (sink === 0) throw new BenchError('no_samples', 'RADIUS decode bench produced nothing');
+  const r = decodeAgainstMsgpackr(
+    encoded,
+    encoded.map((b) => accountingToNar(decodeAccountingRequest(b))),
+    (b) => Object.keys(accountingToNar(decodeAccountingRequest(b, options))).length,
+    'RADIUS',
+  );
   return {
-    requestsPerSecond,
-    baselinePerSecond,
-    bytesPerRequest: encoded.reduce((n, b) => n + b.length, 0) / encoded.length,
+    requestsPerSecond: r.perSecond,
+    baselinePerSecond: r.baselinePerSecond,
+    bytesPerRequest: r.bytesPerItem,
   };
 }
 

@@ -5,6 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { Packr } from 'msgpackr';
+import type { Nar } from '../src/protocols/nar/nar.js';
 import { ROOT } from './narflow-process.js';
 import { BenchError } from './stats.js';
 
@@ -87,4 +89,44 @@ export async function withServer<T>(
     server.kill();
     await server.done;
   }
+}
+
+export interface DecodeComparison {
+  /** Items (NARs) per second. */
+  readonly perSecond: number;
+  /** msgpackr unpacking the same NARs, items per second. */
+  readonly baselinePerSecond: number;
+  readonly bytesPerItem: number;
+}
+
+/**
+ * A codec's decode of `inputs` into `nars` (`decode` returns something derived from its NARs, so the
+ * work is not optimised away) against msgpackr unpacking the same NARs: best of 5 passes each, after
+ * one warm-up pass.
+ */
+export function decodeAgainstMsgpackr(
+  inputs: readonly Uint8Array[],
+  nars: readonly Nar[],
+  decode: (input: Uint8Array) => number,
+  what: string,
+): DecodeComparison {
+  const packr = new Packr({ useRecords: false, moreTypes: true });
+  const packed = nars.map((n) => packr.pack(n));
+  let sink = 0;
+  const run = (): void => {
+    for (const b of inputs) sink += decode(b);
+  };
+  const baseline = (): void => {
+    for (const b of packed) sink += Object.keys(packr.unpack(b) as object).length;
+  };
+  run();
+  baseline();
+  const perSecond = best(5, nars.length, run);
+  const baselinePerSecond = best(5, nars.length, baseline);
+  if (sink === 0) throw new BenchError('no_samples', `${what} decode bench produced nothing`);
+  return {
+    perSecond,
+    baselinePerSecond,
+    bytesPerItem: inputs.reduce((n, b) => n + b.length, 0) / nars.length,
+  };
 }
