@@ -88,6 +88,55 @@ function recordBytes(fields: readonly FieldSpec[]): number {
   return n;
 }
 
+/**
+ * The `count` field specifiers of a (data or options) template at `fieldsAt`, checked against the
+ * field limit, the FlowSet's end and a record size of 0, and learned into the cache. False, with the
+ * error in `msg`, when the template cannot be taken (the rest of the FlowSet is then skipped).
+ */
+function learnTemplate(
+  ctx: SetContext,
+  buf: Uint8Array,
+  where: { readonly at: number; readonly fieldsAt: number; readonly end: number },
+  count: number,
+  scopeFieldCount: number,
+  learnedAt: number,
+  maxFields: number,
+  msg: FlowMessage<V9Header>,
+): boolean {
+  const { at, fieldsAt, end } = where;
+  const templateId = u16(buf, at);
+  if (count > maxFields) {
+    msg.errors.push(
+      setError(ctx, 'field_count_limit', `${count} fields, limit ${maxFields}`, at, templateId),
+    );
+    return false;
+  }
+  if (fieldsAt + count * 4 > end) {
+    msg.errors.push(
+      setError(ctx, 'template_overrun', `${count} fields run past the FlowSet`, at, templateId),
+    );
+    return false;
+  }
+  const fields = readFields(buf, fieldsAt, count);
+  if (count === 0 || recordBytes(fields) === 0) {
+    msg.errors.push(
+      setError(ctx, 'empty_template', 'template describes records of 0 octets', at, templateId),
+    );
+    return false;
+  }
+  ctx.cache.learn({
+    version: 9,
+    exporter: ctx.exporter,
+    observationDomainId: ctx.domain,
+    templateId,
+    fields,
+    scopeFieldCount,
+    learnedAt,
+  });
+  msg.templatesLearned++;
+  return true;
+}
+
 function templates(
   ctx: SetContext,
   buf: Uint8Array,
@@ -113,35 +162,7 @@ function templates(
       );
       return;
     }
-    if (count > maxFields) {
-      msg.errors.push(
-        setError(ctx, 'field_count_limit', `${count} fields, limit ${maxFields}`, at, templateId),
-      );
-      return;
-    }
-    if (at + 4 + count * 4 > end) {
-      msg.errors.push(
-        setError(ctx, 'template_overrun', `${count} fields run past the FlowSet`, at, templateId),
-      );
-      return;
-    }
-    const fields = readFields(buf, at + 4, count);
-    if (count === 0 || recordBytes(fields) === 0) {
-      msg.errors.push(
-        setError(ctx, 'empty_template', 'template describes records of 0 octets', at, templateId),
-      );
-      return;
-    }
-    ctx.cache.learn({
-      version: 9,
-      exporter: ctx.exporter,
-      observationDomainId: ctx.domain,
-      templateId,
-      fields,
-      scopeFieldCount: 0,
-      learnedAt,
-    });
-    msg.templatesLearned++;
+    if (!learnTemplate(ctx, buf, { at, fieldsAt: at + 4, end }, count, 0, learnedAt, maxFields, msg)) return;
     at += 4 + count * 4;
   }
   msg.counters.paddingOctets += end - at;
@@ -190,35 +211,19 @@ function optionsTemplates(
       return;
     }
     const count = (scopeLength + optionLength) / 4;
-    if (count > maxFields) {
-      msg.errors.push(
-        setError(ctx, 'field_count_limit', `${count} fields, limit ${maxFields}`, at, templateId),
-      );
+    if (
+      !learnTemplate(
+        ctx,
+        buf,
+        { at, fieldsAt: at + 6, end },
+        count,
+        scopeLength / 4,
+        learnedAt,
+        maxFields,
+        msg,
+      )
+    )
       return;
-    }
-    if (at + 6 + count * 4 > end) {
-      msg.errors.push(
-        setError(ctx, 'template_overrun', `${count} fields run past the FlowSet`, at, templateId),
-      );
-      return;
-    }
-    const fields = readFields(buf, at + 6, count);
-    if (recordBytes(fields) === 0) {
-      msg.errors.push(
-        setError(ctx, 'empty_template', 'template describes records of 0 octets', at, templateId),
-      );
-      return;
-    }
-    ctx.cache.learn({
-      version: 9,
-      exporter: ctx.exporter,
-      observationDomainId: ctx.domain,
-      templateId,
-      fields,
-      scopeFieldCount: scopeLength / 4,
-      learnedAt,
-    });
-    msg.templatesLearned++;
     at += 6 + count * 4;
   }
   msg.counters.paddingOctets += end - at;
