@@ -13,7 +13,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cdrToNar, decodeCdr, encodeCdr, type CdrRecord } from '../src/protocols/cdr/index.js';
 import { ROOT } from './narflow-process.js';
-import { child, decodeAgainstMsgpackr, udpRcvbufErrors, withServer } from './servers.js';
+import { child, decodeAgainstMsgpackr, narsOf, udpRcvbufErrors, withServer } from './servers.js';
 import { BenchError } from './stats.js';
 
 const BIN = join(ROOT, 'bin', 'narflow.js');
@@ -72,7 +72,7 @@ export function runCdrDecodeBench(): DecodeResult {
   const encoded = recs.map(encodeCdr);
   const r = decodeAgainstMsgpackr(
     encoded,
-    recs.map(cdrToNar),
+    narsOf(recs, cdrToNar),
     (b) => Object.keys(cdrToNar(decodeCdr(b))).length,
     'CDR',
   );

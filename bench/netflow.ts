@@ -19,7 +19,7 @@ import { SimulatedExporter } from '../src/cluster/loadgen/netflow/exporter.js';
 import { runNetflowLoad } from '../src/cluster/loadgen/netflow/index.js';
 import { decodeIpfix, flowToNar, TemplateCache } from '../src/protocols/netflow/index.js';
 import { ROOT } from './narflow-process.js';
-import { child, decodeAgainstMsgpackr, udpRcvbufErrors } from './servers.js';
+import { child, decodeAgainstMsgpackr, narsOf, udpRcvbufErrors } from './servers.js';
 import { BenchError, count, rate } from './stats.js';
 
 const BIN = join(ROOT, 'bin', 'narflow.js');
@@ -46,12 +46,9 @@ export function runNetflowDecodeBench(): NetflowDecodeResult {
   const e = new SimulatedExporter(config, now);
   const datagrams = Array.from({ length: 1000 }, (_, i) => e.next(now + i, RECORDS).bytes);
   const cache = new TemplateCache();
-  const nars = datagrams.flatMap((d) =>
-    decodeIpfix(d, config.address, cache).records.map((r) => flowToNar(r)),
-  );
   const r = decodeAgainstMsgpackr(
     datagrams,
-    nars,
+    narsOf(datagrams, (d) => decodeIpfix(d, config.address, cache).records.map((r) => flowToNar(r))),
     (d) => {
       let n = 0;
       for (const rec of decodeIpfix(d, config.address, cache).records)

@@ -16,7 +16,7 @@ import { prepareRun, requestBytes } from '../src/cluster/loadgen/radius/prepare.
 import { RECORD_COLUMNS } from '../src/cluster/loadgen/radius/truth.js';
 import { accountingToNar, decodeAccountingRequest } from '../src/protocols/radius/index.js';
 import { ROOT } from './narflow-process.js';
-import { child, decodeAgainstMsgpackr, udpRcvbufErrors, withServer } from './servers.js';
+import { child, decodeAgainstMsgpackr, narsOf, udpRcvbufErrors, withServer } from './servers.js';
 import { BenchError, count, mib, ms, rate } from './stats.js';
 
 const BIN = join(ROOT, 'bin', 'narflow.js');
@@ -46,7 +46,7 @@ export function runRadiusDecodeBench(): RadiusDecodeResult {
   const options = { secret: SECRET };
   const r = decodeAgainstMsgpackr(
     encoded,
-    encoded.map((b) => accountingToNar(decodeAccountingRequest(b))),
+    narsOf(encoded, (b) => accountingToNar(decodeAccountingRequest(b))),
     (b) => Object.keys(accountingToNar(decodeAccountingRequest(b, options))).length,
     'RADIUS',
   );
