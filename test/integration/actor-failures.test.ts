@@ -50,6 +50,24 @@ describe('single-actor failures', () => {
     expect(terminated.filter((l) => l.includes('code 7')).length).toBe(2);
   });
 
+  it('ensures an actor whose thread dies while the host drains it on stop is restarted, drains again and the process stops without waiting out the drain deadline', async () => {
+    const chain = await makeChain('drain-crash', {
+      plugins: [PLUGIN],
+      epType: 'crash-on-ep',
+      epSettings: { exitOnDrain: true },
+    });
+    chains.push(chain);
+    await writeInput(chain.input, 2, 20_000, 0);
+    const out = await runToCompletion(['run', chain.config, '--idle-exit', '1']);
+    const rows = await csvRows(chain.output);
+    expect([...rows].sort()).toEqual(expectedRows(40_000, 0, ''));
+    // Both EP actors died once in their drain, were restarted, and answered the drain sent again.
+    const terminated = out.split('\n').filter((l) => l.includes('child_terminated'));
+    expect(terminated.filter((l) => l.includes('code 7')).length).toBe(2);
+    expect(out).not.toContain('did not finish its drain in time');
+    expect(out).not.toContain('drain incomplete');
+  }, 150_000);
+
   it('ensures that when restarts keep failing the supervisors escalate to the root and the process exits non-zero', async () => {
     const chain = await makeChain('give-up', {
       plugins: [PLUGIN],

@@ -77,6 +77,8 @@ export class HostAgent {
   readonly #status = new Map<string, ActorStatus>();
   readonly #crashes = new Map<string, PoisonInfo>();
   readonly #drainWaiters = new Map<string, (o: DrainOutcome) => void>();
+  /** Set once a drain told the EIs to stop ingesting: an EI restarted after that is told again. */
+  #ingestStopped = false;
   /** Actors started again after a pause (a repartition): not counted as restarts. */
   readonly #resuming = new Set<string>();
   readonly #startedAt = new Date();
@@ -157,7 +159,16 @@ export class HostAgent {
 
   /** Orderly end: stop ingest, drain node by node in flow order, then stop the tree. */
   async drainAndStop(timeoutMs: number): Promise<void> {
-    await this.#drainAll(timeoutMs);
+    const outcomes = await this.#drainAll(timeoutMs);
+    for (const [actor, o] of outcomes) {
+      if (o === undefined)
+        this.logger.warn({ actor, timeoutMs }, 'actor did not finish its drain in time; stopped anyway');
+      else if (!o.complete)
+        this.logger.warn(
+          { actor, cut: o.cut, committedPosition: o.committedPosition, lastLsn: o.lastLsn },
+          'actor drain incomplete: the rest of its input stays in its log for the next start',
+        );
+    }
     await this.#root?.stop();
   }
 
@@ -168,6 +179,7 @@ export class HostAgent {
   async #drainAll(timeoutMs: number): Promise<Map<string, DrainOutcome | undefined>> {
     const deadline = Date.now() + timeoutMs;
     const outcomes = new Map<string, DrainOutcome | undefined>();
+    this.#ingestStopped = true;
     for (const a of this.#actors)
       if (a.node.kind === 'EI') this.#running.get(a.actorId)?.send({ type: 'stop-ingest' });
     for (const node of topologicalOrder(this.#plan.nodes)) {
@@ -179,6 +191,7 @@ export class HostAgent {
           w.send({ type: 'drain' });
           const late = sleep(Math.max(0, deadline - Date.now())).then(() => undefined);
           outcomes.set(id, await Promise.race([done, late]));
+          this.#drainWaiters.delete(id);
         }),
       );
     }
@@ -294,6 +307,7 @@ export class HostAgent {
 
   /** Starts the (stopped) pipeline again under `plan`. */
   async #resume(plan: HostPlan): Promise<void> {
+    this.#ingestStopped = false;
     this.#plan = plan;
     this.#actors = planActors(plan);
     this.#links = linksOf(this.#actors);
@@ -329,6 +343,7 @@ export class HostAgent {
       const done = new Promise<unknown>((r) => this.#drainWaiters.set(id, r));
       w.send({ type: 'drain' });
       await Promise.race([done, sleep(60_000)]);
+      this.#drainWaiters.delete(id);
     }
     await pipeline.terminateChild(id);
     await pipeline.deleteChild(id);
@@ -393,6 +408,10 @@ export class HostAgent {
       }
     });
     this.#wire(a.actorId);
+    // A drain under way reaches the new incarnation too: an actor that died while draining drains
+    // again once restarted, instead of leaving the host waiting for an answer until its deadline.
+    if (this.#ingestStopped && a.node.kind === 'EI') worker.send({ type: 'stop-ingest' });
+    if (this.#drainWaiters.has(a.actorId)) worker.send({ type: 'drain' });
     return result;
   }
 

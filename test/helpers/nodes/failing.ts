@@ -2,7 +2,8 @@
  * Purpose-built failing node types for tests (a plug-in module: `nodeTypes` export).
  *   crash-on-ep:  passes records through; throws on every record whose `attribute` equals `value`
  *                 (a poison record), and, by setting, throws once per actor start after N batches
- *                 or kills its own thread with process.exit (a hard crash no handler can catch).
+ *                 or kills its own thread with process.exit (a hard crash no handler can catch),
+ *                 or (`exitOnDrain`) kills its thread once when the host drains it on stop.
  *   slow-oi:      a sink that sleeps per batch (to test back-pressure) and counts rows into a file.
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ const crashSettings = z.strictObject({
   throwAfterBatches: z.number().int().min(1).optional(),
   /** Exit the worker thread abruptly after this many batches (once, marker file). */
   exitAfterBatches: z.number().int().min(1).optional(),
+  /** Exit the worker thread abruptly the first time the actor is drained (once, marker file). */
+  exitOnDrain: z.boolean().default(false),
   /** After the planned throw, every restart fails in init: a child that can never come back. */
   failRestart: z.boolean().default(false),
 });
@@ -53,6 +56,9 @@ class CrashOnEp implements NodeHandler {
       }
       ctx.emit(r);
     }
+  }
+  drain(): void {
+    if (this.s.exitOnDrain) this.#once('drain-exited', 0, () => process.exit(7));
   }
   #once(marker: string, after: number | undefined, act: () => void): void {
     if (after === undefined || this.#batches < after) return;
