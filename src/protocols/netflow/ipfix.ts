@@ -15,7 +15,14 @@
  */
 import { DecodeError } from '../errors.js';
 import type { FieldSpec } from './plan.js';
-import { checkMessageSize, dataSetOrPending, decodeSets, setError, type SetContext } from './sets.js';
+import {
+  checkMessageSize,
+  dataSetOrPending,
+  decodeSets,
+  learnTemplate,
+  setError,
+  type SetContext,
+} from './sets.js';
 import type { TemplateCache } from './templates.js';
 import { DEFAULT_NETFLOW_LIMITS, type FlowMessage, type IpfixHeader, type NetflowLimits } from './types.js';
 import { VARIABLE_LENGTH } from './ie.js';
@@ -216,22 +223,8 @@ function templateSet(
       );
       return;
     }
-    if (!variable && fixed === 0) {
-      msg.errors.push(
-        setError(ctx, 'empty_template', 'template describes records of 0 octets', at, templateId),
-      );
-      return;
-    }
-    ctx.cache.learn({
-      version: 10,
-      exporter: ctx.exporter,
-      observationDomainId: ctx.domain,
-      templateId,
-      fields,
-      scopeFieldCount,
-      learnedAt,
-    });
-    msg.templatesLearned++;
+    const empty = !variable && fixed === 0;
+    if (!learnTemplate(ctx, msg, { at, templateId, fields }, scopeFieldCount, learnedAt, empty)) return;
     at = p;
   }
   msg.counters.paddingOctets += end - at;

@@ -16,7 +16,7 @@
  * is not told apart.
  */
 import { DecodeError } from '../errors.js';
-import { readRecord, RecordScratch, Role } from './plan.js';
+import { readRecord, RecordScratch, Role, type FieldSpec } from './plan.js';
 import type { CompiledTemplate, TemplateCache } from './templates.js';
 import { isoMillis, isoRepresentable } from './time.js';
 import type {
@@ -57,6 +57,37 @@ export function setError(
     observationDomainId: ctx.domain,
     ...(templateId === undefined ? {} : { templateId }),
   });
+}
+
+/**
+ * A template whose field specifiers were read and checked, learned into the exporter's cache and
+ * counted in `msg`; or, when `empty` (its records would be 0 octets), an `empty_template` error.
+ */
+export function learnTemplate(
+  ctx: SetContext,
+  msg: FlowMessage<V9Header | IpfixHeader>,
+  t: { readonly at: number; readonly templateId: number; readonly fields: FieldSpec[] },
+  scopeFieldCount: number,
+  learnedAt: number,
+  empty: boolean,
+): boolean {
+  if (empty) {
+    msg.errors.push(
+      setError(ctx, 'empty_template', 'template describes records of 0 octets', t.at, t.templateId),
+    );
+    return false;
+  }
+  ctx.cache.learn({
+    version: ctx.version,
+    exporter: ctx.exporter,
+    observationDomainId: ctx.domain,
+    templateId: t.templateId,
+    fields: t.fields,
+    scopeFieldCount,
+    learnedAt,
+  });
+  msg.templatesLearned++;
+  return true;
 }
 
 const has = (seen: number, role: number): boolean => (seen & (1 << role)) !== 0;

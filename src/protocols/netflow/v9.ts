@@ -15,7 +15,14 @@
  */
 import { DecodeError } from '../errors.js';
 import type { FieldSpec } from './plan.js';
-import { checkMessageSize, dataSetOrPending, decodeSets, setError, type SetContext } from './sets.js';
+import {
+  checkMessageSize,
+  dataSetOrPending,
+  decodeSets,
+  learnTemplate,
+  setError,
+  type SetContext,
+} from './sets.js';
 import type { TemplateCache } from './templates.js';
 import { DEFAULT_NETFLOW_LIMITS, type FlowMessage, type NetflowLimits, type V9Header } from './types.js';
 
@@ -93,7 +100,7 @@ function recordBytes(fields: readonly FieldSpec[]): number {
  * field limit, the FlowSet's end and a record size of 0, and learned into the cache. False, with the
  * error in `msg`, when the template cannot be taken (the rest of the FlowSet is then skipped).
  */
-function learnTemplate(
+function readTemplate(
   ctx: SetContext,
   buf: Uint8Array,
   where: { readonly at: number; readonly fieldsAt: number; readonly end: number },
@@ -118,23 +125,8 @@ function learnTemplate(
     return false;
   }
   const fields = readFields(buf, fieldsAt, count);
-  if (count === 0 || recordBytes(fields) === 0) {
-    msg.errors.push(
-      setError(ctx, 'empty_template', 'template describes records of 0 octets', at, templateId),
-    );
-    return false;
-  }
-  ctx.cache.learn({
-    version: 9,
-    exporter: ctx.exporter,
-    observationDomainId: ctx.domain,
-    templateId,
-    fields,
-    scopeFieldCount,
-    learnedAt,
-  });
-  msg.templatesLearned++;
-  return true;
+  const empty = count === 0 || recordBytes(fields) === 0;
+  return learnTemplate(ctx, msg, { at, templateId, fields }, scopeFieldCount, learnedAt, empty);
 }
 
 function templates(
@@ -162,7 +154,7 @@ function templates(
       );
       return;
     }
-    if (!learnTemplate(ctx, buf, { at, fieldsAt: at + 4, end }, count, 0, learnedAt, maxFields, msg)) return;
+    if (!readTemplate(ctx, buf, { at, fieldsAt: at + 4, end }, count, 0, learnedAt, maxFields, msg)) return;
     at += 4 + count * 4;
   }
   msg.counters.paddingOctets += end - at;
@@ -212,7 +204,7 @@ function optionsTemplates(
     }
     const count = (scopeLength + optionLength) / 4;
     if (
-      !learnTemplate(
+      !readTemplate(
         ctx,
         buf,
         { at, fieldsAt: at + 6, end },
