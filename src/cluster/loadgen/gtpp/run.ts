@@ -10,8 +10,8 @@ import type { Endpoint } from '../args.js';
 import type { HistogramBucket } from '../histogram.js';
 import { PcapFile } from '../pcap-file.js';
 import { renderHtmlReport } from '../report-html.js';
-import type { ProgressPoint } from '../report.js';
 import { Rng } from '../rng.js';
+import { sendLoop, type Ended, type LoopHooks, type SendLoopPlan } from '../send-loop.js';
 import { RateScheduler } from '../shape.js';
 import { LoadStats, type LoadSummary, type SeriesPoint } from '../stats.js';
 import { SimulatedGsn } from './gsn.js';
@@ -45,17 +45,10 @@ export interface LoadReport {
   /** Socket errors and undecodable messages from the gateway: count and the last one. */
   readonly errors: { readonly count: number; readonly last: string | undefined };
   /** Why the run ended: `done` (everything confirmed or failed), `duration`, `max-seconds`, `aborted`. */
-  readonly ended: 'done' | 'duration' | 'max-seconds' | 'aborted';
+  readonly ended: Ended;
 }
 
-export interface RunHooks {
-  /** Called about once a second. */
-  readonly progress?: (p: ProgressPoint) => void;
-  readonly signal?: AbortSignal;
-}
-
-const LOOP_MS = 1;
-const TIMEOUT_CHECK_MS = 10;
+export type RunHooks = LoopHooks;
 
 export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): Promise<LoadReport> {
   const o = fillGtppLoadOptions(input);
@@ -114,7 +107,7 @@ export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): P
   };
   for (const g of run.gsns) gsns.push(new SimulatedGsn(g, cfg, ledger, transport, counters.int(0, 255)));
 
-  const ended = await loop(o, run, gsns, stats, now, hooks);
+  const ended = await sendLoop(releasePlan(o, run, gsns), gsns, stats, now, hooks);
   transport.closeAll();
   await pcap?.close();
   const elapsed = now();
@@ -151,6 +144,34 @@ export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): P
   return report;
 }
 
+/** Messages are released whole, in prepared order, as the shape allows their CDRs (and `--count`). */
+function releasePlan(o: GtppLoadOptions, run: PreparedRun, gsns: readonly SimulatedGsn[]): SendLoopPlan {
+  const total = run.msgFrame.length;
+  const countLimit = o.count ?? Infinity;
+  let released = 0;
+  let releasedCdrs = 0;
+  return {
+    shape: o.shape,
+    scheduler: new RateScheduler(o.shape, o.rate, o.cdrsPerMessage, o.seed, o.durationMs ?? 60_000),
+    durationMs: o.durationMs,
+    drainMs: o.timeoutMs * (o.retries + 2),
+    maxSeconds: o.maxSeconds,
+    release(allowed: number): boolean {
+      const limit = Math.min(allowed, countLimit);
+      while (released < total && releasedCdrs + (run.msgCdrs[released] as number) <= limit) {
+        (gsns[run.msgGsn[released] as number] as SimulatedGsn).enqueue(released);
+        releasedCdrs += run.msgCdrs[released] as number;
+        released++;
+      }
+      const full = released < total && releasedCdrs + (run.msgCdrs[released] as number) > countLimit;
+      return released < total && !full;
+    },
+    stopNew(): void {
+      for (const g of gsns) g.dropBacklog();
+    },
+  };
+}
+
 function htmlOf(r: LoadReport): string {
   const o = r.options;
   return renderHtmlReport({
@@ -166,92 +187,5 @@ function htmlOf(r: LoadReport): string {
       seed: String(o.seed),
       ended: r.ended,
     },
-  });
-}
-
-/** The send loop: releases messages by the shape, pumps, times out, reports; resolves when the run ends. */
-function loop(
-  o: GtppLoadOptions,
-  run: PreparedRun,
-  gsns: readonly SimulatedGsn[],
-  stats: LoadStats,
-  now: () => number,
-  hooks: RunHooks,
-): Promise<LoadReport['ended']> {
-  const total = run.msgFrame.length;
-  const scheduler = new RateScheduler(o.shape, o.rate, o.cdrsPerMessage, o.seed, o.durationMs ?? 60_000);
-  const storm = o.shape.kind === 'storm' ? o.shape : undefined;
-  const stormGsn = storm === undefined ? undefined : gsns[storm.gsn];
-  const countLimit = o.count ?? Infinity;
-  const durationMs = o.durationMs ?? Infinity;
-  const drainMs = o.timeoutMs * (o.retries + 2);
-  const hardMs = o.maxSeconds * 1000;
-  let released = 0;
-  let releasedCdrs = 0;
-  let releasing = true;
-  let stormPhase = 0;
-  let lastTimeouts = 0;
-  let lastProgress = 0;
-  let lastSent = 0;
-  return new Promise((resolve) => {
-    const finish = (why: LoadReport['ended']): void => {
-      clearInterval(timer);
-      resolve(why);
-    };
-    const tick = (): void => {
-      const n = now();
-      if (stormGsn !== undefined && storm !== undefined) {
-        if (stormPhase === 0 && n >= storm.atMs) {
-          stormGsn.goDown();
-          stormPhase = 1;
-        } else if (stormPhase === 1 && n >= storm.atMs + storm.downMs) {
-          stormGsn.restart(n);
-          stormPhase = 2;
-        }
-      }
-      if (releasing) {
-        const allowed = Math.min(scheduler.allowed(n), countLimit);
-        while (released < total && releasedCdrs + (run.msgCdrs[released] as number) <= allowed) {
-          (gsns[run.msgGsn[released] as number] as SimulatedGsn).enqueue(released);
-          releasedCdrs += run.msgCdrs[released] as number;
-          released++;
-        }
-        const full = released < total && releasedCdrs + (run.msgCdrs[released] as number) > countLimit;
-        if (released >= total || full) releasing = false;
-        if (n >= durationMs) {
-          releasing = false;
-          for (const g of gsns) g.dropBacklog();
-        }
-      }
-      for (const g of gsns) g.pump(n);
-      if (n - lastTimeouts >= TIMEOUT_CHECK_MS) {
-        lastTimeouts = n;
-        for (const g of gsns) g.checkTimeouts(n);
-      }
-      const outstanding = gsns.reduce((s, g) => s + g.outstanding, 0);
-      stats.tick(n, outstanding);
-      if (n - lastProgress >= 1000 && hooks.progress !== undefined) {
-        const cur = stats.s.sent;
-        hooks.progress({
-          elapsedMs: n,
-          sent: cur,
-          accepted: stats.s.accepted,
-          rate: ((cur - lastSent) * 1000) / (n - lastProgress),
-          outstanding,
-          p99Ms: stats.series[stats.series.length - 1]?.p99Ms ?? 0,
-        });
-        lastSent = cur;
-        lastProgress = n;
-      }
-      if (hooks.signal?.aborted === true) return finish('aborted');
-      if (n >= hardMs) return finish('max-seconds');
-      if (n >= durationMs + drainMs) return finish('duration');
-      const stormPending = stormGsn !== undefined && stormPhase < 2 && !stormGsn.idle;
-      if (!releasing && !stormPending && gsns.every((g) => g.idle)) {
-        finish(n >= durationMs ? 'duration' : 'done');
-      }
-    };
-    const timer = setInterval(tick, LOOP_MS);
-    tick();
   });
 }

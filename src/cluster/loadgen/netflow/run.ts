@@ -7,6 +7,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StormSwitch } from '../send-loop.js';
 import { RateScheduler } from '../shape.js';
 import { netflowReportHtml } from './html.js';
 import { SimulatedExporter, type BuiltPacket, type ExporterCounts } from './exporter.js';
@@ -158,11 +159,18 @@ function loop(
   state: LoopState,
 ): Promise<NetflowLoadReport['ended']> {
   const scheduler = new RateScheduler(o.shape, o.rate, o.recordsPerPacket, o.seed, o.durationMs ?? 60_000);
-  const storm = o.shape.kind === 'storm' ? o.shape : undefined;
   const down = new Set<number>();
+  const stormPeer = o.shape.kind === 'storm' ? o.shape.gsn : -1;
+  const storm = new StormSwitch(
+    o.shape,
+    () => down.add(stormPeer),
+    () => {
+      (exporters[stormPeer] as SimulatedExporter).restart(Date.now());
+      down.delete(stormPeer);
+    },
+  );
   const t0 = performance.now();
   const durationMs = o.durationMs ?? Infinity;
-  let stormPhase = 0;
   let pausedSince: number | undefined;
   let inFlight = 0;
   let flows = 0;
@@ -192,14 +200,7 @@ function loop(
       if (wall >= o.maxSeconds * 1000) return finish('max-seconds');
       const pausing = pausedSince === undefined ? 0 : performance.now() - pausedSince;
       const now = wall - state.pausedMs - pausing;
-      if (storm !== undefined && stormPhase === 0 && now >= storm.atMs) {
-        down.add(storm.gsn);
-        stormPhase = 1;
-      } else if (storm !== undefined && stormPhase === 1 && now >= storm.atMs + storm.downMs) {
-        (exporters[storm.gsn] as SimulatedExporter).restart(Date.now());
-        down.delete(storm.gsn);
-        stormPhase = 2;
-      }
+      storm.step(now);
       while (now >= (second.second + 1) * 1000) {
         state.series.push(second);
         second = { second: second.second + 1, flows: 0, packets: 0 };
@@ -209,7 +210,7 @@ function loop(
         for (let burst = 0; burst < MAX_BURST && inFlight < MAX_IN_FLIGHT; burst++) {
           const e = pick();
           if (e === undefined) {
-            if (stormPhase !== 1) releasing = false;
+            if (!storm.isDown) releasing = false;
             break;
           }
           const n = Math.min(o.recordsPerPacket, limit(e.config.index) - e.counts.flows);

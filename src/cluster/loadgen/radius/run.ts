@@ -7,9 +7,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HistogramBucket } from '../histogram.js';
 import { renderHtmlReport } from '../report-html.js';
+import { sendLoop, type Ended, type LoopHooks } from '../send-loop.js';
+import { RateScheduler } from '../shape.js';
 import { LoadStats, type SeriesPoint } from '../stats.js';
 import { Ledger, type NasCounts } from './ledger.js';
-import { sendLoop, type Ended, type LoopHooks } from './loop.js';
 import { SimulatedNas } from './nas.js';
 import {
   fillRadiusLoadOptions,
@@ -89,8 +90,24 @@ export async function runRadiusLoad(input: RadiusLoadInput, hooks: RunHooks = {}
   );
   const cfg = { secret: o.secret, timeoutMs: o.timeoutMs, retries: o.retries };
   for (const n of run.nases) nases.push(new SimulatedNas(n.index, cfg, ledger, sockets));
+  let released = 0;
+  const plan = {
+    shape: o.shape,
+    scheduler: new RateScheduler(o.shape, o.rate, 1, o.seed, o.durationMs ?? 60_000),
+    durationMs: o.durationMs,
+    drainMs: o.timeoutMs * (o.retries + 2),
+    maxSeconds: o.maxSeconds,
+    release(allowed: number): boolean {
+      for (; released < run.totalRequests && released < allowed; released++)
+        (nases[run.releaseNas[released] as number] as SimulatedNas).grant(1);
+      return released < run.totalRequests;
+    },
+    stopNew(): void {
+      for (const s of nases) s.stopNew();
+    },
+  };
   t0 = performance.now();
-  const ended = await sendLoop(o, run, nases, stats, now, hooks);
+  const ended = await sendLoop(plan, nases, stats, now, hooks);
   sockets.close();
   const elapsed = now();
   stats.tick(elapsed, 0);
