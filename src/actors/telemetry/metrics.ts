@@ -17,6 +17,10 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { emptyLedger, ledgerImbalance, type Ledger } from '../runtime/ledger.js';
 import type { IngestStats } from '../runtime/actor.js';
+import { IngestMetrics } from './ingest-metrics.js';
+import { BoundedLabels, OVERFLOW_LABEL, SeriesMarks } from './series-marks.js';
+
+export { MAX_PEER_LABELS } from './ingest-metrics.js';
 
 export interface ActorStats {
   readonly node: string;
@@ -62,9 +66,7 @@ export interface HostMetricsOptions {
 
 /** Distinct quarantine reasons per node that get their own label value. */
 export const MAX_REASON_LABELS = 64;
-export const OVERFLOW_REASON = 'other';
-/** Peers (network elements) labelled per node; more share the label `other`. */
-export const MAX_PEER_LABELS = 1024;
+export const OVERFLOW_REASON = OVERFLOW_LABEL;
 
 type LedgerCounterName = Exclude<keyof Ledger, 'held' | 'quarantined' | 'duplicates'>;
 
@@ -79,8 +81,6 @@ interface ActorTrack {
   readonly edges: Set<string>;
   /** Alarm names with a series (1 raised, 0 cleared). */
   readonly alarms: Set<string>;
-  /** Ingest gauge names with a series. */
-  readonly ingestGauges: Set<string>;
 }
 
 export class HostMetrics {
@@ -101,16 +101,9 @@ export class HostMetrics {
   readonly #alarm: Gauge<'node' | 'actor' | 'alarm'>;
 
   readonly #actors = new Map<string, ActorTrack>();
-  /** Last cumulative value per actor and series. */
-  readonly #marks = new Map<string, Map<string, number>>();
-  readonly #reasons = new Map<string, Set<string>>();
-  readonly #ingestEvents: Counter<'node' | 'event'>;
-  readonly #ingestLatency: Gauge<'node' | 'actor' | 'quantile'>;
-  readonly #ingestGauge: Gauge<'node' | 'actor' | 'name'>;
-  readonly #ingestPeerEvents: Counter<'node' | 'peer' | 'event'>;
-  readonly #nodePeerEvents: Counter<'node' | 'peer' | 'event'>;
-  /** Peer labels given out per node (bounded: the rest are "other"). */
-  readonly #peers = new Map<string, Set<string>>();
+  readonly #marks = new SeriesMarks();
+  readonly #reasons = new BoundedLabels(MAX_REASON_LABELS);
+  readonly #ingest: IngestMetrics;
 
   constructor(options: HostMetricsOptions = {}) {
     const registers = [this.registry];
@@ -173,36 +166,14 @@ export class HostMetrics {
     ]);
     this.#backpressured = gauge('narflow_edge_backpressured', '1 while the edge is paused.', ['from', 'to']);
     this.#durableLsn = gauge('narflow_input_log_durable_lsn', 'Last durable input-log position.', actor);
-    this.#ingestEvents = counter(
-      'narflow_ingest_events_total',
-      'Events of an EI ingest source (messages by type and answer, refused peers, redirections), by event.',
-      ['node', 'event'],
-    );
-    this.#ingestLatency = gauge(
-      'narflow_ingest_response_seconds',
-      'Latency from receipt to the answer sent to the network element, over the last stats interval.',
-      ['node', 'actor', 'quantile'],
-    );
-    this.#ingestGauge = gauge('narflow_ingest_state', 'Current values an EI ingest source reports.', [
-      'node',
-      'actor',
-      'name',
-    ]);
-    this.#ingestPeerEvents = counter(
-      'narflow_ingest_peer_events_total',
-      'Events of an EI ingest source per peer (network element), by event.',
-      ['node', 'peer', 'event'],
-    );
-    this.#nodePeerEvents = counter(
-      'narflow_node_peer_events_total',
-      'Events per peer (network element) a node counts in its checkpointed state, e.g. lost export packets.',
-      ['node', 'peer', 'event'],
-    );
     this.#alarm = gauge('narflow_alarm', '1 while the alarm raised by the actor is active.', [
       'node',
       'actor',
       'alarm',
     ]);
+    this.#ingest = new IngestMetrics(this.registry, this.#marks, (scope, event) =>
+      this.#reasons.label(scope, event),
+    );
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -234,22 +205,22 @@ export class HostMetrics {
     const track = this.#track(node, actor);
     track.ledger = { ...l };
     for (const k of Object.keys(this.#ledgerCounters) as LedgerCounterName[]) {
-      const delta = this.#advance(actor, `ledger.${k}`, l[k], 'high-water');
+      const delta = this.#marks.advance(actor, `ledger.${k}`, l[k], 'high-water');
       if (delta > 0) this.#ledgerCounters[k].inc({ node }, delta);
     }
     for (const [reason, v] of Object.entries(stats.quarantinedByReason)) {
-      const delta = this.#advance(actor, `reason.${reason}`, v, 'high-water');
+      const delta = this.#marks.advance(actor, `reason.${reason}`, v, 'high-water');
       if (delta > 0) this.addQuarantined(node, reason, delta);
     }
     const byReason = { ...(stats.duplicatesByReason ?? {}) };
     const withReason = Object.values(byReason).reduce((a, b) => a + check('duplicatesByReason', b), 0);
     byReason[UNSPECIFIED_DUPLICATE_REASON] = Math.max(0, l.duplicates - withReason);
     for (const [reason, v] of Object.entries(byReason)) {
-      const delta = this.#advance(actor, `duplicates.${reason}`, v, 'high-water');
+      const delta = this.#marks.advance(actor, `duplicates.${reason}`, v, 'high-water');
       if (delta > 0)
-        this.#duplicates.inc({ node, reason: this.#reasonLabel(`${node}\u0000dup`, reason) }, delta);
+        this.#duplicates.inc({ node, reason: this.#reasons.label(`${node}\u0000dup`, reason) }, delta);
     }
-    const dropped = this.#advance(actor, 'redeliveredDropped', stats.redeliveredDropped, 'baseline');
+    const dropped = this.#marks.advance(actor, 'redeliveredDropped', stats.redeliveredDropped, 'baseline');
     if (dropped > 0) this.#redelivered.inc({ node }, dropped);
 
     const labels = { node, actor };
@@ -263,72 +234,15 @@ export class HostMetrics {
       track.alarms.add(name);
       this.#alarm.set({ node, actor, alarm: name }, raised.has(name) ? 1 : 0);
     }
-    if (stats.ingest !== undefined) this.#applyIngest(node, actor, stats.ingest, track);
-    for (const [peer, events] of Object.entries(stats.peerStats ?? {})) {
-      for (const [event, v] of Object.entries(events)) {
-        const delta = this.#advance(actor, `node.peer.${peer}\u0000${event}`, v, 'high-water');
-        if (delta > 0)
-          this.#nodePeerEvents.inc(
-            { node, peer: this.#peerLabel(node, peer), event: this.#reasonLabel(`${node}\u0000peer`, event) },
-            delta,
-          );
-      }
-    }
+    if (stats.ingest !== undefined) this.#ingest.applyIngest(node, actor, stats.ingest);
+    this.#ingest.applyPeerStats(node, actor, stats.peerStats);
     this.#updateNodeGauges(node);
-  }
-
-  /** Ingest events are not checkpointed: after a restart they count again from 0. */
-  #applyIngest(node: string, actor: string, ingest: IngestStats, track: ActorTrack): void {
-    for (const [event, v] of Object.entries(ingest.events)) {
-      const delta = this.#advance(actor, `ingest.${event}`, v, 'from-zero');
-      if (delta > 0)
-        this.#ingestEvents.inc({ node, event: this.#reasonLabel(`${node}\u0000ingest`, event) }, delta);
-    }
-    const l = ingest.latencyMs;
-    if (l !== undefined && l.count > 0) {
-      for (const [quantile, ms] of [
-        ['0.5', l.p50],
-        ['0.99', l.p99],
-        ['1', l.max],
-      ] as const)
-        this.#ingestLatency.set({ node, actor, quantile }, ms / 1000);
-    }
-    for (const [name, v] of Object.entries(ingest.gauges ?? {})) {
-      track.ingestGauges.add(name);
-      this.#ingestGauge.set({ node, actor, name }, v);
-    }
-    for (const [peer, events] of Object.entries(ingest.peers ?? {})) {
-      for (const [event, v] of Object.entries(events)) {
-        const delta = this.#advance(actor, `ingest.peer.${peer}\u0000${event}`, v, 'from-zero');
-        if (delta > 0)
-          this.#ingestPeerEvents.inc(
-            {
-              node,
-              peer: this.#peerLabel(node, peer),
-              event: this.#reasonLabel(`${node}\u0000ingest`, event),
-            },
-            delta,
-          );
-      }
-    }
-  }
-
-  #peerLabel(node: string, peer: string): string {
-    let seen = this.#peers.get(node);
-    if (seen === undefined) {
-      seen = new Set();
-      this.#peers.set(node, seen);
-    }
-    if (seen.has(peer)) return peer;
-    if (seen.size >= MAX_PEER_LABELS) return OVERFLOW_REASON;
-    seen.add(peer);
-    return peer;
   }
 
   /** Counts quarantined records directly (events raised in the main thread, outside any actor). */
   addQuarantined(node: string, reason: string, count: number): void {
     if (count <= 0) return;
-    this.#quarantined.inc({ node, reason: this.#reasonLabel(node, reason) }, count);
+    this.#quarantined.inc({ node, reason: this.#reasons.label(node, reason) }, count);
   }
 
   actorRestarted(node: string, actor: string): void {
@@ -363,8 +277,7 @@ export class HostMetrics {
     if (track?.state !== undefined) this.#state.remove({ ...labels, state: track.state });
     for (const to of track?.edges ?? []) this.#backpressured.remove({ from: actor, to });
     for (const alarm of track?.alarms ?? []) this.#alarm.remove({ ...labels, alarm });
-    for (const name of track?.ingestGauges ?? []) this.#ingestGauge.remove({ ...labels, name });
-    for (const quantile of ['0.5', '0.99', '1']) this.#ingestLatency.remove({ ...labels, quantile });
+    this.#ingest.removeActor(node, actor);
     for (const [from, other] of this.#actors) {
       if (other.edges.delete(actor)) this.#backpressured.remove({ from, to: actor });
     }
@@ -381,42 +294,10 @@ export class HostMetrics {
         state: undefined,
         edges: new Set(),
         alarms: new Set(),
-        ingestGauges: new Set(),
       };
       this.#actors.set(actor, t);
     }
     return t;
-  }
-
-  /** Increment owed for a new cumulative value of one series of one actor. */
-  #advance(
-    actor: string,
-    series: string,
-    value: number,
-    mode: 'high-water' | 'baseline' | 'from-zero',
-  ): number {
-    let marks = this.#marks.get(actor);
-    if (marks === undefined) {
-      marks = new Map();
-      this.#marks.set(actor, marks);
-    }
-    const prev = marks.get(series) ?? 0;
-    if (value > prev || mode !== 'high-water') marks.set(series, value);
-    // `from-zero`: a lower value means the source restarted and counted `value` since.
-    if (value < prev && mode === 'from-zero') return value;
-    return value > prev ? value - prev : 0;
-  }
-
-  #reasonLabel(node: string, reason: string): string {
-    let seen = this.#reasons.get(node);
-    if (seen === undefined) {
-      seen = new Set();
-      this.#reasons.set(node, seen);
-    }
-    if (seen.has(reason)) return reason;
-    if (seen.size >= MAX_REASON_LABELS) return OVERFLOW_REASON;
-    seen.add(reason);
-    return reason;
   }
 
   #updateNodeGauges(node: string): void {
