@@ -66,9 +66,13 @@ export class PeerWindow {
       const seq = new Uint16Array(seqs);
       const at = new Float64Array(seqs.length);
       const fp = new BigUint64Array(seqs.length);
+      // Fingerprints are copied as 32-bit halves: reading a BigUint64Array element allocates a BigInt.
+      const from = new Uint32Array(p.fp.buffer);
+      const to = new Uint32Array(fp.buffer);
       seqs.forEach((s, i) => {
         at[i] = p.at[s] as number;
-        fp[i] = p.fp[s] as bigint;
+        to[2 * i] = from[2 * s] as number;
+        to[2 * i + 1] = from[2 * s + 1] as number;
       });
       peers.push({ address, seq: bytes(seq), at: bytes(at), fp: bytes(fp) });
     }
