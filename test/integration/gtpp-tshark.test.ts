@@ -114,12 +114,20 @@ function dissect(pcap: string, port: number, configDir: string): PdmlNode[] {
   return parsePdml(pdml);
 }
 
+/**
+ * Wireshark's UDP dissector marks any datagram from or to a port in 33434–33534 as a "Possible
+ * traceroute" (`udp.possible_traceroute`, Chat level). The GSNs' ports are ephemeral and the kernel
+ * sometimes picks one there: that note is about the port number, not about what the generator wrote.
+ */
+const isPortHeuristic = (expert: PdmlNode): boolean =>
+  expert.children.some((c) => c.name === 'udp.possible_traceroute');
+
 /** Expert info (each names its problem), malformed or short packets, and BER errors outside them. */
 function problemsOf(node: PdmlNode, frame: string, out: string[]): void {
   for (const c of node.children) {
-    if (/^_ws\.(expert|malformed|short)$/.test(c.name) || c.name.startsWith('ber.error'))
-      out.push(`frame ${frame}: ${c.showname || c.name}`);
-    else problemsOf(c, frame, out);
+    if (/^_ws\.(expert|malformed|short)$/.test(c.name) || c.name.startsWith('ber.error')) {
+      if (!isPortHeuristic(c)) out.push(`frame ${frame}: ${c.showname || c.name}`);
+    } else problemsOf(c, frame, out);
   }
 }
 
