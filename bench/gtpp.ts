@@ -7,13 +7,21 @@
  *    an answer means the CDRs are decoded and fsynced in the input log; the baseline is the same load
  *    against a bare responder that answers at once (no CDR decoding, no log). Then a run at half the
  *    measured rate for the latency from send to answer. UDP receive-buffer drops are read from
- *    /proc/net/snmp (Udp RcvbufErrors) around each run.
+ *    /proc/net/snmp (Udp RcvbufErrors) around each run, and the narflow process's CPU (all threads)
+ *    from /proc/<pid>/stat over the span the full-rate load kept it busy.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cdrToNar, decodeCdr, encodeCdr, type CdrRecord } from '../src/protocols/cdr/index.js';
 import { ROOT } from './narflow-process.js';
-import { child, decodeAgainstMsgpackr, narsOf, udpRcvbufErrors, withServer } from './servers.js';
+import {
+  busyCpuDuring,
+  child,
+  decodeAgainstMsgpackr,
+  narsOf,
+  udpRcvbufErrors,
+  withServer,
+} from './servers.js';
 import { BenchError } from './stats.js';
 
 const BIN = join(ROOT, 'bin', 'narflow.js');
@@ -94,6 +102,10 @@ export interface IngestRun {
   readonly cdrs: number;
   readonly cdrsPerSecond: number;
   readonly baselinePerSecond: number;
+  /** CPU of the whole narflow process (every thread) per accepted CDR in the full-rate run. */
+  readonly cpuUsPerCdr: number | undefined;
+  /** Cores the narflow process kept busy meanwhile, on average. */
+  readonly cores: number | undefined;
   readonly receiveBufferBytes: number | undefined;
   readonly udpReceiveErrors: number;
   readonly retransmitted: number;
@@ -193,10 +205,10 @@ ${['recordType', 'imsi', 'chargingId', 'ggsnAddress', 'sgsnAddress', 'apn', 'ser
 `,
   );
   progress(`gtpp ${transport}: narflow, as fast as answers come`);
-  return withServer([BIN, 'run', config], /GTP' charging gateway listening/, async (line) => {
+  return withServer([BIN, 'run', config], /GTP' charging gateway listening/, async (line, server) => {
     const granted = /"receiveBufferBytes":(\d+)/.exec(line);
     const dropsBefore = await udpRcvbufErrors();
-    const full = await load(dir, transport, port, cdrs, 0);
+    const { result: full, busy } = await busyCpuDuring(server.pid, () => load(dir, transport, port, cdrs, 0));
     const dropsAfterFull = await udpRcvbufErrors();
     if (full.accepted < cdrs * 0.99 || full.failed > 0 || full.rejected > 0) {
       throw new BenchError(
@@ -212,6 +224,8 @@ ${['recordType', 'imsi', 'chargingId', 'ggsnAddress', 'sgsnAddress', 'apn', 'ser
       cdrs,
       cdrsPerSecond: full.cdrsPerSecond,
       baselinePerSecond: baseline.cdrsPerSecond,
+      cpuUsPerCdr: busy === undefined ? undefined : (busy.cpuSeconds * 1e6) / full.accepted,
+      cores: busy === undefined ? undefined : busy.cpuSeconds / busy.wallSeconds,
       receiveBufferBytes: granted === null ? undefined : Number(granted[1]),
       udpReceiveErrors: dropsAfterFull - dropsBefore,
       retransmitted: full.retransmitted,

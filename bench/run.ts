@@ -299,6 +299,9 @@ async function runGtpp(work: string): Promise<{ decode: DecodeResult; ingest: In
       `gtpp-ei ingest ${transport.toUpperCase()} ${count(r.cdrs)} CDRs (4 GSNs, 10 CDRs/message, 64 in flight each): ` +
         `${rate(r.cdrsPerSecond)} CDRs/s decoded and durably accepted — ${(r.cdrsPerSecond / r.baselinePerSecond).toFixed(2)}× ` +
         `baseline (bare responder, no decode, no log: ${rate(r.baselinePerSecond)}/s); ` +
+        (r.cpuUsPerCdr === undefined || r.cores === undefined
+          ? ''
+          : `narflow CPU ${r.cpuUsPerCdr.toFixed(1)} µs/CDR (all threads, ${r.cores.toFixed(2)} cores busy); `) +
         `at half rate (${rate(r.halfRate.offered)}/s) send → answer p50 ${ms(r.halfRate.p50Ms)}, p99 ${ms(r.halfRate.p99Ms)}, max ${ms(r.halfRate.maxMs)}` +
         (transport === 'udp'
           ? `; receive buffer ${r.receiveBufferBytes === undefined ? 'unknown' : mib(r.receiveBufferBytes)}, ${r.udpReceiveErrors} UDP receive-buffer drops, ${r.retransmitted} retransmissions`

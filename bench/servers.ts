@@ -21,6 +21,81 @@ export function best(rounds: number, items: number, pass: () => void): number {
   return top;
 }
 
+/** CPU seconds (user + system, all threads) a process has used, from /proc/<pid>/stat. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of stat (utime, stime), counted from the state field (3): indexes 11 and 12.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+const CLOCK_TICKS = 100;
+const CPU_SAMPLE_MS = 100;
+/** A sample interval counts as busy above this share of one core (an idle host uses a few %). */
+const BUSY_SHARE = 0.25;
+/** Idle sample intervals a busy span may contain (a pause of the load of up to 0.3 s). */
+const MAX_GAP = 3;
+
+export interface BusyCpu {
+  /** CPU seconds the process used in its busy span. */
+  readonly cpuSeconds: number;
+  /** Wall seconds from the first to the last busy sample interval. */
+  readonly wallSeconds: number;
+}
+
+/**
+ * Samples a process's CPU while `body` runs and returns what it used from its first to its last busy
+ * interval: the work a load caused, without the idle time around it (a load generator preparing).
+ */
+export async function busyCpuDuring<T>(
+  pid: number | undefined,
+  body: () => Promise<T>,
+): Promise<{ readonly result: T; readonly busy: BusyCpu | undefined }> {
+  if (pid === undefined) return { result: await body(), busy: undefined };
+  const samples: Array<{ t: number; cpu: number }> = [];
+  const sample = async (): Promise<void> => {
+    samples.push({ t: performance.now() / 1000, cpu: await cpuSeconds(pid) });
+  };
+  await sample();
+  let sampling = Promise.resolve();
+  const timer = setInterval(() => {
+    sampling = sampling.then(sample, () => undefined);
+  }, CPU_SAMPLE_MS);
+  let result: T;
+  try {
+    result = await body();
+  } finally {
+    clearInterval(timer);
+    await sampling;
+  }
+  await sample();
+  // The busy span: the stretch of busy intervals (gaps of up to MAX_GAP idle ones bridged) that used
+  // the most CPU. A lone busy interval elsewhere (a checkpoint, a file roll) is not part of it.
+  let best: BusyCpu | undefined;
+  let start = -1;
+  let end = -1;
+  const close = (): void => {
+    if (start < 0) return;
+    const a = samples[start] as { t: number; cpu: number };
+    const b = samples[end] as { t: number; cpu: number };
+    if (best === undefined || b.cpu - a.cpu > best.cpuSeconds)
+      best = { cpuSeconds: b.cpu - a.cpu, wallSeconds: b.t - a.t };
+    start = -1;
+  };
+  for (let i = 1; i < samples.length; i++) {
+    const a = samples[i - 1] as { t: number; cpu: number };
+    const b = samples[i] as { t: number; cpu: number };
+    if ((b.cpu - a.cpu) / (b.t - a.t) < BUSY_SHARE) {
+      if (start >= 0 && i - end > MAX_GAP) close();
+      continue;
+    }
+    if (start < 0) start = i - 1;
+    end = i;
+  }
+  close();
+  return { result, busy: best };
+}
+
 /** Udp RcvbufErrors from /proc/net/snmp: datagrams the kernel dropped for full receive buffers. */
 export async function udpRcvbufErrors(): Promise<number> {
   const lines = (await readFile('/proc/net/snmp', 'utf8')).split('\n').filter((l) => l.startsWith('Udp:'));
@@ -30,6 +105,7 @@ export async function udpRcvbufErrors(): Promise<number> {
 }
 
 export interface Child {
+  readonly pid: number | undefined;
   readonly done: Promise<number>;
   /** The first output line matching the ready pattern. */
   readonly ready: Promise<string>;
@@ -64,14 +140,14 @@ export function child(args: readonly string[], readyLine: RegExp | undefined): C
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  return { done, ready, kill: () => p.kill('SIGTERM'), output: () => out, waitFor };
+  return { pid: p.pid, done, ready, kill: () => p.kill('SIGTERM'), output: () => out, waitFor };
 }
 
 /** Starts a server, waits for its ready line, runs `body`, then stops the server (SIGTERM). */
 export async function withServer<T>(
   args: readonly string[],
   ready: RegExp,
-  body: (readyLine: string) => Promise<T>,
+  body: (readyLine: string, server: Child) => Promise<T>,
 ): Promise<T> {
   const server = child(args, ready);
   const line = await Promise.race([
@@ -84,7 +160,7 @@ export async function withServer<T>(
     }),
   ]);
   try {
-    return await body(line);
+    return await body(line, server);
   } finally {
     server.kill();
     await server.done;
