@@ -14,10 +14,10 @@ import type {
   PoisonInfo,
   WorkerToHost,
 } from '../../actors/runtime/protocol.js';
-import type { DrainOutcome } from '../../actors/runtime/actor-runtime.js';
 import { spawnActor, type ActorWorker } from '../../actors/runtime/worker-handle.js';
 import { Supervisor, supervisorChildSpec } from '../../actors/supervision/supervisor.js';
 import type { ChildSpec, StartResult } from '../../actors/supervision/types.js';
+import { Drains } from './drains.js';
 import type { LayoutChange, Repartitioner } from './repartition.js';
 import {
   actorDirOf,
@@ -76,9 +76,7 @@ export class HostAgent {
   readonly #running = new Map<string, ActorWorker>();
   readonly #status = new Map<string, ActorStatus>();
   readonly #crashes = new Map<string, PoisonInfo>();
-  readonly #drainWaiters = new Map<string, (o: DrainOutcome) => void>();
-  /** Set once a drain told the EIs to stop ingesting: an EI restarted after that is told again. */
-  #ingestStopped = false;
+  readonly #drains = new Drains(this.#running);
   /** Actors started again after a pause (a repartition): not counted as restarts. */
   readonly #resuming = new Set<string>();
   readonly #startedAt = new Date();
@@ -159,7 +157,7 @@ export class HostAgent {
 
   /** Orderly end: stop ingest, drain node by node in flow order, then stop the tree. */
   async drainAndStop(timeoutMs: number): Promise<void> {
-    const outcomes = await this.#drainAll(timeoutMs);
+    const outcomes = await this.#drains.all(this.#plan, this.#actors, timeoutMs);
     for (const [actor, o] of outcomes) {
       if (o === undefined)
         this.logger.warn({ actor, timeoutMs }, 'actor did not finish its drain in time; stopped anyway');
@@ -170,32 +168,6 @@ export class HostAgent {
         );
     }
     await this.#root?.stop();
-  }
-
-  /**
-   * Stops ingest, then drains node by node in flow order (each node once every node before it
-   * is drained); resolves with each actor's outcome (undefined: not running, or no answer in time).
-   */
-  async #drainAll(timeoutMs: number): Promise<Map<string, DrainOutcome | undefined>> {
-    const deadline = Date.now() + timeoutMs;
-    const outcomes = new Map<string, DrainOutcome | undefined>();
-    this.#ingestStopped = true;
-    for (const a of this.#actors)
-      if (a.node.kind === 'EI') this.#running.get(a.actorId)?.send({ type: 'stop-ingest' });
-    for (const node of topologicalOrder(this.#plan.nodes)) {
-      await Promise.all(
-        actorsOf(node).map(async (id) => {
-          const w = this.#running.get(id);
-          if (w === undefined) return;
-          const done = new Promise<DrainOutcome>((r) => this.#drainWaiters.set(id, r));
-          w.send({ type: 'drain' });
-          const late = sleep(Math.max(0, deadline - Date.now())).then(() => undefined);
-          outcomes.set(id, await Promise.race([done, late]));
-          this.#drainWaiters.delete(id);
-        }),
-      );
-    }
-    return outcomes;
   }
 
   /**
@@ -284,7 +256,7 @@ export class HostAgent {
     changes: readonly LayoutChange[],
   ): Promise<void> {
     this.logger.warn({ changes }, 'repartition: pausing the pipeline to move key groups with their state');
-    const outcomes = await this.#drainAll(REPARTITION_DRAIN_MS);
+    const outcomes = await this.#drains.all(this.#plan, this.#actors, REPARTITION_DRAIN_MS);
     await this.#root?.terminateChild('pipeline');
     for (const st of this.#status.values()) this.#setState(st, 'stopped');
     let summaries;
@@ -307,7 +279,7 @@ export class HostAgent {
 
   /** Starts the (stopped) pipeline again under `plan`. */
   async #resume(plan: HostPlan): Promise<void> {
-    this.#ingestStopped = false;
+    this.#drains.resumed();
     this.#plan = plan;
     this.#actors = planActors(plan);
     this.#links = linksOf(this.#actors);
@@ -338,13 +310,7 @@ export class HostAgent {
       }
       await sleep(100);
     }
-    const w = this.#running.get(id);
-    if (w !== undefined) {
-      const done = new Promise<unknown>((r) => this.#drainWaiters.set(id, r));
-      w.send({ type: 'drain' });
-      await Promise.race([done, sleep(60_000)]);
-      this.#drainWaiters.delete(id);
-    }
+    await this.#drains.one(id, 60_000);
     await pipeline.terminateChild(id);
     await pipeline.deleteChild(id);
     this.#status.delete(id);
@@ -408,10 +374,7 @@ export class HostAgent {
       }
     });
     this.#wire(a.actorId);
-    // A drain under way reaches the new incarnation too: an actor that died while draining drains
-    // again once restarted, instead of leaving the host waiting for an answer until its deadline.
-    if (this.#ingestStopped && a.node.kind === 'EI') worker.send({ type: 'stop-ingest' });
-    if (this.#drainWaiters.has(a.actorId)) worker.send({ type: 'drain' });
+    this.#drains.started(a, worker);
     return result;
   }
 
@@ -459,13 +422,12 @@ export class HostAgent {
         break;
       }
       case 'drained':
-        this.#drainWaiters.get(a.actorId)?.({
+        this.#drains.drained(a.actorId, {
           complete: m.complete,
           committedPosition: m.committedPosition,
           lastLsn: m.lastLsn,
           cut: m.cut,
         });
-        this.#drainWaiters.delete(a.actorId);
         break;
       default:
         break;
