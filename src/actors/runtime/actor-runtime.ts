@@ -13,7 +13,6 @@ import { InputLog } from '../durability/input-log.js';
 import { Watermarks } from '../durability/watermarks.js';
 import type { NodeType } from '../nodes/registry.js';
 import { QuarantineWriter } from '../quarantine/store.js';
-import { RateLimitedLog } from '../telemetry/logger.js';
 import { InLinks } from '../transfer/in-links.js';
 import { OutLink } from '../transfer/out-link.js';
 import type { HandleResult, HandlerContext, IngestSource, NodeHandler } from './actor.js';
@@ -23,13 +22,14 @@ import {
   encodeCheckpoint,
   type CheckpointContent,
 } from './checkpoint-content.js';
+import { ActorBooks } from './actor-books.js';
 import { Checkpointer } from './checkpointer.js';
 import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK, decodeTick, encodeTick } from './entries.js';
-import { emptyLedger, type Ledger, type LedgerCounter } from './ledger.js';
+import type { LedgerCounter } from './ledger.js';
 import { Outputs } from './outputs.js';
 import { sameConfig } from './same-config.js';
 import { PoisonList, type PoisonDecision } from './poison.js';
-import type { ActorAlarm, ActorStatsMessage, ActorWorkerData, OutputSpec, WorkerToHost } from './protocol.js';
+import type { ActorStatsMessage, ActorWorkerData, OutputSpec, WorkerToHost } from './protocol.js';
 
 interface Entry {
   readonly lsn: number;
@@ -71,21 +71,15 @@ export class ActorRuntime {
   #ticksStopped = false;
   #unprocessedWork = 0;
   #lastActivityMs = 0;
-  /** Alarms the handler raised and has not cleared (not checkpointed: a restarted handler re-raises). */
-  readonly #alarms = new Map<string, ActorAlarm>();
   #checkpointRequested = false;
   #lastCandidateMs = Date.now();
   #timers: NodeJS.Timeout[] = [];
-  readonly #rateLimited: RateLimitedLog;
   #elu = performance.eventLoopUtilization();
-  readonly #ledger: Ledger;
-  readonly #reasons: Record<string, number>;
-  readonly #duplicateReasons: Record<string, number>;
+  readonly #books: ActorBooks;
   readonly #outputs: Outputs;
   readonly #inLinks: InLinks;
   readonly #checkpointer: Checkpointer;
   readonly #ctx: HandlerContext & { position: number };
-  #quarantineOrdinal = 0;
   /** Calls of handler.snapshot() so far. */
   #snapshots = 0;
   #ingest: IngestSource | undefined;
@@ -107,11 +101,7 @@ export class ActorRuntime {
     this.#position = ckpt?.position ?? 1;
     this.#replayEnd = log.lastLsn;
     this.#durable = log.durableLsn;
-    this.#ledger = { ...emptyLedger(), ...(ckpt?.ledger ?? {}) };
-    this.#reasons = { ...(ckpt?.quarantinedByReason ?? {}) };
-    this.#duplicateReasons = { ...(ckpt?.duplicatesByReason ?? {}) };
-    // Quarantine keys are (position, ordinal): a checkpoint inside an entry resumes its ordinals.
-    this.#quarantineOrdinal = ckpt?.quarantineOrdinal ?? 0;
+    this.#books = new ActorBooks(ckpt, data, quarantineWriter, logger, data.runtime.errorRateLimitMs);
     this.#outputs = new Outputs(
       data.actorId,
       data.runtime.batchMaxRecords,
@@ -132,7 +122,6 @@ export class ActorRuntime {
     );
     this.#ctx = this.#makeContext();
     this.#ctx.position = this.#position;
-    this.#rateLimited = new RateLimitedLog(logger, { windowMs: Math.max(1, data.runtime.errorRateLimitMs) });
   }
 
   static async start(
@@ -249,7 +238,7 @@ export class ActorRuntime {
         },
         pendingEntries: () => this.#pendingExternal(),
         backlog: () => this.#unprocessedWork,
-        alarm: (name, raised, detail = '') => this.#alarm(name, raised, detail),
+        alarm: (name, raised, detail = '') => this.#books.alarm(name, raised, detail),
       });
     }
     this.#kick();
@@ -330,7 +319,7 @@ export class ActorRuntime {
       await sleep(1);
     }
     await this.handler.terminate?.('shutdown');
-    this.#rateLimited.flush();
+    this.#books.flushLog();
     this.#inLinks.closeAll();
     for (const l of this.#links.values()) l.disconnect();
     await this.log.close();
@@ -355,9 +344,7 @@ export class ActorRuntime {
       durableLsn: this.#durable,
       committedPosition: this.#checkpointer.committedPosition,
       checkpointAgeMs: Date.now() - this.#checkpointer.committedAtMs,
-      ledger: { ...this.#ledger, held: this.handler.held() },
-      quarantinedByReason: { ...this.#reasons },
-      duplicatesByReason: { ...this.#duplicateReasons },
+      ...this.#books.stats(this.handler.held()),
       queueDepth: this.#unprocessedWork,
       eventLoopUtilization: elu.utilization,
       redeliveredDropped: this.#inLinks.redeliveredDropped,
@@ -367,7 +354,6 @@ export class ActorRuntime {
       targets: this.#outputs.targets(),
       idle:
         this.#unprocessedWork === 0 && !this.#running && outstanding === 0 && (this.#ingest?.idle() ?? true),
-      alarms: Object.fromEntries(this.#alarms),
       ...(this.#ingest?.stats === undefined ? {} : { ingest: this.#ingest.stats() }),
       ...(this.handler.peerStats === undefined ? {} : { peerStats: this.handler.peerStats() }),
     };
@@ -465,14 +451,14 @@ export class ActorRuntime {
   }
 
   async #handle(e: Entry): Promise<HandleResult> {
-    if (this.#ctx.position !== e.lsn) this.#quarantineOrdinal = 0;
+    if (this.#ctx.position !== e.lsn) this.#books.newEntry();
     this.#ctx.position = e.lsn;
     const poison = this.poison.get(e.lsn);
     switch (e.kind) {
       case ENTRY_BATCH: {
         const { header, records } = decodeBatch(e.payload);
         this.processed.accept(header.producer, header.sequence);
-        this.#ledger.in += records.length;
+        this.#books.ledger.in += records.length;
         if (poison === undefined) await this.handler.handleBatch(records, this.#ctx);
         else await this.#handlePoisonBatch(e, records, poison);
         return undefined;
@@ -499,8 +485,11 @@ export class ActorRuntime {
 
   async #handlePoisonBatch(e: Entry, records: Nar[], poison: PoisonDecision): Promise<void> {
     if (poison.mode === 'skip') {
-      this.#ledger.quarantined += records.length;
-      this.#quarantineRaw(e.payload, 'poison_batch', { crashes: poison.crashes, crash: poison.reason });
+      this.#books.ledger.quarantined += records.length;
+      this.#books.quarantine(this.#ctx.position, e.payload, 'poison_batch', {
+        crashes: poison.crashes,
+        crash: poison.reason,
+      });
       return;
     }
     for (const r of records) {
@@ -519,8 +508,9 @@ export class ActorRuntime {
       reason: string,
       detail?: Readonly<Record<string, unknown>>,
     ): void => {
-      this.#ledger.quarantined++;
-      this.#quarantineRaw(typeof raw === 'string' ? new TextEncoder().encode(raw) : raw, reason, detail);
+      this.#books.ledger.quarantined++;
+      const bytes = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw;
+      this.#books.quarantine(this.#ctx.position, bytes, reason, detail);
     };
     return {
       nodeId: d.nodeId,
@@ -532,51 +522,21 @@ export class ActorRuntime {
       position: 0,
       emit: (record: Nar, channel = 'default') => {
         const outcome = this.#outputs.emit(record, channel);
-        if (outcome === 'sent') this.#ledger.out++;
-        else if (outcome === 'unrouted-drop') this.#ledger.filtered++;
+        if (outcome === 'sent') this.#books.ledger.out++;
+        else if (outcome === 'unrouted-drop') this.#books.ledger.filtered++;
         else if (outcome === 'unrouted-quarantine') quarantine(packValue(record), 'no_route', { channel });
         else quarantine(packValue(record), 'no_destination', { channel });
       },
       quarantine,
-      duplicate: (reason: string) => {
-        this.#ledger.duplicates++;
-        this.#duplicateReasons[reason] = (this.#duplicateReasons[reason] ?? 0) + 1;
-      },
+      duplicate: (reason: string) => this.#books.duplicate(reason),
       count: (counter: LedgerCounter, n: number) => {
-        this.#ledger[counter] += n;
+        this.#books.ledger[counter] += n;
       },
       requestCheckpoint: () => {
         this.#checkpointRequested = true;
       },
-      alarm: (name: string, raised: boolean, detail = '') => this.#alarm(name, raised, detail),
+      alarm: (name: string, raised: boolean, detail = '') => this.#books.alarm(name, raised, detail),
     };
-  }
-
-  #alarm(name: string, raised: boolean, detail: string): void {
-    const current = this.#alarms.get(name);
-    if (raised) {
-      if (current?.detail === detail) return;
-      this.#alarms.set(name, { sinceMs: current?.sinceMs ?? Date.now(), detail });
-      if (current === undefined) this.logger.error({ alarm: name, detail }, 'alarm raised');
-    } else if (current !== undefined) {
-      this.#alarms.delete(name);
-      this.logger.warn({ alarm: name, forMs: Date.now() - current.sinceMs }, 'alarm cleared');
-    }
-  }
-
-  #quarantineRaw(raw: Uint8Array, reason: string, detail?: Readonly<Record<string, unknown>>): void {
-    this.#reasons[reason] = (this.#reasons[reason] ?? 0) + 1;
-    this.#rateLimited.warn(reason, { reason, position: this.#ctx.position, ...detail }, 'input quarantined');
-    this.quarantineWriter.append({
-      position: this.#ctx.position,
-      ordinal: this.#quarantineOrdinal++,
-      node: this.data.nodeId,
-      source: this.data.actorId,
-      reason,
-      detail: detail === undefined ? undefined : { ...detail },
-      raw,
-      timeMs: Date.now(),
-    });
   }
 
   #maybeCheckpoint(force: boolean): void {
@@ -596,11 +556,7 @@ export class ActorRuntime {
       outputs: this.#outputs.state(),
       outputSpecs: this.#outputs.specs,
       processedMarks: this.processed.toJSON(),
-      ledger: { ...this.#ledger, held: this.handler.held() },
-      quarantinedByReason: { ...this.#reasons },
-      duplicatesByReason: { ...this.#duplicateReasons },
-      // Inside an entry ('more'), its ordinals continue after a restart; at a boundary they start at 0.
-      quarantineOrdinal: this.#ctx.position === this.#position ? this.#quarantineOrdinal : 0,
+      ...this.#books.checkpoint(this.handler.held(), this.#ctx.position === this.#position),
     };
     this.#checkpointer.offer({
       position: this.#position,
