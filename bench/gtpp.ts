@@ -6,7 +6,8 @@
  *    flight per GSN) as fast as the answers allow against a narflow running gtpp-ei → file-oi, where
  *    an answer means the CDRs are decoded and fsynced in the input log; the baseline is the same load
  *    against a bare responder that answers at once (no CDR decoding, no log). Then a run at half the
- *    measured rate for the latency from send to answer. UDP receive-buffer drops are read from
+ *    measured rate for the latency from send to answer, and the same paced load against the bare
+ *    responder for the load generator's own share of it. UDP receive-buffer drops are read from
  *    /proc/net/snmp (Udp RcvbufErrors) around each run, and the narflow process's CPU (all threads)
  *    from /proc/<pid>/stat over the span the full-rate load kept it busy.
  */
@@ -114,6 +115,9 @@ export interface IngestRun {
     readonly p50Ms: number;
     readonly p99Ms: number;
     readonly maxMs: number;
+    /** The same paced load against the bare responder: what the load generator adds by itself. */
+    readonly baselineP99Ms: number;
+    readonly baselineMaxMs: number;
   };
 }
 
@@ -173,11 +177,13 @@ export async function runGtppIngestBench(
 ): Promise<IngestRun> {
   const port = 23_000 + (transport === 'tcp' ? 1 : 0);
   progress(`gtpp ${transport}: baseline (bare responder)`);
-  const baseline = await withServer(
-    [join(ROOT, 'dist', 'bench', 'gtpp-responder.js'), transport, String(port)],
-    /^listening/,
-    () => load(dir, transport, port, cdrs, 0),
-  );
+  const responder = <T>(body: () => Promise<T>): Promise<T> =>
+    withServer(
+      [join(ROOT, 'dist', 'bench', 'gtpp-responder.js'), transport, String(port)],
+      /^listening/,
+      body,
+    );
+  const baseline = await responder(() => load(dir, transport, port, cdrs, 0));
   const work = join(dir, `gtpp-${transport}`);
   await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });
@@ -205,36 +211,59 @@ ${['recordType', 'imsi', 'chargingId', 'ggsnAddress', 'sgsnAddress', 'apn', 'ser
 `,
   );
   progress(`gtpp ${transport}: narflow, as fast as answers come`);
-  return withServer([BIN, 'run', config], /GTP' charging gateway listening/, async (line, server) => {
-    const granted = /"receiveBufferBytes":(\d+)/.exec(line);
-    const dropsBefore = await udpRcvbufErrors();
-    const { result: full, busy } = await busyCpuDuring(server.pid, () => load(dir, transport, port, cdrs, 0));
-    const dropsAfterFull = await udpRcvbufErrors();
-    if (full.accepted < cdrs * 0.99 || full.failed > 0 || full.rejected > 0) {
-      throw new BenchError(
-        'output_mismatch',
-        `gtpp ${transport}: accepted ${full.accepted} of ${cdrs}, failed ${full.failed}, rejected ${full.rejected}`,
+  type NarflowRun = Omit<IngestRun, 'halfRate'> & {
+    readonly halfRate: Omit<IngestRun['halfRate'], 'baselineP99Ms' | 'baselineMaxMs'>;
+  };
+  const run = await withServer<NarflowRun>(
+    [BIN, 'run', config],
+    /GTP' charging gateway listening/,
+    async (line, server) => {
+      const granted = /"receiveBufferBytes":(\d+)/.exec(line);
+      const dropsBefore = await udpRcvbufErrors();
+      const { result: full, busy } = await busyCpuDuring(server.pid, () =>
+        load(dir, transport, port, cdrs, 0),
       );
-    }
-    const half = Math.max(1000, Math.round(full.cdrsPerSecond / 2));
-    progress(`gtpp ${transport}: narflow at half that rate (${half} CDRs/s)`);
-    const paced = await load(dir, transport, port, Math.min(cdrs, half * 8), half);
-    return {
-      transport,
-      cdrs,
-      cdrsPerSecond: full.cdrsPerSecond,
-      baselinePerSecond: baseline.cdrsPerSecond,
-      cpuUsPerCdr: busy === undefined ? undefined : (busy.cpuSeconds * 1e6) / full.accepted,
-      cores: busy === undefined ? undefined : busy.cpuSeconds / busy.wallSeconds,
-      receiveBufferBytes: granted === null ? undefined : Number(granted[1]),
-      udpReceiveErrors: dropsAfterFull - dropsBefore,
-      retransmitted: full.retransmitted,
-      halfRate: {
-        offered: half,
-        p50Ms: paced.latencyMs.p50,
-        p99Ms: paced.latencyMs.p99,
-        maxMs: paced.latencyMs.max,
-      },
-    };
-  });
+      const dropsAfterFull = await udpRcvbufErrors();
+      if (full.accepted < cdrs * 0.99 || full.failed > 0 || full.rejected > 0) {
+        throw new BenchError(
+          'output_mismatch',
+          `gtpp ${transport}: accepted ${full.accepted} of ${cdrs}, failed ${full.failed}, rejected ${full.rejected}`,
+        );
+      }
+      const half = Math.max(1000, Math.round(full.cdrsPerSecond / 2));
+      progress(`gtpp ${transport}: narflow at half that rate (${half} CDRs/s)`);
+      const paced = await load(dir, transport, port, Math.min(cdrs, half * 8), half);
+      return {
+        transport,
+        cdrs,
+        cdrsPerSecond: full.cdrsPerSecond,
+        baselinePerSecond: baseline.cdrsPerSecond,
+        cpuUsPerCdr: busy === undefined ? undefined : (busy.cpuSeconds * 1e6) / full.accepted,
+        cores: busy === undefined ? undefined : busy.cpuSeconds / busy.wallSeconds,
+        receiveBufferBytes: granted === null ? undefined : Number(granted[1]),
+        udpReceiveErrors: dropsAfterFull - dropsBefore,
+        retransmitted: full.retransmitted,
+        halfRate: {
+          offered: half,
+          p50Ms: paced.latencyMs.p50,
+          p99Ms: paced.latencyMs.p99,
+          maxMs: paced.latencyMs.max,
+        },
+      };
+    },
+  );
+  // The load generator's own share of the latency: the same paced load against the bare responder.
+  progress(`gtpp ${transport}: bare responder at ${run.halfRate.offered} CDRs/s`);
+  const h = run.halfRate;
+  const pacedBaseline = await responder(() =>
+    load(dir, transport, port, Math.min(cdrs, h.offered * 8), h.offered),
+  );
+  return {
+    ...run,
+    halfRate: {
+      ...h,
+      baselineP99Ms: pacedBaseline.latencyMs.p99,
+      baselineMaxMs: pacedBaseline.latencyMs.max,
+    },
+  };
 }
