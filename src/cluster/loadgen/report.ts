@@ -1,5 +1,23 @@
-/** The end-of-run summary text and the progress line of a load run. */
+/** The end-of-run summary text, the progress line and the report files of a load run. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { LoadSummary } from './stats.js';
+
+/**
+ * Writes a run's `report.json` and `report.html` under `out` (created if missing), after what
+ * `before` writes there (the ground-truth files).
+ */
+export async function writeReportFiles(
+  out: string,
+  report: object,
+  html: string,
+  before?: (dir: string) => Promise<void>,
+): Promise<void> {
+  await mkdir(out, { recursive: true });
+  await before?.(out);
+  await writeFile(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(out, 'report.html'), html);
+}
 
 export function summaryText(s: LoadSummary): string {
   const lines: (readonly [string, string])[] = [

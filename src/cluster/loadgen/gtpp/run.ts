@@ -2,14 +2,13 @@
  * `runGtppLoad`: prepares the CDRs, runs the simulated GSNs against the gateway under the rate shape
  * until the run's bounds, then computes the ground truth and writes the report and truth files.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { DecodeError } from '../../../protocols/errors.js';
 import { decodeFrame } from '../../../protocols/gtpp/index.js';
 import type { Endpoint } from '../args.js';
 import type { HistogramBucket } from '../histogram.js';
 import { PcapFile } from '../pcap-file.js';
 import { renderHtmlReport } from '../report-html.js';
+import { writeReportFiles } from '../report.js';
 import { Rng } from '../rng.js';
 import { sendLoop, type Ended, type LoopHooks, type SendLoopPlan } from '../send-loop.js';
 import { RateScheduler } from '../shape.js';
@@ -135,12 +134,8 @@ export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): P
     errors,
     ended,
   };
-  if (o.out !== undefined) {
-    await mkdir(o.out, { recursive: true });
-    await writeTruth(o.out, truth);
-    await writeFile(join(o.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-    await writeFile(join(o.out, 'report.html'), htmlOf(report));
-  }
+  if (o.out !== undefined)
+    await writeReportFiles(o.out, report, htmlOf(report), (dir) => writeTruth(dir, truth));
   return report;
 }
 

@@ -5,8 +5,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeReportFiles } from '../report.js';
 import { StormSwitch } from '../send-loop.js';
 import { RateScheduler } from '../shape.js';
 import { netflowReportHtml } from './html.js';
@@ -132,11 +131,7 @@ export async function runNetflowLoad(
     errors,
     ended,
   };
-  if (o.out !== undefined) {
-    await mkdir(o.out, { recursive: true });
-    await writeFile(join(o.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-    await writeFile(join(o.out, 'report.html'), netflowReportHtml(report));
-  }
+  if (o.out !== undefined) await writeReportFiles(o.out, report, netflowReportHtml(report));
   return report;
 }
 

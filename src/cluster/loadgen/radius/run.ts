@@ -3,10 +3,9 @@
  * server under the rate shape until the run's bounds, then computes the ground truth and writes the
  * report and truth files.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { HistogramBucket } from '../histogram.js';
 import { renderHtmlReport } from '../report-html.js';
+import { writeReportFiles } from '../report.js';
 import { sendLoop, type Ended, type LoopHooks } from '../send-loop.js';
 import { RateScheduler } from '../shape.js';
 import { LoadStats, type SeriesPoint } from '../stats.js';
@@ -137,12 +136,8 @@ export async function runRadiusLoad(input: RadiusLoadInput, hooks: RunHooks = {}
     errors,
     ended,
   };
-  if (o.out !== undefined) {
-    await mkdir(o.out, { recursive: true });
-    await writeTruth(o.out, truth);
-    await writeFile(join(o.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-    await writeFile(join(o.out, 'report.html'), htmlOf(report, stats));
-  }
+  if (o.out !== undefined)
+    await writeReportFiles(o.out, report, htmlOf(report, stats), (dir) => writeTruth(dir, truth));
   return report;
 }
 
