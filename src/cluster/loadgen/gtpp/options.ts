@@ -15,8 +15,11 @@ import {
   type Endpoint,
   parseLoadArgs,
 } from '../args.js';
+import { plannedRecords } from '../run-size.js';
 import { parseShape, type Shape } from '../shape.js';
 import { MAX_RECORDS_PER_SESSION, RECORD_TYPES, type MixEntry, type RecordsSpec } from './plan.js';
+
+export { sessionLimit } from '../run-size.js';
 
 export type Transport = 'udp' | 'tcp';
 export type ProgressMode = 'auto' | 'off';
@@ -56,7 +59,6 @@ export const DEFAULT_MIX: readonly MixEntry[] = [
   { recordType: 'ggsnPDPRecord', weight: 20 },
   { recordType: 'sgsnPDPRecord', weight: 10 },
 ];
-export const DEFAULT_SESSIONS = 10_000;
 /** The prepare phase holds every CDR in memory: a run is bounded to this many. */
 export const MAX_PREPARED_CDRS = 5_000_000;
 const MAX_GSNS = 1000;
@@ -253,19 +255,7 @@ export function fillGtppLoadOptions(input: GtppLoadInput): GtppLoadOptions {
   return o;
 }
 
-/** Sessions (or records) the prepare phase generates. */
-export function sessionLimit(o: GtppLoadOptions): { sessions: number } | { minRecords: number } {
-  if (o.sessions !== undefined) return { sessions: o.sessions };
-  if (o.count !== undefined) return { minRecords: o.count };
-  if (o.rate > 0 && o.durationMs !== undefined)
-    return { minRecords: Math.ceil((o.rate * o.durationMs) / 1000) };
-  return { sessions: DEFAULT_SESSIONS };
-}
-
 function plannedCdrs(o: GtppLoadOptions): number {
-  const limit = sessionLimit(o);
-  if ('minRecords' in limit) return limit.minRecords;
   const r = o.records;
-  const mean = r.kind === 'fixed' ? r.n : r.kind === 'uniform' ? (r.min + r.max) / 2 : r.mean;
-  return limit.sessions * mean;
+  return plannedRecords(o, r.kind === 'fixed' ? r.n : r.kind === 'uniform' ? (r.min + r.max) / 2 : r.mean);
 }

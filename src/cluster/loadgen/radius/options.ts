@@ -16,8 +16,11 @@ import {
   type Parsed,
   parseLoadArgs,
 } from '../args.js';
+import { plannedRecords } from '../run-size.js';
 import { parseShape, type Shape } from '../shape.js';
 import { MAX_INTERIMS, MAX_WINDOW, meanRecords, type InterimsSpec } from './plan.js';
+
+export { sessionLimit } from '../run-size.js';
 
 export type ProgressMode = 'auto' | 'off';
 
@@ -50,7 +53,6 @@ export interface RadiusLoadOptions {
 export type RadiusLoadInput = Partial<RadiusLoadOptions>;
 
 export const DEFAULT_SECRET = 'narflow-demo-secret';
-export const DEFAULT_SESSIONS = 10_000;
 /** The prepare phase holds every request in memory: a run is bounded to this many records. */
 export const MAX_PREPARED_RECORDS = 1_000_000;
 const MAX_NASES = 1000;
@@ -170,7 +172,7 @@ export function fillRadiusLoadOptions(input: RadiusLoadInput): RadiusLoadOptions
     errors.push(`--shape storm: NAS ${o.shape.gsn} does not exist; expected gsn=0–${o.nases - 1}`);
   if (o.sessions !== undefined && o.count !== undefined)
     errors.push('--sessions and --count: expected one of them (both size the run)');
-  const planned = plannedRecords(o);
+  const planned = plannedRecords(o, meanRecords(o.interims));
   if (planned > MAX_PREPARED_RECORDS) {
     errors.push(
       `the run would prepare about ${Math.round(planned)} records; at most ${MAX_PREPARED_RECORDS} (lower --sessions, --count, --interims, or --rate x --duration)`,
@@ -178,18 +180,4 @@ export function fillRadiusLoadOptions(input: RadiusLoadInput): RadiusLoadOptions
   }
   if (errors.length > 0) throw new UsageError(errors.join('\n'));
   return o;
-}
-
-/** What the prepare phase generates: a number of sessions, or sessions covering a number of records. */
-export function sessionLimit(o: RadiusLoadOptions): { sessions: number } | { minRecords: number } {
-  if (o.sessions !== undefined) return { sessions: o.sessions };
-  if (o.count !== undefined) return { minRecords: o.count };
-  if (o.rate > 0 && o.durationMs !== undefined)
-    return { minRecords: Math.ceil((o.rate * o.durationMs) / 1000) };
-  return { sessions: DEFAULT_SESSIONS };
-}
-
-function plannedRecords(o: RadiusLoadOptions): number {
-  const limit = sessionLimit(o);
-  return 'minRecords' in limit ? limit.minRecords : limit.sessions * meanRecords(o.interims);
 }
