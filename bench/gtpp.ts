@@ -11,7 +11,7 @@
  *    /proc/net/snmp (Udp RcvbufErrors) around each run, and the narflow process's CPU (all threads)
  *    from /proc/<pid>/stat over the span the full-rate load kept it busy.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cdrToNar, decodeCdr, encodeCdr, type CdrRecord } from '../src/protocols/cdr/index.js';
 import { ROOT } from './narflow-process.js';
@@ -22,6 +22,7 @@ import {
   narsOf,
   udpRcvbufErrors,
   withServer,
+  writeIngestBenchConfig,
 } from './servers.js';
 import { BenchError } from './stats.js';
 
@@ -184,31 +185,32 @@ export async function runGtppIngestBench(
       body,
     );
   const baseline = await responder(() => load(dir, transport, port, cdrs, 0));
-  const work = join(dir, `gtpp-${transport}`);
-  await rm(work, { recursive: true, force: true });
-  await mkdir(work, { recursive: true });
-  const config = join(work, 'gtpp.yaml');
-  await writeFile(
-    config,
-    `version: 1
-host:
-  dataDir: ${join(work, 'data')}
-  metrics: { enabled: true, host: 127.0.0.1, port: 0 }
-  log: { level: info }
-nodes:
-  - id: gtpp
+  const config = await writeIngestBenchConfig(
+    join(dir, `gtpp-${transport}`),
+    'gtpp.yaml',
+    `  - id: gtpp
     type: gtpp-ei
     settings:
       listen: { address: 127.0.0.1, port: ${port}, udp: ${transport === 'udp'}, tcp: ${transport === 'tcp'} }
       receiveBufferBytes: 8388608
       overload: { highWater: 1000000, lowWater: 10000, rejectAbove: 2000000 }
-    destinations: [{ to: [cdr] }]
-  - id: cdr
-    type: file-oi
-    settings: { dir: ${join(work, 'out')}, rollRecords: 200000, rollIntervalMs: 1000 }
-    rules:
-${['recordType', 'imsi', 'chargingId', 'ggsnAddress', 'sgsnAddress', 'apn', 'servedPdpAddress', 'recordSequenceNumber', 'causeForRecClosing', 'recordOpeningTime', 'duration', 'uplinkBytes', 'downlinkBytes'].map((a) => `      - { attribute: ${a} }`).join('\n')}
-`,
+    destinations: [{ to: [cdr] }]`,
+    'cdr',
+    [
+      'recordType',
+      'imsi',
+      'chargingId',
+      'ggsnAddress',
+      'sgsnAddress',
+      'apn',
+      'servedPdpAddress',
+      'recordSequenceNumber',
+      'causeForRecClosing',
+      'recordOpeningTime',
+      'duration',
+      'uplinkBytes',
+      'downlinkBytes',
+    ],
   );
   progress(`gtpp ${transport}: narflow, as fast as answers come`);
   type NarflowRun = Omit<IngestRun, 'halfRate'> & {

@@ -10,13 +10,20 @@
  *    at half the measured rate for the latency from send to answer. UDP receive-buffer drops are read
  *    from /proc/net/snmp (Udp RcvbufErrors) around the full-rate run.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { prepareRun, requestBytes } from '../src/cluster/loadgen/radius/prepare.js';
 import { RECORD_COLUMNS } from '../src/cluster/loadgen/radius/truth.js';
 import { accountingToNar, decodeAccountingRequest } from '../src/protocols/radius/index.js';
 import { ROOT } from './narflow-process.js';
-import { child, decodeAgainstMsgpackr, narsOf, udpRcvbufErrors, withServer } from './servers.js';
+import {
+  child,
+  decodeAgainstMsgpackr,
+  narsOf,
+  udpRcvbufErrors,
+  withServer,
+  writeIngestBenchConfig,
+} from './servers.js';
 import { BenchError, count, mib, ms, rate } from './stats.js';
 
 const BIN = join(ROOT, 'bin', 'narflow.js');
@@ -98,32 +105,20 @@ async function load(dir: string, records: number, perSecond: number): Promise<Lo
 }
 
 async function narflowConfig(work: string): Promise<string> {
-  await rm(work, { recursive: true, force: true });
-  await mkdir(work, { recursive: true });
-  await writeFile(join(work, 'clients.txt'), `127.0.0.0/8 ${SECRET} bench-nases\n`);
-  const config = join(work, 'radius.yaml');
-  await writeFile(
-    config,
-    `version: 1
-host:
-  dataDir: ${join(work, 'data')}
-  metrics: { enabled: true, host: 127.0.0.1, port: 0 }
-  log: { level: info }
-nodes:
-  - id: radius
+  const config = await writeIngestBenchConfig(
+    work,
+    'radius.yaml',
+    `  - id: radius
     type: radius-ei
     settings:
       listen: { address: 127.0.0.1, port: ${PORT} }
       clientsFile: ${join(work, 'clients.txt')}
       receiveBufferBytes: 8388608
-    destinations: [{ to: [records] }]
-  - id: records
-    type: file-oi
-    settings: { dir: ${join(work, 'out')}, rollRecords: 200000, rollIntervalMs: 1000 }
-    rules:
-${RECORD_COLUMNS.map((a) => `      - { attribute: ${a} }`).join('\n')}
-`,
+    destinations: [{ to: [records] }]`,
+    'records',
+    RECORD_COLUMNS,
   );
+  await writeFile(join(work, 'clients.txt'), `127.0.0.0/8 ${SECRET} bench-nases\n`);
   return config;
 }
 

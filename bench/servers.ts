@@ -4,7 +4,8 @@
  * UDP receive-buffer drop counter.
  */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import type { Nar } from '../src/protocols/nar/nar.js';
 import { ROOT } from './narflow-process.js';
@@ -19,6 +20,40 @@ export function best(rounds: number, items: number, pass: () => void): number {
     top = Math.max(top, (items * 1000) / (performance.now() - t0));
   }
   return top;
+}
+
+/**
+ * Makes `work` afresh and writes `<work>/<file>`: a narflow config with its data under `work/data`,
+ * metrics on an ephemeral port, `ei` (the YAML of one EI node whose destination is `sink`) and the
+ * file OI `sink` writing `columns` as CSV under `work/out`. Returns the config's path.
+ */
+export async function writeIngestBenchConfig(
+  work: string,
+  file: string,
+  ei: string,
+  sink: string,
+  columns: readonly string[],
+): Promise<string> {
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work, { recursive: true });
+  const config = join(work, file);
+  await writeFile(
+    config,
+    `version: 1
+host:
+  dataDir: ${join(work, 'data')}
+  metrics: { enabled: true, host: 127.0.0.1, port: 0 }
+  log: { level: info }
+nodes:
+${ei.trimEnd()}
+  - id: ${sink}
+    type: file-oi
+    settings: { dir: ${join(work, 'out')}, rollRecords: 200000, rollIntervalMs: 1000 }
+    rules:
+${columns.map((a) => `      - { attribute: ${a} }`).join('\n')}
+`,
+  );
+  return config;
 }
 
 /** CPU seconds (user + system, all threads) a process has used, from /proc/<pid>/stat. */
