@@ -11,14 +11,13 @@
  *    /proc/net/snmp (Udp RcvbufErrors) around each run, and the narflow process's CPU (all threads)
  *    from /proc/<pid>/stat over the span the full-rate load kept it busy.
  */
-import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cdrToNar, decodeCdr, encodeCdr, type CdrRecord } from '../src/protocols/cdr/index.js';
 import { ROOT } from './narflow-process.js';
 import {
   busyCpuDuring,
-  child,
   decodeAgainstMsgpackr,
+  loadgenSummary,
   narsOf,
   udpRcvbufErrors,
   withServer,
@@ -122,18 +121,15 @@ export interface IngestRun {
   };
 }
 
-async function load(
+function load(
   dir: string,
   transport: string,
   port: number,
   count: number,
   rate: number,
 ): Promise<LoadSummary> {
-  const out = join(dir, `load-${transport}-${port}-${rate}`);
-  const lg = child(
+  return loadgenSummary<LoadSummary>(
     [
-      BIN,
-      'loadgen',
       'gtpp',
       '--target',
       `127.0.0.1:${port}`,
@@ -143,31 +139,11 @@ async function load(
       '4',
       '--count',
       String(count),
-      '--records',
-      '1-5',
-      '--cdrs-per-message',
-      '10',
-      '--window',
-      '64',
-      '--rate',
-      String(rate),
-      '--timeout-ms',
-      '3000',
-      '--out',
-      out,
-      '--progress',
-      'off',
-      '--max-seconds',
-      '300',
-    ],
-    undefined,
+    ]
+      .concat(['--records', '1-5', '--cdrs-per-message', '10', '--window', '64', '--rate', String(rate)])
+      .concat(['--timeout-ms', '3000', '--progress', 'off', '--max-seconds', '300']),
+    join(dir, `load-${transport}-${port}-${rate}`),
   );
-  const code = await lg.done;
-  if (code !== 0)
-    throw new BenchError('process_failed', `loadgen exited ${code}: ${lg.output().slice(-2000)}`);
-  const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { summary: LoadSummary };
-  await rm(out, { recursive: true, force: true });
-  return report.summary;
 }
 
 export async function runGtppIngestBench(

@@ -10,15 +10,15 @@
  *    at half the measured rate for the latency from send to answer. UDP receive-buffer drops are read
  *    from /proc/net/snmp (Udp RcvbufErrors) around the full-rate run.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { prepareRun, requestBytes } from '../src/cluster/loadgen/radius/prepare.js';
 import { RECORD_COLUMNS } from '../src/cluster/loadgen/radius/truth.js';
 import { accountingToNar, decodeAccountingRequest } from '../src/protocols/radius/index.js';
 import { ROOT } from './narflow-process.js';
 import {
-  child,
   decodeAgainstMsgpackr,
+  loadgenSummary,
   narsOf,
   udpRcvbufErrors,
   withServer,
@@ -88,20 +88,13 @@ export interface RadiusIngestRun {
   };
 }
 
-async function load(dir: string, records: number, perSecond: number): Promise<LoadSummary> {
-  const out = join(dir, `radius-load-${perSecond}-${records}`);
-  const lg = child(
-    [BIN, 'loadgen', 'radius', '--target', `127.0.0.1:${PORT}`, '--nases', '4', '--count', String(records)]
+function load(dir: string, records: number, perSecond: number): Promise<LoadSummary> {
+  return loadgenSummary<LoadSummary>(
+    ['radius', '--target', `127.0.0.1:${PORT}`, '--nases', '4', '--count', String(records)]
       .concat(['--interims', '0-3', '--window', '64', '--rate', String(perSecond), '--timeout-ms', '3000'])
-      .concat(['--out', out, '--progress', 'off', '--max-seconds', '300']),
-    undefined,
+      .concat(['--progress', 'off', '--max-seconds', '300']),
+    join(dir, `radius-load-${perSecond}-${records}`),
   );
-  const code = await lg.done;
-  if (code !== 0)
-    throw new BenchError('process_failed', `loadgen radius exited ${code}: ${lg.output().slice(-2000)}`);
-  const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { summary: LoadSummary };
-  await rm(out, { recursive: true, force: true });
-  return report.summary;
 }
 
 async function narflowConfig(work: string): Promise<string> {

@@ -23,6 +23,20 @@ export function best(rounds: number, items: number, pass: () => void): number {
 }
 
 /**
+ * Runs `narflow loadgen <args…> --out <out>` and returns the summary of the report it wrote (the
+ * report directory is removed afterwards). A generator that exits non-zero is a bench failure.
+ */
+export async function loadgenSummary<S>(args: readonly string[], out: string): Promise<S> {
+  const lg = child([join(ROOT, 'bin', 'narflow.js'), 'loadgen', ...args, '--out', out], undefined);
+  const code = await lg.done;
+  if (code !== 0)
+    throw new BenchError('process_failed', `loadgen ${args[0]} exited ${code}: ${lg.output().slice(-2000)}`);
+  const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { summary: S };
+  await rm(out, { recursive: true, force: true });
+  return report.summary;
+}
+
+/**
  * Makes `work` afresh and writes `<work>/<file>`: a narflow config with its data under `work/data`,
  * metrics on an ephemeral port, `ei` (the YAML of one EI node whose destination is `sink`) and the
  * file OI `sink` writing `columns` as CSV under `work/out`. Returns the config's path.
