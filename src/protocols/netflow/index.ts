@@ -15,7 +15,7 @@ export {
   OPTIONS_TEMPLATE_SET_ID,
   TEMPLATE_SET_ID,
 } from './ipfix.js';
-export { decodePendingSet } from './sets.js';
+export { decodePendingSet } from './data-sets.js';
 export {
   DEFAULT_TEMPLATE_CACHE_LIMITS,
   TemplateCache,

@@ -15,14 +15,8 @@
  */
 import { DecodeError } from '../errors.js';
 import type { FieldSpec } from './plan.js';
-import {
-  checkMessageSize,
-  dataSetOrPending,
-  decodeSets,
-  learnTemplate,
-  setError,
-  type SetContext,
-} from './sets.js';
+import { checkMessageSize, decodeSets, learnTemplate, setError, type SetContext } from './sets.js';
+import { dataSetOrPending } from './data-sets.js';
 import type { TemplateCache } from './templates.js';
 import { DEFAULT_NETFLOW_LIMITS, type FlowMessage, type NetflowLimits, type V9Header } from './types.js';
 
