@@ -65,6 +65,18 @@ async function peer(
   return p;
 }
 
+function totalMessages(log: FakeLog): number {
+  return log.entries.reduce((n, e) => n + decodeEntries(e).length, 0);
+}
+
+async function until(done: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** A CDR-shaped blob the CDR decoder refuses (a tag it does not know as a record). */
 const notACdr = Uint8Array.from([0x04, 0x02, 0xab, 0xcd]);
 
@@ -148,6 +160,47 @@ describe('gtpp-ei ingest', () => {
       await ingest.stop();
     }
     expect(counters[1]).toBe(((counters[0] as number) + 1) & 0xff);
+  });
+
+  it.each(['udp', 'tcp'] as const)(
+    'ensures requests of one peer made durable together are answered by responses listing their sequence numbers, at most maxRequestsPerResponse each (%s)',
+    async (transport) => {
+      const { ingest, log } = await start({ maxRequestsPerResponse: 4 });
+      const p = await peer(transport === 'udp' ? ingest.ports.udp : ingest.ports.tcp, transport);
+      const cdr = Uint8Array.from([0x04, 0x01, 0x00]);
+      for (let seq = 20; seq < 30; seq++) p.send(seq, drt([cdr]));
+      await until(() => log.entries.length > 0 && totalMessages(log) === 10);
+      log.durable();
+      const answers: number[][] = [];
+      for (let n = 0; n < 10;) {
+        const f = await p.next();
+        expect(f?.message).toMatchObject({
+          type: 'data-record-transfer-response',
+          cause: Cause.CdrDecodingError,
+        });
+        const listed = (f?.message as { requestsResponded: number[] }).requestsResponded;
+        expect(f?.sequence).toBe(listed[0]);
+        answers.push(listed);
+        n += listed.length;
+      }
+      expect(answers.flat().sort((a, b) => a - b)).toEqual([20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+      expect(answers.every((a) => a.length <= 4)).toBe(true);
+      expect(answers.length).toBeLessThan(10);
+      expect(await p.next(200)).toBeUndefined();
+      expect(ingest.stats().events).toMatchObject({ drt_responses_sent: answers.length });
+    },
+  );
+
+  it('ensures maxRequestsPerResponse 1 answers each request with its own response', async () => {
+    const { ingest, log } = await start({ maxRequestsPerResponse: 1 });
+    const p = await peer(ingest.ports.udp);
+    for (let seq = 40; seq < 43; seq++) p.send(seq, drt([notACdr]));
+    await until(() => totalMessages(log) === 3);
+    log.durable();
+    const got = [await p.next(), await p.next(), await p.next()].map(
+      (f) => (f?.message as { requestsResponded: number[] }).requestsResponded,
+    );
+    expect(got.sort((a, b) => (a[0] as number) - (b[0] as number))).toEqual([[40], [41], [42]]);
   });
 
   it('ensures peers outside allowPeers are refused on UDP and TCP without an answer, and counted', async () => {

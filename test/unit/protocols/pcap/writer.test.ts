@@ -123,7 +123,7 @@ describe('pcap writer', () => {
   requireTshark('pcap dissection');
 
   it.skipIf(!HAVE_TSHARK)(
-    "ensures tshark dissects a written capture as GTP' with good IP and UDP checksums",
+    "ensures tshark dissects a written capture as GTP' with good IP and UDP checksums, and a response answering several requests with all their sequence numbers",
     () => {
       const dir = mkdtempSync(join(tmpdir(), 'narflow-pcap-'));
       try {
@@ -140,7 +140,8 @@ describe('pcap writer', () => {
           version: 2,
           longHeader: false,
           sequence: 7,
-          message: { type: 'data-record-transfer-response', cause: 128, requestsResponded: [7] },
+          // A coalesced answer, as gtpp-ei sends for requests made durable together.
+          message: { type: 'data-record-transfer-response', cause: 128, requestsResponded: [7, 8, 9] },
         });
         const file = join(dir, 'x.pcap');
         writeFileSync(
@@ -190,6 +191,8 @@ describe('pcap writer', () => {
             'gtp.message',
             '-e',
             'gtp.cause',
+            '-e',
+            'gtp.requests_responded',
           ],
           { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
         );
@@ -199,8 +202,8 @@ describe('pcap writer', () => {
             .split('\n')
             .map((l) => l.split('\t')),
         ).toEqual([
-          ['eth:ethertype:ip:udp:gtpprime', '127.0.0.10', '40000', '1', '1', '0x0007', '0x01', ''],
-          ['eth:ethertype:ip:udp:gtpprime', '127.0.0.1', '3386', '1', '1', '0x0007', '0xf1', '128'],
+          ['eth:ethertype:ip:udp:gtpprime', '127.0.0.10', '40000', '1', '1', '0x0007', '0x01', '', ''],
+          ['eth:ethertype:ip:udp:gtpprime', '127.0.0.1', '3386', '1', '1', '0x0007', '0xf1', '128', '7,8,9'],
         ]);
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -33,6 +33,7 @@ import { LatencySamples } from '../datagram/latency.js';
 import { Overload } from './overload.js';
 import { decodedCache, decodeRecords, RecordFailure, type Decoded, type RecordResult } from './records.js';
 import { fingerprint, RequestTable } from './requests.js';
+import { DrtResponses } from './responses.js';
 import { bumpRestartCounter } from './restart-counter.js';
 import { EntryBatcher } from '../datagram/entry-batcher.js';
 import { parseEndpoint, type GtppEiSettings } from './settings.js';
@@ -59,6 +60,7 @@ export class GtppIngest implements IngestSource {
   readonly #books = new IngestBooks();
   readonly #latency = new LatencySamples();
   readonly #requests: RequestTable;
+  readonly #responses: DrtResponses;
   readonly #allowed: CidrSet;
   #udp: UdpListener | undefined;
   #tcp: TcpListener | undefined;
@@ -76,6 +78,7 @@ export class GtppIngest implements IngestSource {
     private readonly replays?: IngestSource,
   ) {
     this.#requests = new RequestTable(s.retransmitWindowMs);
+    this.#responses = new DrtResponses(s.maxRequestsPerResponse, () => this.#count('drt_responses_sent'));
     this.#allowed = allowList(s.allowPeers);
   }
 
@@ -277,16 +280,8 @@ export class GtppIngest implements IngestSource {
       message: buf,
     });
     const done = this.#books.track((this.#batcher as EntryBatcher<Decoded>).log(part, undefined)).then(() => {
-      if (header?.type !== 240) return;
-      this.#reply(
-        path,
-        { version: header.version, longHeader: header.longHeader, sequence: header.sequence },
-        {
-          type: 'data-record-transfer-response',
-          cause: causeForDecodeError(err.code),
-          requestsResponded: [header.sequence],
-        },
-      );
+      if (header?.type !== 240 || this.#stopped) return;
+      this.#responses.answer(path, header, causeForDecodeError(err.code));
       this.#latency.record(performance.now() - t0);
     });
     done.catch(() => this.#count('append_failed'));
@@ -347,11 +342,8 @@ export class GtppIngest implements IngestSource {
   }
 
   #answerDrt(path: ReplyPath, frame: GtppFrame, cause: number, t0: number): void {
-    this.#reply(path, frame, {
-      type: 'data-record-transfer-response',
-      cause,
-      requestsResponded: [frame.sequence],
-    });
+    if (this.#stopped) return;
+    this.#responses.answer(path, frame, cause);
     this.#latency.record(performance.now() - t0);
   }
 

@@ -60,6 +60,11 @@ export const gtppEiSettings = z.strictObject({
     .array(z.number().int().min(1).max(255))
     .min(1)
     .default(() => [1]),
+  /**
+   * Requests of one peer that become durable together are answered by one Data Record Transfer
+   * Response listing their sequence numbers (Requests Responded), at most this many; 1: one each.
+   */
+  maxRequestsPerResponse: z.number().int().min(1).max(4096).default(64),
   overload: z
     .strictObject({
       /** Input entries not yet handled above which peers are told the receive buffers are becoming full. */
