@@ -16,7 +16,7 @@
  * is not told apart.
  */
 import { readRecord, RecordScratch, Role } from './plan.js';
-import { contextOf, emptyMessage, setError, type SetContext } from './sets.js';
+import { contextOf, emptyMessage, noteSkipped, setError, type SetContext } from './sets.js';
 import type { CompiledTemplate, TemplateCache } from './templates.js';
 import { isoMillis, isoRepresentable } from './time.js';
 import type { FlowMessage, FlowRecord, IpfixHeader, PendingSet, V9Header } from './types.js';
@@ -206,6 +206,7 @@ export function decodePendingSet<H extends V9Header | IpfixHeader>(
     p.bytes.length,
     msg as FlowMessage<V9Header | IpfixHeader>,
   );
+  noteSkipped(msg, 0, p.templateId, p.bytes, 0, p.bytes.length);
   return msg;
 }
 

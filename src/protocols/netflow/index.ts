@@ -70,6 +70,7 @@ export {
   type NetflowErrorCode,
   type NetflowLimits,
   type PendingSet,
+  type SkippedSet,
   type V5Header,
   type V9Header,
 } from './types.js';

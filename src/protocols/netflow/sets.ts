@@ -78,6 +78,7 @@ export function emptyMessage<H extends V9Header | IpfixHeader>(header: H): FlowM
     templatesWithdrawn: 0,
     dataRecords: 0,
     errors: [],
+    skipped: [],
     counters: {
       unknownFields: 0,
       enterpriseFields: 0,
@@ -206,7 +207,32 @@ export function decodeSets<H extends V9Header | IpfixHeader>(
     maxFields: Math.min(o.limits.maxFieldsPerTemplate, o.cache.limits.maxFieldsPerTemplate),
     msg,
   };
-  for (let i = 0; i < sets.length; i += 3)
-    visit(v, sets[i] as number, sets[i + 1] as number, sets[i + 2] as number);
+  for (let i = 0; i < sets.length; i += 3) {
+    const id = sets[i] as number;
+    const start = sets[i + 1] as number;
+    const end = sets[i + 2] as number;
+    const errors = msg.errors.length;
+    visit(v, id, start, end);
+    noteSkipped(msg, errors, id, buf, start, end);
+  }
   return msg;
+}
+
+/**
+ * When visiting set buf[start, end) added an error (the first one from index `errorsBefore`), keeps
+ * the part from that error's offset to the end of the set: the set decoders stop at the failing
+ * template or record and skip the rest.
+ */
+export function noteSkipped<H extends V9Header | IpfixHeader>(
+  msg: FlowMessage<H>,
+  errorsBefore: number,
+  setId: number,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+): void {
+  const error = msg.errors[errorsBefore];
+  if (error === undefined) return;
+  const from = error.offset >= start && error.offset < end ? error.offset : start;
+  msg.skipped.push({ setId, bytes: buf.slice(from, end), error });
 }

@@ -116,7 +116,21 @@ export interface FlowMessage<H extends V9Header | IpfixHeader> {
   dataRecords: number;
   /** Problems confined to one set: that set's rest was skipped, the other sets were decoded. */
   errors: DecodeError[];
+  /** Per set an error stopped: what of it was not decoded (from the error on), for the quarantine. */
+  skipped: SkippedSet[];
   counters: MessageCounters;
+}
+
+/**
+ * The part of a set left undecoded by an error: from the failing template or record to the end of
+ * the set. Quarantined as a datagram of its own, a replay decodes exactly this part, never the
+ * records and templates decoded before it.
+ */
+export interface SkippedSet {
+  setId: number;
+  /** A copy of the undecoded content (no set header). */
+  bytes: Uint8Array;
+  error: DecodeError;
 }
 
 /** Decoder caps; checked before anything is allocated from a length read off the wire. */

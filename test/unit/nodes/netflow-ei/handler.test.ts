@@ -128,6 +128,84 @@ describe('netflow-ei handler', () => {
     expect(out.emitted.map((r) => r['srcIp'])).toEqual(['10.0.0.1', '10.0.0.4']);
   });
 
+  it('ensures a datagram with a bad set has its good part taken and only the undecoded rest quarantined, so a replay emits nothing twice', () => {
+    const { h, out, ctx } = collector();
+    const named: TemplateDefinition = {
+      templateId: 310,
+      scopeFieldCount: 0,
+      fields: [...TEMPLATE.fields, { id: 82, length: 65_535 }], // interfaceName, variable length
+    };
+    const namedFlow = (i: number): FieldValues => ({ ...flow(i), interfaceName: `ge-0/0/${i}` });
+    const good = encodeIpfix({
+      exportTime: T,
+      sequence: 0,
+      observationDomainId: 1,
+      sets: [{ kind: 'data', template: named, records: [1, 2].map(namedFlow) }],
+    });
+    // The data set's content (after the 16-octet message and 4-octet set headers), then a third
+    // record whose interfaceName announces 200 octets that are not there.
+    const twoRecords = good.subarray(20);
+    const third = encodeIpfix({
+      exportTime: T,
+      sequence: 0,
+      observationDomainId: 1,
+      sets: [{ kind: 'data', template: named, records: [namedFlow(3)] }],
+    }).subarray(20);
+    const broken = Uint8Array.from([...third.subarray(0, third.length - 'ge-0/0/3'.length - 1), 200, 1, 2]);
+    const badTemplateSet = Uint8Array.from([0x00, 0x05, 0x00, 0x01, 0x00, 0x08, 0x00, 0x04]); // template id 5
+    const datagram = ipfix(0, [
+      { kind: 'templates', templates: [TEMPLATE, named] },
+      data(1),
+      { kind: 'raw', setId: 310, bytes: Uint8Array.from([...twoRecords, ...broken]) },
+      { kind: 'raw', setId: 2, bytes: badTemplateSet },
+    ]);
+    h.handleExternal(entry(datagram), ctx);
+    expect(out.emitted.map((r) => r['srcIp'])).toEqual(['10.0.0.1', '10.0.0.1', '10.0.0.2']);
+    expect(out.quarantined.map((q) => [q.reason, q.detail?.['setId'], q.detail?.['partial']])).toEqual([
+      ['record_overrun', 310, true],
+      ['bad_template_id', 2, true],
+    ]);
+    // Each quarantined datagram holds only the rest of its set: the failing record, the bad template.
+    const [overrun, template] = out.quarantined as Recorded['quarantined'];
+    expect([...(overrun?.bytes ?? new Uint8Array()).subarray(20)]).toEqual([...broken]);
+    expect([...(template?.bytes ?? new Uint8Array()).subarray(20)]).toEqual([...badTemplateSet]);
+    // Replayed (still bad), they quarantine again and emit none of the flows taken before.
+    h.handleExternal(entry(overrun?.bytes as Uint8Array), ctx);
+    h.handleExternal(entry(template?.bytes as Uint8Array), ctx);
+    expect(out.emitted).toHaveLength(3);
+    expect(out.quarantined.map((q) => q.reason)).toEqual([
+      'record_overrun',
+      'bad_template_id',
+      'record_overrun',
+      'bad_template_id',
+    ]);
+  });
+
+  it('ensures a held data set that turns out bad once its template comes has its good records taken and its rest quarantined', () => {
+    const { h, out, ctx } = collector();
+    const named: TemplateDefinition = {
+      templateId: 311,
+      scopeFieldCount: 0,
+      fields: [...TEMPLATE.fields, { id: 82, length: 65_535 }],
+    };
+    const one = encodeIpfix({
+      exportTime: T,
+      sequence: 0,
+      observationDomainId: 1,
+      sets: [{ kind: 'data', template: named, records: [{ ...flow(5), interfaceName: 'xe-1' }] }],
+    }).subarray(20);
+    const broken = Uint8Array.from([...one.subarray(0, one.length - 5), 250]);
+    h.handleExternal(
+      entry(ipfix(0, [{ kind: 'raw', setId: 311, bytes: Uint8Array.from([...one, ...broken]) }])),
+      ctx,
+    );
+    expect(out.emitted).toEqual([]);
+    h.handleExternal(entry(ipfix(1, [{ kind: 'templates', templates: [named] }])), ctx);
+    expect(out.emitted.map((r) => r['srcIp'])).toEqual(['10.0.0.5']);
+    expect(out.quarantined.map((q) => [q.reason, q.detail?.['partial']])).toEqual([['record_overrun', true]]);
+    expect([...(out.quarantined[0]?.bytes ?? new Uint8Array()).subarray(20)]).toEqual([...broken]);
+  });
+
   it('ensures lost v9 export packets and v5 flows are counted per exporter', () => {
     const { h, ctx } = collector();
     const v9 = (sequence: number) =>

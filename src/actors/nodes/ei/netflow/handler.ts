@@ -9,9 +9,9 @@
  * - data sets that came before their template: retried when the exporter's templates arrive,
  *   quarantined (`template_unknown`, as a datagram that replays) after `pendingTimeoutMs` of tick
  *   time or past `maxPendingSets`.
- * A datagram that does not decode is quarantined with the decoder's code; one with a bad set has its
- * good sets' flows emitted and is quarantined whole (`partial: true` in the detail: a replay would
- * emit those flows again).
+ * A datagram that does not decode is quarantined with the decoder's code. In one with a bad set,
+ * everything up to the failing template or record is taken and the rest of that set is quarantined
+ * as a datagram of its own (`partial: true`): a replay decodes only what was not taken before.
  */
 import { DecodeError } from '../../../../protocols/errors.js';
 import {
@@ -26,7 +26,13 @@ import {
   TemplateCache,
   type SequenceObservation,
 } from '../../../../protocols/netflow/index.js';
-import type { FlowRecord, IpfixHeader, PendingSet, V9Header } from '../../../../protocols/netflow/types.js';
+import type {
+  FlowMessage,
+  FlowRecord,
+  IpfixHeader,
+  PendingSet,
+  V9Header,
+} from '../../../../protocols/netflow/types.js';
 import type { HandlerContext, NodeHandler } from '../../../runtime/actor.js';
 import { decodeEntries, isDatagramEntry, type DatagramEntry } from '../datagram/entry.js';
 import { takeReplayedDatagrams } from '../datagram/replay-datagrams.js';
@@ -193,13 +199,22 @@ export class NetflowEiHandler implements NodeHandler {
     if (m.templatesLearned > 0) this.#retryHeld(e.address, ctx);
     for (const set of m.pending)
       this.#hold({ address: e.address, port: e.port, receivedAtMs: e.receivedAtMs, set }, ctx);
-    if (m.errors.length > 0) {
-      ctx.count('created', 1);
-      ctx.quarantine(buf, (m.errors[0] as DecodeError).code, {
-        ...detailOf(e),
+    this.#quarantineSkipped(m, e, ctx);
+  }
+
+  /** The undecoded rest of each bad set, each as a datagram of its own (see SkippedSet). */
+  #quarantineSkipped(
+    m: Pick<FlowMessage<V9Header | IpfixHeader>, 'header' | 'records' | 'skipped'>,
+    o: Origin,
+    ctx: HandlerContext,
+  ): void {
+    for (const k of m.skipped) {
+      this.#quarantineSet(ctx, m.header, k.setId, k.bytes, k.error.code, {
+        ...detailOf(o),
         partial: true,
+        setId: k.setId,
         flowsEmitted: m.records.length,
-        errors: m.errors.map((x) => x.message),
+        error: k.error.message,
       });
     }
   }
@@ -232,7 +247,10 @@ export class NetflowEiHandler implements NodeHandler {
       }
       const r = decodePendingSet(h.set, this.#templates);
       if (r.pending.length > 0) keep.push(h);
-      else this.#emit(r.records, ctx);
+      else {
+        this.#emit(r.records, ctx);
+        this.#quarantineSkipped(r, h, ctx);
+      }
     }
     this.#held = keep;
   }
@@ -240,19 +258,27 @@ export class NetflowEiHandler implements NodeHandler {
   /** A held set, as a datagram of its own that a quarantine replay decodes once the template is known. */
   #quarantineHeld(h: HeldSet, ctx: HandlerContext): void {
     const p = h.set;
-    const sets = [{ kind: 'raw' as const, setId: p.templateId, bytes: p.bytes }];
-    const raw =
-      p.version === 9
-        ? encodeV9({ ...(p.header as V9Header), count: 0, sets })
-        : encodeIpfix({ ...(p.header as IpfixHeader), sets });
-    ctx.count('created', 1);
-    ctx.quarantine(raw, 'template_unknown', {
-      address: h.address,
-      port: h.port,
-      receivedAtMs: h.receivedAtMs,
+    this.#quarantineSet(ctx, p.header, p.templateId, p.bytes, 'template_unknown', {
+      ...detailOf(h),
       version: p.version,
       observationDomainId: p.observationDomainId,
       templateId: p.templateId,
     });
+  }
+
+  /** One set (content without its set header) under the header it came with, as a datagram. */
+  #quarantineSet(
+    ctx: HandlerContext,
+    header: V9Header | IpfixHeader,
+    setId: number,
+    bytes: Uint8Array,
+    reason: string,
+    detail: Record<string, unknown>,
+  ): void {
+    const sets = [{ kind: 'raw' as const, setId, bytes }];
+    const raw =
+      header.version === 9 ? encodeV9({ ...header, count: 0, sets }) : encodeIpfix({ ...header, sets });
+    ctx.count('created', 1);
+    ctx.quarantine(raw, reason, detail);
   }
 }
