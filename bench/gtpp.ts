@@ -1,6 +1,6 @@
 /**
  * GTP' benchmarks:
- *  - CDR decode: `decodeCdr` + `cdrToNar` over the five record types on one core, against msgpackr
+ *  - CDR decode: `decodeCdrToNar` (what gtpp-ei runs on each CDR) over the five record types on one core, against msgpackr
  *    decoding the same records as NARs (the batch codec every record crosses) in the same run;
  *  - GTP' ingest, UDP and TCP: `narflow loadgen gtpp` (4 GSNs, 10 CDRs per message, 64 requests in
  *    flight per GSN) as fast as the answers allow against a narflow running gtpp-ei → file-oi, where
@@ -12,7 +12,7 @@
  *    from /proc/<pid>/stat over the span the full-rate load kept it busy.
  */
 import { join } from 'node:path';
-import { cdrToNar, decodeCdr, encodeCdr, type CdrRecord } from '../src/protocols/cdr/index.js';
+import { cdrToNar, decodeCdrToNar, encodeCdr, type CdrRecord } from '../src/protocols/cdr/index.js';
 import { ROOT } from './narflow-process.js';
 import {
   busyCpuDuring,
@@ -82,7 +82,7 @@ export function runCdrDecodeBench(): DecodeResult {
   const r = decodeAgainstMsgpackr(
     encoded,
     narsOf(recs, cdrToNar),
-    (b) => Object.keys(cdrToNar(decodeCdr(b))).length,
+    (b) => Object.keys(decodeCdrToNar(b)).length,
     'CDR',
   );
   return { cdrsPerSecond: r.perSecond, baselinePerSecond: r.baselinePerSecond, bytesPerCdr: r.bytesPerItem };

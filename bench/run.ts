@@ -286,7 +286,7 @@ async function runGtpp(work: string): Promise<{ decode: DecodeResult; ingest: In
   progress('gtpp: CDR decode');
   const decode = runCdrDecodeBench();
   say(
-    `block cdr-decode (decodeCdr + cdrToNar, 5 record types, ${Math.round(decode.bytesPerCdr)} B per CDR, 3 containers): ` +
+    `block cdr-decode (decodeCdrToNar, 5 record types, ${Math.round(decode.bytesPerCdr)} B per CDR, 3 containers): ` +
       `${rate(decode.cdrsPerSecond)} CDRs/s (${(1e6 / decode.cdrsPerSecond).toFixed(2)} µs/CDR) — ` +
       `${(decode.cdrsPerSecond / decode.baselinePerSecond).toFixed(2)}× baseline (msgpackr decode of the same records as NARs, ` +
       `${rate(decode.baselinePerSecond)}/s)`,

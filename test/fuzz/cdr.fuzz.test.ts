@@ -1,10 +1,17 @@
 /**
  * Seeded property for the BER and CDR decoders: mutated CDRs of every record type and random bytes
  * either decode to a record that re-encodes to the same record, or raise a DecodeError. Anything else
- * (TypeError, RangeError, a hang) fails with the seed and the input.
+ * (TypeError, RangeError, a hang) fails with the seed and the input. `decodeCdrToNar` (fields the NAR
+ * does not carry checked, not kept) has exactly the same outcome: the same NAR, or the same error.
  */
 import { describe, expect, it } from 'vitest';
-import { cdrToNar, decodeCdr, encodeCdr, type CdrRecord } from '../../src/protocols/cdr/index.js';
+import {
+  cdrToNar,
+  decodeCdr,
+  decodeCdrToNar,
+  encodeCdr,
+  type CdrRecord,
+} from '../../src/protocols/cdr/index.js';
 import { DecodeError } from '../../src/protocols/errors.js';
 import { prng } from '../helpers/narflow-process.js';
 import { vector as vectorFile } from '../helpers/vectors.js';
@@ -45,6 +52,14 @@ const seeds: Uint8Array[] = [
   ),
 ];
 
+function outcome(run: () => unknown): { nar: unknown } | { error: string } {
+  try {
+    return { nar: run() };
+  } catch (err) {
+    return { error: err instanceof DecodeError ? `${err.code}: ${err.message}` : String(err) };
+  }
+}
+
 function mutate(rnd: () => number, base: Uint8Array): Uint8Array {
   const b = Array.from(base);
   const n = 1 + Math.floor(rnd() * 4);
@@ -69,16 +84,22 @@ describe(`cdr fuzz (seed ${SEED})`, () => {
           ? Uint8Array.from({ length: Math.floor(rnd() * 64) }, () => Math.floor(rnd() * 256))
           : mutate(rnd, seeds[i % seeds.length] as Uint8Array);
       let r: CdrRecord;
+      const lean = outcome(() => decodeCdrToNar(input));
       try {
         r = decodeCdr(input);
       } catch (err) {
-        if (err instanceof DecodeError) continue;
+        if (err instanceof DecodeError) {
+          expect(lean, `seed ${SEED} input ${Buffer.from(input).toString('hex')}`).toEqual({
+            error: `${err.code}: ${err.message}`,
+          });
+          continue;
+        }
         throw new Error(`seed ${SEED} input ${Buffer.from(input).toString('hex')}: ${String(err)}`, {
           cause: err,
         });
       }
       decoded++;
-      cdrToNar(r);
+      expect(lean, `seed ${SEED} input ${Buffer.from(input).toString('hex')}`).toEqual({ nar: cdrToNar(r) });
       let again: CdrRecord;
       try {
         again = decodeCdr(encodeCdr(r));

@@ -23,7 +23,7 @@ import {
   type ServiceData,
   type TrafficVolume,
 } from './types.js';
-import { readMsisdn, readPlmn, readTbcd, readTimestamp } from './values.js';
+import { checkTimestamp, readMsisdn, readPlmn, readTbcd, readTimestamp } from './values.js';
 
 function fail(code: string, message: string, offset: number, field: string): never {
   throw new DecodeError('cdr', code, message, offset, { field });
@@ -31,6 +31,28 @@ function fail(code: string, message: string, offset: number, field: string): nev
 
 interface Ctx extends AddressCtx {
   readonly maxContainers: number;
+  readonly keep: ReadonlySet<string> | undefined;
+}
+
+/** Per `keep` set and field table: by tag, whether the field is kept (computed once). */
+const KEPT = new WeakMap<ReadonlySet<string>, Map<object, readonly boolean[]>>();
+
+function keptTags(
+  keep: ReadonlySet<string> | undefined,
+  fields: readonly ({ readonly key: string } | undefined)[],
+): readonly boolean[] | undefined {
+  if (keep === undefined) return undefined;
+  let byTable = KEPT.get(keep);
+  if (byTable === undefined) {
+    byTable = new Map();
+    KEPT.set(keep, byTable);
+  }
+  let kept = byTable.get(fields);
+  if (kept === undefined) {
+    kept = fields.map((d) => d !== undefined && keep.has(d.key));
+    byTable.set(fields, kept);
+  }
+  return kept;
 }
 
 /** Cursors by nesting level, reused: decoding is synchronous and never re-entered. */
@@ -40,12 +62,21 @@ const DEFAULT_BUDGET_LIMITS = {
   maxElements: DEFAULT_CDR_LIMITS.maxElements,
 };
 
-export function decodeCdr(bytes: Uint8Array, limits?: Partial<CdrLimits>): CdrRecord {
+/**
+ * `keep`: the record and container fields to put in the result (default: all). The others are
+ * still decoded and checked, so a record fails or passes exactly as with all fields kept, but
+ * timestamps and octet strings among them are only checked, not turned into strings.
+ */
+export function decodeCdr(
+  bytes: Uint8Array,
+  limits?: Partial<CdrLimits>,
+  keep?: ReadonlySet<string>,
+): CdrRecord {
   const l: CdrLimits = limits === undefined ? DEFAULT_CDR_LIMITS : { ...DEFAULT_CDR_LIMITS, ...limits };
   const budget = new BerBudget(
     limits === undefined ? DEFAULT_BUDGET_LIMITS : { maxDepth: l.maxDepth, maxElements: l.maxElements },
   );
-  const ctx: Ctx = { buf: bytes, budget, cursors: CURSORS, maxContainers: l.maxContainers };
+  const ctx: Ctx = { buf: bytes, budget, cursors: CURSORS, maxContainers: l.maxContainers, keep };
   const t = CURSORS[0] as Tlv;
   readTlv(bytes, 0, bytes.length, t, 0, budget);
   if (t.end !== bytes.length)
@@ -62,6 +93,7 @@ export function decodeCdr(bytes: Uint8Array, limits?: Partial<CdrLimits>): CdrRe
   const rec: CdrRecord = { recordType: table.name, unknownFields: 0 };
   const f = CURSORS[1] as Tlv;
   const { fields, known } = table;
+  const kept = keptTags(keep, fields);
   let at = 'record';
   try {
     for (let pos = t.contentStart; pos < t.contentEnd; pos = f.end) {
@@ -83,8 +115,10 @@ export function decodeCdr(bytes: Uint8Array, limits?: Partial<CdrLimits>): CdrRe
             at,
           );
         }
-      } else {
+      } else if (kept === undefined || kept[f.tag] === true) {
         def.set(rec, readField(def, f, ctx) as never);
+      } else {
+        checkField(def, f, ctx);
       }
     }
   } catch (err) {
@@ -141,6 +175,28 @@ function readScalar(kind: Kind, buf: Uint8Array, f: Tlv, at: string): unknown {
   }
 }
 
+/** Only the checks of a field not kept: what would fail `readField` fails here. */
+function checkField(def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx): void {
+  switch (def.kind) {
+    case Kind.Timestamp:
+    case Kind.Hex:
+      checkScalar(def.kind, ctx.buf, f, def.at);
+      return;
+    case Kind.ConstructedHex:
+      constructed(f, def.at);
+      return;
+    default:
+      readField(def, f, ctx);
+  }
+}
+
+/** Only the checks of a scalar not kept: timestamps are checked without the string, hex not read. */
+function checkScalar(kind: Kind, buf: Uint8Array, f: Tlv, at: string): void {
+  if (kind === Kind.Timestamp) checkTimestamp(buf, primitive(f, at).contentStart, f.contentEnd, at);
+  else if (kind === Kind.Hex) primitive(f, at);
+  else readScalar(kind, buf, f, at);
+}
+
 /** The value of record field `f` (read at nesting level 1). */
 function readField(def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx): unknown {
   const { buf, budget } = ctx;
@@ -190,6 +246,7 @@ function containers<T extends object>(f: Tlv, field: string, table: ContainerTab
   const c = CURSORS[2] as Tlv;
   const v = CURSORS[3] as Tlv;
   const { fields } = table;
+  const kept = keptTags(ctx.keep, fields);
   for (let p = constructed(f, field).contentStart; p < f.contentEnd; p = c.end) {
     readTlv(buf, p, f.contentEnd, c, 2, budget);
     if (c.cls !== CLASS_UNIVERSAL || c.tag !== 16 || !c.constructed)
@@ -200,7 +257,9 @@ function containers<T extends object>(f: Tlv, field: string, table: ContainerTab
     for (let q = c.contentStart; q < c.contentEnd; q = v.end) {
       readTlv(buf, q, c.contentEnd, v, 3, budget);
       const d = v.cls === CLASS_CONTEXT ? fields[v.tag] : undefined;
-      if (d !== undefined) d.set(item, readScalar(d.kind, buf, v, d.at) as never);
+      if (d === undefined) continue;
+      if (kept === undefined || kept[v.tag] === true) d.set(item, readScalar(d.kind, buf, v, d.at) as never);
+      else checkScalar(d.kind, buf, v, d.at);
     }
     out.push(item);
   }

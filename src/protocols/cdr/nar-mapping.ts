@@ -8,7 +8,46 @@
  * flow) sums `datavolumeFBCUplink`/`Downlink` of those instead; a record with neither has no volumes.
  */
 import type { Nar } from '../nar/nar.js';
-import type { CdrRecord } from './types.js';
+import { decodeCdr } from './decode.js';
+import type { CdrRecord, ServiceData, TrafficVolume } from './types.js';
+
+/** The CdrRecord and container fields `cdrToNar` reads: the only ones `decodeCdrToNar` keeps. */
+export const NAR_SOURCE_FIELDS: ReadonlySet<string> = new Set<
+  keyof CdrRecord | keyof TrafficVolume | keyof ServiceData
+>([
+  'servedIMSI',
+  'servedMSISDN',
+  'servedIMEI',
+  'chargingID',
+  'ggsnAddress',
+  'sgsnAddress',
+  'accessPointNameNI',
+  'servedPDPAddress',
+  'recordSequenceNumber',
+  'localSequenceNumber',
+  'causeForRecClosing',
+  'recordOpeningTime',
+  'duration',
+  'listOfTrafficVolumes',
+  'listOfServiceData',
+  'dataVolumeUplink',
+  'dataVolumeDownlink',
+  'datavolumeFBCUplink',
+  'datavolumeFBCDownlink',
+  'nodeID',
+  'rATType',
+  'apnSelectionMode',
+  'chargingCharacteristics',
+  'servingNodePLMNIdentifier',
+]);
+
+/**
+ * One CDR's bytes → its NAR: `cdrToNar(decodeCdr(bytes))`, without making the values the NAR does
+ * not carry (container timestamps, QoS, …); they are still checked, so the same CDRs fail.
+ */
+export function decodeCdrToNar(bytes: Uint8Array): Nar {
+  return cdrToNar(decodeCdr(bytes, undefined, NAR_SOURCE_FIELDS));
+}
 
 export function cdrToNar(r: CdrRecord): Nar {
   const n: Nar = { recordType: r.recordType };

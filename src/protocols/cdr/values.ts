@@ -95,23 +95,7 @@ const p2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
  * Years are taken as 2000–2099; the offset is kept as written.
  */
 export function readTimestamp(buf: Uint8Array, s: number, e: number, field: string): string {
-  if (e - s !== 9) fail('invalid_timestamp', `${field}: expected 9 octets, got ${e - s}`, s, field);
-  const yy = bcd2(buf, s, field, 99);
-  const mo = bcd2(buf, s + 1, field, 12);
-  const dd = bcd2(buf, s + 2, field, 31);
-  bcd2(buf, s + 3, field, 23);
-  bcd2(buf, s + 4, field, 59);
-  bcd2(buf, s + 5, field, 59);
-  const sign = buf[s + 6];
-  if (sign !== 0x2b && sign !== 0x2d)
-    fail('invalid_timestamp', `${field}: offset sign must be '+' or '-'`, s + 6, field);
-  bcd2(buf, s + 7, field, 23);
-  bcd2(buf, s + 8, field, 59);
-  const year = 2000 + yy;
-  const maxDay =
-    mo === 2 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 28 : (DAYS[mo - 1] ?? 0);
-  if (mo === 0 || dd === 0 || dd > maxDay)
-    fail('invalid_timestamp', `${field}: no such date ${year}-${p2(mo)}-${p2(dd)}`, s, field);
+  checkTimestamp(buf, s, e, field);
   const hi = (i: number): number => 48 + ((buf[s + i] as number) >> 4);
   const lo = (i: number): number => 48 + ((buf[s + i] as number) & 15);
   // One flat string in one call (cheaper than concatenating sixteen pieces).
@@ -135,13 +119,34 @@ export function readTimestamp(buf: Uint8Array, s: number, e: number, field: stri
     58,
     hi(5),
     lo(5), // hh:mm:ss
-    sign,
+    buf[s + 6] as number,
     hi(7),
     lo(7),
     58,
     hi(8),
     lo(8), // ±hh:mm
   );
+}
+
+/** The checks of `readTimestamp` without making the string (a field decoded but not kept). */
+export function checkTimestamp(buf: Uint8Array, s: number, e: number, field: string): void {
+  if (e - s !== 9) fail('invalid_timestamp', `${field}: expected 9 octets, got ${e - s}`, s, field);
+  const yy = bcd2(buf, s, field, 99);
+  const mo = bcd2(buf, s + 1, field, 12);
+  const dd = bcd2(buf, s + 2, field, 31);
+  bcd2(buf, s + 3, field, 23);
+  bcd2(buf, s + 4, field, 59);
+  bcd2(buf, s + 5, field, 59);
+  const sign = buf[s + 6];
+  if (sign !== 0x2b && sign !== 0x2d)
+    fail('invalid_timestamp', `${field}: offset sign must be '+' or '-'`, s + 6, field);
+  bcd2(buf, s + 7, field, 23);
+  bcd2(buf, s + 8, field, 59);
+  const year = 2000 + yy;
+  const maxDay =
+    mo === 2 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 28 : (DAYS[mo - 1] ?? 0);
+  if (mo === 0 || dd === 0 || dd > maxDay)
+    fail('invalid_timestamp', `${field}: no such date ${year}-${p2(mo)}-${p2(dd)}`, s, field);
 }
 
 const TS = /^20(\d\d)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)([+-])(\d\d):(\d\d)$/;

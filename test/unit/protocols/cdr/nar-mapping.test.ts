@@ -1,6 +1,13 @@
 /** CdrRecord → NAR: the documented attribute names, volumes summed over containers, absent stays absent. */
 import { describe, expect, it } from 'vitest';
-import { cdrToNar, type CdrRecord } from '../../../../src/protocols/cdr/index.js';
+import {
+  cdrToNar,
+  decodeCdr,
+  decodeCdrToNar,
+  encodeCdr,
+  type CdrRecord,
+} from '../../../../src/protocols/cdr/index.js';
+import { DecodeError } from '../../../../src/protocols/errors.js';
 import { ATTRIBUTES } from '../../../../src/protocols/nar/nar.js';
 import { records } from './fixtures.js';
 
@@ -75,5 +82,31 @@ describe('CDR → NAR attributes', () => {
     const sgsn = cdrToNar(records[0] as CdrRecord);
     expect(sgsn['servedPdpAddress']).toBeUndefined();
     expect('servedPdpAddress' in sgsn).toBe(false);
+  });
+
+  it('ensures decodeCdrToNar gives the NAR of the whole record, and still refuses a CDR whose unkept fields are malformed', () => {
+    for (const r of records) {
+      const bytes = encodeCdr(r);
+      expect(decodeCdrToNar(bytes)).toEqual(cdrToNar(decodeCdr(bytes)));
+    }
+    // A traffic-volume container whose changeTime (not in the NAR) has month 13.
+    const bad = encodeCdr({
+      ...(records[1] as CdrRecord),
+      listOfTrafficVolumes: [{ dataVolumeUplink: 1n, changeTime: '2026-12-04T10:00:00+01:00' }],
+    });
+    const month = Buffer.from(bad).indexOf(Buffer.from([0x26, 0x12, 0x04, 0x10]));
+    expect(month).toBeGreaterThan(0);
+    bad[month + 1] = 0x13;
+    const error = (run: () => unknown): string => {
+      try {
+        run();
+      } catch (err) {
+        if (err instanceof DecodeError) return `${err.code} ${String(err.context['field'])}: ${err.message}`;
+        throw err;
+      }
+      return 'decoded';
+    };
+    expect(error(() => decodeCdrToNar(bad))).toBe(error(() => decodeCdr(bad)));
+    expect(error(() => decodeCdrToNar(bad))).toMatch(/^invalid_timestamp listOfTrafficVolumes.changeTime/);
   });
 });

@@ -3,7 +3,7 @@
  * and hands the result to the handler through `decodedCache` (same thread, keyed by the log entry's
  * payload object); a handler replaying the log after a restart decodes again and gets the same.
  */
-import { cdrToNar, decodeCdr } from '../../../../protocols/cdr/index.js';
+import { decodeCdrToNar } from '../../../../protocols/cdr/index.js';
 import { DecodeError } from '../../../../protocols/errors.js';
 import type { GtppFrame } from '../../../../protocols/gtpp/index.js';
 import type { Nar } from '../../../../protocols/nar/nar.js';
@@ -37,7 +37,7 @@ export function decodeRecords(
 
 export function decodeRecord(bytes: Uint8Array): RecordResult {
   try {
-    return cdrToNar(decodeCdr(bytes));
+    return decodeCdrToNar(bytes);
   } catch (err) {
     if (err instanceof DecodeError) return new RecordFailure(err.code, err.message);
     // A decoder fault on some input must not stop the gateway: the CDR is kept with the fault.
