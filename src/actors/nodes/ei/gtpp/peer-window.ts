@@ -53,30 +53,39 @@ export class PeerWindow {
     return n;
   }
 
-  /** Remembered requests still inside the window as of `nowMs` (older ones are left out). */
+  /**
+   * Remembered requests still inside the window as of `nowMs` (older ones are left out). Two passes
+   * over the typed arrays (count, then copy) so a snapshot allocates only its own typed arrays: it
+   * runs in the actor's event loop every checkpoint and must not feed the garbage collector.
+   */
   snapshot(nowMs: number): PeerWindowSnapshot {
     const peers = [];
     for (const [address, p] of this.#peers) {
-      const seqs: number[] = [];
-      for (let s = 0; s < SEQ_SPACE; s++) {
-        const at = p.at[s] as number;
-        if (at > 0 && nowMs - at <= this.windowMs) seqs.push(s);
-      }
-      if (seqs.length === 0) continue;
-      const seq = new Uint16Array(seqs);
-      const at = new Float64Array(seqs.length);
-      const fp = new BigUint64Array(seqs.length);
+      let n = 0;
+      for (let s = 0; s < SEQ_SPACE; s++) if (this.#inside(p.at[s] as number, nowMs)) n++;
+      if (n === 0) continue;
+      const seq = new Uint16Array(n);
+      const at = new Float64Array(n);
+      const fp = new BigUint64Array(n);
       // Fingerprints are copied as 32-bit halves: reading a BigUint64Array element allocates a BigInt.
       const from = new Uint32Array(p.fp.buffer);
       const to = new Uint32Array(fp.buffer);
-      seqs.forEach((s, i) => {
-        at[i] = p.at[s] as number;
+      for (let s = 0, i = 0; s < SEQ_SPACE; s++) {
+        const t = p.at[s] as number;
+        if (!this.#inside(t, nowMs)) continue;
+        seq[i] = s;
+        at[i] = t;
         to[2 * i] = from[2 * s] as number;
         to[2 * i + 1] = from[2 * s + 1] as number;
-      });
+        i++;
+      }
       peers.push({ address, seq: bytes(seq), at: bytes(at), fp: bytes(fp) });
     }
     return { peers };
+  }
+
+  #inside(at: number, nowMs: number): boolean {
+    return at > 0 && nowMs - at <= this.windowMs;
   }
 
   static restore(windowMs: number, snap: PeerWindowSnapshot | undefined): PeerWindow {
