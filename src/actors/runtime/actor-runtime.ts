@@ -15,7 +15,7 @@ import type { NodeType } from '../nodes/registry.js';
 import { QuarantineWriter } from '../quarantine/store.js';
 import { InLinks } from '../transfer/in-links.js';
 import { OutLink } from '../transfer/out-link.js';
-import type { HandleResult, HandlerContext, IngestSource, NodeHandler } from './actor.js';
+import type { HandleResult, IngestSource, NodeHandler } from './actor.js';
 import {
   actorCheckpointStore,
   decodeCheckpoint,
@@ -23,11 +23,12 @@ import {
   type CheckpointContent,
 } from './checkpoint-content.js';
 import { ActorBooks } from './actor-books.js';
+import { makeHandlerContext, type RuntimeHandlerContext } from './handler-context.js';
 import { Checkpointer } from './checkpointer.js';
 import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK, decodeTick, encodeTick } from './entries.js';
-import type { LedgerCounter } from './ledger.js';
 import { Outputs } from './outputs.js';
 import { sameConfig } from './same-config.js';
+import { scanAfterCheckpoint } from './replay-scan.js';
 import { PoisonList, type PoisonDecision } from './poison.js';
 import type { ActorStatsMessage, ActorWorkerData, OutputSpec, WorkerToHost } from './protocol.js';
 
@@ -79,7 +80,7 @@ export class ActorRuntime {
   readonly #outputs: Outputs;
   readonly #inLinks: InLinks;
   readonly #checkpointer: Checkpointer;
-  readonly #ctx: HandlerContext & { position: number };
+  readonly #ctx: RuntimeHandlerContext;
   /** Calls of handler.snapshot() so far. */
   #snapshots = 0;
   #ingest: IngestSource | undefined;
@@ -120,8 +121,18 @@ export class ActorRuntime {
       (c) => this.#committed(c.position, c.snapshot),
       (err) => this.#fail(err),
     );
-    this.#ctx = this.#makeContext();
-    this.#ctx.position = this.#position;
+    this.#ctx = makeHandlerContext(
+      {
+        data,
+        logger,
+        books: this.#books,
+        outputs: this.#outputs,
+        requestCheckpoint: () => {
+          this.#checkpointRequested = true;
+        },
+      },
+      this.#position,
+    );
   }
 
   static async start(
@@ -140,22 +151,12 @@ export class ActorRuntime {
     const processed = Watermarks.from(ckpt?.processedMarks ?? {});
     const appended = Watermarks.from(ckpt?.processedMarks ?? {});
     // Entries after the checkpoint are already in the log: their batches must not be appended twice.
-    let lastSpecs: readonly OutputSpec[] = ckpt?.outputSpecs ?? data.outputs;
-    let pendingWork = 0;
-    for (let from = ckpt?.position ?? 1; from <= log.lastLsn;) {
-      const entries = await log.read(from, 512);
-      if (entries.length === 0) break;
-      for (const e of entries) {
-        if (e.kind !== ENTRY_TICK) pendingWork++;
-        if (e.kind === ENTRY_BATCH) {
-          const h = decodeBatchHeader(e.payload);
-          appended.accept(h.producer, h.sequence);
-        } else if (e.kind === ENTRY_CONTROL) {
-          lastSpecs = unpackValue(e.payload) as OutputSpec[];
-        }
-      }
-      from = (entries[entries.length - 1] as Entry).lsn + 1;
-    }
+    const scan = await scanAfterCheckpoint(
+      log,
+      ckpt?.position ?? 1,
+      appended,
+      ckpt?.outputSpecs ?? data.outputs,
+    );
     const handler = type.create(data.settings, {
       nodeId: data.nodeId,
       actorId: data.actorId,
@@ -189,8 +190,8 @@ export class ActorRuntime {
       processed,
       appended,
     );
-    rt.#unprocessedWork = pendingWork;
-    if (!sameConfig(lastSpecs, data.outputs)) rt.reconfigure(data.outputs);
+    rt.#unprocessedWork = scan.pendingWork;
+    if (!sameConfig(scan.lastSpecs, data.outputs)) rt.reconfigure(data.outputs);
     return rt;
   }
 
@@ -499,44 +500,6 @@ export class ActorRuntime {
         this.#ctx.quarantine(packValue(r), 'poison_record', { crash: (err as Error).message });
       }
     }
-  }
-
-  #makeContext(): HandlerContext & { position: number } {
-    const d = this.data;
-    const quarantine = (
-      raw: Uint8Array | string,
-      reason: string,
-      detail?: Readonly<Record<string, unknown>>,
-    ): void => {
-      this.#books.ledger.quarantined++;
-      const bytes = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw;
-      this.#books.quarantine(this.#ctx.position, bytes, reason, detail);
-    };
-    return {
-      nodeId: d.nodeId,
-      actorId: d.actorId,
-      partition: d.partition,
-      partitions: d.partitions,
-      actorDir: d.actorDir,
-      log: this.logger,
-      position: 0,
-      emit: (record: Nar, channel = 'default') => {
-        const outcome = this.#outputs.emit(record, channel);
-        if (outcome === 'sent') this.#books.ledger.out++;
-        else if (outcome === 'unrouted-drop') this.#books.ledger.filtered++;
-        else if (outcome === 'unrouted-quarantine') quarantine(packValue(record), 'no_route', { channel });
-        else quarantine(packValue(record), 'no_destination', { channel });
-      },
-      quarantine,
-      duplicate: (reason: string) => this.#books.duplicate(reason),
-      count: (counter: LedgerCounter, n: number) => {
-        this.#books.ledger[counter] += n;
-      },
-      requestCheckpoint: () => {
-        this.#checkpointRequested = true;
-      },
-      alarm: (name: string, raised: boolean, detail = '') => this.#books.alarm(name, raised, detail),
-    };
   }
 
   #maybeCheckpoint(force: boolean): void {

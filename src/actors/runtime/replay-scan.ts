@@ -1,0 +1,44 @@
+/**
+ * What a starting actor must know of the entries its log holds after the checkpoint, before it
+ * replays them: how many are work (not ticks), which producer batches are in already (so a
+ * producer re-sending them is not appended twice) and the last output change among them.
+ */
+import { decodeBatchHeader, unpackValue } from '../../protocols/nar/batch.js';
+import type { InputLog } from '../durability/input-log.js';
+import type { Watermarks } from '../durability/watermarks.js';
+import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_TICK } from './entries.js';
+import type { OutputSpec } from './protocol.js';
+
+export interface ReplayScan {
+  /** Entries other than ticks from `from` on. */
+  readonly pendingWork: number;
+  /** Outputs in effect at the end of the log: the last control entry's, else `specs`. */
+  readonly lastSpecs: readonly OutputSpec[];
+}
+
+/** Reads the log from `from` to its end; marks each batch's producer sequence in `appended`. */
+export async function scanAfterCheckpoint(
+  log: InputLog,
+  from: number,
+  appended: Watermarks,
+  specs: readonly OutputSpec[],
+): Promise<ReplayScan> {
+  let lastSpecs = specs;
+  let pendingWork = 0;
+  for (let at = from; at <= log.lastLsn;) {
+    const entries = await log.read(at, 512);
+    const last = entries[entries.length - 1];
+    if (last === undefined) break;
+    for (const e of entries) {
+      if (e.kind !== ENTRY_TICK) pendingWork++;
+      if (e.kind === ENTRY_BATCH) {
+        const h = decodeBatchHeader(e.payload);
+        appended.accept(h.producer, h.sequence);
+      } else if (e.kind === ENTRY_CONTROL) {
+        lastSpecs = unpackValue(e.payload) as OutputSpec[];
+      }
+    }
+    at = last.lsn + 1;
+  }
+  return { pendingWork, lastSpecs };
+}
