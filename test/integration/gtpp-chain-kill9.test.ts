@@ -3,9 +3,10 @@
  * GTP' to config/gtpp-chain.yaml, and the narflow process is SIGKILLed twice while the load runs and
  * started again on the same data directory. The `cdr` and `sessions` outputs must equal the load
  * generator's ground truth exactly: every accepted CDR once, every closed session once, nothing lost
- * and nothing billed twice.
+ * and nothing billed twice. One CDR per request, so the gateway's retransmission window outgrows the
+ * checkpoint and goes to base files (window-bases.ts) before the second kill: the restart reads one.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,7 @@ describe("GTP' chain under kill -9", () => {
       'nodes[sessions].settings.rollIntervalMs=500',
     ];
     let narflow: Running = startNarflow(args);
+    const runs = [narflow];
     await sleep(2500);
     const load = startNarflow([
       'loadgen',
@@ -64,6 +66,8 @@ describe("GTP' chain under kill -9", () => {
       '6000',
       '--records',
       '1-5',
+      '--cdrs-per-message',
+      '1',
       '--mix',
       'pGWRecord=50,ggsnPDPRecord=20,sgsnPDPRecord=15,sGWRecord=10,egsnPDPRecord=5',
       '--dup-rate',
@@ -90,6 +94,7 @@ describe("GTP' chain under kill -9", () => {
       await narflow.exit;
       kills++;
       narflow = startNarflow(args);
+      runs.push(narflow);
     }
     const loaded = await load.exit;
     expect(loaded.code, load.output().slice(-3000)).toBe(0);
@@ -118,5 +123,9 @@ describe("GTP' chain under kill -9", () => {
     expect(sessions).toEqual(sessionTruth);
     // The load really had duplicates of every kind.
     expect(report.summary['alreadyFulfilled'] ?? 0).toBeGreaterThan(0);
+    // The window went to base files, and every restart could read the one its checkpoint named.
+    const bases = await readdir(join(dir, 'data', 'actors', 'gtpp', '0', 'gtpp-window'));
+    expect(bases.filter((f) => f.endsWith('.pwb')).length).toBeGreaterThan(0);
+    for (const r of runs) expect(r.output()).not.toMatch(/retransmission window base/);
   }, 300_000);
 });

@@ -3,7 +3,7 @@
  * with their bytes, retransmissions are duplicates, possibly duplicated packets wait for their release
  * or cancel (or the timeout), and a restored snapshot gives the same results as an undisturbed run.
  */
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -188,5 +188,52 @@ describe('gtpp-ei quarantine replay', () => {
     const bytes = encodeReplayFile(raws);
     expect(decodeReplayFile(bytes).map((r) => [...r])).toEqual([[1, 2, 3], [], [9]]);
     expect(() => decodeReplayFile(bytes.subarray(0, bytes.length - 1))).toThrow(/cut inside raw 3/);
+  });
+
+  it('ensures a large retransmission window goes to base files and checkpoints hold only what changed since, restoring the same window, and old bases are removed once two committed checkpoints build on newer ones', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'narflow-gtpp-window-'));
+    try {
+      const h = new GtppEiHandler(s, dir, undefined, 4);
+      h.init(undefined);
+      const out = recorded();
+      const ctx = recordingContext(out);
+      const m = (i: number): GtppMessage => send([encodeCdr(cdr(100 + i, 1))]);
+      for (let i = 0; i < 6; i++) h.handleExternal(entry(i, m(i)), ctx);
+      const first = h.snapshot() as { window: unknown; windowBase?: unknown };
+      expect(first.windowBase).toBeUndefined(); // no durable base yet: the whole window
+      await h.settled(); // base 1 (6 entries) is now durable
+      for (let i = 6; i < 8; i++) h.handleExternal(entry(i, m(i)), ctx);
+      const second = unpackValue(packValue(h.snapshot())) as {
+        window: { peers: Array<{ seq: Uint8Array }> };
+        windowBase?: { id: number };
+      };
+      expect(second.windowBase?.id).toBe(1);
+      expect(second.window.peers.map((p) => [...new Uint16Array(new Uint8Array(p.seq).buffer)])).toEqual([
+        [6, 7],
+      ]);
+      // Restored from base + changes: every request of the window is still recognised.
+      const restored = new GtppEiHandler(s, dir, undefined, 4);
+      restored.init(second);
+      const again = recorded();
+      for (const i of [0, 5, 7]) restored.handleExternal(entry(i, m(i)), recordingContext(again));
+      expect(again.emitted).toEqual([]);
+      expect(again.duplicates).toEqual({ gtpp_retransmission: 3 });
+
+      // More changes: base 2 is written; once two committed checkpoints build on it, base 1 goes.
+      for (let i = 8; i < 20; i++) restored.handleExternal(entry(i, m(i)), recordingContext(again));
+      restored.snapshot(); // call 1: builds on base 1, starts base 2
+      await restored.settled();
+      const third = restored.snapshot() as { windowBase?: { id: number } }; // call 2: base 2
+      const fourth = restored.snapshot() as { windowBase?: { id: number } }; // call 3: base 2
+      expect([third.windowBase?.id, fourth.windowBase?.id]).toEqual([2, 2]);
+      const files = async (): Promise<string[]> => (await readdir(join(dir, 'gtpp-window'))).sort();
+      expect(await files()).toEqual(['1.pwb', '2.pwb']);
+      restored.checkpointCommitted(2);
+      expect(await files()).toEqual(['1.pwb', '2.pwb']); // the previous committed one built on 1
+      restored.checkpointCommitted(3);
+      expect(await files()).toEqual(['2.pwb']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -93,6 +93,31 @@ describe('gtpp-ei retransmission window', () => {
   });
 });
 
+describe('gtpp-ei retransmission window changes', () => {
+  it('ensures a snapshot since a change count holds only later entries, and base + changes restore the whole window', () => {
+    const w = new PeerWindow(60_000);
+    w.seen('10.0.0.1', 1, 11n, 1000);
+    w.seen('10.0.0.2', 2, 22n, 1000);
+    const base = unpackValue(packValue(w.snapshot(1000))) as ReturnType<PeerWindow['snapshot']>;
+    const baseOps = w.ops;
+    w.seen('10.0.0.1', 1, 33n, 2000); // sequence reused with new content
+    w.seen('10.0.0.1', 3, 44n, 2000);
+    const changes = unpackValue(packValue(w.snapshot(2000, baseOps))) as ReturnType<PeerWindow['snapshot']>;
+    expect(changes.peers.map((p) => p.address)).toEqual(['10.0.0.1']);
+    const r = PeerWindow.restore(60_000, changes, base, w.ops);
+    expect(r.size()).toBe(3);
+    expect(r.seen('10.0.0.1', 1, 33n, 3000)).toBe(true);
+    expect(r.seen('10.0.0.2', 2, 22n, 3000)).toBe(true);
+    expect(r.seen('10.0.0.1', 3, 44n, 3000)).toBe(true);
+    expect(r.seen('10.0.0.1', 1, 11n, 3000)).toBe(false); // replaced by the later content
+    // What the restored window took from its changes (not its base) counts as changed since the base.
+    const next = r.snapshot(3000, baseOps);
+    expect(next.peers.flatMap((p) => [...new Uint16Array(new Uint8Array(p.seq).buffer)]).sort()).toEqual([
+      1, 3,
+    ]);
+  });
+});
+
 describe('gtpp-ei possibly duplicated packets', () => {
   it('ensures packets are taken once by peer and sequence, counted, expired oldest first and snapshotted', () => {
     const h = new HeldPackets();

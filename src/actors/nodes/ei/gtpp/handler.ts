@@ -8,6 +8,7 @@
  *   past `possiblyDuplicatedTimeoutMs` of tick time: quarantined as `possibly_duplicated_unresolved`.
  * - Messages the ingest could not decode are quarantined with the decoder's code as the reason.
  */
+import type { Logger } from 'pino';
 import { DecodeError } from '../../../../protocols/errors.js';
 import { decodeFrame, type GtppFrame } from '../../../../protocols/gtpp/index.js';
 import type { Nar } from '../../../../protocols/nar/nar.js';
@@ -27,6 +28,7 @@ import {
   type RecordResult,
 } from './records.js';
 import type { GtppEiSettings } from './settings.js';
+import { WindowBases, type WindowBaseRef } from './window-bases.js';
 
 export const CMD_SEND = 1;
 export const CMD_SEND_POSSIBLY_DUPLICATED = 2;
@@ -34,10 +36,17 @@ export const CMD_CANCEL = 3;
 export const CMD_RELEASE = 4;
 
 interface Snapshot {
+  /** The window's entries set after `windowBase` (all of them when there is none). */
   readonly window: PeerWindowSnapshot;
+  readonly windowBase?: WindowBaseRef;
+  /** The window's change count (absent in snapshots written before bases existed: 0). */
+  readonly ops?: number;
   readonly held: HeldSnapshot;
   readonly lastMs: number;
 }
+
+/** Window entries from which base files are kept (see window-bases.ts). */
+export const WINDOW_BASE_MIN_ENTRIES = 8192;
 
 export class GtppEiHandler implements NodeHandler {
   #window: PeerWindow;
@@ -45,16 +54,26 @@ export class GtppEiHandler implements NodeHandler {
   /** Latest time seen in the log (receipt or tick): what the snapshot's window is cut at. */
   #lastMs = 0;
 
+  /** Undefined without an actor directory (then every snapshot holds the whole window). */
+  readonly #bases: WindowBases | undefined;
+
   constructor(
     private readonly s: GtppEiSettings,
     private readonly actorDir = '',
+    log?: Logger,
+    windowBaseMinEntries = WINDOW_BASE_MIN_ENTRIES,
   ) {
     this.#window = new PeerWindow(s.retransmitWindowMs);
+    this.#bases =
+      actorDir === ''
+        ? undefined
+        : new WindowBases(actorDir, windowBaseMinEntries, (err, what) => log?.error({ err }, what));
   }
 
   init(snapshot: unknown): void {
     const snap = snapshot as Snapshot | undefined;
-    this.#window = PeerWindow.restore(this.s.retransmitWindowMs, snap?.window);
+    const base = this.#bases?.restore(snap?.windowBase);
+    this.#window = PeerWindow.restore(this.s.retransmitWindowMs, snap?.window, base, snap?.ops ?? 0);
     this.#held = HeldPackets.restore(snap?.held);
     this.#lastMs = snap?.lastMs ?? 0;
   }
@@ -186,7 +205,23 @@ export class GtppEiHandler implements NodeHandler {
   }
 
   snapshot(): Snapshot {
-    return { window: this.#window.snapshot(this.#lastMs), held: this.#held.snapshot(), lastMs: this.#lastMs };
+    const base = this.#bases?.snapshotTaken(this.#window, this.#lastMs);
+    return {
+      window: this.#window.snapshot(this.#lastMs, base?.ops ?? -1),
+      ...(base === undefined ? {} : { windowBase: base }),
+      ops: this.#window.ops,
+      held: this.#held.snapshot(),
+      lastMs: this.#lastMs,
+    };
+  }
+
+  checkpointCommitted(n: number): void {
+    this.#bases?.committed(n);
+  }
+
+  /** Resolves when no window base is being written (tests). */
+  async settled(): Promise<void> {
+    await this.#bases?.settled();
   }
 
   held(): number {

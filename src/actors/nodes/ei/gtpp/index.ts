@@ -18,7 +18,7 @@ export const gtppEi: NodeType<GtppEiSettings> = {
   settings: gtppEiSettings,
   maxPartitions: 1,
   checkpoint: 'periodic',
-  create: (s, env) => new GtppEiHandler(s, env.actorDir),
+  create: (s, env) => new GtppEiHandler(s, env.actorDir, env.log),
   ingest: (s, env) => new GtppIngest(s, replayPickup(env.actorDir)),
   replay: (_s, raws, target) => writeReplay(target.actorDir, raws),
 };

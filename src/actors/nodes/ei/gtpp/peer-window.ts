@@ -5,12 +5,18 @@
  * most 65,536 entries per peer whatever the rate, 16 bytes each.
  *
  * Deterministic: times are the receipt times written in the input log, never the clock.
+ *
+ * Each entry also carries the count of changes (`ops`) when it was last set, so a snapshot can hold
+ * only what changed after a given point (a base the handler keeps in a file, see window-bases.ts):
+ * a full window is up to 1.2 MB per peer, too much to write into every checkpoint.
  */
 const SEQ_SPACE = 65_536;
 
 class Peer {
   readonly at = new Float64Array(SEQ_SPACE);
   readonly fp = new BigUint64Array(SEQ_SPACE);
+  /** `ops` of the window when the entry was last set (0: restored from a base). */
+  readonly ver = new Float64Array(SEQ_SPACE);
   live = 0;
 }
 
@@ -25,6 +31,7 @@ export interface PeerWindowSnapshot {
 
 export class PeerWindow {
   readonly #peers = new Map<string, Peer>();
+  #ops = 0;
 
   constructor(private readonly windowMs: number) {}
 
@@ -43,7 +50,13 @@ export class PeerWindow {
     if (prev === 0) p.live++;
     p.at[seq] = atMs > 0 ? atMs : Number.MIN_VALUE;
     p.fp[seq] = fingerprint;
+    p.ver[seq] = ++this.#ops;
     return false;
+  }
+
+  /** Changes so far: a snapshot `since` this many holds only the entries set after. */
+  get ops(): number {
+    return this.#ops;
   }
 
   /** Number of remembered requests (for memory estimates and tests). */
@@ -54,15 +67,20 @@ export class PeerWindow {
   }
 
   /**
-   * Remembered requests still inside the window as of `nowMs` (older ones are left out). Two passes
-   * over the typed arrays (count, then copy) so a snapshot allocates only its own typed arrays: it
-   * runs in the actor's event loop every checkpoint and must not feed the garbage collector.
+   * Remembered requests still inside the window as of `nowMs` (older ones are left out), only those
+   * set after change `since` (default: all). Two passes over the typed arrays (count, then copy) so
+   * a snapshot allocates only its own typed arrays: it runs in the actor's event loop at every
+   * checkpoint and must not feed the garbage collector.
    */
-  snapshot(nowMs: number): PeerWindowSnapshot {
+  snapshot(nowMs: number, since = -1): PeerWindowSnapshot {
     const peers = [];
+    const take = (p: Peer, s: number): boolean => {
+      const at = p.at[s] as number;
+      return at > 0 && nowMs - at <= this.windowMs && (p.ver[s] as number) > since;
+    };
     for (const [address, p] of this.#peers) {
       let n = 0;
-      for (let s = 0; s < SEQ_SPACE; s++) if (this.#inside(p.at[s] as number, nowMs)) n++;
+      for (let s = 0; s < SEQ_SPACE; s++) if (take(p, s)) n++;
       if (n === 0) continue;
       const seq = new Uint16Array(n);
       const at = new Float64Array(n);
@@ -71,10 +89,9 @@ export class PeerWindow {
       const from = new Uint32Array(p.fp.buffer);
       const to = new Uint32Array(fp.buffer);
       for (let s = 0, i = 0; s < SEQ_SPACE; s++) {
-        const t = p.at[s] as number;
-        if (!this.#inside(t, nowMs)) continue;
+        if (!take(p, s)) continue;
         seq[i] = s;
-        at[i] = t;
+        at[i] = p.at[s] as number;
         to[2 * i] = from[2 * s] as number;
         to[2 * i + 1] = from[2 * s + 1] as number;
         i++;
@@ -84,28 +101,44 @@ export class PeerWindow {
     return { peers };
   }
 
-  #inside(at: number, nowMs: number): boolean {
-    return at > 0 && nowMs - at <= this.windowMs;
+  /**
+   * The window of `base` (a full snapshot) updated with `changes` (a snapshot of what was set after
+   * it), counting on from `ops`: entries of `changes` count as set at `ops`, those of `base` at 0.
+   */
+  static restore(
+    windowMs: number,
+    changes: PeerWindowSnapshot | undefined,
+    base?: PeerWindowSnapshot,
+    ops = 0,
+  ): PeerWindow {
+    const w = new PeerWindow(windowMs);
+    if (base !== undefined) w.#apply(base, 0);
+    if (changes !== undefined) w.#apply(changes, ops);
+    w.#ops = ops;
+    return w;
   }
 
-  static restore(windowMs: number, snap: PeerWindowSnapshot | undefined): PeerWindow {
-    const w = new PeerWindow(windowMs);
-    for (const e of snap?.peers ?? []) {
+  #apply(snap: PeerWindowSnapshot, ver: number): void {
+    for (const e of snap.peers) {
       const seq = new Uint16Array(copy(e.seq).buffer);
       const at = new Float64Array(copy(e.at).buffer);
       const fp = new BigUint64Array(copy(e.fp).buffer);
       if (at.length !== seq.length || fp.length !== seq.length) {
         throw new Error(`GTP' peer window of ${e.address}: arrays of different lengths in the snapshot`);
       }
-      const p = new Peer();
-      seq.forEach((s, i) => {
+      let p = this.#peers.get(e.address);
+      if (p === undefined) {
+        p = new Peer();
+        this.#peers.set(e.address, p);
+      }
+      for (let i = 0; i < seq.length; i++) {
+        const s = seq[i] as number;
+        if ((p.at[s] as number) === 0) p.live++;
         p.at[s] = at[i] as number;
         p.fp[s] = fp[i] as bigint;
-      });
-      p.live = seq.length;
-      w.#peers.set(e.address, p);
+        p.ver[s] = ver;
+      }
     }
-    return w;
   }
 }
 
