@@ -16,6 +16,7 @@ import type { PeerWindow, PeerWindowSnapshot } from './peer-window.js';
 
 export const WINDOW_DIR = 'gtpp-window';
 const SUFFIX = '.pwb';
+const MAX_PENDING_REFS = 10_000;
 
 /** The base a snapshot builds on: its file id and the window's change count it was taken at. */
 export interface WindowBaseRef {
@@ -91,6 +92,9 @@ export class WindowBases {
   snapshotTaken(window: PeerWindow, nowMs: number): WindowBaseRef | undefined {
     const used = this.#current;
     this.#refs.push({ n: ++this.#calls, id: used?.id });
+    // Checkpoints not committed for long (outputs blocked): forgetting the oldest calls only means
+    // their commit, should it come, removes nothing.
+    if (this.#refs.length > MAX_PENDING_REFS) this.#refs.shift();
     const live = window.size();
     if (this.#writing === undefined && live >= this.minEntries) {
       const changed = window.ops - (used?.ops ?? 0);
