@@ -5,19 +5,15 @@
  * for metrics and status, and drains the pipeline in order on SIGTERM or when idle.
  */
 import { sameConfig } from '../../actors/runtime/same-config.js';
-import { MessageChannel } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type {
-  ActorStatsMessage,
-  ActorWorkerData,
-  PoisonInfo,
-  WorkerToHost,
-} from '../../actors/runtime/protocol.js';
+import type { ActorStatsMessage, ActorWorkerData, WorkerToHost } from '../../actors/runtime/protocol.js';
 import { spawnActor, type ActorWorker } from '../../actors/runtime/worker-handle.js';
 import { Supervisor, supervisorChildSpec } from '../../actors/supervision/supervisor.js';
 import type { ChildSpec, StartResult } from '../../actors/supervision/types.js';
+import { CrashBook } from './crash-book.js';
 import { Drains } from './drains.js';
+import { LinkWiring } from './wiring.js';
 import type { LayoutChange, Repartitioner } from './repartition.js';
 import {
   actorDirOf,
@@ -27,7 +23,6 @@ import {
   topologicalOrder,
   type ActorPlan,
   type HostPlan,
-  type Link,
 } from './plan.js';
 
 export interface ActorStatus {
@@ -68,14 +63,12 @@ export interface AgentHooks {
 export class HostAgent {
   #plan: HostPlan;
   #actors: ActorPlan[];
-  #links: Link[];
-  /** Links with a channel between the current workers of both ends. */
-  readonly #wired = new Map<string, { producer: ActorWorker; consumer: ActorWorker }>();
+  readonly #wiring: LinkWiring;
   #pipeline: Supervisor | undefined;
   #applying: Promise<void> = Promise.resolve();
   readonly #running = new Map<string, ActorWorker>();
   readonly #status = new Map<string, ActorStatus>();
-  readonly #crashes = new Map<string, PoisonInfo>();
+  readonly #crashes = new CrashBook();
   readonly #drains = new Drains(this.#running);
   /** Actors started again after a pause (a repartition): not counted as restarts. */
   readonly #resuming = new Set<string>();
@@ -93,7 +86,7 @@ export class HostAgent {
   ) {
     this.#plan = plan;
     this.#actors = planActors(plan);
-    this.#links = linksOf(this.#actors);
+    this.#wiring = new LinkWiring(this.#running, linksOf(this.#actors));
     for (const a of this.#actors) {
       this.#status.set(a.actorId, newStatus(a));
     }
@@ -199,7 +192,7 @@ export class HostAgent {
     const removed = [...before.keys()].filter((id) => !afterIds.has(id));
     this.#plan = next;
     this.#actors = after;
-    this.#links = linksOf(after);
+    this.#wiring.setLinks(linksOf(after));
     for (const a of after) {
       if (!this.#status.has(a.actorId)) {
         this.#status.set(a.actorId, newStatus(a));
@@ -219,7 +212,7 @@ export class HostAgent {
         await pipeline.restartChild(a.actorId);
       } else if (!sameConfig(old.outputs, a.outputs)) {
         this.#running.get(a.actorId)?.send({ type: 'reconfigure', outputs: a.outputs });
-        this.#wire(a.actorId);
+        this.#wiring.wire(a.actorId);
       }
     }
     for (const id of removed) await this.#retire(pipeline, id);
@@ -282,14 +275,13 @@ export class HostAgent {
     this.#drains.resumed();
     this.#plan = plan;
     this.#actors = planActors(plan);
-    this.#links = linksOf(this.#actors);
+    this.#wiring.setLinks(linksOf(this.#actors), true);
     const ids = new Set(this.#actors.map((a) => a.actorId));
     for (const id of [...this.#status.keys()]) if (!ids.has(id)) this.#status.delete(id);
     for (const a of this.#actors) {
       if (this.#status.has(a.actorId)) this.#resuming.add(a.actorId);
       else this.#status.set(a.actorId, newStatus(a));
     }
-    this.#wired.clear();
     await this.#root?.restartChild('pipeline');
     await this.options.repartitioner?.recordLayouts(plan);
   }
@@ -351,7 +343,7 @@ export class HostAgent {
       outputs: a.outputs,
       runtime: this.#plan.runtime,
       poisonAfter: a.node.poisonAfter,
-      poison: this.#crashes.get(a.actorId) ?? null,
+      poison: this.#crashes.poisonOf(a.actorId),
     };
     const result = await spawnActor(data, {
       startTimeoutMs: this.#plan.startTimeoutMs,
@@ -373,7 +365,7 @@ export class HostAgent {
         this.#setState(status, 'restarting');
       }
     });
-    this.#wire(a.actorId);
+    this.#wiring.wire(a.actorId);
     this.#drains.started(a, worker);
     return result;
   }
@@ -383,41 +375,17 @@ export class HostAgent {
     this.hooks.onState?.(status.node, status.actor, state);
   }
 
-  /** A channel for every link of this actor whose other end runs and that has none between these two workers. */
-  #wire(actor: string): void {
-    for (const link of this.#links) {
-      if (link.producer !== actor && link.consumer !== actor) continue;
-      const producer = this.#running.get(link.producer);
-      const consumer = this.#running.get(link.consumer);
-      if (producer === undefined || consumer === undefined) continue;
-      const key = `${link.producer}>${link.consumer}`;
-      const wired = this.#wired.get(key);
-      if (wired?.producer === producer && wired.consumer === consumer) continue;
-      this.#wired.set(key, { producer, consumer });
-      const { port1, port2 } = new MessageChannel();
-      consumer.send({ type: 'connect-in', producer: link.producer, port: port2 });
-      producer.send({ type: 'connect-out', target: link.consumer, port: port1 });
-    }
-  }
-
   #onMessage(a: ActorPlan, m: WorkerToHost): void {
     const status = this.#status.get(a.actorId) as ActorStatus;
     switch (m.type) {
       case 'stats': {
         status.stats = m;
-        const crash = this.#crashes.get(a.actorId);
-        if (crash !== undefined && m.position > crash.position) this.#crashes.delete(a.actorId);
+        this.#crashes.progressed(a.actorId, m.position);
         this.hooks.onStats?.(a.node.id, a.actorId, m);
         break;
       }
       case 'crashed': {
-        const prev = this.#crashes.get(a.actorId);
-        const crashes = prev !== undefined && prev.position === m.position ? prev.crashes + 1 : 1;
-        this.#crashes.set(a.actorId, {
-          position: m.position,
-          crashes,
-          reason: `${m.error.name}: ${m.error.message}`,
-        });
+        const crashes = this.#crashes.crashed(a.actorId, m.position, `${m.error.name}: ${m.error.message}`);
         this.logger.error({ actor: a.actorId, position: m.position, crashes, err: m.error }, 'actor crashed');
         break;
       }
