@@ -35,22 +35,18 @@ export class DrtResponses {
   ) {}
 
   answer(path: ReplyPath, to: Answered, cause: number): void {
-    if (this.maxPerResponse <= 1) {
-      this.#send(path, to.version, to.longHeader, cause, [to.sequence]);
-      return;
-    }
     const key = `${path.transport}|${path.address}|${path.port}|${to.version}|${to.longHeader ? 1 : 0}|${cause}`;
     let g = this.#groups.get(key);
     // A TCP path is one connection: a new one from the same address and port is another group.
     if (g === undefined || (path.transport === 'tcp' && g.path !== path)) {
-      if (g !== undefined) this.#flushGroup(g);
+      if (g !== undefined) this.#send(g);
       g = { path, version: to.version, longHeader: to.longHeader, cause, sequences: [] };
       this.#groups.set(key, g);
     }
     g.sequences.push(to.sequence);
     if (g.sequences.length >= this.maxPerResponse) {
       this.#groups.delete(key);
-      this.#flushGroup(g);
+      this.#send(g);
       return;
     }
     if (!this.#scheduled) {
@@ -65,22 +61,19 @@ export class DrtResponses {
     const groups = this.#groups;
     if (groups.size === 0) return;
     this.#groups = new Map();
-    for (const g of groups.values()) this.#flushGroup(g);
+    for (const g of groups.values()) this.#send(g);
   }
 
-  #flushGroup(g: Group): void {
-    if (g.sequences.length > 0) this.#send(g.path, g.version, g.longHeader, g.cause, g.sequences);
-  }
-
-  #send(path: ReplyPath, version: GtppVersion, longHeader: boolean, cause: number, seqs: number[]): void {
-    path.send(
+  /** One response for the group's requests (never empty: a group is made for a request). */
+  #send(g: Group): void {
+    g.path.send(
       encodeFrame({
-        version,
-        longHeader,
-        sequence: seqs[0] as number,
-        message: { type: 'data-record-transfer-response', cause, requestsResponded: seqs },
+        version: g.version,
+        longHeader: g.longHeader,
+        sequence: g.sequences[0] as number,
+        message: { type: 'data-record-transfer-response', cause: g.cause, requestsResponded: g.sequences },
       }),
     );
-    this.sent(seqs.length);
+    this.sent(g.sequences.length);
   }
 }

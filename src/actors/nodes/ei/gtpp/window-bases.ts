@@ -51,21 +51,17 @@ export class WindowBases {
     this.#dir = join(actorDir, WINDOW_DIR);
   }
 
-  static fileOf(actorDir: string, id: number): string {
-    return join(actorDir, WINDOW_DIR, `${id}${SUFFIX}`);
-  }
-
   /** Reads the base `ref` names (none: undefined) and removes every other base file. */
   restore(ref: WindowBaseRef | undefined): PeerWindowSnapshot | undefined {
     mkdirSync(this.#dir, { recursive: true });
     for (const name of readdirSync(this.#dir)) {
-      if (ref !== undefined && name === `${ref.id}${SUFFIX}`) continue;
+      if (ref !== undefined && join(this.#dir, name) === this.#file(ref.id)) continue;
       rmSync(join(this.#dir, name), { force: true });
     }
     this.#current = undefined;
     this.#nextId = (ref?.id ?? 0) + 1;
     if (ref === undefined) return undefined;
-    const file = join(this.#dir, `${ref.id}${SUFFIX}`);
+    const file = this.#file(ref.id);
     try {
       const base = unpackValue(readFileSync(file)) as BaseFile;
       if (base.version !== 1 || base.ops !== ref.ops) {
@@ -116,7 +112,7 @@ export class WindowBases {
     for (const id of [...this.#onDisk]) {
       if (id >= oldest) continue;
       this.#onDisk.delete(id);
-      rmSync(join(this.#dir, `${id}${SUFFIX}`), { force: true });
+      rmSync(this.#file(id), { force: true });
     }
   }
 
@@ -125,11 +121,15 @@ export class WindowBases {
     await this.#writing;
   }
 
+  #file(id: number): string {
+    return join(this.#dir, `${id}${SUFFIX}`);
+  }
+
   #write(window: PeerWindow, nowMs: number): void {
     const id = this.#nextId++;
     const ops = window.ops;
     const bytes = packValue({ version: 1, ops, window: window.snapshot(nowMs) } satisfies BaseFile);
-    const file = join(this.#dir, `${id}${SUFFIX}`);
+    const file = this.#file(id);
     this.#writing = (async () => {
       try {
         mkdirSync(this.#dir, { recursive: true });
