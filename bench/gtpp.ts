@@ -12,7 +12,8 @@
  *    from /proc/<pid>/stat over the span the full-rate load kept it busy.
  */
 import { join } from 'node:path';
-import { cdrToNar, decodeCdrToNar, encodeCdr, type CdrRecord } from '../src/protocols/cdr/index.js';
+import { cdrToNar, decodeCdrToNar, encodeCdr } from '../src/protocols/cdr/index.js';
+import { sampleCdr } from '../src/protocols/cdr/samples.js';
 import { ROOT } from './narflow-process.js';
 import {
   busyCpuDuring,
@@ -33,51 +34,8 @@ export interface DecodeResult {
   readonly bytesPerCdr: number;
 }
 
-function records(n: number): CdrRecord[] {
-  const types = [
-    'pGWRecord',
-    'pGWRecord',
-    'ggsnPDPRecord',
-    'sgsnPDPRecord',
-    'sGWRecord',
-    'egsnPDPRecord',
-  ] as const;
-  return Array.from({ length: n }, (_, i) => {
-    const recordType = types[i % types.length] as CdrRecord['recordType'];
-    const epc = recordType === 'pGWRecord' || recordType === 'sGWRecord';
-    return {
-      recordType,
-      servedIMSI: `26201${String(1_000_000_000 + i)}`,
-      servedMSISDN: `49170${String(1_000_000 + i)}`,
-      servedIMEI: '3534560123456789',
-      chargingID: 100_000 + i,
-      ggsnAddress: `10.20.${(i >> 8) & 255}.${i & 255}`,
-      sgsnAddress: ['10.30.0.7'],
-      ...(recordType === 'sGWRecord' ? { sGWAddress: '10.40.0.1' } : {}),
-      ...(epc ? { servingNodeType: [2] } : {}),
-      accessPointNameNI: 'internet.mnc001.mcc262.gprs',
-      servedPDPAddress: `100.64.${(i >> 8) & 255}.${i & 255}`,
-      recordOpeningTime: '2026-12-04T10:15:30+01:00',
-      duration: 600 + (i % 3000),
-      causeForRecClosing: i % 4 === 0 ? 0 : 16,
-      recordSequenceNumber: 1 + (i % 4),
-      nodeID: 'GW-FRA-01',
-      localSequenceNumber: i,
-      chargingCharacteristics: '0800',
-      rATType: 6,
-      listOfTrafficVolumes: [1, 2, 3].map((k) => ({
-        dataVolumeUplink: BigInt(1000 * k + i),
-        dataVolumeDownlink: BigInt(50_000 * k + i),
-        changeCondition: 2,
-        changeTime: '2026-12-04T10:25:30+01:00',
-      })),
-      unknownFields: 0,
-    };
-  });
-}
-
 export function runCdrDecodeBench(): DecodeResult {
-  const recs = records(20_000);
+  const recs = Array.from({ length: 20_000 }, (_, i) => sampleCdr(i));
   const encoded = recs.map(encodeCdr);
   const r = decodeAgainstMsgpackr(
     encoded,

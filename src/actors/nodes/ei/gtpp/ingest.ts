@@ -37,6 +37,7 @@ import { DrtResponses } from './responses.js';
 import { bumpRestartCounter } from './restart-counter.js';
 import { EntryBatcher } from '../datagram/entry-batcher.js';
 import { parseEndpoint, type GtppEiSettings } from './settings.js';
+import { warmUp } from './warm-up.js';
 import { UdpListener, type ReplyPath } from '../datagram/udp.js';
 import { TcpListener } from './tcp.js';
 
@@ -89,6 +90,7 @@ export class GtppIngest implements IngestSource {
     );
     this.#rlog = new RateLimitedLog(ctx.log);
     this.#restartCounter = await bumpRestartCounter(ctx.actorDir);
+    const warm = warmUp(this.s.warmUpCdrs);
     const listen = {
       ...this.s.listen,
       port: this.s.listen.port,
@@ -135,6 +137,7 @@ export class GtppIngest implements IngestSource {
         address: this.s.listen.address,
         restartCounter: this.#restartCounter,
         receiveBufferBytes: this.#grantedBuffer,
+        warmUp: { cdrs: warm.cdrs, ms: Math.round(warm.ms) },
       },
       "GTP' charging gateway listening",
     );

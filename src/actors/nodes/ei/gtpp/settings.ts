@@ -65,6 +65,11 @@ export const gtppEiSettings = z.strictObject({
    * Response listing their sequence numbers (Requests Responded), at most this many; 1: one each.
    */
   maxRequestsPerResponse: z.number().int().min(1).max(4096).default(64),
+  /**
+   * Sample CDRs run through the request path before the sockets open, so the first traffic after a
+   * start meets optimised code (0: none). About 0.1 s of start-up for the default.
+   */
+  warmUpCdrs: z.number().int().min(0).max(1_000_000).default(20_000),
   overload: z
     .strictObject({
       /** Input entries not yet handled above which peers are told the receive buffers are becoming full. */
