@@ -6,8 +6,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import { decodeBatch, decodeBatchHeader, packValue, unpackValue } from '../../protocols/nar/batch.js';
-import type { Nar } from '../../protocols/nar/nar.js';
+import { decodeBatchHeader, packValue } from '../../protocols/nar/batch.js';
 import { CheckpointStore } from '../durability/checkpoint.js';
 import { InputLog } from '../durability/input-log.js';
 import { Watermarks } from '../durability/watermarks.js';
@@ -15,7 +14,7 @@ import type { NodeType } from '../nodes/registry.js';
 import { QuarantineWriter } from '../quarantine/store.js';
 import { InLinks } from '../transfer/in-links.js';
 import { OutLink } from '../transfer/out-link.js';
-import type { HandleResult, IngestSource, NodeHandler } from './actor.js';
+import type { HandleResult, IngestSource, NodeEnv, NodeHandler } from './actor.js';
 import {
   actorCheckpointStore,
   decodeCheckpoint,
@@ -25,18 +24,13 @@ import {
 import { ActorBooks } from './actor-books.js';
 import { makeHandlerContext, type RuntimeHandlerContext } from './handler-context.js';
 import { Checkpointer } from './checkpointer.js';
-import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK, decodeTick, encodeTick } from './entries.js';
+import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK, encodeTick } from './entries.js';
+import { EntryDispatch, type Entry } from './entry-dispatch.js';
 import { Outputs } from './outputs.js';
 import { sameConfig } from './same-config.js';
 import { scanAfterCheckpoint } from './replay-scan.js';
-import { PoisonList, type PoisonDecision } from './poison.js';
+import { PoisonList } from './poison.js';
 import type { ActorStatsMessage, ActorWorkerData, OutputSpec, WorkerToHost } from './protocol.js';
-
-interface Entry {
-  readonly lsn: number;
-  readonly kind: number;
-  readonly payload: Uint8Array;
-}
 
 /** How a drain ended: `cut` names why it stopped early; `complete` when nothing is left to replay. */
 export interface DrainOutcome {
@@ -55,6 +49,20 @@ export class HandlerCrash extends Error {
   ) {
     super(`handler failed at input position ${position}: ${(failure as Error)?.message ?? String(failure)}`);
   }
+}
+
+/** What a node type's factories are given. */
+function nodeEnv(data: ActorWorkerData, log: Logger): NodeEnv {
+  return {
+    nodeId: data.nodeId,
+    actorId: data.actorId,
+    partition: data.partition,
+    partitions: data.partitions,
+    actorDir: data.actorDir,
+    dataDir: data.dataDir,
+    log,
+    poolThreads: data.runtime.poolThreads,
+  };
 }
 
 /** A drain whose outputs are refused (back-pressure) without progress for this long stops. */
@@ -81,6 +89,7 @@ export class ActorRuntime {
   readonly #inLinks: InLinks;
   readonly #checkpointer: Checkpointer;
   readonly #ctx: RuntimeHandlerContext;
+  readonly #dispatch: EntryDispatch;
   /** Calls of handler.snapshot() so far. */
   #snapshots = 0;
   #ingest: IngestSource | undefined;
@@ -133,6 +142,15 @@ export class ActorRuntime {
       },
       this.#position,
     );
+    this.#dispatch = new EntryDispatch({
+      type,
+      handler,
+      ctx: this.#ctx,
+      books: this.#books,
+      outputs: this.#outputs,
+      processed,
+      poison,
+    });
   }
 
   static async start(
@@ -157,16 +175,7 @@ export class ActorRuntime {
       appended,
       ckpt?.outputSpecs ?? data.outputs,
     );
-    const handler = type.create(data.settings, {
-      nodeId: data.nodeId,
-      actorId: data.actorId,
-      partition: data.partition,
-      partitions: data.partitions,
-      actorDir: data.actorDir,
-      dataDir: data.dataDir,
-      log: logger,
-      poolThreads: data.runtime.poolThreads,
-    });
+    const handler = type.create(data.settings, nodeEnv(data, logger));
     await handler.init(ckpt?.state);
     const quarantine = await QuarantineWriter.open(data.quarantineDir, data.actorId, {
       groupCommitMs: data.runtime.groupCommitMs,
@@ -216,16 +225,7 @@ export class ActorRuntime {
     this.#timers.push(setInterval(() => this.#maybeCheckpoint(false), rt.checkpointIntervalMs));
     for (const t of this.#timers) t.unref();
     if (this.type.ingest !== undefined) {
-      this.#ingest = this.type.ingest(this.data.settings, {
-        nodeId: this.data.nodeId,
-        actorId: this.data.actorId,
-        partition: this.data.partition,
-        partitions: this.data.partitions,
-        actorDir: this.data.actorDir,
-        dataDir: this.data.dataDir,
-        log: this.logger,
-        poolThreads: this.data.runtime.poolThreads,
-      });
+      this.#ingest = this.type.ingest(this.data.settings, nodeEnv(this.data, this.logger));
       await this.#ingest.start({
         nodeId: this.data.nodeId,
         actorDir: this.data.actorDir,
@@ -413,7 +413,7 @@ export class ActorRuntime {
       if (entry === undefined) return;
       let result: HandleResult;
       try {
-        result = await this.#handle(entry);
+        result = await this.#dispatch.handle(entry);
       } catch (err) {
         // Stopping: the handler gave up the entry on request (abort); it is handled after a restart.
         if (this.#stopping) return;
@@ -449,57 +449,6 @@ export class ActorRuntime {
       throw new Error(`input position ${p} is not in memory (tail starts at ${head?.lsn ?? 'nothing'})`);
     }
     return head;
-  }
-
-  async #handle(e: Entry): Promise<HandleResult> {
-    if (this.#ctx.position !== e.lsn) this.#books.newEntry();
-    this.#ctx.position = e.lsn;
-    const poison = this.poison.get(e.lsn);
-    switch (e.kind) {
-      case ENTRY_BATCH: {
-        const { header, records } = decodeBatch(e.payload);
-        this.processed.accept(header.producer, header.sequence);
-        this.#books.ledger.in += records.length;
-        if (poison === undefined) await this.handler.handleBatch(records, this.#ctx);
-        else await this.#handlePoisonBatch(e, records, poison);
-        return undefined;
-      }
-      case ENTRY_TICK:
-        await this.handler.handleTick(decodeTick(e.payload), this.#ctx);
-        return undefined;
-      case ENTRY_EXTERNAL:
-        if (poison !== undefined) {
-          this.#ctx.quarantine(e.payload, 'poison_entry', { crashes: poison.crashes, crash: poison.reason });
-          return undefined;
-        }
-        if (this.handler.handleExternal === undefined) {
-          throw new Error(`node type ${this.type.name} received an external entry it cannot handle`);
-        }
-        return await this.handler.handleExternal(e.payload, this.#ctx);
-      case ENTRY_CONTROL:
-        this.#outputs.reconfigure(unpackValue(e.payload) as OutputSpec[]);
-        return undefined;
-      default:
-        throw new Error(`unknown input-log entry kind ${e.kind} at ${e.lsn}`);
-    }
-  }
-
-  async #handlePoisonBatch(e: Entry, records: Nar[], poison: PoisonDecision): Promise<void> {
-    if (poison.mode === 'skip') {
-      this.#books.ledger.quarantined += records.length;
-      this.#books.quarantine(this.#ctx.position, e.payload, 'poison_batch', {
-        crashes: poison.crashes,
-        crash: poison.reason,
-      });
-      return;
-    }
-    for (const r of records) {
-      try {
-        await this.handler.handleBatch([r], this.#ctx);
-      } catch (err) {
-        this.#ctx.quarantine(packValue(r), 'poison_record', { crash: (err as Error).message });
-      }
-    }
   }
 
   #maybeCheckpoint(force: boolean): void {
