@@ -25,7 +25,8 @@ import { ActorBooks } from './actor-books.js';
 import { makeHandlerContext, type RuntimeHandlerContext } from './handler-context.js';
 import { Checkpointer } from './checkpointer.js';
 import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK, encodeTick } from './entries.js';
-import { EntryDispatch, type Entry } from './entry-dispatch.js';
+import { EntryDispatch } from './entry-dispatch.js';
+import { InputQueue, type Entry } from './input-queue.js';
 import { Outputs } from './outputs.js';
 import { sameConfig } from './same-config.js';
 import { scanAfterCheckpoint } from './replay-scan.js';
@@ -70,11 +71,9 @@ const DRAIN_STALL_MS = 5000;
 
 export class ActorRuntime {
   readonly #links = new Map<string, OutLink>();
-  readonly #tail: Entry[] = [];
-  #replay: Entry[] = [];
   #position: number;
   #durable = 0;
-  #replayEnd: number;
+  readonly #input: InputQueue;
   #running = false;
   #stopping = false;
   #ticksStopped = false;
@@ -109,7 +108,9 @@ export class ActorRuntime {
     appended: Watermarks,
   ) {
     this.#position = ckpt?.position ?? 1;
-    this.#replayEnd = log.lastLsn;
+    this.#input = new InputQueue(log.lastLsn, data.runtime.inputMemoryBytes, (from, max) =>
+      log.read(from, max),
+    );
     this.#durable = log.durableLsn;
     this.#books = new ActorBooks(ckpt, data, quarantineWriter, logger, data.runtime.errorRateLimitMs);
     this.#outputs = new Outputs(
@@ -347,6 +348,8 @@ export class ActorRuntime {
       checkpointAgeMs: Date.now() - this.#checkpointer.committedAtMs,
       ...this.#books.stats(this.handler.held()),
       queueDepth: this.#unprocessedWork,
+      inputMemoryBytes: this.#input.keptBytes,
+      inputReadBack: this.#input.letGo,
       eventLoopUtilization: elu.utilization,
       redeliveredDropped: this.#inLinks.redeliveredDropped,
       backpressured,
@@ -380,7 +383,7 @@ export class ActorRuntime {
       this.#unprocessedWork++;
       this.#lastActivityMs = Date.now();
     }
-    if (lsn > this.#replayEnd) this.#tail.push(entry);
+    this.#input.appended(entry);
   }
 
   #appendTick(): void {
@@ -409,7 +412,7 @@ export class ActorRuntime {
 
   async #loop(): Promise<void> {
     while (!this.#stopping && this.#hasProcessable() && !this.#backpressured()) {
-      const entry = await this.#next();
+      const entry = await this.#input.at(this.#position);
       if (entry === undefined) return;
       let result: HandleResult;
       try {
@@ -426,7 +429,7 @@ export class ActorRuntime {
         continue;
       }
       this.#position = entry.lsn + 1;
-      if (this.#tail[0]?.lsn === entry.lsn) this.#tail.shift();
+      this.#input.handled(entry.lsn);
       if (entry.kind !== ENTRY_TICK) {
         this.#unprocessedWork = Math.max(0, this.#unprocessedWork - 1);
         this.#lastActivityMs = Date.now();
@@ -434,21 +437,6 @@ export class ActorRuntime {
       if (entry.kind === ENTRY_BATCH) this.#inLinks.grantCredit(decodeBatchHeader(entry.payload).producer);
       this.#maybeCheckpoint(false);
     }
-  }
-
-  async #next(): Promise<Entry | undefined> {
-    const p = this.#position;
-    if (p <= this.#replayEnd) {
-      if (this.#replay.length === 0 || (this.#replay[0] as Entry).lsn > p) this.#replay = [];
-      while (this.#replay.length > 0 && (this.#replay[0] as Entry).lsn < p) this.#replay.shift();
-      if (this.#replay.length === 0) this.#replay = await this.log.read(p, 256);
-      return this.#replay[0];
-    }
-    const head = this.#tail[0];
-    if (head === undefined || head.lsn !== p) {
-      throw new Error(`input position ${p} is not in memory (tail starts at ${head?.lsn ?? 'nothing'})`);
-    }
-    return head;
   }
 
   #maybeCheckpoint(force: boolean): void {
@@ -496,7 +484,7 @@ export class ActorRuntime {
 
   async #pendingExternal(): Promise<Array<{ lsn: number; payload: Uint8Array }>> {
     const out: Array<{ lsn: number; payload: Uint8Array }> = [];
-    for (let from = this.#checkpointer.committedPosition; from <= this.#replayEnd;) {
+    for (let from = this.#checkpointer.committedPosition; from <= this.#input.fromLogUntil;) {
       const entries = await this.log.read(from, 512);
       if (entries.length === 0) break;
       for (const e of entries) if (e.kind === ENTRY_EXTERNAL) out.push({ lsn: e.lsn, payload: e.payload });

@@ -13,13 +13,8 @@ import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK, decodeTick } fr
 import type { RuntimeHandlerContext } from './handler-context.js';
 import type { Outputs } from './outputs.js';
 import type { PoisonDecision, PoisonList } from './poison.js';
+import type { Entry } from './input-queue.js';
 import type { OutputSpec } from './protocol.js';
-
-export interface Entry {
-  readonly lsn: number;
-  readonly kind: number;
-  readonly payload: Uint8Array;
-}
 
 export interface DispatchDeps {
   readonly type: NodeType;

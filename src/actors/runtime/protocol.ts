@@ -22,6 +22,8 @@ export interface ActorRuntimeSettings {
   readonly segmentBytes: number;
   readonly batchMaxRecords: number;
   readonly mailboxBatches: number;
+  /** Payload bytes of appended input entries kept in memory for handling; the rest is read back from the log. */
+  readonly inputMemoryBytes: number;
   readonly retentionMs: number;
   readonly logLevel: string;
   readonly statsIntervalMs: number;
@@ -67,6 +69,10 @@ export interface ActorStatsMessage {
   readonly quarantinedByReason: Record<string, number>;
   readonly duplicatesByReason: Record<string, number>;
   readonly queueDepth: number;
+  /** Payload bytes of input entries kept in memory for handling (bounded by inputMemoryBytes). */
+  readonly inputMemoryBytes: number;
+  /** Appended input entries let go from memory since the actor started, read back from the log. */
+  readonly inputReadBack: number;
   readonly eventLoopUtilization: number;
   readonly redeliveredDropped: number;
   readonly backpressured: Record<string, boolean>;

@@ -31,6 +31,10 @@ export interface ActorStats {
   readonly duplicatesByReason?: Readonly<Record<string, number>>;
   /** Batches waiting in the actor's input. */
   readonly queueDepth: number;
+  /** Payload bytes of input entries kept in memory (absent: 0). */
+  readonly inputMemoryBytes?: number;
+  /** Appended input entries let go from memory and read back from the log, since the actor started. */
+  readonly inputReadBack?: number;
   readonly checkpointAgeMs: number;
   /** 0..1 since the previous stats message. */
   readonly eventLoopUtilization: number;
@@ -92,6 +96,8 @@ export class HostMetrics {
   readonly #held: Gauge<'node'>;
   readonly #imbalance: Gauge<'node'>;
   readonly #queueDepth: Gauge<'node' | 'actor'>;
+  readonly #inputMemory: Gauge<'node' | 'actor'>;
+  readonly #readBack: Counter<'node' | 'actor'>;
   readonly #checkpointAge: Gauge<'node' | 'actor'>;
   readonly #restarts: Counter<'node' | 'actor'>;
   readonly #elu: Gauge<'node' | 'actor'>;
@@ -152,6 +158,16 @@ export class HostMetrics {
       node,
     );
     this.#queueDepth = gauge('narflow_actor_queue_depth', 'Batches waiting in the actor input.', actor);
+    this.#inputMemory = gauge(
+      'narflow_actor_input_memory_bytes',
+      'Payload bytes of input entries kept in memory for handling (at most host.inputMemoryBytes).',
+      actor,
+    );
+    this.#readBack = counter(
+      'narflow_actor_input_read_back_total',
+      'Input entries let go from memory past host.inputMemoryBytes and read back from the input log.',
+      actor,
+    );
     this.#checkpointAge = gauge(
       'narflow_actor_checkpoint_age_seconds',
       'Seconds since the last checkpoint.',
@@ -196,6 +212,7 @@ export class HostMetrics {
     for (const [r, v] of Object.entries(stats.quarantinedByReason)) check(`quarantinedByReason.${r}`, v);
     const gauges = {
       queueDepth: check('queueDepth', stats.queueDepth),
+      inputMemoryBytes: check('inputMemoryBytes', stats.inputMemoryBytes ?? 0),
       checkpointAgeMs: check('checkpointAgeMs', stats.checkpointAgeMs),
       eventLoopUtilization: check('eventLoopUtilization', stats.eventLoopUtilization),
       durableLsn: check('durableLsn', stats.durableLsn),
@@ -222,9 +239,17 @@ export class HostMetrics {
     }
     const dropped = this.#marks.advance(actor, 'redeliveredDropped', stats.redeliveredDropped, 'baseline');
     if (dropped > 0) this.#redelivered.inc({ node }, dropped);
+    const readBack = this.#marks.advance(
+      actor,
+      'inputReadBack',
+      check('inputReadBack', stats.inputReadBack ?? 0),
+      'baseline',
+    );
+    if (readBack > 0) this.#readBack.inc({ node, actor }, readBack);
 
     const labels = { node, actor };
     this.#queueDepth.set(labels, gauges.queueDepth);
+    this.#inputMemory.set(labels, gauges.inputMemoryBytes);
     this.#checkpointAge.set(labels, gauges.checkpointAgeMs / 1000);
     this.#elu.set(labels, Math.min(1, gauges.eventLoopUtilization));
     this.#durableLsn.set(labels, gauges.durableLsn);
@@ -272,8 +297,10 @@ export class HostMetrics {
   removeActor(node: string, actor: string): void {
     const track = this.#actors.get(actor);
     const labels = { node, actor };
-    for (const g of [this.#queueDepth, this.#checkpointAge, this.#elu, this.#durableLsn]) g.remove(labels);
+    for (const g of [this.#queueDepth, this.#inputMemory, this.#checkpointAge, this.#elu, this.#durableLsn])
+      g.remove(labels);
     this.#restarts.remove(labels);
+    this.#readBack.remove(labels);
     if (track?.state !== undefined) this.#state.remove({ ...labels, state: track.state });
     for (const to of track?.edges ?? []) this.#backpressured.remove({ from: actor, to });
     for (const alarm of track?.alarms ?? []) this.#alarm.remove({ ...labels, alarm });

@@ -33,6 +33,8 @@ export const hostSchema = z.strictObject({
   checkpointIntervalMs: int(10, 600_000).default(1000),
   startTimeoutMs: int(100, 600_000).default(30_000),
   segmentBytes: int(1_048_576, 4_294_967_296).default(67_108_864),
+  /** Per actor: payload bytes of input-log entries kept in memory for handling; the rest is read back from the log. */
+  inputMemoryBytes: int(65_536, 4_294_967_296).default(33_554_432),
   batch: z
     .strictObject({
       maxRecords: int(1, 100_000).default(1000),

@@ -36,6 +36,7 @@ export function planFromConfig(config: LoadedConfig, registry: NodeTypeRegistry)
       segmentBytes: h.segmentBytes,
       batchMaxRecords: h.batch.maxRecords,
       mailboxBatches: h.batch.mailboxBatches,
+      inputMemoryBytes: h.inputMemoryBytes,
       retentionMs: h.retention.periodSeconds * 1000,
       logLevel: h.log.level,
       statsIntervalMs: STATS_INTERVAL_MS,

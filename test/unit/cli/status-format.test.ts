@@ -16,6 +16,8 @@ function stats(alarms: ActorStatsMessage['alarms']): ActorStatsMessage {
     quarantinedByReason: {},
     duplicatesByReason: {},
     queueDepth: 2,
+    inputMemoryBytes: 0,
+    inputReadBack: 0,
     eventLoopUtilization: 0.5,
     redeliveredDropped: 0,
     backpressured: {},

@@ -22,6 +22,7 @@ describe('loadConfig fills defaults, applies overrides and loads plugins', () =>
       checkpointIntervalMs: 1000,
       startTimeoutMs: 30_000,
       segmentBytes: 67_108_864,
+      inputMemoryBytes: 33_554_432,
       batch: { maxRecords: 1000, mailboxBatches: 16 },
       retention: { periodSeconds: 0 },
       metrics: { enabled: true, host: '127.0.0.1', port: 9464 },

@@ -35,6 +35,7 @@ const base: Omit<HostPlan, 'nodes'> = {
     tickIntervalMs: 1000,
     segmentBytes: 1 << 20,
     batchMaxRecords: 1000,
+    inputMemoryBytes: 33_554_432,
     mailboxBatches: 16,
     retentionMs: 0,
     logLevel: 'info',

@@ -123,6 +123,22 @@ describe('HostMetrics.applyActorStats', () => {
     expect(s.get(key('narflow_batches_redelivered_dropped_total', node))).toBe(11);
   });
 
+  it('exposes the input kept in memory as a gauge and entries read back from the log as a counter that survives restarts', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    m.applyActorStats(stats({ inputMemoryBytes: 4096, inputReadBack: 30 }));
+    let s = await read(m);
+    expect(s.get(key('narflow_actor_input_memory_bytes', actor))).toBe(4096);
+    expect(s.get(key('narflow_actor_input_read_back_total', actor))).toBe(30);
+    m.actorRestarted('oe-3', 'oe-3.0');
+    // Counted since the actor started: a restart starts again from 0.
+    m.applyActorStats(stats({ inputMemoryBytes: 0, inputReadBack: 0 }));
+    m.applyActorStats(stats({ inputMemoryBytes: 100, inputReadBack: 5 }));
+    s = await read(m);
+    expect(s.get(key('narflow_actor_input_memory_bytes', actor))).toBe(100);
+    expect(s.get(key('narflow_actor_input_read_back_total', actor))).toBe(35);
+    expect(() => m.applyActorStats(stats({ inputMemoryBytes: -1 }))).toThrow(MetricsInputError);
+  });
+
   it('caps distinct quarantine reasons per node and counts the rest as other', async () => {
     const m = new HostMetrics({ defaultMetrics: false });
     const reasons: Record<string, number> = {};
