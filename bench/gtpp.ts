@@ -19,6 +19,7 @@ import {
   busyCpuDuring,
   decodeAgainstMsgpackr,
   loadgenSummary,
+  peakRssBytes,
   narsOf,
   udpRcvbufErrors,
   withServer,
@@ -66,6 +67,8 @@ export interface IngestRun {
   /** Cores the narflow process kept busy meanwhile, on average. */
   readonly cores: number | undefined;
   readonly receiveBufferBytes: number | undefined;
+  /** Peak resident memory of the narflow process over both runs (VmHWM). */
+  readonly peakRssBytes: number | undefined;
   readonly udpReceiveErrors: number;
   readonly retransmitted: number;
   readonly halfRate: {
@@ -169,6 +172,7 @@ export async function runGtppIngestBench(
       const half = Math.max(1000, Math.round(full.cdrsPerSecond / 2));
       progress(`gtpp ${transport}: narflow at half that rate (${half} CDRs/s)`);
       const paced = await load(dir, transport, port, Math.min(cdrs, half * 8), half);
+      const peak = await peakRssBytes(server.pid);
       return {
         transport,
         cdrs,
@@ -177,6 +181,7 @@ export async function runGtppIngestBench(
         cpuUsPerCdr: busy === undefined ? undefined : (busy.cpuSeconds * 1e6) / full.accepted,
         cores: busy === undefined ? undefined : busy.cpuSeconds / busy.wallSeconds,
         receiveBufferBytes: granted === null ? undefined : Number(granted[1]),
+        peakRssBytes: peak,
         udpReceiveErrors: dropsAfterFull - dropsBefore,
         retransmitted: full.retransmitted,
         halfRate: {
