@@ -74,6 +74,8 @@ export class ActorRuntime {
   #position: number;
   #durable = 0;
   readonly #input: InputQueue;
+  /** The last entry the log held when the actor started. */
+  readonly #logEndAtStart: number;
   #running = false;
   #stopping = false;
   #ticksStopped = false;
@@ -108,6 +110,7 @@ export class ActorRuntime {
     appended: Watermarks,
   ) {
     this.#position = ckpt?.position ?? 1;
+    this.#logEndAtStart = log.lastLsn;
     this.#input = new InputQueue(log.lastLsn, data.runtime.inputMemoryBytes, (from, max) =>
       log.read(from, max),
     );
@@ -484,7 +487,7 @@ export class ActorRuntime {
 
   async #pendingExternal(): Promise<Array<{ lsn: number; payload: Uint8Array }>> {
     const out: Array<{ lsn: number; payload: Uint8Array }> = [];
-    for (let from = this.#checkpointer.committedPosition; from <= this.#input.fromLogUntil;) {
+    for (let from = this.#checkpointer.committedPosition; from <= this.#logEndAtStart;) {
       const entries = await this.log.read(from, 512);
       if (entries.length === 0) break;
       for (const e of entries) if (e.kind === ENTRY_EXTERNAL) out.push({ lsn: e.lsn, payload: e.payload });
