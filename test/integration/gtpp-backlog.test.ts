@@ -4,44 +4,23 @@
  * and with a small `host.inputMemoryBytes` it lets the entries go from memory and later reads them
  * back from the log. When the database is back every CDR is in the table exactly once.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hostEndpoint } from '../../src/cluster/cli/status.js';
+import { TRUTH_CDR_COLUMNS } from '../../src/cluster/loadgen/gtpp/truth-columns.js';
 import { sleep, startNarflow, truthRows, waitForOutput } from '../helpers/narflow-process.js';
 import { PgProxy } from '../helpers/pg-proxy.js';
+import { scratchAfterAll } from '../helpers/scratch.js';
 import { requirePostgresDatabase } from '../helpers/services.js';
 
 const probe = await requirePostgresDatabase();
 const MEMORY_BYTES = 65_536;
-const COLUMNS = [
-  'recordType',
-  'imsi',
-  'chargingId',
-  'ggsnAddress',
-  'sgsnAddress',
-  'apn',
-  'servedPdpAddress',
-  'recordSequenceNumber',
-  'causeForRecClosing',
-  'recordOpeningTime',
-  'duration',
-  'uplinkBytes',
-  'downlinkBytes',
-] as const;
+const COLUMNS = TRUTH_CDR_COLUMNS;
 
-const dirs: string[] = [];
-const tables: string[] = [];
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-  if (!probe.available || tables.length === 0) return;
-  const client = new pg.Client({ connectionString: probe.url });
-  await client.connect();
-  for (const t of tables) await client.query(`DROP TABLE IF EXISTS ${t}`);
-  await client.end();
-});
+const { dirs, tables } = scratchAfterAll(probe);
 
 /** The value of a metric series of the gtpp actor. */
 function metric(text: string, name: string): number {

@@ -3,12 +3,13 @@
  * routing) → file OI and PostgreSQL OI, SIGKILLed at random moments and restarted. The file and the
  * table must hold exactly the expected aggregates: none missing, none twice.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { csvRows, prng, runToCompletion, sleep, startNarflow } from '../helpers/narflow-process.js';
+import { scratchAfterAll } from '../helpers/scratch.js';
 import { requirePostgresDatabase } from '../helpers/services.js';
 
 const FILES = 8;
@@ -16,17 +17,7 @@ const FLOWS_PER_FILE = 6_000;
 const KILLS = 4;
 
 const postgres = await requirePostgresDatabase();
-const dirs: string[] = [];
-const tables: string[] = [];
-
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-  if (tables.length === 0 || !postgres.available) return;
-  const client = new pg.Client({ connectionString: postgres.url });
-  await client.connect();
-  for (const t of tables) await client.query(`DROP TABLE IF EXISTS ${t}`);
-  await client.end();
-});
+const { dirs, tables } = scratchAfterAll(postgres);
 
 const IP_TABLE = `# seed 002 example, then an IPv6 range
 192.235.34.1\t192.235.34.10\t1

@@ -4,31 +4,22 @@
  * alarm (log, `narflow status`, /metrics), keeps its input queued, and after the outage every row
  * is in the table exactly once and the alarm is cleared.
  */
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hostEndpoint } from '../../src/cluster/cli/status.js';
 import { hostStatus } from '../helpers/chain.js';
 import { sleep, startNarflow } from '../helpers/narflow-process.js';
 import { PgProxy } from '../helpers/pg-proxy.js';
+import { scratchAfterAll } from '../helpers/scratch.js';
 import { requirePostgresDatabase } from '../helpers/services.js';
 
 const probe = await requirePostgresDatabase();
 const FILES = 6;
 const PER_FILE = 20_000;
-const dirs: string[] = [];
-const tables: string[] = [];
-
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-  if (!probe.available || tables.length === 0) return;
-  const client = new pg.Client({ connectionString: probe.url });
-  await client.connect();
-  for (const t of tables) await client.query(`DROP TABLE IF EXISTS ${t}`);
-  await client.end();
-});
+const { dirs, tables } = scratchAfterAll(probe);
 
 async function writeInputFile(input: string, f: number): Promise<void> {
   const lines = ['id,imsi,bytes'];
