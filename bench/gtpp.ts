@@ -13,13 +13,13 @@
  */
 import { join } from 'node:path';
 import { cdrToNar, decodeCdrToNar, encodeCdr } from '../src/protocols/cdr/index.js';
+import { TRUTH_CDR_COLUMNS } from '../src/cluster/loadgen/gtpp/truth-columns.js';
 import { sampleCdr } from '../src/protocols/cdr/samples.js';
-import { ROOT } from './narflow-process.js';
+import { peakRssBytes, ROOT } from './narflow-process.js';
 import {
   busyCpuDuring,
   decodeAgainstMsgpackr,
   loadgenSummary,
-  peakRssBytes,
   narsOf,
   udpRcvbufErrors,
   withServer,
@@ -133,21 +133,7 @@ export async function runGtppIngestBench(
       overload: { highWater: 1000000, lowWater: 10000, rejectAbove: 2000000 }
     destinations: [{ to: [cdr] }]`,
     'cdr',
-    [
-      'recordType',
-      'imsi',
-      'chargingId',
-      'ggsnAddress',
-      'sgsnAddress',
-      'apn',
-      'servedPdpAddress',
-      'recordSequenceNumber',
-      'causeForRecClosing',
-      'recordOpeningTime',
-      'duration',
-      'uplinkBytes',
-      'downlinkBytes',
-    ],
+    TRUTH_CDR_COLUMNS,
   );
   progress(`gtpp ${transport}: narflow, as fast as answers come`);
   type NarflowRun = Omit<IngestRun, 'halfRate'> & {

@@ -53,11 +53,21 @@ interface ProcSample {
   cpu: number;
 }
 
+/** Peak resident memory of a process so far (VmHWM), in bytes; undefined when it has ended. */
+export async function peakRssBytes(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    // The process may have ended.
+    if (err.code === 'ENOENT' || err.code === 'ESRCH') return '';
+    throw err;
+  });
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+  return hwm === null ? undefined : Number(hwm[1]) * 1024;
+}
+
 async function sampleProc(pid: number, last: ProcSample): Promise<void> {
+  last.rss = Math.max(last.rss, (await peakRssBytes(pid)) ?? 0);
   try {
-    const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
-    if (hwm !== null) last.rss = Math.max(last.rss, Number(hwm[1]) * 1024);
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     last.cpu = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;

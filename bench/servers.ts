@@ -146,13 +146,6 @@ export async function busyCpuDuring<T>(
 }
 
 /** Udp RcvbufErrors from /proc/net/snmp: datagrams the kernel dropped for full receive buffers. */
-/** Peak resident memory of a process so far (VmHWM), in bytes; undefined when it cannot be read. */
-export async function peakRssBytes(pid: number | undefined): Promise<number | undefined> {
-  if (pid === undefined) return undefined;
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8').catch(() => ''));
-  return hwm === null ? undefined : Number(hwm[1]) * 1024;
-}
-
 export async function udpRcvbufErrors(): Promise<number> {
   const lines = (await readFile('/proc/net/snmp', 'utf8')).split('\n').filter((l) => l.startsWith('Udp:'));
   const [head, values] = lines.map((l) => l.split(/\s+/));
