@@ -6,6 +6,7 @@ export {
   MessageType,
   PacketTransferCommand,
   resolveLimits,
+  TS_32298_R17_FORMAT_VERSION,
 } from './types.js';
 export type {
   DataRecordFormatVersion,

@@ -67,6 +67,13 @@ export interface DataRecordFormatVersion {
   version: number;
 }
 
+/** The format version of TS 32.298 v17.2.0 CDRs: application 1 (PS domain), release 17, version 2+1. */
+export const TS_32298_R17_FORMAT_VERSION: DataRecordFormatVersion = {
+  application: 1,
+  release: 17,
+  version: 3,
+};
+
 export interface DataRecordPacket {
   /** Data Record Format: 1 = BER, 2 = unaligned PER, 3 = aligned PER, others operator-defined. */
   format: number;

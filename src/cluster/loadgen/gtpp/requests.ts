@@ -3,6 +3,7 @@ import {
   decodeFrame,
   encodeFrame,
   PacketTransferCommand,
+  TS_32298_R17_FORMAT_VERSION,
   type DataRecordFormatVersion,
   type GtppMessage,
   type GtppVersion,
@@ -10,11 +11,7 @@ import {
 
 /** Data Record Format 1 (BER); TS 32.298 v17.2.0: application 1 (PS domain), release 17, version 2+1. */
 export const DATA_RECORD_FORMAT = 1;
-export const DATA_RECORD_FORMAT_VERSION: DataRecordFormatVersion = {
-  application: 1,
-  release: 17,
-  version: 3,
-};
+export const DATA_RECORD_FORMAT_VERSION: DataRecordFormatVersion = TS_32298_R17_FORMAT_VERSION;
 
 /** Octets 5–6 of every GTP' header hold the sequence number (TS 32.295 §6.1.1). */
 export function patchSequence(frame: Uint8Array, seq: number): void {

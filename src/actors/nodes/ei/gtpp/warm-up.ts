@@ -9,7 +9,14 @@
  */
 import { encodeCdr } from '../../../../protocols/cdr/index.js';
 import { sampleCdr } from '../../../../protocols/cdr/samples.js';
-import { Cause, decodeFrame, encodeFrame, PacketTransferCommand } from '../../../../protocols/gtpp/index.js';
+import { DATA_RECORD_FORMAT } from '../../../../protocols/cdr/file.js';
+import {
+  Cause,
+  decodeFrame,
+  encodeFrame,
+  PacketTransferCommand,
+  TS_32298_R17_FORMAT_VERSION,
+} from '../../../../protocols/gtpp/index.js';
 import { encodeBatch } from '../../../../protocols/nar/batch.js';
 import type { Nar } from '../../../../protocols/nar/nar.js';
 import { encodeEntry, KIND_MESSAGE } from '../datagram/entry.js';
@@ -37,8 +44,8 @@ export function warmUp(cdrs: number): WarmUpResult {
         type: 'data-record-transfer-request',
         command: PacketTransferCommand.Send,
         packet: {
-          format: 1,
-          formatVersion: { application: 1, release: 17, version: 3 },
+          format: DATA_RECORD_FORMAT.ber,
+          formatVersion: TS_32298_R17_FORMAT_VERSION,
           records: Array.from({ length: CDRS_PER_REQUEST }, (_, i) =>
             encodeCdr(sampleCdr(r * CDRS_PER_REQUEST + i)),
           ),
@@ -55,7 +62,7 @@ export function warmUp(cdrs: number): WarmUpResult {
       throw new Error('warm-up request did not decode as a Data Record Transfer Request');
     fingerprint(buf, frame.longHeader ? 20 : 6);
     const nars: Nar[] = [];
-    for (const r of decodeRecords(m.packet.records, m.packet.format, [1])) {
+    for (const r of decodeRecords(m.packet.records, m.packet.format, [DATA_RECORD_FORMAT.ber])) {
       if (r instanceof RecordFailure) throw new Error(`warm-up CDR did not decode: ${r.code}: ${r.message}`);
       nars.push(r);
     }
