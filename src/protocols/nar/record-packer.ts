@@ -25,7 +25,12 @@ interface Shape {
   readonly keys: readonly string[];
 }
 
-const NOT_FLAT = -1;
+/** How writing a record's values against a shape went. */
+const MATCHED = 0;
+/** The record's attribute names differ from the shape's (its values are to be written again). */
+const OTHER_SHAPE = 1;
+/** A value the packer does not write: the batch goes to msgpackr. */
+const NOT_FLAT = 2;
 
 export class RecordPacker {
   #buf = new Uint8Array(64 << 10);
@@ -49,12 +54,12 @@ export class RecordPacker {
       if (last !== undefined) {
         this.#buf[this.#pos++] = last.id;
         const written = this.#values(r, last.keys);
-        if (written === last.keys.length) continue;
+        if (written === MATCHED) continue;
         if (written === NOT_FLAT) return this.#done(undefined);
         this.#pos = start;
       }
       last = this.#shapeOf(r);
-      if (last === undefined || this.#values(r, last.keys) !== last.keys.length) return this.#done(undefined);
+      if (last === undefined || this.#values(r, last.keys) !== MATCHED) return this.#done(undefined);
     }
     return this.#done(this.#buf.slice(0, this.#pos));
   }
@@ -85,18 +90,15 @@ export class RecordPacker {
     return shape;
   }
 
-  /**
-   * Writes the record's values while its attribute names match `keys`; returns how many were
-   * written (keys.length + 1 when the record has more attributes), or NOT_FLAT.
-   */
-  #values(r: Nar, keys: readonly string[]): number {
+  /** Writes the record's values while its attribute names match `keys`, in order. */
+  #values(r: Nar, keys: readonly string[]): typeof MATCHED | typeof OTHER_SHAPE | typeof NOT_FLAT {
     let i = 0;
     for (const k in r) {
-      if (k !== keys[i]) return i + 1 + keys.length;
+      if (k !== keys[i]) return OTHER_SHAPE;
       if (!this.#value(r[k])) return NOT_FLAT;
       i++;
     }
-    return i;
+    return i === keys.length ? MATCHED : OTHER_SHAPE;
   }
 
   #value(v: unknown): boolean {
