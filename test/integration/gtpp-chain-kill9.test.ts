@@ -4,7 +4,7 @@
  * started again on the same data directory. The `cdr` and `sessions` outputs must equal the load
  * generator's ground truth exactly: every accepted CDR once, every closed session once, nothing lost
  * and nothing billed twice. One CDR per request, so the gateway's retransmission window outgrows the
- * checkpoint and goes to base files (window-bases.ts) before the second kill: the restart reads one.
+ * checkpoint and goes to base files (state-bases.ts) before the second kill: the restart reads one.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -126,6 +126,6 @@ describe("GTP' chain under kill -9", () => {
     // The window went to base files, and every restart could read the one its checkpoint named.
     const bases = await readdir(join(dir, 'data', 'actors', 'gtpp', '0', 'gtpp-window'));
     expect(bases.filter((f) => f.endsWith('.pwb')).length).toBeGreaterThan(0);
-    for (const r of runs) expect(r.output()).not.toMatch(/retransmission window base/);
+    for (const r of runs) expect(r.output()).not.toMatch(/state base/);
   }, 300_000);
 });

@@ -3,9 +3,10 @@
  * with their bytes, retransmissions are duplicates, possibly duplicated packets wait for their release
  * or cancel (or the timeout), and a restored snapshot gives the same results as an undisturbed run.
  */
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { encodeFileEntry, stagedName } from '../../../../src/actors/nodes/ei/file-pickup.js';
 import {
@@ -27,6 +28,8 @@ import { packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';
 import { recorded, recordingContext } from '../../../helpers/handler-context.js';
 
 const s = gtppEiSettings.parse({ possiblyDuplicatedTimeoutMs: 60_000 });
+/** State bases from 4 window entries; held packets never reach the limit. */
+const windowOnly = { windowEntries: 4, heldBytes: Number.MAX_SAFE_INTEGER };
 
 function cdr(chargingID: number, recordSequenceNumber: number): CdrRecord {
   return {
@@ -193,7 +196,7 @@ describe('gtpp-ei quarantine replay', () => {
   it('ensures a large retransmission window goes to base files and checkpoints hold only what changed since, restoring the same window, and old bases are removed once two committed checkpoints build on newer ones', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'narflow-gtpp-window-'));
     try {
-      const h = new GtppEiHandler(s, dir, undefined, 4);
+      const h = new GtppEiHandler(s, dir, undefined, windowOnly);
       h.init(undefined);
       const out = recorded();
       const ctx = recordingContext(out);
@@ -212,7 +215,7 @@ describe('gtpp-ei quarantine replay', () => {
         [6, 7],
       ]);
       // Restored from base + changes: every request of the window is still recognised.
-      const restored = new GtppEiHandler(s, dir, undefined, 4);
+      const restored = new GtppEiHandler(s, dir, undefined, windowOnly);
       restored.init(second);
       const again = recorded();
       for (const i of [0, 5, 7]) restored.handleExternal(entry(i, m(i)), recordingContext(again));
@@ -232,6 +235,107 @@ describe('gtpp-ei quarantine replay', () => {
       expect(await files()).toEqual(['1.pwb', '2.pwb']); // the previous committed one built on 1
       restored.checkpointCommitted(3);
       expect(await files()).toEqual(['2.pwb']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ensures many possibly duplicated packets go to a state base and checkpoints hold only those held since plus the sequence numbers still held, restoring the same packets', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'narflow-gtpp-held-'));
+    try {
+      const limits = { windowEntries: Number.MAX_SAFE_INTEGER, heldBytes: 600 };
+      const h = new GtppEiHandler(s, dir, undefined, limits);
+      h.init(undefined);
+      const out = recorded();
+      const ctx = recordingContext(out);
+      const pair = (seq: number): Uint8Array[] => [
+        encodeCdr(cdr(200 + seq, 1)),
+        encodeCdr(cdr(200 + seq, 2)),
+      ];
+      for (let seq = 1; seq <= 4; seq++) h.handleExternal(entry(seq, send(pair(seq), 2)), ctx);
+      const first = packValue(h.snapshot()); // whole state; base 1 is being written
+      await h.settled();
+      h.handleExternal(entry(5, send(pair(5), 2)), ctx);
+      h.handleExternal(entry(6, { type: 'data-record-transfer-request', command: 4, released: [1] }), ctx);
+      h.handleExternal(entry(7, { type: 'data-record-transfer-request', command: 3, cancelled: [2] }), ctx);
+      const second = packValue(h.snapshot());
+      const snap = unpackValue(second) as {
+        windowBase?: { id: number };
+        held: { packets: Array<{ seq: number }>; fromBase?: Array<{ address: string; seq: Uint8Array }> };
+      };
+      expect(snap.windowBase?.id).toBe(1);
+      expect(snap.held.packets.map((p) => p.seq)).toEqual([5]);
+      expect(
+        snap.held.fromBase?.map((b) => [b.address, [...new Uint16Array(new Uint8Array(b.seq).buffer)]]),
+      ).toEqual([['10.9.9.9', [3, 4]]]);
+      expect(second.length).toBeLessThan(first.length * 0.6);
+
+      // Restored from base + changes: the packets held are those of an undisturbed run.
+      const restored = new GtppEiHandler(s, dir, undefined, limits);
+      restored.init(snap);
+      expect(restored.held()).toBe(h.held());
+      const after = recorded();
+      restored.handleExternal(
+        entry(8, { type: 'data-record-transfer-request', command: 4, released: [1, 3, 4, 5] }),
+        recordingContext(after),
+      );
+      expect(after.emitted).toEqual(
+        [3, 4, 5].flatMap((seq) => [cdrToNar(cdr(200 + seq, 1)), cdrToNar(cdr(200 + seq, 2))]),
+      );
+      expect(restored.held()).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ensures a state base that cannot be read costs only its packets, named in an error, and a checkpoint of a window-only base (older format) restores its held packets', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'narflow-gtpp-held-'));
+    try {
+      const limits = { windowEntries: Number.MAX_SAFE_INTEGER, heldBytes: 200 };
+      const h = new GtppEiHandler(s, dir, undefined, limits);
+      h.init(undefined);
+      const ctx = recordingContext(recorded());
+      for (let seq = 1; seq <= 3; seq++)
+        h.handleExternal(entry(seq, send([encodeCdr(cdr(300 + seq, 1))], 2)), ctx);
+      h.snapshot();
+      await h.settled();
+      h.handleExternal(entry(4, send([encodeCdr(cdr(304, 1))], 2)), ctx);
+      const snap = unpackValue(packValue(h.snapshot()));
+      await writeFile(join(dir, 'gtpp-window', '1.pwb'), Uint8Array.of(0xc1));
+      const lines: string[] = [];
+      const log = pino({ level: 'error' }, { write: (line: string) => lines.push(line) });
+      const damaged = new GtppEiHandler(s, dir, log, limits);
+      damaged.init(snap);
+      expect(damaged.held()).toBe(1); // packet 4, held after the base
+      const errors = lines.map((l) => JSON.parse(l) as { msg: string; lost?: number; packets?: string[] });
+      expect(errors.find((e) => e.lost !== undefined)).toMatchObject({
+        lost: 3,
+        packets: ['10.9.9.9|1', '10.9.9.9|2', '10.9.9.9|3'],
+      });
+      expect(errors.some((e) => /state base .*cannot be read/.test(e.msg))).toBe(true);
+
+      // A checkpoint written before held packets went to bases: version 1 base, every packet inline.
+      await rm(join(dir, 'gtpp-window'), { recursive: true, force: true });
+      await mkdir(join(dir, 'gtpp-window'));
+      const window = { peers: [] };
+      await writeFile(join(dir, 'gtpp-window', '7.pwb'), packValue({ version: 1, ops: 3, window }));
+      const old = {
+        window,
+        windowBase: { id: 7, ops: 3 },
+        ops: 3,
+        held: {
+          packets: [{ address: '10.9.9.9', seq: 9, receivedAtMs: 1, records: [encodeCdr(cdr(309, 1))] }],
+        },
+        lastMs: 1,
+      };
+      const upgraded = new GtppEiHandler(s, dir, log, limits);
+      upgraded.init(unpackValue(packValue(old)));
+      const out = recorded();
+      upgraded.handleExternal(
+        entry(10, { type: 'data-record-transfer-request', command: 4, released: [9] }),
+        recordingContext(out),
+      );
+      expect(out.emitted).toEqual([cdrToNar(cdr(309, 1))]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

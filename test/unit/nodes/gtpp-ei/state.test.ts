@@ -10,7 +10,7 @@ import {
   KIND_MESSAGE,
 } from '../../../../src/actors/nodes/ei/datagram/entry.js';
 import { fingerprint } from '../../../../src/actors/nodes/ei/gtpp/requests.js';
-import { HeldPackets } from '../../../../src/actors/nodes/ei/gtpp/held.js';
+import { HeldPackets, type HeldSnapshot } from '../../../../src/actors/nodes/ei/gtpp/held.js';
 import { PeerWindow } from '../../../../src/actors/nodes/ei/gtpp/peer-window.js';
 import { packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';
 
@@ -136,6 +136,41 @@ describe('gtpp-ei possibly duplicated packets', () => {
     const replaced = h.hold({ address: 'a', seq: 2, receivedAtMs: 1000, records: rec(1) });
     expect(replaced?.records.length).toBe(3);
     expect(h.records).toBe(4);
+  });
+});
+
+describe('gtpp-ei possibly duplicated packets since a base', () => {
+  it('ensures a snapshot since a change holds the packets held after it and the older ones still held by sequence, and base + changes restore the same packets', () => {
+    const h = new HeldPackets();
+    const rec = (n: number, v = 0): Uint8Array[] => Array.from({ length: n }, (_, i) => Uint8Array.of(i, v));
+    h.hold({ address: 'a', seq: 1, receivedAtMs: 1, records: rec(1) });
+    h.hold({ address: 'a', seq: 2, receivedAtMs: 2, records: rec(2) });
+    h.hold({ address: 'b', seq: 1, receivedAtMs: 3, records: rec(3) });
+    const base = unpackValue(packValue(h.snapshot())) as HeldSnapshot;
+    const since = h.ops;
+    expect([h.bytes, h.bytesSince(since)]).toEqual([12, 0]);
+    h.take('a', 1);
+    h.hold({ address: 'a', seq: 2, receivedAtMs: 4, records: rec(1, 9) }); // sequence reused: replaced
+    h.hold({ address: 'a', seq: 3, receivedAtMs: 5, records: rec(1) });
+    expect(h.bytesSince(since)).toBe(4);
+    const changes = unpackValue(packValue(h.snapshot(since))) as HeldSnapshot;
+    expect(changes.packets.map((p) => [p.address, p.seq])).toEqual([
+      ['a', 2],
+      ['a', 3],
+    ]);
+    expect(
+      changes.fromBase?.map((b) => [b.address, [...new Uint16Array(new Uint8Array(b.seq).buffer)]]),
+    ).toEqual([['b', [1]]]);
+    const lost: string[][] = [];
+    const restored = HeldPackets.restore(changes, base, h.ops, (keys) => lost.push(keys));
+    expect(lost).toEqual([]);
+    expect([restored.packets, restored.records, restored.bytes, restored.ops]).toEqual([3, 5, 10, h.ops]);
+    expect(restored.take('a', 2)?.records.map((r) => [...r])).toEqual([[0, 9]]);
+    expect(restored.take('a', 1)).toBeUndefined();
+    expect(restored.take('b', 1)?.records).toHaveLength(3);
+    // Without its base, the packets it names are reported lost and the rest restored.
+    const alone = HeldPackets.restore(changes, undefined, h.ops, (keys) => lost.push(keys));
+    expect([lost, alone.packets]).toEqual([[['b|1']], 2]);
   });
 });
 

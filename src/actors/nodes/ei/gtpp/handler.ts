@@ -28,7 +28,7 @@ import {
   type RecordResult,
 } from './records.js';
 import type { GtppEiSettings } from './settings.js';
-import { WindowBases, type WindowBaseRef } from './window-bases.js';
+import { StateBases, type StateBaseLimits, type StateBaseRef } from './state-bases.js';
 
 export const CMD_SEND = 1;
 export const CMD_SEND_POSSIBLY_DUPLICATED = 2;
@@ -38,15 +38,19 @@ export const CMD_RELEASE = 4;
 interface Snapshot {
   /** The window's entries set after `windowBase` (all of them when there is none). */
   readonly window: PeerWindowSnapshot;
-  readonly windowBase?: WindowBaseRef;
+  /** The state base this snapshot builds on (see state-bases.ts). */
+  readonly windowBase?: StateBaseRef;
   /** The window's change count (absent in snapshots written before bases existed: 0). */
   readonly ops?: number;
+  /** Packets held after the base, and which of the base's are still held. */
   readonly held: HeldSnapshot;
+  /** The held packets' change count (absent in snapshots written before: 0). */
+  readonly heldOps?: number;
   readonly lastMs: number;
 }
 
-/** Window entries from which base files are kept (see window-bases.ts). */
-export const WINDOW_BASE_MIN_ENTRIES = 8192;
+/** From which size the state goes to base files (see state-bases.ts). */
+export const STATE_BASE_LIMITS: StateBaseLimits = { windowEntries: 8192, heldBytes: 1 << 20 };
 
 export class GtppEiHandler implements NodeHandler {
   #window: PeerWindow;
@@ -54,27 +58,32 @@ export class GtppEiHandler implements NodeHandler {
   /** Latest time seen in the log (receipt or tick): what the snapshot's window is cut at. */
   #lastMs = 0;
 
-  /** Undefined without an actor directory (then every snapshot holds the whole window). */
-  readonly #bases: WindowBases | undefined;
+  /** Undefined without an actor directory (then every snapshot holds the whole state). */
+  readonly #bases: StateBases | undefined;
 
   constructor(
     private readonly s: GtppEiSettings,
     private readonly actorDir = '',
-    log?: Logger,
-    windowBaseMinEntries = WINDOW_BASE_MIN_ENTRIES,
+    private readonly log?: Logger,
+    baseLimits = STATE_BASE_LIMITS,
   ) {
     this.#window = new PeerWindow(s.retransmitWindowMs);
     this.#bases =
       actorDir === ''
         ? undefined
-        : new WindowBases(actorDir, windowBaseMinEntries, (err, what) => log?.error({ err }, what));
+        : new StateBases(actorDir, baseLimits, (err, what) => log?.error({ err }, what));
   }
 
   init(snapshot: unknown): void {
     const snap = snapshot as Snapshot | undefined;
     const base = this.#bases?.restore(snap?.windowBase);
-    this.#window = PeerWindow.restore(this.s.retransmitWindowMs, snap?.window, base, snap?.ops ?? 0);
-    this.#held = HeldPackets.restore(snap?.held);
+    this.#window = PeerWindow.restore(this.s.retransmitWindowMs, snap?.window, base?.window, snap?.ops ?? 0);
+    this.#held = HeldPackets.restore(snap?.held, base?.held, snap?.heldOps ?? 0, (keys) =>
+      this.log?.error(
+        { lost: keys.length, packets: keys.slice(0, 20) },
+        'possibly duplicated packets named by the checkpoint are not in its state base (it could not be read): their CDRs are lost from this gateway; the GSN will be told none is held when it releases them',
+      ),
+    );
     this.#lastMs = snap?.lastMs ?? 0;
   }
 
@@ -205,12 +214,13 @@ export class GtppEiHandler implements NodeHandler {
   }
 
   snapshot(): Snapshot {
-    const base = this.#bases?.snapshotTaken(this.#window, this.#lastMs);
+    const base = this.#bases?.snapshotTaken(this.#window, this.#held, this.#lastMs);
     return {
       window: this.#window.snapshot(this.#lastMs, base?.ops ?? -1),
       ...(base === undefined ? {} : { windowBase: base }),
       ops: this.#window.ops,
-      held: this.#held.snapshot(),
+      held: this.#held.snapshot(base?.heldOps ?? -1),
+      heldOps: this.#held.ops,
       lastMs: this.#lastMs,
     };
   }
@@ -219,7 +229,7 @@ export class GtppEiHandler implements NodeHandler {
     this.#bases?.committed(n);
   }
 
-  /** Resolves when no window base is being written (tests). */
+  /** Resolves when no state base is being written (tests). */
   async settled(): Promise<void> {
     await this.#bases?.settled();
   }
