@@ -96,6 +96,10 @@ ${COLUMNS.map((c) => `        - { column: ${c.toLowerCase()}, attribute: ${c}, t
         const metrics = await (await fetch(`${await hostEndpoint(join(dir, 'data'))}/metrics`)).text();
         expect(metric(metrics, 'narflow_actor_input_read_back_total')).toBeGreaterThan(0);
         expect(metric(metrics, 'narflow_actor_input_memory_bytes')).toBeLessThanOrEqual(MEMORY_BYTES);
+        // Checkpoints are still taken (they wait for the database to be written).
+        expect(metric(metrics, 'narflow_actor_checkpoints_taken_total')).toBeGreaterThan(0);
+        expect(metric(metrics, 'narflow_actor_checkpoint_bytes')).toBeGreaterThan(0);
+        expect(metric(metrics, 'narflow_actor_checkpoint_take_seconds_total')).toBeGreaterThan(0);
 
         await proxy.up();
         await client.connect();

@@ -65,6 +65,11 @@ export interface ActorStatsMessage {
   readonly durableLsn: number;
   readonly committedPosition: number;
   readonly checkpointAgeMs: number;
+  /** Encoded size of the last checkpoint taken (0: none yet). */
+  readonly checkpointBytes: number;
+  /** Checkpoints taken since the actor started, and the event-loop time taking them cost (ms). */
+  readonly checkpointsTaken: number;
+  readonly checkpointTakeMs: number;
   readonly ledger: Ledger;
   readonly quarantinedByReason: Record<string, number>;
   readonly duplicatesByReason: Record<string, number>;

@@ -36,6 +36,11 @@ export interface ActorStats {
   /** Appended input entries let go from memory and read back from the log, since the actor started. */
   readonly inputReadBack?: number;
   readonly checkpointAgeMs: number;
+  /** Encoded size of the last checkpoint taken (absent: 0). */
+  readonly checkpointBytes?: number;
+  /** Checkpoints taken since the actor started, and the event-loop ms taking them cost (absent: 0). */
+  readonly checkpointsTaken?: number;
+  readonly checkpointTakeMs?: number;
   /** 0..1 since the previous stats message. */
   readonly eventLoopUtilization: number;
   /** Re-sent batches dropped by high-water marks since the actor started. */
@@ -99,6 +104,9 @@ export class HostMetrics {
   readonly #inputMemory: Gauge<'node' | 'actor'>;
   readonly #readBack: Counter<'node' | 'actor'>;
   readonly #checkpointAge: Gauge<'node' | 'actor'>;
+  readonly #checkpointBytes: Gauge<'node' | 'actor'>;
+  readonly #checkpointsTaken: Counter<'node' | 'actor'>;
+  readonly #checkpointTake: Counter<'node' | 'actor'>;
   readonly #restarts: Counter<'node' | 'actor'>;
   readonly #elu: Gauge<'node' | 'actor'>;
   readonly #state: Gauge<'node' | 'actor' | 'state'>;
@@ -173,6 +181,17 @@ export class HostMetrics {
       'Seconds since the last checkpoint.',
       actor,
     );
+    this.#checkpointBytes = gauge(
+      'narflow_actor_checkpoint_bytes',
+      'Encoded size of the last checkpoint taken (handler state, output and ledger books).',
+      actor,
+    );
+    this.#checkpointsTaken = counter('narflow_actor_checkpoints_taken_total', 'Checkpoints taken.', actor);
+    this.#checkpointTake = counter(
+      'narflow_actor_checkpoint_take_seconds_total',
+      "Event-loop time spent taking checkpoints (the handler's snapshot and its encoding); the actor handles nothing meanwhile.",
+      actor,
+    );
     this.#restarts = counter('narflow_actor_restarts_total', 'Restarts of the actor.', actor);
     this.#elu = gauge('narflow_actor_event_loop_utilization', 'Event-loop utilisation, 0..1.', actor);
     this.#state = gauge('narflow_actor_state', '1 for the current state of the actor.', [
@@ -214,6 +233,7 @@ export class HostMetrics {
       queueDepth: check('queueDepth', stats.queueDepth),
       inputMemoryBytes: check('inputMemoryBytes', stats.inputMemoryBytes ?? 0),
       checkpointAgeMs: check('checkpointAgeMs', stats.checkpointAgeMs),
+      checkpointBytes: check('checkpointBytes', stats.checkpointBytes ?? 0),
       eventLoopUtilization: check('eventLoopUtilization', stats.eventLoopUtilization),
       durableLsn: check('durableLsn', stats.durableLsn),
     };
@@ -246,11 +266,18 @@ export class HostMetrics {
       'baseline',
     );
     if (readBack > 0) this.#readBack.inc({ node, actor }, readBack);
+    const taken = check('checkpointsTaken', stats.checkpointsTaken ?? 0);
+    const takenDelta = this.#marks.advance(actor, 'checkpointsTaken', taken, 'baseline');
+    if (takenDelta > 0) this.#checkpointsTaken.inc({ node, actor }, takenDelta);
+    const takeMs = check('checkpointTakeMs', stats.checkpointTakeMs ?? 0);
+    const takeDelta = this.#marks.advance(actor, 'checkpointTakeMs', takeMs, 'baseline');
+    if (takeDelta > 0) this.#checkpointTake.inc({ node, actor }, takeDelta / 1000);
 
     const labels = { node, actor };
     this.#queueDepth.set(labels, gauges.queueDepth);
     this.#inputMemory.set(labels, gauges.inputMemoryBytes);
     this.#checkpointAge.set(labels, gauges.checkpointAgeMs / 1000);
+    this.#checkpointBytes.set(labels, gauges.checkpointBytes);
     this.#elu.set(labels, Math.min(1, gauges.eventLoopUtilization));
     this.#durableLsn.set(labels, gauges.durableLsn);
     for (const [to, on] of Object.entries(stats.backpressured)) this.setEdgeBackpressured(actor, to, on);
@@ -297,10 +324,17 @@ export class HostMetrics {
   removeActor(node: string, actor: string): void {
     const track = this.#actors.get(actor);
     const labels = { node, actor };
-    for (const g of [this.#queueDepth, this.#inputMemory, this.#checkpointAge, this.#elu, this.#durableLsn])
+    for (const g of [
+      this.#queueDepth,
+      this.#inputMemory,
+      this.#checkpointAge,
+      this.#checkpointBytes,
+      this.#elu,
+      this.#durableLsn,
+    ])
       g.remove(labels);
-    this.#restarts.remove(labels);
-    this.#readBack.remove(labels);
+    for (const c of [this.#restarts, this.#readBack, this.#checkpointsTaken, this.#checkpointTake])
+      c.remove(labels);
     if (track?.state !== undefined) this.#state.remove({ ...labels, state: track.state });
     for (const to of track?.edges ?? []) this.#backpressured.remove({ from: actor, to });
     for (const alarm of track?.alarms ?? []) this.#alarm.remove({ ...labels, alarm });

@@ -23,6 +23,13 @@ export async function fetchStatus(dataDir: string): Promise<HostStatus> {
   return (await res.json()) as HostStatus;
 }
 
+/** Bytes for people: B below 1 KiB, then KiB / MiB with one decimal. */
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
 export function formatStatus(s: HostStatus): string {
   const alarms: string[] = [];
   const rows = [
@@ -42,7 +49,9 @@ export function formatStatus(s: HostStatus): string {
         String(l?.out ?? '-'),
         String(l?.quarantined ?? '-'),
         String(l?.held ?? '-'),
-        st === undefined ? '-' : `${(st.checkpointAgeMs / 1000).toFixed(1)}s ago`,
+        st === undefined
+          ? '-'
+          : `${(st.checkpointAgeMs / 1000).toFixed(1)}s ago, ${size(st.checkpointBytes)}`,
       ]);
       for (const [name, alarm] of Object.entries(st?.alarms ?? {})) {
         const since = new Date(alarm.sinceMs).toISOString();

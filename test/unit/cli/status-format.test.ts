@@ -12,6 +12,9 @@ function stats(alarms: ActorStatsMessage['alarms']): ActorStatsMessage {
     durableLsn: 10,
     committedPosition: 9,
     checkpointAgeMs: 1500,
+    checkpointBytes: 25_395,
+    checkpointsTaken: 3,
+    checkpointTakeMs: 2.5,
     ledger: { ...emptyLedger(), in: 5, out: 5 },
     quarantinedByReason: {},
     duplicatesByReason: {},
@@ -57,6 +60,7 @@ describe('narflow status output', () => {
     } as unknown as HostStatus;
     const text = formatStatus(status);
     expect(text).toContain('db    db.0   running');
+    expect(text).toMatch(/db\.0 .* 1\.5s ago, 24\.8 KiB\n/);
     expect(text.trimEnd().split('\n').at(-1)).toBe(
       'ALARM db.0 database_unavailable since 2026-11-24T10:05:00.000Z: ECONNREFUSED: connect',
     );

@@ -139,6 +139,25 @@ describe('HostMetrics.applyActorStats', () => {
     expect(() => m.applyActorStats(stats({ inputMemoryBytes: -1 }))).toThrow(MetricsInputError);
   });
 
+  it('exposes the last checkpoint size as a gauge, and checkpoints taken and the time taking them as counters that survive restarts', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    m.applyActorStats(stats({ checkpointBytes: 2048, checkpointsTaken: 4, checkpointTakeMs: 10 }));
+    let s = await read(m);
+    expect(s.get(key('narflow_actor_checkpoint_bytes', actor))).toBe(2048);
+    expect(s.get(key('narflow_actor_checkpoints_taken_total', actor))).toBe(4);
+    expect(s.get(key('narflow_actor_checkpoint_take_seconds_total', actor))).toBeCloseTo(0.01, 9);
+    m.actorRestarted('oe-3', 'oe-3.0');
+    m.applyActorStats(stats({ checkpointBytes: 0, checkpointsTaken: 0, checkpointTakeMs: 0 }));
+    m.applyActorStats(stats({ checkpointBytes: 512, checkpointsTaken: 1, checkpointTakeMs: 5 }));
+    s = await read(m);
+    expect(s.get(key('narflow_actor_checkpoint_bytes', actor))).toBe(512);
+    expect(s.get(key('narflow_actor_checkpoints_taken_total', actor))).toBe(5);
+    expect(s.get(key('narflow_actor_checkpoint_take_seconds_total', actor))).toBeCloseTo(0.015, 9);
+    expect(() => m.applyActorStats(stats({ checkpointTakeMs: Number.NaN }))).toThrow(MetricsInputError);
+    m.removeActor('oe-3', 'oe-3.0');
+    expect((await m.metricsText()).includes('narflow_actor_checkpoint_bytes{')).toBe(false);
+  });
+
   it('caps distinct quarantine reasons per node and counts the rest as other', async () => {
     const m = new HostMetrics({ defaultMetrics: false });
     const reasons: Record<string, number> = {};
