@@ -15,14 +15,10 @@ import { QuarantineWriter } from '../quarantine/store.js';
 import { InLinks } from '../transfer/in-links.js';
 import { OutLink } from '../transfer/out-link.js';
 import type { HandleResult, IngestSource, NodeEnv, NodeHandler } from './actor.js';
-import {
-  actorCheckpointStore,
-  decodeCheckpoint,
-  encodeCheckpoint,
-  type CheckpointContent,
-} from './checkpoint-content.js';
+import { actorCheckpointStore, decodeCheckpoint, type CheckpointContent } from './checkpoint-content.js';
 import { ActorBooks } from './actor-books.js';
 import { makeHandlerContext, type RuntimeHandlerContext } from './handler-context.js';
+import { CheckpointTaking } from './checkpoint-taking.js';
 import { Checkpointer } from './checkpointer.js';
 import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK, encodeTick } from './entries.js';
 import { EntryDispatch } from './entry-dispatch.js';
@@ -81,20 +77,15 @@ export class ActorRuntime {
   #ticksStopped = false;
   #unprocessedWork = 0;
   #lastActivityMs = 0;
-  #checkpointRequested = false;
-  #lastCandidateMs = Date.now();
   #timers: NodeJS.Timeout[] = [];
   #elu = performance.eventLoopUtilization();
   readonly #books: ActorBooks;
   readonly #outputs: Outputs;
   readonly #inLinks: InLinks;
   readonly #checkpointer: Checkpointer;
+  readonly #checkpoints: CheckpointTaking;
   readonly #ctx: RuntimeHandlerContext;
   readonly #dispatch: EntryDispatch;
-  /** Calls of handler.snapshot() so far. */
-  #snapshots = 0;
-  /** Size of the last checkpoint taken; event-loop ms spent taking checkpoints since start. */
-  #taking = { bytes: 0, ms: 0 };
   #ingest: IngestSource | undefined;
 
   private constructor(
@@ -142,12 +133,20 @@ export class ActorRuntime {
         logger,
         books: this.#books,
         outputs: this.#outputs,
-        requestCheckpoint: () => {
-          this.#checkpointRequested = true;
-        },
+        requestCheckpoint: () => this.#checkpoints.request(),
       },
       this.#position,
     );
+    this.#checkpoints = new CheckpointTaking({
+      mode: type.checkpoint,
+      intervalMs: data.runtime.checkpointIntervalMs,
+      handler,
+      outputs: this.#outputs,
+      books: this.#books,
+      processed,
+      checkpointer: this.#checkpointer,
+      handlerPosition: () => this.#ctx.position,
+    });
     this.#dispatch = new EntryDispatch({
       type,
       handler,
@@ -228,7 +227,9 @@ export class ActorRuntime {
     const rt = this.data.runtime;
     this.#timers.push(setInterval(() => this.#appendTick(), rt.tickIntervalMs));
     this.#timers.push(setInterval(() => this.#sendStats(), rt.statsIntervalMs));
-    this.#timers.push(setInterval(() => this.#maybeCheckpoint(false), rt.checkpointIntervalMs));
+    this.#timers.push(
+      setInterval(() => this.#checkpoints.maybeTake(this.#position, false), rt.checkpointIntervalMs),
+    );
     for (const t of this.#timers) t.unref();
     if (this.type.ingest !== undefined) {
       this.#ingest = this.type.ingest(this.data.settings, nodeEnv(this.data, this.logger));
@@ -305,7 +306,7 @@ export class ActorRuntime {
     }
     await this.handler.drain?.(this.#ctx);
     this.#outputs.flush();
-    this.#maybeCheckpoint(true);
+    this.#checkpoints.maybeTake(this.#position, true);
     await this.#checkpointer.settled();
     return this.#drainOutcome(undefined);
   }
@@ -351,9 +352,7 @@ export class ActorRuntime {
       durableLsn: this.#durable,
       committedPosition: this.#checkpointer.committedPosition,
       checkpointAgeMs: Date.now() - this.#checkpointer.committedAtMs,
-      checkpointBytes: this.#taking.bytes,
-      checkpointsTaken: this.#snapshots,
-      checkpointTakeMs: this.#taking.ms,
+      ...this.#checkpoints.stats(),
       ...this.#books.stats(this.handler.held()),
       queueDepth: this.#unprocessedWork,
       inputMemoryBytes: this.#input.keptBytes,
@@ -433,7 +432,7 @@ export class ActorRuntime {
       }
       this.#outputs.flush();
       if (result === 'more') {
-        this.#maybeCheckpoint(false);
+        this.#checkpoints.maybeTake(this.#position, false);
         continue;
       }
       this.#position = entry.lsn + 1;
@@ -443,39 +442,8 @@ export class ActorRuntime {
         this.#lastActivityMs = Date.now();
       }
       if (entry.kind === ENTRY_BATCH) this.#inLinks.grantCredit(decodeBatchHeader(entry.payload).producer);
-      this.#maybeCheckpoint(false);
+      this.#checkpoints.maybeTake(this.#position, false);
     }
-  }
-
-  #maybeCheckpoint(force: boolean): void {
-    const onRequest = this.type.checkpoint === 'on-request';
-    if (!force) {
-      if (onRequest && !this.#checkpointRequested) return;
-      if (!onRequest && Date.now() - this.#lastCandidateMs < this.data.runtime.checkpointIntervalMs) return;
-    }
-    if (this.#position === this.#checkpointer.committedPosition && !this.#checkpointRequested && !force)
-      return;
-    this.#checkpointRequested = false;
-    this.#lastCandidateMs = Date.now();
-    const t0 = performance.now();
-    const content: CheckpointContent = {
-      version: 1,
-      position: this.#position,
-      state: this.handler.snapshot(),
-      outputs: this.#outputs.state(),
-      outputSpecs: this.#outputs.specs,
-      processedMarks: this.processed.toJSON(),
-      ...this.#books.checkpoint(this.handler.held(), this.#ctx.position === this.#position),
-    };
-    const bytes = encodeCheckpoint(content);
-    this.#taking = { bytes: bytes.length, ms: this.#taking.ms + (performance.now() - t0) };
-    this.#checkpointer.offer({
-      position: this.#position,
-      bytes,
-      required: this.#outputs.sealed(),
-      takenAtMs: Date.now(),
-      snapshot: ++this.#snapshots,
-    });
   }
 
   #committed(position: number, snapshot: number): void {
