@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { cdrToNar, decodeCdrToNar, encodeCdr } from '../src/protocols/cdr/index.js';
 import { TRUTH_CDR_COLUMNS } from '../src/cluster/loadgen/gtpp/truth-columns.js';
 import { sampleCdr } from '../src/protocols/cdr/samples.js';
-import { peakRssBytes, ROOT } from './narflow-process.js';
+import { peakRssBytes, ROOT, scrapeMetrics } from './narflow-process.js';
 import {
   busyCpuDuring,
   decodeAgainstMsgpackr,
@@ -25,9 +25,12 @@ import {
   withServer,
   writeIngestBenchConfig,
 } from './servers.js';
-import { BenchError } from './stats.js';
+import { BenchError, histogramQuantile } from './stats.js';
 
 const BIN = join(ROOT, 'bin', 'narflow.js');
+const RESPONSE_HISTOGRAM = 'narflow_ingest_response_duration_seconds';
+/** Long enough for the actor's next stats report (every 250 ms) to reach the metrics. */
+const STATS_SETTLE_MS = 1000;
 
 export interface DecodeResult {
   readonly cdrsPerSecond: number;
@@ -76,6 +79,12 @@ export interface IngestRun {
     readonly p50Ms: number;
     readonly p99Ms: number;
     readonly maxMs: number;
+    /**
+     * The gateway's own p99 from receipt to answer over the same run (its response-latency
+     * histogram, interpolated in its bucket): what the load generator's figure adds to is scheduling
+     * on the shared cores and time in the socket queues.
+     */
+    readonly gatewayP99Ms: number | undefined;
     /** The same paced load against the bare responder: what the load generator adds by itself. */
     readonly baselineP99Ms: number;
     readonly baselineMaxMs: number;
@@ -157,7 +166,11 @@ export async function runGtppIngestBench(
       }
       const half = Math.max(1000, Math.round(full.cdrsPerSecond / 2));
       progress(`gtpp ${transport}: narflow at half that rate (${half} CDRs/s)`);
+      const dataDir = join(dir, `gtpp-${transport}`, 'data');
+      const before = await scrapeMetrics(dataDir);
       const paced = await load(dir, transport, port, Math.min(cdrs, half * 8), half);
+      await new Promise((r) => setTimeout(r, STATS_SETTLE_MS));
+      const gatewayP99 = histogramQuantile(before, await scrapeMetrics(dataDir), RESPONSE_HISTOGRAM, 0.99);
       const peak = await peakRssBytes(server.pid);
       return {
         transport,
@@ -175,6 +188,7 @@ export async function runGtppIngestBench(
           p50Ms: paced.latencyMs.p50,
           p99Ms: paced.latencyMs.p99,
           maxMs: paced.latencyMs.max,
+          gatewayP99Ms: gatewayP99 === undefined ? undefined : gatewayP99 * 1000,
         },
       };
     },

@@ -168,3 +168,15 @@ export function startNarflow(o: NarflowRunOptions): NarflowRun {
   });
   return { pid, spawnedAt, runningAt: () => runningAt, running, pickedUp, done };
 }
+
+/** The /metrics text of the narflow host running on `dataDir` (its admin port is in host.json). */
+export async function scrapeMetrics(dataDir: string): Promise<string> {
+  const host = JSON.parse(await readFile(join(dataDir, 'host.json'), 'utf8')) as {
+    adminHost?: string;
+    adminPort?: number;
+  };
+  if (host.adminPort === undefined)
+    throw new BenchError('process_failed', `no admin port in ${dataDir}/host.json`);
+  const res = await fetch(`http://${host.adminHost ?? '127.0.0.1'}:${host.adminPort}/metrics`);
+  return res.text();
+}

@@ -63,3 +63,43 @@ export function count(n: number): string {
 export function wallNow(): number {
   return performance.timeOrigin + performance.now();
 }
+
+/** Cumulative bucket counts (`le` → count) of a Prometheus histogram in exposition text, summed over its series. */
+export function histogramBuckets(text: string, name: string): Map<number, number> {
+  const out = new Map<number, number>();
+  const line = new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"[^}]*\\} (\\S+)$`, 'gm');
+  for (const m of text.matchAll(line)) {
+    const le = m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]);
+    out.set(le, (out.get(le) ?? 0) + Number(m[2]));
+  }
+  return out;
+}
+
+/**
+ * Quantile `q` (0..1) of what a histogram counted between two scrapes, interpolated linearly inside
+ * its bucket (above the last finite bound: that bound); undefined when nothing was counted.
+ */
+export function histogramQuantile(
+  before: string,
+  after: string,
+  name: string,
+  q: number,
+): number | undefined {
+  const b0 = histogramBuckets(before, name);
+  const bounds = [...histogramBuckets(after, name)].sort((x, y) => x[0] - y[0]);
+  const cum = bounds.map(([le, n]) => [le, n - (b0.get(le) ?? 0)] as const);
+  const total = cum.at(-1)?.[1] ?? 0;
+  if (total <= 0) return undefined;
+  const rank = q * total;
+  let lo = 0;
+  let below = 0;
+  for (const [le, n] of cum) {
+    if (n >= rank) {
+      if (!Number.isFinite(le)) return lo;
+      return n === below ? le : lo + ((le - lo) * (rank - below)) / (n - below);
+    }
+    lo = le;
+    below = n;
+  }
+  return lo;
+}

@@ -4,8 +4,8 @@
  * (`narflow_node_peer_events_total`). Part of HostMetrics; events are error-code-like names bounded
  * per node like quarantine reasons, peers are bounded per node at MAX_PEER_LABELS.
  */
-import { Counter, Gauge, type Registry } from 'prom-client';
-import type { IngestStats } from '../runtime/actor.js';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { RESPONSE_BUCKETS_MS, type IngestStats } from '../runtime/actor.js';
 import { BoundedLabels, type SeriesMarks } from './series-marks.js';
 
 /** Peers (network elements) labelled per node; more share the label `other`. */
@@ -16,6 +16,7 @@ const QUANTILES = ['0.5', '0.99', '1'] as const;
 export class IngestMetrics {
   readonly #events: Counter<'node' | 'event'>;
   readonly #latency: Gauge<'node' | 'actor' | 'quantile'>;
+  readonly #latencyHistogram: Histogram<'node' | 'actor'>;
   readonly #gauge: Gauge<'node' | 'actor' | 'name'>;
   readonly #peerEvents: Counter<'node' | 'peer' | 'event'>;
   readonly #nodePeerEvents: Counter<'node' | 'peer' | 'event'>;
@@ -40,6 +41,13 @@ export class IngestMetrics {
       name: 'narflow_ingest_response_seconds',
       help: 'Latency from receipt to the answer sent to the network element, over the last stats interval.',
       labelNames: ['node', 'actor', 'quantile'],
+      registers,
+    });
+    this.#latencyHistogram = new Histogram({
+      name: 'narflow_ingest_response_duration_seconds',
+      help: 'Latency from receipt to the answer sent to the network element (for percentiles over any span).',
+      labelNames: ['node', 'actor'],
+      buckets: RESPONSE_BUCKETS_MS.map((ms) => ms / 1000),
       registers,
     });
     this.#gauge = new Gauge({
@@ -74,6 +82,7 @@ export class IngestMetrics {
       QUANTILES.forEach((quantile, i) =>
         this.#latency.set({ node, actor, quantile }, (values[i] as number) / 1000),
       );
+      this.#observeBuckets(node, actor, l.buckets ?? [], l.bucketSumsMs ?? []);
     }
     let names = this.#gaugeNames.get(actor);
     for (const [name, v] of Object.entries(ingest.gauges ?? {})) {
@@ -98,6 +107,21 @@ export class IngestMetrics {
     for (const name of this.#gaugeNames.get(actor) ?? []) this.#gauge.remove({ node, actor, name });
     this.#gaugeNames.delete(actor);
     for (const quantile of QUANTILES) this.#latency.remove({ node, actor, quantile });
+    this.#latencyHistogram.remove({ node, actor });
+  }
+
+  /**
+   * The answers counted per bucket since the last report go into the histogram, each at its
+   * bucket's mean latency: the buckets, the count and the sum come out exact.
+   */
+  #observeBuckets(node: string, actor: string, counts: readonly number[], sumsMs: readonly number[]): void {
+    if (counts.length !== RESPONSE_BUCKETS_MS.length + 1) return;
+    const labels = { node, actor };
+    counts.forEach((n, b) => {
+      if (!(n > 0) || !Number.isSafeInteger(n)) return;
+      const mean = (sumsMs[b] ?? 0) / n / 1000;
+      for (let i = 0; i < n; i++) this.#latencyHistogram.observe(labels, mean);
+    });
   }
 
   #applyPeers(

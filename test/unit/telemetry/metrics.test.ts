@@ -8,6 +8,7 @@ import {
   type ActorStats,
 } from '../../../src/actors/telemetry/metrics.js';
 import { emptyLedger, type Ledger } from '../../../src/actors/runtime/ledger.js';
+import { LatencySamples } from '../../../src/actors/nodes/ei/datagram/latency.js';
 import { key, series } from './prom-text.js';
 
 function stats(over: Partial<Omit<ActorStats, 'ledger'>> & { ledger?: Partial<Ledger> } = {}): ActorStats {
@@ -294,6 +295,30 @@ describe('HostMetrics ingest stats', () => {
     m.removeActor('gtpp', 'gtpp.0');
     const after = await read(m);
     expect(after.get(key('narflow_ingest_state', { ...ei, name: 'receive_buffer_bytes' }))).toBeUndefined();
+  });
+
+  it('ensures the answers counted per bucket add up across reports into an exact histogram (buckets, count, sum)', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    const ei = { node: 'gtpp', actor: 'gtpp.0' };
+    const latency = new LatencySamples();
+    const report = (values: number[]): ActorStats => {
+      for (const v of values) latency.record(v);
+      return stats({ ...ei, ingest: { events: {}, latencyMs: latency.take() } });
+    };
+    m.applyActorStats(report([0.2, 0.4, 3, 12]));
+    m.applyActorStats(report([4, 15, 18, 800]));
+    m.applyActorStats(report([]));
+    const s = await read(m);
+    const bucket = (le: string): number | undefined =>
+      s.get(key('narflow_ingest_response_duration_seconds_bucket', { ...ei, le }));
+    expect([bucket('0.0005'), bucket('0.005'), bucket('0.01'), bucket('0.02'), bucket('0.5')]).toEqual([
+      2, 4, 4, 7, 7,
+    ]);
+    expect([bucket('1'), bucket('+Inf')]).toEqual([8, 8]);
+    expect(s.get(key('narflow_ingest_response_duration_seconds_count', ei))).toBe(8);
+    expect(s.get(key('narflow_ingest_response_duration_seconds_sum', ei))).toBeCloseTo(0.8526, 9);
+    m.removeActor('gtpp', 'gtpp.0');
+    expect((await m.metricsText()).includes('narflow_ingest_response_duration_seconds_bucket{')).toBe(false);
   });
 
   it('ensures per-peer events are counted with a peer label, and peers past the cap share "other"', async () => {
