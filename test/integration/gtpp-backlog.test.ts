@@ -100,6 +100,8 @@ ${COLUMNS.map((c) => `        - { column: ${c.toLowerCase()}, attribute: ${c}, t
         expect(metric(metrics, 'narflow_actor_checkpoints_taken_total')).toBeGreaterThan(0);
         expect(metric(metrics, 'narflow_actor_checkpoint_bytes')).toBeGreaterThan(0);
         expect(metric(metrics, 'narflow_actor_checkpoint_take_seconds_total')).toBeGreaterThan(0);
+        // Every answer waited for a commit of the gateway's log: each one is in the histogram.
+        expect(metric(metrics, 'narflow_input_log_commit_seconds_count')).toBeGreaterThan(0);
 
         await proxy.up();
         await client.connect();

@@ -10,6 +10,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LogClosedError, LogFailedError, LogUsageError } from './errors.js';
+import { LatencyBuckets } from '../telemetry/latency-buckets.js';
 import { fsyncDir, writeAll } from './fs-util.js';
 import { encodeEntry, MAX_ENTRY_PAYLOAD, segmentFileName } from './log-format.js';
 import { LogReader, type LogEntry, type SegmentRef } from './log-reader.js';
@@ -57,6 +58,8 @@ export class InputLog {
   private failure: LogFailedError | undefined;
   private closing: Promise<void> | undefined;
   private maintenance: Promise<unknown> = Promise.resolve();
+  /** Duration of each group commit (write and fdatasync), until taken with the actor's stats. */
+  readonly commits = new LatencyBuckets();
 
   private constructor(
     readonly dir: string,
@@ -245,6 +248,7 @@ export class InputLog {
     const parts = this.pending;
     this.pending = [];
     const upTo = this.lastLsn;
+    const started = performance.now();
     try {
       for (const part of parts) {
         if (part.newSegmentLsn !== undefined) await this.roll(part.newSegmentLsn);
@@ -258,6 +262,7 @@ export class InputLog {
       this.fail(err);
       return;
     }
+    this.commits.record(performance.now() - started);
     this.durable = upTo;
     const still: Waiter[] = [];
     for (const w of this.waiters) {

@@ -353,6 +353,7 @@ export class ActorRuntime {
       committedPosition: this.#checkpointer.committedPosition,
       checkpointAgeMs: Date.now() - this.#checkpointer.committedAtMs,
       ...this.#checkpoints.stats(),
+      logCommits: this.log.commits.take(),
       ...this.#books.stats(this.handler.held()),
       queueDepth: this.#unprocessedWork,
       inputMemoryBytes: this.#input.keptBytes,

@@ -96,11 +96,6 @@ export interface IngestContext {
   alarm(name: string, raised: boolean, detail?: string): void;
 }
 
-/** Upper bounds (ms) of the buckets an ingest source counts its response latencies in. */
-export const RESPONSE_BUCKETS_MS: readonly number[] = [
-  0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000,
-];
-
 /**
  * What an ingest source reports with the actor's stats (about once a second). `events` are
  * cumulative counts since the source started (bounded names: they become a metric label);
@@ -115,7 +110,7 @@ export interface IngestStats {
     readonly max: number;
     readonly count: number;
     /**
-     * Since the previous report, per bucket of RESPONSE_BUCKETS_MS (and one above its last bound):
+     * Since the previous report, per bucket of LATENCY_BUCKETS_MS (and one above its last bound):
      * how many answers, and the sum of their latencies (ms).
      */
     readonly buckets?: readonly number[];

@@ -5,6 +5,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { RoutingSpec } from '../routing/edge-router.js';
 import type { ErrorInfo } from '../supervision/types.js';
+import type { BucketReport } from '../telemetry/latency-buckets.js';
 import type { Ledger } from './ledger.js';
 import type { IngestStats } from './actor.js';
 
@@ -70,6 +71,8 @@ export interface ActorStatsMessage {
   /** Checkpoints taken since the actor started, and the event-loop time taking them cost (ms). */
   readonly checkpointsTaken: number;
   readonly checkpointTakeMs: number;
+  /** Durations of the input log's group commits (write + fdatasync) since the previous stats. */
+  readonly logCommits: BucketReport;
   readonly ledger: Ledger;
   readonly quarantinedByReason: Record<string, number>;
   readonly duplicatesByReason: Record<string, number>;

@@ -5,7 +5,8 @@
  * per node like quarantine reasons, peers are bounded per node at MAX_PEER_LABELS.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { RESPONSE_BUCKETS_MS, type IngestStats } from '../runtime/actor.js';
+import type { IngestStats } from '../runtime/actor.js';
+import { LATENCY_BUCKETS_SECONDS, observeBuckets } from './latency-buckets.js';
 import { BoundedLabels, type SeriesMarks } from './series-marks.js';
 
 /** Peers (network elements) labelled per node; more share the label `other`. */
@@ -47,7 +48,7 @@ export class IngestMetrics {
       name: 'narflow_ingest_response_duration_seconds',
       help: 'Latency from receipt to the answer sent to the network element (for percentiles over any span).',
       labelNames: ['node', 'actor'],
-      buckets: RESPONSE_BUCKETS_MS.map((ms) => ms / 1000),
+      buckets: [...LATENCY_BUCKETS_SECONDS],
       registers,
     });
     this.#gauge = new Gauge({
@@ -82,7 +83,7 @@ export class IngestMetrics {
       QUANTILES.forEach((quantile, i) =>
         this.#latency.set({ node, actor, quantile }, (values[i] as number) / 1000),
       );
-      this.#observeBuckets(node, actor, l.buckets ?? [], l.bucketSumsMs ?? []);
+      observeBuckets(this.#latencyHistogram, { node, actor }, l);
     }
     let names = this.#gaugeNames.get(actor);
     for (const [name, v] of Object.entries(ingest.gauges ?? {})) {
@@ -108,20 +109,6 @@ export class IngestMetrics {
     this.#gaugeNames.delete(actor);
     for (const quantile of QUANTILES) this.#latency.remove({ node, actor, quantile });
     this.#latencyHistogram.remove({ node, actor });
-  }
-
-  /**
-   * The answers counted per bucket since the last report go into the histogram, each at its
-   * bucket's mean latency: the buckets, the count and the sum come out exact.
-   */
-  #observeBuckets(node: string, actor: string, counts: readonly number[], sumsMs: readonly number[]): void {
-    if (counts.length !== RESPONSE_BUCKETS_MS.length + 1) return;
-    const labels = { node, actor };
-    counts.forEach((n, b) => {
-      if (!(n > 0) || !Number.isSafeInteger(n)) return;
-      const mean = (sumsMs[b] ?? 0) / n / 1000;
-      for (let i = 0; i < n; i++) this.#latencyHistogram.observe(labels, mean);
-    });
   }
 
   #applyPeers(

@@ -14,10 +14,11 @@
  * the new baseline and later increases are counted. These marks survive `removeActor`, so an actor
  * that moves away and comes back is not counted again from zero.
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { emptyLedger, ledgerImbalance, type Ledger } from '../runtime/ledger.js';
 import type { IngestStats } from '../runtime/actor.js';
 import { IngestMetrics } from './ingest-metrics.js';
+import { LATENCY_BUCKETS_SECONDS, observeBuckets, type BucketReport } from './latency-buckets.js';
 import { BoundedLabels, OVERFLOW_LABEL, SeriesMarks } from './series-marks.js';
 
 export { MAX_PEER_LABELS } from './ingest-metrics.js';
@@ -41,6 +42,8 @@ export interface ActorStats {
   /** Checkpoints taken since the actor started, and the event-loop ms taking them cost (absent: 0). */
   readonly checkpointsTaken?: number;
   readonly checkpointTakeMs?: number;
+  /** Durations of the input log's group commits since the previous stats (absent: none). */
+  readonly logCommits?: BucketReport;
   /** 0..1 since the previous stats message. */
   readonly eventLoopUtilization: number;
   /** Re-sent batches dropped by high-water marks since the actor started. */
@@ -107,6 +110,7 @@ export class HostMetrics {
   readonly #checkpointBytes: Gauge<'node' | 'actor'>;
   readonly #checkpointsTaken: Counter<'node' | 'actor'>;
   readonly #checkpointTake: Counter<'node' | 'actor'>;
+  readonly #logCommit: Histogram<'node' | 'actor'>;
   readonly #restarts: Counter<'node' | 'actor'>;
   readonly #elu: Gauge<'node' | 'actor'>;
   readonly #state: Gauge<'node' | 'actor' | 'state'>;
@@ -192,6 +196,13 @@ export class HostMetrics {
       "Event-loop time spent taking checkpoints (the handler's snapshot and its encoding); the actor handles nothing meanwhile.",
       actor,
     );
+    this.#logCommit = new Histogram({
+      name: 'narflow_input_log_commit_seconds',
+      help: "Duration of the input log's group commits (write and fdatasync): what every answer and hand-over waits for.",
+      labelNames: actor,
+      buckets: [...LATENCY_BUCKETS_SECONDS],
+      registers: [this.registry],
+    });
     this.#restarts = counter('narflow_actor_restarts_total', 'Restarts of the actor.', actor);
     this.#elu = gauge('narflow_actor_event_loop_utilization', 'Event-loop utilisation, 0..1.', actor);
     this.#state = gauge('narflow_actor_state', '1 for the current state of the actor.', [
@@ -272,6 +283,7 @@ export class HostMetrics {
     const takeMs = check('checkpointTakeMs', stats.checkpointTakeMs ?? 0);
     const takeDelta = this.#marks.advance(actor, 'checkpointTakeMs', takeMs, 'baseline');
     if (takeDelta > 0) this.#checkpointTake.inc({ node, actor }, takeDelta / 1000);
+    if (stats.logCommits !== undefined) observeBuckets(this.#logCommit, { node, actor }, stats.logCommits);
 
     const labels = { node, actor };
     this.#queueDepth.set(labels, gauges.queueDepth);
@@ -335,6 +347,7 @@ export class HostMetrics {
       g.remove(labels);
     for (const c of [this.#restarts, this.#readBack, this.#checkpointsTaken, this.#checkpointTake])
       c.remove(labels);
+    this.#logCommit.remove(labels);
     if (track?.state !== undefined) this.#state.remove({ ...labels, state: track.state });
     for (const to of track?.edges ?? []) this.#backpressured.remove({ from: actor, to });
     for (const alarm of track?.alarms ?? []) this.#alarm.remove({ ...labels, alarm });

@@ -15,6 +15,7 @@ function stats(alarms: ActorStatsMessage['alarms']): ActorStatsMessage {
     checkpointBytes: 25_395,
     checkpointsTaken: 3,
     checkpointTakeMs: 2.5,
+    logCommits: { buckets: [], bucketSumsMs: [] },
     ledger: { ...emptyLedger(), in: 5, out: 5 },
     quarantinedByReason: {},
     duplicatesByReason: {},

@@ -127,6 +127,21 @@ describe('InputLog append and read', () => {
 });
 
 describe('InputLog group commit', () => {
+  it('counts the duration of each commit in its latency buckets, until taken', async () => {
+    const dir = await tempDir();
+    const log = await InputLog.open(dir, { segmentBytes: 1 << 20, groupCommitMs: 3_600_000 });
+    expect(log.commits.take().buckets.reduce((a, b) => a + b, 0)).toBe(0);
+    for (let i = 1; i <= 3; i++) {
+      log.append(1, payloadFor(i));
+      await log.flush();
+    }
+    const taken = log.commits.take();
+    expect(taken.buckets.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(taken.bucketSumsMs.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(log.commits.take().buckets.reduce((a, b) => a + b, 0)).toBe(0);
+    await log.close();
+  });
+
   it('makes an entry durable only through a commit, after which durableLsn advances', async () => {
     const dir = await tempDir();
     const log = await InputLog.open(dir, { segmentBytes: 1 << 20, groupCommitMs: 3_600_000 });

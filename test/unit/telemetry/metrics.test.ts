@@ -9,6 +9,7 @@ import {
 } from '../../../src/actors/telemetry/metrics.js';
 import { emptyLedger, type Ledger } from '../../../src/actors/runtime/ledger.js';
 import { LatencySamples } from '../../../src/actors/nodes/ei/datagram/latency.js';
+import { LatencyBuckets } from '../../../src/actors/telemetry/latency-buckets.js';
 import { key, series } from './prom-text.js';
 
 function stats(over: Partial<Omit<ActorStats, 'ledger'>> & { ledger?: Partial<Ledger> } = {}): ActorStats {
@@ -157,6 +158,25 @@ describe('HostMetrics.applyActorStats', () => {
     expect(() => m.applyActorStats(stats({ checkpointTakeMs: Number.NaN }))).toThrow(MetricsInputError);
     m.removeActor('oe-3', 'oe-3.0');
     expect((await m.metricsText()).includes('narflow_actor_checkpoint_bytes{')).toBe(false);
+  });
+
+  it('adds the input log commit durations of each report into a histogram per actor', async () => {
+    const m = new HostMetrics({ defaultMetrics: false });
+    const commits = new LatencyBuckets();
+    for (const ms of [0.3, 0.8, 4]) commits.record(ms);
+    m.applyActorStats(stats({ logCommits: commits.take() }));
+    commits.record(30);
+    m.applyActorStats(stats({ logCommits: commits.take() }));
+    const s = await read(m);
+    const bucket = (le: string): number | undefined =>
+      s.get(key('narflow_input_log_commit_seconds_bucket', { ...actor, le }));
+    expect([bucket('0.0005'), bucket('0.001'), bucket('0.005'), bucket('0.02'), bucket('0.05')]).toEqual([
+      1, 2, 3, 3, 4,
+    ]);
+    expect(s.get(key('narflow_input_log_commit_seconds_count', actor))).toBe(4);
+    expect(s.get(key('narflow_input_log_commit_seconds_sum', actor))).toBeCloseTo(0.0351, 9);
+    m.removeActor('oe-3', 'oe-3.0');
+    expect((await m.metricsText()).includes('narflow_input_log_commit_seconds_bucket{')).toBe(false);
   });
 
   it('caps distinct quarantine reasons per node and counts the rest as other', async () => {
