@@ -29,6 +29,7 @@ import { BenchError, histogramQuantile } from './stats.js';
 
 const BIN = join(ROOT, 'bin', 'narflow.js');
 const RESPONSE_HISTOGRAM = 'narflow_ingest_response_duration_seconds';
+const COMMIT_HISTOGRAM = 'narflow_input_log_commit_seconds';
 /** Long enough for the actor's next stats report (every 250 ms) to reach the metrics. */
 const STATS_SETTLE_MS = 1000;
 
@@ -85,6 +86,8 @@ export interface IngestRun {
      * on the shared cores and time in the socket queues.
      */
     readonly gatewayP99Ms: number | undefined;
+    /** p99 of the gateway's input-log group commits (write + fdatasync) over the same run. */
+    readonly commitP99Ms: number | undefined;
     /** The same paced load against the bare responder: what the load generator adds by itself. */
     readonly baselineP99Ms: number;
     readonly baselineMaxMs: number;
@@ -170,7 +173,9 @@ export async function runGtppIngestBench(
       const before = await scrapeMetrics(dataDir);
       const paced = await load(dir, transport, port, Math.min(cdrs, half * 8), half);
       await new Promise((r) => setTimeout(r, STATS_SETTLE_MS));
-      const gatewayP99 = histogramQuantile(before, await scrapeMetrics(dataDir), RESPONSE_HISTOGRAM, 0.99);
+      const after = await scrapeMetrics(dataDir);
+      const gatewayP99 = histogramQuantile(before, after, RESPONSE_HISTOGRAM, 0.99);
+      const commitP99 = histogramQuantile(before, after, COMMIT_HISTOGRAM, 0.99, 'actor="gtpp.0"');
       const peak = await peakRssBytes(server.pid);
       return {
         transport,
@@ -189,6 +194,7 @@ export async function runGtppIngestBench(
           p99Ms: paced.latencyMs.p99,
           maxMs: paced.latencyMs.max,
           gatewayP99Ms: gatewayP99 === undefined ? undefined : gatewayP99 * 1000,
+          commitP99Ms: commitP99 === undefined ? undefined : commitP99 * 1000,
         },
       };
     },

@@ -64,29 +64,37 @@ export function wallNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
-/** Cumulative bucket counts (`le` → count) of a Prometheus histogram in exposition text, summed over its series. */
-export function histogramBuckets(text: string, name: string): Map<number, number> {
+/**
+ * Cumulative bucket counts (`le` → count) of a Prometheus histogram in exposition text, summed over
+ * its series (those whose labels contain `having`, e.g. `actor="gtpp.0"`, when given).
+ */
+export function histogramBuckets(text: string, name: string, having = ''): Map<number, number> {
   const out = new Map<number, number>();
-  const line = new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"[^}]*\\} (\\S+)$`, 'gm');
-  for (const m of text.matchAll(line)) {
-    const le = m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]);
-    out.set(le, (out.get(le) ?? 0) + Number(m[2]));
+  const line = new RegExp(`^${name}_bucket\\{([^}]*)\\} (\\S+)$`, 'gm');
+  for (const series of text.matchAll(line)) {
+    const labels = series[1] ?? '';
+    const le = /le="([^"]+)"/.exec(labels)?.[1];
+    if (le === undefined || !labels.includes(having)) continue;
+    const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
+    out.set(bound, (out.get(bound) ?? 0) + Number(series[2]));
   }
   return out;
 }
 
 /**
  * Quantile `q` (0..1) of what a histogram counted between two scrapes, interpolated linearly inside
- * its bucket (above the last finite bound: that bound); undefined when nothing was counted.
+ * its bucket (above the last finite bound: that bound); undefined when nothing was counted. `having`
+ * keeps only the series whose labels contain it.
  */
 export function histogramQuantile(
   before: string,
   after: string,
   name: string,
   q: number,
+  having = '',
 ): number | undefined {
-  const b0 = histogramBuckets(before, name);
-  const bounds = [...histogramBuckets(after, name)].sort((x, y) => x[0] - y[0]);
+  const b0 = histogramBuckets(before, name, having);
+  const bounds = [...histogramBuckets(after, name, having)].sort((x, y) => x[0] - y[0]);
   const cum = bounds.map(([le, n]) => [le, n - (b0.get(le) ?? 0)] as const);
   const total = cum.at(-1)?.[1] ?? 0;
   if (total <= 0) return undefined;

@@ -20,4 +20,19 @@ describe('bench histogram quantile', () => {
     const inf = text({ '0.001': 60, '0.01': 60, '0.1': 60, '+Inf': 160 });
     expect(histogramQuantile(before, inf, 'h_seconds', 0.99)).toBe(0.1);
   });
+
+  it('ensures only the series holding the asked label are counted when one is given', () => {
+    const two = (a: number, b: number): string =>
+      [
+        `c_seconds_bucket{node="g",actor="g.0",le="0.001"} ${a}`,
+        `c_seconds_bucket{node="g",actor="g.0",le="+Inf"} ${a}`,
+        `c_seconds_bucket{node="o",actor="o.0",le="0.001"} 0`,
+        `c_seconds_bucket{node="o",actor="o.0",le="+Inf"} ${b}`,
+      ].join('\n');
+    expect(histogramQuantile(two(0, 0), two(10, 10), 'c_seconds', 0.99, 'actor="g.0"')).toBeCloseTo(
+      0.00099,
+      12,
+    );
+    expect(histogramQuantile(two(0, 0), two(10, 10), 'c_seconds', 0.99)).toBe(0.001);
+  });
 });
