@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { Nar } from '../../protocols/nar/nar.js';
+import type { BucketReport } from '../telemetry/latency-buckets.js';
 import type { LedgerCounter } from './ledger.js';
 
 export interface HandlerContext {
@@ -104,18 +105,13 @@ export interface IngestContext {
  */
 export interface IngestStats {
   readonly events: Readonly<Record<string, number>>;
+  /** Percentiles, and the answers per latency bucket (with their sums) since the previous report. */
   readonly latencyMs?: {
     readonly p50: number;
     readonly p99: number;
     readonly max: number;
     readonly count: number;
-    /**
-     * Since the previous report, per bucket of LATENCY_BUCKETS_MS (and one above its last bound):
-     * how many answers, and the sum of their latencies (ms).
-     */
-    readonly buckets?: readonly number[];
-    readonly bucketSumsMs?: readonly number[];
-  };
+  } & Partial<BucketReport>;
   readonly gauges?: Readonly<Record<string, number>>;
   /**
    * Cumulative events per peer (a network element: GSN, NAS, exporter), e.g. requests or lost

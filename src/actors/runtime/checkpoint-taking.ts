@@ -8,6 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Watermarks } from '../durability/watermarks.js';
+import type { NodeType } from '../nodes/registry.js';
 import type { NodeHandler } from './actor.js';
 import type { ActorBooks } from './actor-books.js';
 import { encodeCheckpoint } from './checkpoint-content.js';
@@ -15,7 +16,7 @@ import type { Checkpointer } from './checkpointer.js';
 import type { Outputs } from './outputs.js';
 
 export interface CheckpointTakingDeps {
-  readonly mode: 'periodic' | 'on-request';
+  readonly mode: NodeType['checkpoint'];
   readonly intervalMs: number;
   readonly handler: NodeHandler;
   readonly outputs: Outputs;
