@@ -205,7 +205,8 @@ describe('radius-ei ingest', () => {
     other.send(encodeAccountingRequest({ identifier: 1, attributes: start(1) }, 'other-secret'));
     expect(await other.next(200)).toBeUndefined();
     await writeFile(file, `127.0.0.1 ${SECRET} nas-one\n127.0.0.3/32 "other-secret" nas-three\n`);
-    // Polled every 50 ms: ask until the new version is in effect (a busy machine may take a while).
+    // Polled every 50 ms and taken once left alone for a second: ask until the new version is in
+    // effect (a busy machine may take a while).
     let answer: Uint8Array | undefined;
     for (let id = 2; answer === undefined && id < 40; id++) {
       other.send(encodeAccountingRequest({ identifier: id, attributes: start(id) }, 'other-secret'));
@@ -213,7 +214,7 @@ describe('radius-ei ingest', () => {
     }
     expect(answer).toBeDefined();
     await writeFile(file, `127.0.0.1 ${SECRET} nas-one\nnot-an-address secret\n`);
-    for (let i = 0; i < 100 && !log.alarms.has('clients_reload_failed'); i++)
+    for (let i = 0; i < 200 && !log.alarms.has('clients_reload_failed'); i++)
       await new Promise((r) => setTimeout(r, 50));
     expect(log.alarms.get('clients_reload_failed')).toContain(
       `${file}:2: expected an IPv4/IPv6 address or CIDR`,

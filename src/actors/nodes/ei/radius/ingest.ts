@@ -12,8 +12,9 @@
  * - An authentic request that does not decode (a malformed attribute, no Acct-Status-Type) is logged
  *   as invalid for the quarantine and not answered: the NAS will retry or fail over, and the bytes
  *   are kept for an operator.
- * The clients file is checked for changes every `clientsReloadMs`; a version that does not load
- * leaves the previous one in effect and raises the `clients_reload_failed` alarm.
+ * The clients file is checked for changes every `clientsReloadMs`; a changed version is read once
+ * it has been left alone for a second (never half-written); one that does not load leaves the
+ * previous one in effect and raises the `clients_reload_failed` alarm.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { DecodeError } from '../../../../protocols/errors.js';
@@ -140,7 +141,7 @@ export class RadiusIngest implements IngestSource {
       ctx.alarm(RELOAD_ALARM, false);
     } else if (r.status === 'failed') {
       ctx.alarm(RELOAD_ALARM, true, r.reason);
-    } else {
+    } else if (r.status === 'unchanged') {
       ctx.alarm(RELOAD_ALARM, false);
     }
   }

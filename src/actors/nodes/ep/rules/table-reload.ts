@@ -84,6 +84,7 @@ export class TableReloader {
         this.#failures.set(table.file, result.reason);
         continue;
       }
+      if (result.status === 'settling') continue; // the state before the change stands
       this.#failures.delete(table.file);
       if (result.status === 'reloaded')
         ctx.log.info({ table: table.file, ...result.version, position: ctx.position }, 'table reloaded');
