@@ -2,6 +2,7 @@
  * Value forms of TS 32.298 / TS 29.002 fields: TBCD digit strings (IMSI, IMEI, MSISDN), the 9-octet
  * BCD TimeStamp with its UTC offset, IP addresses in binary or text form, PLMN identities.
  */
+import { BerWriter, written } from '../ber/writer.js';
 import { DecodeError, EncodeError } from '../errors.js';
 
 function fail(code: string, message: string, offset: number, field: string): never {
@@ -42,21 +43,35 @@ export function readTbcd(buf: Uint8Array, s: number, e: number, field: string): 
   return out;
 }
 
-export function writeTbcd(digits: string, field: string): Uint8Array {
-  if (!/^\d{1,16}$/.test(digits))
-    throw new EncodeError(
-      'cdr',
-      'invalid_value',
-      `${field}: expected 1 to 16 digits, got ${JSON.stringify(digits)}`,
-      { field },
-    );
-  const out = new Uint8Array(Math.ceil(digits.length / 2));
-  for (let i = 0; i < digits.length; i += 2) {
-    const lo = digits.charCodeAt(i) - 48;
-    const hi = i + 1 < digits.length ? digits.charCodeAt(i + 1) - 48 : 0x0f;
-    out[i >> 1] = (hi << 4) | lo;
+function badDigits(digits: string, field: string): never {
+  throw new EncodeError(
+    'cdr',
+    'invalid_value',
+    `${field}: expected 1 to 16 digits, got ${JSON.stringify(digits)}`,
+    {
+      field,
+    },
+  );
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** TBCD content octets of 1 to 16 digits. */
+export function putTbcd(w: BerWriter, digits: string, field: string): void {
+  const n = digits.length;
+  if (n === 0 || n > 16) badDigits(digits, field);
+  for (let i = 0; i < n; i += 2) {
+    const lo = digits.charCodeAt(i);
+    const hi = i + 1 < n ? digits.charCodeAt(i + 1) : 63; // 63 - 48 = 0x0f, the filler
+    if (!isDigit(lo) || (i + 1 < n && !isDigit(hi))) badDigits(digits, field);
+    w.octet(((hi - 48) << 4) | (lo - 48));
   }
-  return out;
+}
+
+export function writeTbcd(digits: string, field: string): Uint8Array {
+  return written((w) => putTbcd(w, digits, field), 8);
 }
 
 /** ISDN-AddressString: octet 1 nature of address / numbering plan, then TBCD digits. */
@@ -65,12 +80,14 @@ export function readMsisdn(buf: Uint8Array, s: number, e: number, field: string)
   return readTbcd(buf, s + 1, e, field);
 }
 
+/** ISDN-AddressString content: international number, E.164 numbering plan, then TBCD digits. */
+export function putMsisdn(w: BerWriter, digits: string, field: string): void {
+  w.octet(0x91);
+  putTbcd(w, digits, field);
+}
+
 export function writeMsisdn(digits: string, field: string): Uint8Array {
-  const d = writeTbcd(digits, field);
-  const out = new Uint8Array(d.length + 1);
-  out[0] = 0x91; // international number, ISDN/telephony numbering plan (E.164)
-  out.set(d, 1);
-  return out;
+  return written((w) => putMsisdn(w, digits, field), 9);
 }
 
 /** Value of an octet holding two BCD digits, or −1. */
@@ -149,11 +166,28 @@ export function checkTimestamp(buf: Uint8Array, s: number, e: number, field: str
     fail('invalid_timestamp', `${field}: no such date ${year}-${p2(mo)}-${p2(dd)}`, s, field);
 }
 
-const TS = /^20(\d\d)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)([+-])(\d\d):(\d\d)$/;
+/** Where "20YY-MM-DDThh:mm:ss±hh:mm" has its digit pairs. */
+const TS_PAIRS = [2, 5, 8, 11, 14, 17, 20, 23];
+/** What each position of that form holds: a fixed character's code, DIGIT, or SIGN (19). */
+const DIGIT = -1;
+const SIGN = -2;
+const TS_FORM = Array.from('20dd-dd-ddTdd:dd:dd?dd:dd', (c) =>
+  c === 'd' ? DIGIT : c === '?' ? SIGN : c.charCodeAt(0),
+);
 
-export function writeTimestamp(text: string, field: string): Uint8Array {
-  const m = TS.exec(text);
-  if (m === null) {
+function isTimestampText(t: string): boolean {
+  if (t.length !== TS_FORM.length) return false;
+  for (let i = 0; i < TS_FORM.length; i++) {
+    const want = TS_FORM[i] as number;
+    const c = t.charCodeAt(i);
+    if (want === DIGIT ? !isDigit(c) : want === SIGN ? c !== 0x2b && c !== 0x2d : c !== want) return false;
+  }
+  return true;
+}
+
+/** TimeStamp content: "20YY-MM-DDThh:mm:ss±hh:mm" → YYMMDDhhmmss (BCD), the sign, hhmm (BCD). */
+export function putTimestamp(w: BerWriter, text: string, field: string): void {
+  if (!isTimestampText(text)) {
     throw new EncodeError(
       'cdr',
       'invalid_value',
@@ -161,19 +195,15 @@ export function writeTimestamp(text: string, field: string): Uint8Array {
       { field },
     );
   }
-  const g = m.slice(1) as string[];
-  const b = (d: string): number => ((d.charCodeAt(0) - 48) << 4) | (d.charCodeAt(1) - 48);
-  return Uint8Array.from([
-    b(g[0] as string),
-    b(g[1] as string),
-    b(g[2] as string),
-    b(g[3] as string),
-    b(g[4] as string),
-    b(g[5] as string),
-    g[6] === '+' ? 0x2b : 0x2d,
-    b(g[7] as string),
-    b(g[8] as string),
-  ]);
+  const pair = (i: number): number => ((text.charCodeAt(i) - 48) << 4) | (text.charCodeAt(i + 1) - 48);
+  for (let k = 0; k < 6; k++) w.octet(pair(TS_PAIRS[k] as number));
+  w.octet(text.charCodeAt(19));
+  w.octet(pair(20));
+  w.octet(pair(23));
+}
+
+export function writeTimestamp(text: string, field: string): Uint8Array {
+  return written((w) => putTimestamp(w, text, field), 9);
 }
 
 /** PLMN-Id (3 octets, TS 24.008 order) → MCC and MNC digits, e.g. "26201" or "310410". */
@@ -190,14 +220,17 @@ export function readPlmn(buf: Uint8Array, s: number, e: number, field: string): 
   return n(a & 15) + n(a >> 4) + n(b & 15) + n(c & 15) + n(c >> 4) + (mnc3 === 15 ? '' : n(mnc3));
 }
 
-export function writePlmn(digits: string, field: string): Uint8Array {
+/** PLMN-Id content (3 octets, TS 24.008 order) of 5 or 6 MCC and MNC digits. */
+export function putPlmn(w: BerWriter, digits: string, field: string): void {
   if (!/^\d{5,6}$/.test(digits))
     throw new EncodeError('cdr', 'invalid_value', `${field}: expected 5 or 6 digits`, { field });
-  const d = [...digits].map(Number) as number[];
-  const mnc3 = d.length === 6 ? (d[5] as number) : 15;
-  return Uint8Array.from([
-    ((d[1] as number) << 4) | (d[0] as number),
-    (mnc3 << 4) | (d[2] as number),
-    ((d[4] as number) << 4) | (d[3] as number),
-  ]);
+  const d = (i: number): number => digits.charCodeAt(i) - 48;
+  const mnc3 = digits.length === 6 ? d(5) : 15;
+  w.octet((d(1) << 4) | d(0));
+  w.octet((mnc3 << 4) | d(2));
+  w.octet((d(4) << 4) | d(3));
+}
+
+export function writePlmn(digits: string, field: string): Uint8Array {
+  return written((w) => putPlmn(w, digits, field), 3);
 }

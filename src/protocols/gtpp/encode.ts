@@ -4,6 +4,7 @@
  * (empty sequence lists, an empty packet with a Send command, a 20-octet header in version 1 or 2)
  * is an EncodeError instead, so `decodeFrame(encodeFrame(f))` gives `f` back.
  */
+import { ByteWriter } from '../byte-writer.js';
 import { EncodeError } from '../errors.js';
 import { parseIpBytes } from '../ip.js';
 import { LONG_HEADER_BYTES, SHORT_HEADER_BYTES, writeHeader } from './header.js';
@@ -12,40 +13,6 @@ import { IeType, MessageType } from './types.js';
 import type { DataRecordPacket, GtppFrame, GtppMessage, PrivateExtension } from './types.js';
 
 const MAX_U16 = 0xffff;
-
-class Writer {
-  buf: Uint8Array;
-  len: number;
-
-  constructor(capacity: number, start: number) {
-    this.buf = new Uint8Array(Math.max(capacity, start));
-    this.len = start;
-  }
-
-  #room(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-
-  u8(v: number): void {
-    this.#room(1);
-    this.buf[this.len++] = v;
-  }
-
-  u16(v: number): void {
-    this.#room(2);
-    this.buf[this.len++] = v >>> 8;
-    this.buf[this.len++] = v & 0xff;
-  }
-
-  bytes(b: Uint8Array): void {
-    this.#room(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-  }
-}
 
 function invalid(what: string, expected: string, value: unknown): EncodeError {
   return new EncodeError('gtpp', 'invalid_value', `${what}: expected ${expected}, got ${String(value)}`, {
@@ -58,12 +25,12 @@ function checkInt(what: string, v: number, max: number, min = 0): number {
   return v;
 }
 
-function tv(w: Writer, type: number, value: number, what: string): void {
-  w.u8(type);
-  w.u8(checkInt(what, value, 0xff));
+function tv(w: ByteWriter, type: number, value: number, what: string): void {
+  w.octet(type);
+  w.octet(checkInt(what, value, 0xff));
 }
 
-function tlvHeader(w: Writer, type: number, length: number): void {
+function tlvHeader(w: ByteWriter, type: number, length: number): void {
   if (length > MAX_U16) {
     throw new EncodeError(
       'gtpp',
@@ -72,25 +39,25 @@ function tlvHeader(w: Writer, type: number, length: number): void {
       { ie: type, length },
     );
   }
-  w.u8(type);
+  w.octet(type);
   w.u16(length);
 }
 
-function address(w: Writer, type: number, text: string, what: string): void {
+function address(w: ByteWriter, type: number, text: string, what: string): void {
   const bytes = typeof text === 'string' ? parseIpBytes(text) : undefined;
   if (bytes === undefined) throw invalid(what, 'an IPv4 or IPv6 address', text);
   tlvHeader(w, type, bytes.length);
-  w.bytes(bytes);
+  w.octets(bytes);
 }
 
-function sequenceList(w: Writer, type: number, list: readonly number[], what: string): void {
+function sequenceList(w: ByteWriter, type: number, list: readonly number[], what: string): void {
   if (!Array.isArray(list) || list.length === 0)
     throw invalid(what, 'a non-empty list of sequence numbers', list);
   tlvHeader(w, type, list.length * 2);
   list.forEach((n, i) => w.u16(checkInt(`${what}[${i}]`, n, MAX_U16)));
 }
 
-function dataRecordPacket(w: Writer, p: DataRecordPacket): void {
+function dataRecordPacket(w: ByteWriter, p: DataRecordPacket): void {
   const { records, formatVersion: v } = p;
   if (!Array.isArray(records) || records.length === 0 || records.length > 0xff) {
     throw invalid('packet.records', 'a list of 1–255 records (the count is one octet)', records?.length);
@@ -104,37 +71,34 @@ function dataRecordPacket(w: Writer, p: DataRecordPacket): void {
     length += 2 + r.length;
   });
   tlvHeader(w, IeType.DataRecordPacket, length);
-  w.u8(records.length);
-  w.u8(checkInt('packet.format', p.format, 0xff));
-  w.u8((checkInt('packet.formatVersion.application', v.application, 0x0f) << 4) | (extended ? 0 : release));
-  w.u8(checkInt('packet.formatVersion.version', v.version, 0xff));
-  if (extended) w.u8(release);
+  w.octet(records.length);
+  w.octet(checkInt('packet.format', p.format, 0xff));
+  w.octet(
+    (checkInt('packet.formatVersion.application', v.application, 0x0f) << 4) | (extended ? 0 : release),
+  );
+  w.octet(checkInt('packet.formatVersion.version', v.version, 0xff));
+  if (extended) w.octet(release);
   for (const r of records) {
     w.u16(r.length);
-    w.bytes(r);
+    w.octets(r);
   }
 }
 
-function privateExtensions(w: Writer, list: readonly PrivateExtension[] | undefined): void {
+function privateExtensions(w: ByteWriter, list: readonly PrivateExtension[] | undefined): void {
   if (list === undefined) return;
   list.forEach((e, i) => {
     if (!(e.value instanceof Uint8Array)) throw invalid(`privateExtensions[${i}].value`, 'bytes', e.value);
     tlvHeader(w, IeType.PrivateExtension, 2 + e.value.length);
     w.u16(checkInt(`privateExtensions[${i}].identifier`, e.identifier, MAX_U16));
-    w.bytes(e.value);
+    w.octets(e.value);
   });
 }
 
 /** Bytes the message body needs, roughly; sizes the writer so large packets are not copied while growing. */
-function estimate(m: GtppMessage): number {
-  let n = 64;
-  if (m.type === 'data-record-transfer-request' && m.packet !== undefined) {
-    for (const r of m.packet.records) n += 2 + (r?.length ?? 0);
-  }
-  return n;
-}
+/** One writer for every message: `encodeFrame` runs to completion before the next. */
+const writer = new ByteWriter(4096);
 
-function body(w: Writer, m: GtppMessage): number {
+function body(w: ByteWriter, m: GtppMessage): number {
   switch (m.type) {
     case 'echo-request':
       privateExtensions(w, m.privateExtensions);
@@ -216,9 +180,11 @@ export function encodeFrame(frame: Omit<GtppFrame, 'unknownIes'>): Uint8Array {
   }
   checkInt('sequence', sequence, MAX_U16);
   const headerBytes = longHeader ? LONG_HEADER_BYTES : SHORT_HEADER_BYTES;
-  const w = new Writer(headerBytes + estimate(message), headerBytes);
+  const w = writer;
+  w.clear();
+  w.zeros(headerBytes);
   const type = body(w, message);
-  const length = w.len - headerBytes;
+  const length = w.length - headerBytes;
   if (length > MAX_U16) {
     throw new EncodeError(
       'gtpp',
@@ -227,6 +193,7 @@ export function encodeFrame(frame: Omit<GtppFrame, 'unknownIes'>): Uint8Array {
       { length },
     );
   }
-  writeHeader(w.buf, version, longHeader, type, length, sequence);
-  return w.len === w.buf.length ? w.buf : w.buf.slice(0, w.len);
+  const out = w.take();
+  writeHeader(out, version, longHeader, type, length, sequence);
+  return out;
 }

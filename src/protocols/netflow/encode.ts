@@ -4,6 +4,7 @@
  * "123" for unknown IEs, "e<pen>.<id>" for enterprise IEs), so decode(encode(x)) gives x back. A
  * missing value is sent as zeros (variable-length: empty).
  */
+import { ByteWriter } from '../byte-writer.js';
 import { EncodeError, type ProtocolName } from '../errors.js';
 import { parseIpBytes } from '../ip.js';
 import { VARIABLE_LENGTH } from './ie.js';
@@ -56,48 +57,19 @@ export interface IpfixInput {
   sets: SetInput[];
 }
 
-class Writer {
-  buf = new Uint8Array(256);
-  view = new DataView(this.buf.buffer);
-  at = 0;
-  constructor(readonly protocol: ProtocolName) {}
-  #room(n: number): void {
-    if (this.at + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.at + n));
-    next.set(this.buf);
-    this.buf = next;
-    this.view = new DataView(next.buffer);
+class Writer extends ByteWriter {
+  constructor(readonly protocol: ProtocolName) {
+    super(1500);
   }
-  u8(v: number): void {
-    this.#room(1);
-    this.buf[this.at++] = v;
-  }
-  u16(v: number): void {
-    this.#room(2);
-    this.view.setUint16(this.at, v);
-    this.at += 2;
-  }
-  u32(v: number): void {
-    this.#room(4);
-    this.view.setUint32(this.at, v);
-    this.at += 4;
-  }
-  bytes(b: Uint8Array): void {
-    this.#room(b.length);
-    this.buf.set(b, this.at);
-    this.at += b.length;
-  }
-  zeros(n: number): void {
-    this.#room(n);
-    this.buf.fill(0, this.at, this.at + n);
-    this.at += n;
-  }
-  patch16(at: number, v: number): void {
-    this.view.setUint16(at, v);
-  }
-  done(): Uint8Array {
-    return this.buf.slice(0, this.at);
-  }
+}
+
+/** One writer per protocol, emptied at the start of each (synchronous) encoding. */
+const WRITERS = { netflow: new Writer('netflow'), ipfix: new Writer('ipfix') } as const;
+
+function writerFor(protocol: 'netflow' | 'ipfix'): Writer {
+  const w = WRITERS[protocol];
+  w.clear();
+  return w;
 }
 
 function fail(w: Writer, code: string, message: string, context: Record<string, unknown> = {}): never {
@@ -126,7 +98,7 @@ function writeInt(w: Writer, key: string, v: bigint, len: number, signed: boolea
     out[i] = Number(u & 0xffn);
     u >>= 8n;
   }
-  w.bytes(out);
+  w.octets(out);
 }
 
 function octetsOf(w: Writer, f: PlannedField, v: FlowValue | undefined): Uint8Array {
@@ -157,27 +129,23 @@ function writeValue(w: Writer, f: PlannedField, v: FlowValue | undefined): void 
     case Kind.Int:
       return writeInt(w, f.key, bigOf(w, f.key, v), len, f.kind === Kind.Int);
     case Kind.Float: {
-      const start = w.at;
-      w.zeros(len);
-      const n = v === undefined ? 0 : Number(v);
-      if (len === 4) w.view.setFloat32(start, n);
-      else w.view.setFloat64(start, n);
+      w.float(v === undefined ? 0 : Number(v), len === 4 ? 4 : 8);
       return;
     }
     case Kind.Bool:
-      return w.u8(v === true ? 1 : 2);
+      return w.octet(v === true ? 1 : 2);
     case Kind.Mac: {
       const hex = v === undefined ? '000000000000' : String(v).replaceAll(':', '');
       if (!/^[0-9a-f]{12}$/i.test(hex))
         fail(w, 'bad_value', `${f.key}: expected a MAC address`, { key: f.key });
-      return w.bytes(Uint8Array.from(Buffer.from(hex, 'hex')));
+      return w.octets(Uint8Array.from(Buffer.from(hex, 'hex')));
     }
     case Kind.Ipv4:
     case Kind.Ipv6: {
       const ip = v === undefined ? new Uint8Array(len) : parseIpBytes(String(v));
       if (ip === undefined || ip.length !== len)
         fail(w, 'bad_value', `${f.key}: expected an IPv${len === 4 ? 4 : 6} address`, { key: f.key });
-      return w.bytes(ip);
+      return w.octets(ip);
     }
     case Kind.DateSeconds:
     case Kind.DateMillis: {
@@ -201,16 +169,16 @@ function writeValue(w: Writer, f: PlannedField, v: FlowValue | undefined): void 
       const b = octetsOf(w, f, v);
       if (len === VARIABLE_LENGTH) {
         if (b.length > 65_535) fail(w, 'too_long', `${f.key}: ${b.length} octets`, { key: f.key });
-        if (b.length < 255) w.u8(b.length);
+        if (b.length < 255) w.octet(b.length);
         else {
-          w.u8(255);
+          w.octet(255);
           w.u16(b.length);
         }
-        return w.bytes(b);
+        return w.octets(b);
       }
       if (b.length > len)
         fail(w, 'too_long', `${f.key}: ${b.length} octets in a ${len}-octet field`, { key: f.key });
-      w.bytes(b);
+      w.octets(b);
       return w.zeros(len - b.length);
     }
   }
@@ -218,7 +186,7 @@ function writeValue(w: Writer, f: PlannedField, v: FlowValue | undefined): void 
 
 /** Encodes a v5 packet of 1–30 records. */
 export function encodeV5(input: V5Input): Uint8Array {
-  const w = new Writer('netflow');
+  const w = writerFor('netflow');
   const n = input.records.length;
   if (n < 1 || n > V5_MAX_RECORDS)
     fail(w, 'bad_count', `a v5 packet carries 1–30 records, got ${n}`, { count: n });
@@ -228,13 +196,13 @@ export function encodeV5(input: V5Input): Uint8Array {
   w.u32(input.unixSecs);
   w.u32(input.unixNsecs ?? 0);
   w.u32(input.flowSequence);
-  w.u8(input.engineType ?? 0);
-  w.u8(input.engineId ?? 0);
+  w.octet(input.engineType ?? 0);
+  w.octet(input.engineId ?? 0);
   w.u16((((input.samplingMode ?? 0) & 3) << 14) | ((input.samplingInterval ?? 0) & 0x3fff));
   const plan = V5_PLAN;
   for (const r of input.records) for (const f of plan) writeValue(w, f, r[f.key]);
-  if (w.at !== V5_HEADER_BYTES + n * V5_RECORD_BYTES) throw new Error('v5 layout');
-  return w.done();
+  if (w.length !== V5_HEADER_BYTES + n * V5_RECORD_BYTES) throw new Error('v5 layout');
+  return w.take();
 }
 
 const V5_PLAN: readonly PlannedField[] = [
@@ -304,7 +272,7 @@ function templateRecords(w: Writer, version: 9 | 10, options: boolean, ts: Templ
 function writeSets(w: Writer, version: 9 | 10, sets: SetInput[]): number {
   let records = 0;
   for (const s of sets) {
-    const start = w.at;
+    const start = w.length;
     w.u16(0);
     w.u16(0);
     let id: number;
@@ -318,7 +286,7 @@ function writeSets(w: Writer, version: 9 | 10, sets: SetInput[]): number {
         id = version === 9 ? 1 : 3;
         records += templateRecords(w, version, true, s.templates);
         // RFC 3954 §6.1: pad the options template FlowSet to a 4-octet boundary.
-        w.zeros(s.padding ?? (version === 9 ? (4 - ((w.at - start) % 4)) % 4 : 0));
+        w.zeros(s.padding ?? (version === 9 ? (4 - ((w.length - start) % 4)) % 4 : 0));
         break;
       case 'withdrawals':
         if (version === 9) fail(w, 'bad_set', 'NetFlow v9 has no template withdrawals');
@@ -334,19 +302,19 @@ function writeSets(w: Writer, version: 9 | 10, sets: SetInput[]): number {
         break;
       case 'raw':
         id = s.setId;
-        w.bytes(s.bytes);
+        w.octets(s.bytes);
         break;
     }
-    if (w.at - start > 65_535) fail(w, 'too_long', `set ${id} of ${w.at - start} octets`);
+    if (w.length - start > 65_535) fail(w, 'too_long', `set ${id} of ${w.length - start} octets`);
     w.patch16(start, id);
-    w.patch16(start + 2, w.at - start);
+    w.patch16(start + 2, w.length - start);
   }
   return records;
 }
 
 /** Encodes a NetFlow v9 export packet. */
 export function encodeV9(input: V9Input): Uint8Array {
-  const w = new Writer('netflow');
+  const w = writerFor('netflow');
   w.u16(9);
   w.u16(0);
   w.u32(input.sysUptime);
@@ -355,19 +323,19 @@ export function encodeV9(input: V9Input): Uint8Array {
   w.u32(input.sourceId);
   const records = writeSets(w, 9, input.sets);
   w.patch16(2, input.count ?? records);
-  return w.done();
+  return w.take();
 }
 
 /** Encodes an IPFIX message. */
 export function encodeIpfix(input: IpfixInput): Uint8Array {
-  const w = new Writer('ipfix');
+  const w = writerFor('ipfix');
   w.u16(10);
   w.u16(0);
   w.u32(input.exportTime);
   w.u32(input.sequence);
   w.u32(input.observationDomainId);
   writeSets(w, 10, input.sets);
-  if (w.at > 65_535) fail(w, 'too_long', `message of ${w.at} octets`);
-  w.patch16(2, w.at);
-  return w.done();
+  if (w.length > 65_535) fail(w, 'too_long', `message of ${w.length} octets`);
+  w.patch16(2, w.length);
+  return w.take();
 }

@@ -3,6 +3,7 @@
  * format of dateTimeMicroseconds / dateTimeNanoseconds (RFC 7011 §6.1.9–6.1.10: 32-bit seconds
  * since 1900-01-01 and a 32-bit binary fraction; microsecond values ignore the low 11 fraction bits).
  */
+import { isoDateTime } from '../iso-time.js';
 
 /** Seconds from the NTP epoch (1900) to the Unix epoch (1970). */
 export const NTP_UNIX_OFFSET = 2_208_988_800;
@@ -10,29 +11,7 @@ const TWO_32 = 4_294_967_296;
 /** 9999-12-31T23:59:59Z: the last second a four-digit ISO year can show. */
 const MAX_ISO_SECONDS = 253_402_300_799;
 
-const TWO_DIGITS: readonly string[] = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 const THREE_DIGITS: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
-
-let cachedDay = Number.NaN;
-let cachedDate = '';
-
-/**
- * "YYYY-MM-DDTHH:MM:SS" of a whole Unix second. The date part is cached by day (records of a message
- * share it), the time of day is plain arithmetic: no Date per value on the hot path.
- */
-function prefixOf(second: number): string {
-  const day = Math.floor(second / 86_400);
-  if (day !== cachedDay) {
-    cachedDate = new Date(day * 86_400_000).toISOString().slice(0, 11);
-    cachedDay = day;
-  }
-  let s = second - day * 86_400;
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return `${cachedDate}${TWO_DIGITS[h] as string}:${TWO_DIGITS[m] as string}:${TWO_DIGITS[s] as string}`;
-}
 
 /** Whether a Unix second can be shown as a four-digit-year ISO time. */
 export function isoRepresentable(second: number): boolean {
@@ -41,19 +20,19 @@ export function isoRepresentable(second: number): boolean {
 
 /** ISO 8601 UTC with whole seconds ("…T12:00:00Z"). */
 export function isoSeconds(second: number): string {
-  return `${prefixOf(second)}Z`;
+  return `${isoDateTime(second)}Z`;
 }
 
 /** ISO 8601 UTC with milliseconds ("…T12:00:00.123Z"). `ms` must be an integer. */
 export function isoMillis(ms: number): string {
   const second = Math.floor(ms / 1000);
   const frac = ms - second * 1000;
-  return `${prefixOf(second)}.${THREE_DIGITS[frac] as string}Z`;
+  return `${isoDateTime(second)}.${THREE_DIGITS[frac] as string}Z`;
 }
 
 /** ISO 8601 UTC with a fraction of `digits` digits (6 or 9). */
 export function isoFraction(second: number, fraction: number, digits: number): string {
-  return `${prefixOf(second)}.${String(fraction).padStart(digits, '0')}Z`;
+  return `${isoDateTime(second)}.${String(fraction).padStart(digits, '0')}Z`;
 }
 
 /**

@@ -10,6 +10,7 @@
  * Deterministic for a seed. Pure.
  */
 import type { CdrRecord, CdrRecordType, ServiceData, TrafficVolume } from '../../../protocols/cdr/index.js';
+import { isoDateTime } from '../../../protocols/iso-time.js';
 import { Rng } from '../rng.js';
 import type { GsnPlan, SessionPlan } from './plan.js';
 
@@ -76,7 +77,7 @@ function luhn(digits: string): string {
 
 /** ISO 8601 with an explicit +00:00 offset, whole seconds (the CDR TimeStamp resolution). */
 export function isoSeconds(ms: number): string {
-  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}+00:00`;
+  return `${isoDateTime(Math.floor(ms / 1000))}+00:00`;
 }
 
 /** Addresses a record names: its GGSN/P-GW (for S-CDR/SGW: one of the run's) and SGSN/S-GW. */

@@ -20,6 +20,8 @@ import {
   type BerLimits,
 } from '../../../../src/protocols/ber/reader.js';
 import {
+  BerWriter,
+  concat,
   identifier,
   integerContent,
   lengthOctets,
@@ -246,5 +248,58 @@ describe('BER writing', () => {
     expect(() => unsignedContent(-1, 'x')).toThrow(/non-negative/);
     expect(() => integerContent(2n ** 63n, 'x')).toThrow(/64 bits/);
     expect(value([...tlv(0, false, 12, utf8Content('né'))], readUtf8)).toBe('né');
+  });
+
+  it('ensures unsigned contents are the same minimal octets for a number and its bigint', () => {
+    /** Reference: big-endian hex of the value, with a zero octet in front when the top bit is set. */
+    const reference = (v: bigint): number[] => {
+      const hex = v.toString(16).padStart(2 * Math.ceil(v.toString(16).length / 2), '0');
+      const octets = [...Buffer.from(hex, 'hex')];
+      return ((octets[0] as number) & 0x80) !== 0 ? [0, ...octets] : octets;
+    };
+    const values = [
+      0,
+      1,
+      0x7f,
+      0x80,
+      0xff,
+      0x100,
+      0x7fff,
+      0x8000,
+      0xffffffff,
+      2 ** 32,
+      2 ** 52 + 7,
+      2 ** 53 - 1,
+    ];
+    for (let bit = 0; bit < 53; bit++) values.push(2 ** bit - 1, 2 ** bit);
+    for (const v of values) {
+      expect([...unsignedContent(v, 'x')]).toEqual(reference(BigInt(v)));
+      expect([...unsignedContent(BigInt(v), 'x')]).toEqual(reference(BigInt(v)));
+    }
+  });
+
+  it('ensures elements nested in one writer get the short or long lengths their content needs', () => {
+    const w = new BerWriter(16); // grows as it goes
+    const outer = w.begin(2, true, 20);
+    const small = w.begin(2, false, 1);
+    w.octets(new Uint8Array(5).fill(1));
+    w.end(small);
+    const big = w.begin(0, true, 16);
+    for (let i = 0; i < 3; i++) w.element(2, 300, new Uint8Array(100).fill(i));
+    w.end(big);
+    w.end(outer);
+    const bytes = w.take();
+    // Built from the parts, each framed on its own.
+    const inner = concat([0, 1, 2].map((i) => tlv(2, false, 300, new Uint8Array(100).fill(i))));
+    const expected = tlv(
+      2,
+      true,
+      20,
+      concat([tlv(2, false, 1, new Uint8Array(5).fill(1)), tlv(0, true, 16, inner)]),
+    );
+    expect([...bytes]).toEqual([...expected]);
+    // Both constructed elements need two length octets (0x82 …): 1 + 3 + [7 + (1 + 3 + 3 × 104)].
+    expect(bytes.length).toBe(1 + 3 + 7 + 1 + 3 + 3 * 104);
+    expect(w.take().length).toBe(0); // taken: the writer is empty again
   });
 });

@@ -34,7 +34,8 @@ describe('TBCD', () => {
     expect(codeOf(() => tbcd('a1'))).toBe('invalid_tbcd');
     expect(codeOf(() => tbcd('f121'))).toBe('invalid_tbcd');
     expect(codeOf(() => tbcd('1f'))).toBe('invalid_tbcd');
-    expect(() => writeTbcd('12a', 'f')).toThrow(/expected 1 to 16 digits/);
+    for (const bad of ['12a', 'a1', '', '12345678901234567', '1 2', '１2', '1.5'])
+      expect(() => writeTbcd(bad, 'f'), bad).toThrow(/expected 1 to 16 digits/);
   });
 
   it('ensures an ISDN-AddressString skips its nature/plan octet', () => {
@@ -79,6 +80,24 @@ describe('TimeStamp', () => {
       ).toBe('invalid_timestamp');
     }
     expect(() => writeTimestamp('2026-12-04T10:15:30Z', 'f')).toThrow(/expected 20YY/);
+  });
+
+  it('ensures the writer takes exactly the text of 20YY-MM-DDThh:mm:ss±hh:mm, one character changed or not', () => {
+    const form = /^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/;
+    const good = '2026-12-04T10:15:30+01:00';
+    const texts = [good, `${good}0`, good.slice(0, -1), '１026-12-04T10:15:30+01:00'];
+    for (let i = 0; i < good.length; i++)
+      for (const c of ['0', '9', '-', '+', ':', 'T', 'a', ' ', '/', '٣'])
+        texts.push(good.slice(0, i) + c + good.slice(i + 1));
+    for (const t of texts) {
+      let taken = true;
+      try {
+        writeTimestamp(t, 'f');
+      } catch {
+        taken = false;
+      }
+      expect(taken, t).toBe(form.test(t));
+    }
   });
 });
 
