@@ -13,10 +13,14 @@
  */
 import { join } from 'node:path';
 import { cdrToNar, decodeCdrToNar, encodeCdr } from '../src/protocols/cdr/index.js';
+import { Packr } from 'msgpackr';
+import { DEFAULT_MIX } from '../src/cluster/loadgen/gtpp/options.js';
+import { prepareRun } from '../src/cluster/loadgen/gtpp/prepare.js';
 import { TRUTH_CDR_COLUMNS } from '../src/cluster/loadgen/gtpp/truth-columns.js';
 import { sampleCdr } from '../src/protocols/cdr/samples.js';
 import { peakRssBytes, ROOT, scrapeMetrics } from './narflow-process.js';
 import {
+  best,
   busyCpuDuring,
   decodeAgainstMsgpackr,
   loadgenSummary,
@@ -49,6 +53,57 @@ export function runCdrDecodeBench(): DecodeResult {
     'CDR',
   );
   return { cdrsPerSecond: r.perSecond, baselinePerSecond: r.baselinePerSecond, bytesPerCdr: r.bytesPerItem };
+}
+
+export interface EncodeResult {
+  readonly cdrsPerSecond: number;
+  readonly baselinePerSecond: number;
+  /** `narflow loadgen gtpp`'s preparation (generate, encode, frame, ground-truth lines), per CDR. */
+  readonly prepareUsPerCdr: number;
+  readonly preparedCdrs: number;
+}
+
+/**
+ * CDR encode (`encodeCdr`, what the load generator runs on each CDR) against msgpackr packing the
+ * same records, and the load generator's whole preparation of a run (default mix, 1–5 records per
+ * session, 10 CDRs per message), which happens before its first message is sent.
+ */
+export function runCdrEncodeBench(): EncodeResult {
+  const recs = Array.from({ length: 20_000 }, (_, i) => sampleCdr(i));
+  const packr = new Packr({ useRecords: false, moreTypes: true });
+  let sink = 0;
+  const run = (): void => {
+    for (const r of recs) sink += encodeCdr(r).length;
+  };
+  const baseline = (): void => {
+    for (const r of recs) sink += packr.pack(r).length;
+  };
+  run();
+  baseline();
+  const cdrsPerSecond = best(5, recs.length, run);
+  const baselinePerSecond = best(5, recs.length, baseline);
+  const t0 = performance.now();
+  const prepared = prepareRun({
+    gsns: 4,
+    ipv6: false,
+    mix: DEFAULT_MIX,
+    records: { kind: 'uniform', min: 1, max: 5 },
+    limit: { minRecords: 200_000 },
+    cdrsPerMessage: 10,
+    gtppVersion: 2,
+    dupRate: 0,
+    seed: 1,
+    nowMs: Date.now(),
+  });
+  const prepareMs = performance.now() - t0;
+  if (sink === 0 || prepared.totalCdrs === 0)
+    throw new BenchError('no_samples', 'CDR encode bench produced nothing');
+  return {
+    cdrsPerSecond,
+    baselinePerSecond,
+    prepareUsPerCdr: (prepareMs * 1000) / prepared.totalCdrs,
+    preparedCdrs: prepared.totalCdrs,
+  };
 }
 
 interface LoadSummary {

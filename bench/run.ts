@@ -25,7 +25,14 @@ import { own, prepareData } from './data.js';
 import { ROOT } from './narflow-process.js';
 import { formatProfiles, summarizeProfiles, type ThreadProfile } from './profile.js';
 import { BenchError, count, mib, ms, rate } from './stats.js';
-import { runCdrDecodeBench, runGtppIngestBench, type DecodeResult, type IngestRun } from './gtpp.js';
+import {
+  runCdrDecodeBench,
+  runCdrEncodeBench,
+  runGtppIngestBench,
+  type DecodeResult,
+  type EncodeResult,
+  type IngestRun,
+} from './gtpp.js';
 import { runRadius } from './radius.js';
 import { runNetflow } from './netflow.js';
 
@@ -282,7 +289,9 @@ async function main(): Promise<void> {
 const GTPP_CDRS = 400_000;
 
 /** CDR decode and GTP' ingest (UDP, TCP); prints their lines. */
-async function runGtpp(work: string): Promise<{ decode: DecodeResult; ingest: IngestRun[] }> {
+async function runGtpp(
+  work: string,
+): Promise<{ decode: DecodeResult; encode: EncodeResult; ingest: IngestRun[] }> {
   progress('gtpp: CDR decode');
   const decode = runCdrDecodeBench();
   say(
@@ -290,6 +299,15 @@ async function runGtpp(work: string): Promise<{ decode: DecodeResult; ingest: In
       `${rate(decode.cdrsPerSecond)} CDRs/s (${(1e6 / decode.cdrsPerSecond).toFixed(2)} µs/CDR) — ` +
       `${(decode.cdrsPerSecond / decode.baselinePerSecond).toFixed(2)}× baseline (msgpackr decode of the same records as NARs, ` +
       `${rate(decode.baselinePerSecond)}/s)`,
+  );
+  progress('gtpp: CDR encode and load generator preparation');
+  const encode = runCdrEncodeBench();
+  say(
+    `block cdr-encode (encodeCdr, 5 record types): ${rate(encode.cdrsPerSecond)} CDRs/s ` +
+      `(${(1e6 / encode.cdrsPerSecond).toFixed(2)} µs/CDR) — ${(encode.cdrsPerSecond / encode.baselinePerSecond).toFixed(2)}× ` +
+      `baseline (msgpackr pack of the same records, ${rate(encode.baselinePerSecond)}/s); ` +
+      `loadgen gtpp preparation (generate, encode, frame, ground truth) ${encode.prepareUsPerCdr.toFixed(1)} µs/CDR ` +
+      `over ${count(encode.preparedCdrs)} CDRs`,
   );
   const ingest: IngestRun[] = [];
   for (const transport of ['udp', 'tcp'] as const) {
@@ -312,7 +330,7 @@ async function runGtpp(work: string): Promise<{ decode: DecodeResult; ingest: In
           : ''),
     );
   }
-  return { decode, ingest };
+  return { decode, encode, ingest };
 }
 
 main().catch((err: Error) => {

@@ -91,9 +91,10 @@ function run(generator: string, argv: readonly string[], hooks: Hooks): Promise<
   }
   const input = parseGtppLoadArgs(argv);
   return withProgress(input.progress, hooks, async (h) => {
+    if (input.progress !== 'off') process.stderr.write('generating and encoding the CDRs before sending…\n');
     const r = await runGtppLoad(input, h);
     const s = r.summary;
-    return outcome(summaryText(s), r, r.options.out, s.sent > 0 && s.accepted === 0);
+    return outcome(summaryText(s, r.prepared), r, r.options.out, s.sent > 0 && s.accepted === 0);
   });
 }
 

@@ -19,7 +19,11 @@ export async function writeReportFiles(
   await writeFile(join(out, 'report.html'), html);
 }
 
-export function summaryText(s: LoadSummary): string {
+/** `prepared`: the CDRs generated and encoded before the first message, and how long that took. */
+export function summaryText(
+  s: LoadSummary,
+  prepared?: { readonly cdrs: number; readonly ms: number },
+): string {
   const lines: (readonly [string, string])[] = [
     ['sent', `${s.sent} CDRs`],
     ['accepted', `${s.accepted} CDRs`],
@@ -38,6 +42,8 @@ export function summaryText(s: LoadSummary): string {
     ['rate', `${s.cdrsPerSecond} CDRs/s`],
     ['elapsed', `${(s.elapsedMs / 1000).toFixed(2)} s`],
   ];
+  if (prepared !== undefined)
+    lines.push(['prepared', `${prepared.cdrs} CDRs in ${(prepared.ms / 1000).toFixed(2)} s, before sending`]);
   return alignedText(lines);
 }
 

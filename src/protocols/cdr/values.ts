@@ -166,28 +166,35 @@ export function checkTimestamp(buf: Uint8Array, s: number, e: number, field: str
     fail('invalid_timestamp', `${field}: no such date ${year}-${p2(mo)}-${p2(dd)}`, s, field);
 }
 
-/** Where "20YY-MM-DDThh:mm:ss±hh:mm" has its digit pairs. */
-const TS_PAIRS = [2, 5, 8, 11, 14, 17, 20, 23];
-/** What each position of that form holds: a fixed character's code, DIGIT, or SIGN (19). */
-const DIGIT = -1;
-const SIGN = -2;
-const TS_FORM = Array.from('20dd-dd-ddTdd:dd:dd?dd:dd', (c) =>
-  c === 'd' ? DIGIT : c === '?' ? SIGN : c.charCodeAt(0),
-);
-
-function isTimestampText(t: string): boolean {
-  if (t.length !== TS_FORM.length) return false;
-  for (let i = 0; i < TS_FORM.length; i++) {
-    const want = TS_FORM[i] as number;
-    const c = t.charCodeAt(i);
-    if (want === DIGIT ? !isDigit(c) : want === SIGN ? c !== 0x2b && c !== 0x2d : c !== want) return false;
-  }
-  return true;
+/** Two decimal digits at `i` as one BCD octet, or −1. */
+function bcdAt(t: string, i: number): number {
+  const hi = t.charCodeAt(i) - 48;
+  const lo = t.charCodeAt(i + 1) - 48;
+  return hi >= 0 && hi <= 9 && lo >= 0 && lo <= 9 ? (hi << 4) | lo : -1;
 }
 
 /** TimeStamp content: "20YY-MM-DDThh:mm:ss±hh:mm" → YYMMDDhhmmss (BCD), the sign, hhmm (BCD). */
 export function putTimestamp(w: BerWriter, text: string, field: string): void {
-  if (!isTimestampText(text)) {
+  const t = text;
+  const sign = t.charCodeAt(19);
+  const octets = [bcdAt(t, 2), bcdAt(t, 5), bcdAt(t, 8), bcdAt(t, 11), bcdAt(t, 14), bcdAt(t, 17)];
+  const offsetHours = bcdAt(t, 20);
+  const offsetMinutes = bcdAt(t, 23);
+  const form =
+    t.length === 25 &&
+    t.charCodeAt(0) === 50 && // 2
+    t.charCodeAt(1) === 48 && // 0
+    t.charCodeAt(4) === 45 && // -
+    t.charCodeAt(7) === 45 &&
+    t.charCodeAt(10) === 84 && // T
+    t.charCodeAt(13) === 58 && // :
+    t.charCodeAt(16) === 58 &&
+    t.charCodeAt(22) === 58 &&
+    (sign === 0x2b || sign === 0x2d) &&
+    offsetHours >= 0 &&
+    offsetMinutes >= 0 &&
+    octets.every((o) => o >= 0);
+  if (!form) {
     throw new EncodeError(
       'cdr',
       'invalid_value',
@@ -195,11 +202,10 @@ export function putTimestamp(w: BerWriter, text: string, field: string): void {
       { field },
     );
   }
-  const pair = (i: number): number => ((text.charCodeAt(i) - 48) << 4) | (text.charCodeAt(i + 1) - 48);
-  for (let k = 0; k < 6; k++) w.octet(pair(TS_PAIRS[k] as number));
-  w.octet(text.charCodeAt(19));
-  w.octet(pair(20));
-  w.octet(pair(23));
+  for (const o of octets) w.octet(o);
+  w.octet(sign);
+  w.octet(offsetHours);
+  w.octet(offsetMinutes);
 }
 
 export function writeTimestamp(text: string, field: string): Uint8Array {

@@ -49,6 +49,9 @@ describe('load report', () => {
     }
     expect(text).toMatch(/^sent\s+150 CDRs$/m);
     expect(text).toMatch(/^latency\s+p50 2\.04 ms, p99 8 ms, max 8 ms$/m);
+    expect(text).not.toMatch(/^prepared/m);
+    const withPrep = summaryText(sampleStats().finish(2000), { cdrs: 150, ms: 1234 });
+    expect(withPrep).toMatch(/^prepared\s+150 CDRs in 1\.23 s, before sending$/m);
   });
 
   it('ensures the HTML page is self-contained with SVG charts of throughput and latency', () => {
