@@ -20,6 +20,11 @@ export class ByteWriter {
     return this.pos;
   }
 
+  /** Octets it can hold before it grows again. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
   /** Forgets what was written (before a message, or after a failed one). */
   clear(): void {
     this.pos = 0;

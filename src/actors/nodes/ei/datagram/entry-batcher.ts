@@ -5,10 +5,23 @@
  * each message (`D`, e.g. its decoded records) is handed with the sealed entry to `sealed`, so the
  * handler in the same thread need not decode it again.
  */
-import { encodeEntries, MAX_MESSAGES_PER_ENTRY } from './entry.js';
+import { ByteWriter } from '../../../../protocols/byte-writer.js';
+import {
+  addToEntries,
+  beginEntries,
+  endEntries,
+  MAX_MESSAGES_PER_ENTRY,
+  type DatagramEntry,
+} from './entry.js';
+
+/** Room the batch buffer starts with; it grows for larger bursts, and starts again after one past KEEP_BYTES. */
+const BATCH_BYTES = 256 << 10;
+const KEEP_BYTES = 4 << 20;
 
 export class EntryBatcher<D = undefined> {
-  #parts: Uint8Array[] = [];
+  /** The entry being filled: each message is written into it once, as it arrives. */
+  #w = new ByteWriter(BATCH_BYTES);
+  #count = 0;
   #decoded: (D | undefined)[] = [];
   #waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   #scheduled = false;
@@ -18,12 +31,14 @@ export class EntryBatcher<D = undefined> {
     private readonly sealed: (payload: Uint8Array, decoded: readonly (D | undefined)[]) => void = () => {},
   ) {}
 
-  /** Logs one message (`part`, see encodeEntry) with what the ingest learned of it. */
-  log(part: Uint8Array, decoded: D | undefined): Promise<void> {
+  /** Logs one message with what the ingest learned of it. */
+  log(entry: DatagramEntry, decoded: D | undefined): Promise<void> {
     const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    this.#parts.push(part);
+    if (this.#count === 0) beginEntries(this.#w);
+    addToEntries(this.#w, entry);
+    this.#count++;
     this.#decoded.push(decoded);
-    if (this.#parts.length >= MAX_MESSAGES_PER_ENTRY) this.#flush();
+    if (this.#count >= MAX_MESSAGES_PER_ENTRY) this.#flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(() => this.#flush());
@@ -33,11 +48,13 @@ export class EntryBatcher<D = undefined> {
 
   #flush(): void {
     this.#scheduled = false;
-    if (this.#parts.length === 0) return;
-    const payload = encodeEntries(this.#parts);
+    if (this.#count === 0) return;
+    endEntries(this.#w, this.#count);
+    const payload = this.#w.take();
+    if (this.#w.capacity > KEEP_BYTES) this.#w = new ByteWriter(BATCH_BYTES);
     this.sealed(payload, this.#decoded);
     const waiters = this.#waiters;
-    this.#parts = [];
+    this.#count = 0;
     this.#decoded = [];
     this.#waiters = [];
     this.append(payload).then(

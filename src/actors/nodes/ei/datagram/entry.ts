@@ -10,6 +10,8 @@
  * u16 count | per message u32 length + the form above), so the log, the actor loop and the output
  * batches pay their per-entry costs once per burst, not once per message.
  */
+import { ByteWriter } from '../../../../protocols/byte-writer.js';
+
 export const ENTRY_FORMAT = 1;
 export const ENTRIES_FORMAT = 2;
 /** Most messages in one log entry. */
@@ -29,20 +31,28 @@ export interface DatagramEntry {
   readonly message: Uint8Array;
 }
 
-export function encodeEntry(e: DatagramEntry): Uint8Array {
+/** Octets of `e` in the single-message form. */
+export function entryBytes(e: DatagramEntry): number {
+  return 14 + e.address.length + e.message.length;
+}
+
+/** Writes `e` in the single-message form. */
+export function writeEntry(w: ByteWriter, e: DatagramEntry): void {
   const addr = e.address;
-  const out = new Uint8Array(4 + addr.length + 2 + 8 + e.message.length);
-  const view = new DataView(out.buffer);
-  out[0] = ENTRY_FORMAT;
-  out[1] = e.kind;
-  out[2] = e.transport === 'tcp' ? 1 : 0;
-  out[3] = addr.length;
-  for (let i = 0; i < addr.length; i++) out[4 + i] = addr.charCodeAt(i);
-  const o = 4 + addr.length;
-  view.setUint16(o, e.port);
-  view.setFloat64(o + 2, e.receivedAtMs);
-  out.set(e.message, o + 10);
-  return out;
+  w.octet(ENTRY_FORMAT);
+  w.octet(e.kind);
+  w.octet(e.transport === 'tcp' ? 1 : 0);
+  w.octet(addr.length);
+  for (let i = 0; i < addr.length; i++) w.octet(addr.charCodeAt(i));
+  w.u16(e.port);
+  w.float(e.receivedAtMs, 8);
+  w.octets(e.message);
+}
+
+export function encodeEntry(e: DatagramEntry): Uint8Array {
+  const w = new ByteWriter(entryBytes(e));
+  writeEntry(w, e);
+  return w.take();
 }
 
 export class EntryFormatError extends Error {
@@ -78,20 +88,32 @@ export function isDatagramEntry(payload: Uint8Array): boolean {
   return payload[0] === ENTRY_FORMAT || payload[0] === ENTRIES_FORMAT;
 }
 
+/** Starts an entry of the multi-message form at the start of `w`; `endEntries` fills its count in. */
+export function beginEntries(w: ByteWriter): void {
+  w.octet(ENTRIES_FORMAT);
+  w.u16(0);
+}
+
+/** Adds one message to the entry `beginEntries` started. */
+export function addToEntries(w: ByteWriter, e: DatagramEntry): void {
+  w.u32(entryBytes(e));
+  writeEntry(w, e);
+}
+
+export function endEntries(w: ByteWriter, count: number): void {
+  w.patch16(1, count);
+}
+
+/** The multi-message form of messages already in the single-message form. */
 export function encodeEntries(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 3;
-  for (const p of parts) n += 4 + p.length;
-  const out = new Uint8Array(n);
-  const view = new DataView(out.buffer);
-  out[0] = ENTRIES_FORMAT;
-  view.setUint16(1, parts.length);
-  let o = 3;
+  const w = new ByteWriter(parts.reduce((n, p) => n + 4 + p.length, 3));
+  beginEntries(w);
   for (const p of parts) {
-    view.setUint32(o, p.length);
-    out.set(p, o + 4);
-    o += 4 + p.length;
+    w.u32(p.length);
+    w.octets(p);
   }
-  return out;
+  endEntries(w, parts.length);
+  return w.take();
 }
 
 /** The messages of a log entry (one for an entry of the single-message form). */

@@ -26,7 +26,7 @@ import type { CidrSet } from '../../../rules/cidr-set.js';
 import { allowList } from '../datagram/peers.js';
 import type { IngestContext, IngestSource, IngestStats } from '../../../runtime/actor.js';
 import { RateLimitedLog } from '../../../telemetry/logger.js';
-import { encodeEntry, KIND_INVALID, KIND_MESSAGE } from '../datagram/entry.js';
+import { KIND_INVALID, KIND_MESSAGE, type DatagramEntry } from '../datagram/entry.js';
 import { checkReceiveBuffer, IngestBooks, startReplays } from '../datagram/ingest-books.js';
 import { CMD_SEND_POSSIBLY_DUPLICATED } from './handler.js';
 import { LatencySamples } from '../datagram/latency.js';
@@ -274,14 +274,14 @@ export class GtppIngest implements IngestSource {
       }
       return;
     }
-    const part = encodeEntry({
+    const part: DatagramEntry = {
       kind: KIND_INVALID,
       transport: path.transport,
       address: path.address,
       port: path.port,
       receivedAtMs,
       message: buf,
-    });
+    };
     const done = this.#books.track((this.#batcher as EntryBatcher<Decoded>).log(part, undefined)).then(() => {
       if (header?.type !== 240 || this.#stopped) return;
       this.#responses.answer(path, header, causeForDecodeError(err.code));
@@ -323,14 +323,14 @@ export class GtppIngest implements IngestSource {
       records = decodeRecords(m.packet.records, m.packet.format, this.s.acceptFormats);
       if (records.some((r) => r instanceof RecordFailure)) cause = Cause.CdrDecodingError;
     }
-    const part = encodeEntry({
+    const part: DatagramEntry = {
       kind: KIND_MESSAGE,
       transport: path.transport,
       address: path.address,
       port: path.port,
       receivedAtMs,
       message: buf,
-    });
+    };
     const answered = this.#books
       .track((this.#batcher as EntryBatcher<Decoded>).log(part, { frame, fingerprint: fp, records }))
       .then(() => {

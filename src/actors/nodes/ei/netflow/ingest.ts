@@ -10,7 +10,7 @@
 import type { CidrSet } from '../../../rules/cidr-set.js';
 import type { IngestContext, IngestSource, IngestStats } from '../../../runtime/actor.js';
 import { RateLimitedLog } from '../../../telemetry/logger.js';
-import { encodeEntry, KIND_MESSAGE } from '../datagram/entry.js';
+import { KIND_MESSAGE, type DatagramEntry } from '../datagram/entry.js';
 import { checkReceiveBuffer, IngestBooks, startReplays } from '../datagram/ingest-books.js';
 import { EntryBatcher } from '../datagram/entry-batcher.js';
 import { UdpListener, type ReplyPath } from '../datagram/udp.js';
@@ -111,14 +111,14 @@ export class NetflowIngest implements IngestSource {
       return;
     }
     this.#count('datagrams', path.address);
-    const part = encodeEntry({
+    const part: DatagramEntry = {
       kind: KIND_MESSAGE,
       transport: 'udp',
       address: path.address,
       port: path.port,
       receivedAtMs: Date.now(),
       message: buf,
-    });
+    };
     this.#books
       .track((this.#batcher as EntryBatcher).log(part, undefined))
       .catch(() => this.#count('append_failed'));

@@ -31,7 +31,7 @@ import {
 import type { IngestContext, IngestSource, IngestStats } from '../../../runtime/actor.js';
 import { RateLimitedLog } from '../../../telemetry/logger.js';
 import { decodedCache } from './decoded.js';
-import { encodeEntry, KIND_INVALID, KIND_MESSAGE } from '../datagram/entry.js';
+import { KIND_INVALID, KIND_MESSAGE, type DatagramEntry } from '../datagram/entry.js';
 import { checkReceiveBuffer, IngestBooks, startReplays } from '../datagram/ingest-books.js';
 import { EntryBatcher } from '../datagram/entry-batcher.js';
 import { LatencySamples } from '../datagram/latency.js';
@@ -221,14 +221,14 @@ export class RadiusIngest implements IngestSource {
       this.#invalid(buf, path, client, err, receivedAtMs, key);
       return;
     }
-    const part = encodeEntry({
+    const part: DatagramEntry = {
       kind: KIND_MESSAGE,
       transport: 'udp',
       address: path.address,
       port: path.port,
       receivedAtMs,
       message: buf.subarray(0, length),
-    });
+    };
     const answered = this.#books
       .track((this.#batcher as EntryBatcher<AccountingRequest>).log(part, request))
       .then(() => {
@@ -257,14 +257,14 @@ export class RadiusIngest implements IngestSource {
       { peer: path.address, client: client.name, code: err.code, err: err.message },
       'RADIUS request cannot be decoded; kept in the quarantine, not answered',
     );
-    const part = encodeEntry({
+    const part: DatagramEntry = {
       kind: KIND_INVALID,
       transport: 'udp',
       address: path.address,
       port: path.port,
       receivedAtMs,
       message: buf,
-    });
+    };
     const logged = this.#books
       .track((this.#batcher as EntryBatcher<AccountingRequest>).log(part, undefined))
       .then(() => undefined);
