@@ -259,6 +259,7 @@ describe('cdr-file-ei settings and replay', () => {
       inputDir: '/in',
       pattern: '*',
       pollMs: 500,
+      settleMs: 1000,
       cdrsPerSlice: 1000,
       afterRead: 'move',
       acceptFormats: [1],
@@ -266,6 +267,7 @@ describe('cdr-file-ei settings and replay', () => {
     expect(cdrFileEiSettings.safeParse({ inputDir: '/in', linesPerSlice: 5 }).success).toBe(false);
     expect(cdrFileEiSettings.safeParse({ inputDir: '/in', acceptFormats: [] }).success).toBe(false);
     expect(cdrFileEiSettings.safeParse({ inputDir: '/in', acceptFormats: [8] }).success).toBe(false);
+    expect(cdrFileEiSettings.safeParse({ inputDir: '/in', settleMs: -1 }).success).toBe(false);
   });
 
   it('ensures quarantined CDRs and files are sorted into one new file of CDRs and files written back unchanged', () => {

@@ -7,6 +7,8 @@ export const fileEiSettings = z
     inputDir: z.string().min(1),
     pattern: z.string().min(1).default('*.csv'),
     pollMs: z.number().int().min(10).max(60_000).default(500),
+    /** A file is taken once left alone this long (ms, by its modification time); 0: at once. */
+    settleMs: z.number().int().min(0).max(3_600_000).default(1000),
     format: z.enum(INPUT_FORMATS).default('delimited'),
     /** Delimited only (default ','). */
     delimiter: z.string().length(1).optional(),

@@ -4,6 +4,12 @@
  * file into `staging/<lsn>-<name>` (the handler reads it there, or from the input directory if the
  * move has not happened yet — the bytes are the same). Once a checkpoint covers the entry, the file
  * is moved to the done directory or deleted. On start, half-finished moves are completed.
+ *
+ * A file is taken only once it has been left alone for `settleMs` (by its modification time), so a
+ * file still being written into the directory (an FTP upload, a copy) is not taken half-written:
+ * what was appended after the pick-up would be lost. Name order is kept: a poll stops at the first
+ * file still settling. A modification time in the future (another clock) is taken once two polls in
+ * a row see the file unchanged.
  */
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
@@ -17,6 +23,14 @@ export interface PickupSettings {
   readonly pollMs: number;
   readonly afterRead: 'move' | 'delete';
   readonly doneDir?: string | undefined;
+  /** How long a file must be left alone before it is taken; 0: at once (files renamed in whole). */
+  readonly settleMs: number;
+}
+
+interface Seen {
+  readonly name: string;
+  readonly size: number;
+  readonly mtimeMs: number;
 }
 
 export interface FileEntry {
@@ -67,10 +81,13 @@ export class FilePickup implements IngestSource {
   #busy: Promise<void> | undefined;
   #lastPollFound = true;
   #stopped = false;
+  /** The file the last poll stopped at because it was still settling. */
+  #settling: Seen | undefined;
 
   constructor(
     private readonly settings: PickupSettings,
     actorDir: string,
+    private readonly now: () => number = Date.now,
   ) {
     this.#match = globToRegExp(settings.pattern);
     this.#staging = stagingDir(actorDir);
@@ -155,10 +172,24 @@ export class FilePickup implements IngestSource {
       const from = join(this.settings.inputDir, name);
       const st = await stat(from);
       if (!st.isFile()) continue;
+      const seen: Seen = { name, size: st.size, mtimeMs: st.mtimeMs };
+      if (!this.#settled(seen)) {
+        this.#settling = seen;
+        return;
+      }
+      this.#settling = undefined;
       const lsn = await ctx.append(encodeFileEntry({ name, size: st.size }));
       await rename(from, join(this.#staging, stagedName(lsn, name)));
       fsyncDir(this.#staging);
       fsyncDir(this.settings.inputDir);
     }
+  }
+
+  #settled(f: Seen): boolean {
+    if (this.settings.settleMs <= 0) return true;
+    const age = this.now() - f.mtimeMs;
+    if (age >= this.settings.settleMs) return true;
+    const was = this.#settling;
+    return age < 0 && was?.name === f.name && was.size === f.size && was.mtimeMs === f.mtimeMs;
   }
 }

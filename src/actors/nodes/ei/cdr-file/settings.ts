@@ -6,6 +6,8 @@ export const cdrFileEiSettings = z.strictObject({
   /** TS 32.297 file names carry no extension, so every file is taken unless a pattern narrows it. */
   pattern: z.string().min(1).default('*'),
   pollMs: z.number().int().min(10).max(60_000).default(500),
+  /** A file is taken once left alone this long (ms, by its modification time); 0: at once. */
+  settleMs: z.number().int().min(0).max(3_600_000).default(1000),
   /** CDRs handled per call: a larger file is taken in slices, resumable after a checkpoint. */
   cdrsPerSlice: z.number().int().min(1).max(100_000).default(1000),
   afterRead: z.enum(['move', 'delete']).default('move'),

@@ -19,7 +19,13 @@ export function replayDir(actorDir: string): string {
 
 export function replayPickup(actorDir: string): FilePickup {
   return new FilePickup(
-    { inputDir: replayDir(actorDir), pattern: REPLAY_PATTERN, pollMs: 1000, afterRead: 'delete' },
+    {
+      inputDir: replayDir(actorDir),
+      pattern: REPLAY_PATTERN,
+      pollMs: 1000,
+      afterRead: 'delete',
+      settleMs: 0, // written aside and renamed in whole
+    },
     actorDir,
   );
 }
