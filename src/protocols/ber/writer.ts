@@ -156,8 +156,8 @@ export class BerWriter extends ByteWriter {
   }
 
   utf8(s: string): void {
-    this.room(s.length * 3);
-    this.pos += new TextEncoder().encodeInto(s, this.buf.subarray(this.pos)).written;
+    this.room(Buffer.byteLength(s, 'utf8'));
+    this.pos += this.buf.write(s, this.pos, 'utf8');
   }
 
   #numbers(octets: readonly number[]): void {
