@@ -7,6 +7,22 @@
 /** Largest message `take` copies into pooled memory (an eighth of the pool's 8 KiB slab). */
 const POOLED_MAX = 1024;
 
+/**
+ * `n` octets for a short-lived message, as a plain Uint8Array: pooled memory up to `POOLED_MAX`
+ * (contents unspecified: write every octet), a zeroed array of its own above.
+ */
+export function allocOctets(n: number): Uint8Array {
+  if (n > POOLED_MAX) return new Uint8Array(n);
+  const b = Buffer.allocUnsafe(n);
+  return new Uint8Array(b.buffer, b.byteOffset, n);
+}
+
+/** The UTF-8 octets of `s` in pooled memory (as `allocOctets`), as a plain Uint8Array. */
+export function utf8Octets(s: string): Uint8Array {
+  const b = Buffer.from(s, 'utf8');
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
 export class ByteWriter {
   protected buf: Buffer;
   protected pos = 0;
@@ -38,14 +54,9 @@ export class ByteWriter {
   take(): Uint8Array {
     const n = this.pos;
     this.pos = 0;
-    if (n > POOLED_MAX) {
-      const own = new Uint8Array(n);
-      own.set(this.buf.subarray(0, n));
-      return own;
-    }
-    const out = Buffer.allocUnsafe(n);
-    this.buf.copy(out, 0, 0, n);
-    return new Uint8Array(out.buffer, out.byteOffset, n);
+    const out = allocOctets(n);
+    out.set(this.buf.subarray(0, n));
+    return out;
   }
 
   octet(b: number): void {

@@ -11,6 +11,7 @@
  * does that on DecodeError); octets past Length are padding and ignored. The attributes must fill
  * the packet exactly. Any code is decoded; what a code means is the caller's business.
  */
+import { allocOctets } from '../byte-writer.js';
 import { DecodeError, EncodeError } from '../errors.js';
 import { typeAttributes } from './attributes.js';
 import { AUTHENTICATOR_BYTES, HEADER_BYTES, MAX_PACKET_BYTES } from './types.js';
@@ -171,12 +172,13 @@ export function assemblePacket(
       },
     );
   }
-  const out = new Uint8Array(length);
+  const out = allocOctets(length);
   out[0] = code;
   out[1] = identifier;
   out[2] = length >>> 8;
   out[3] = length & 0xff;
   if (authenticator !== undefined) out.set(authenticator, 4);
+  else out.fill(0, 4, HEADER_BYTES);
   let p = HEADER_BYTES;
   for (const a of attributes) {
     out[p] = a.type;

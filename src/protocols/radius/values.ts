@@ -13,6 +13,7 @@
  *   date        4 octets, seconds since 1970 UTC → "2026-12-04T10:15:30Z"
  *   ifid        8 octets → "0011:2233:4455:6677" (RFC 3162 §2.2, FreeRADIUS text form)
  */
+import { utf8Octets } from '../byte-writer.js';
 import { DecodeError, EncodeError } from '../errors.js';
 import { formatIpBytes, parseIpBytes } from '../ip.js';
 import type { RadiusValue, RadiusValueType } from './types.js';
@@ -26,8 +27,6 @@ const FIXED_SIZE: Readonly<Partial<Record<RadiusValueType, number>>> = {
   date: 4,
   ifid: 8,
 };
-
-const utf8Encoder = new TextEncoder();
 
 /**
  * A Buffer over the same memory (no copy), so text and hex are read with Buffer#toString ranges
@@ -181,7 +180,7 @@ export function encodeValue(
   switch (type) {
     case 'string':
       if (typeof value !== 'string') throw invalid(name, type, 'text', value);
-      return utf8Encoder.encode(value);
+      return utf8Octets(value);
     case 'octets':
       if (value instanceof Uint8Array) return value;
       if (typeof value !== 'string') throw invalid(name, type, 'hex text or bytes', value);

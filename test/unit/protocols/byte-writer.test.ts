@@ -3,7 +3,22 @@
  * DataView, grows past its first size, and hands out plain Uint8Arrays that later writes never touch.
  */
 import { describe, expect, it } from 'vitest';
-import { ByteWriter } from '../../../src/protocols/byte-writer.js';
+import { allocOctets, ByteWriter, utf8Octets } from '../../../src/protocols/byte-writer.js';
+
+describe('pooled octets', () => {
+  it('ensures allocOctets and utf8Octets give plain Uint8Arrays of their own span, large ones zeroed', () => {
+    const small = allocOctets(100);
+    small.fill(7);
+    const other = allocOctets(100);
+    other.fill(9);
+    expect(small.every((b) => b === 7)).toBe(true);
+    const large = allocOctets(5000);
+    expect(large.every((b) => b === 0)).toBe(true);
+    const text = utf8Octets('né€');
+    expect([...text]).toEqual([0x6e, 0xc3, 0xa9, 0xe2, 0x82, 0xac]);
+    for (const a of [small, large, text]) expect(Object.getPrototypeOf(a)).toBe(Uint8Array.prototype);
+  });
+});
 
 describe('ByteWriter', () => {
   it('ensures u16, u32 and patch16 write big-endian values modulo 2^16 and 2^32 as DataView does', () => {

@@ -1,5 +1,5 @@
 /** Packet layer: header and length rules, the attribute walk, VSAs, and byte-identical re-encoding. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   assemblePacket,
   decodePacket,
@@ -287,5 +287,19 @@ describe('radius packet encoding', () => {
       attributes: [{ name: 'Proxy-State', value: '01' }],
     });
     expect(toHex(bytes)).toBe('0509001700112233445566778899aabbccddeeff210301');
+  });
+
+  it('ensures a packet assembled without an authenticator has sixteen zero octets there, whatever memory it got', () => {
+    // Pooled memory is not cleared: hand out memory that holds something else.
+    const dirty = vi.spyOn(Buffer, 'allocUnsafe').mockImplementation((n: number) => Buffer.alloc(n, 0xa5));
+    let bytes: Uint8Array;
+    try {
+      bytes = assemblePacket(4, 7, [{ type: 1, value: Uint8Array.of(0x41, 0x42) }]);
+      expect(dirty).toHaveBeenCalled();
+    } finally {
+      dirty.mockRestore();
+    }
+    expect(toHex(bytes)).toBe('0407001800000000000000000000000000000000' + '01044142');
+    expect(Object.getPrototypeOf(bytes)).toBe(Uint8Array.prototype);
   });
 });
