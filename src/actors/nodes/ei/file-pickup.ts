@@ -15,6 +15,7 @@ import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packValue, unpackValue } from '../../../protocols/nar/batch.js';
+import { isSettled, type FileVersion } from '../file-settle.js';
 import type { IngestContext, IngestSource } from '../../runtime/actor.js';
 
 export interface PickupSettings {
@@ -27,10 +28,8 @@ export interface PickupSettings {
   readonly settleMs: number;
 }
 
-interface Seen {
+interface Seen extends FileVersion {
   readonly name: string;
-  readonly size: number;
-  readonly mtimeMs: number;
 }
 
 export interface FileEntry {
@@ -187,9 +186,7 @@ export class FilePickup implements IngestSource {
 
   #settled(f: Seen): boolean {
     if (this.settings.settleMs <= 0) return true;
-    const age = this.now() - f.mtimeMs;
-    if (age >= this.settings.settleMs) return true;
-    const was = this.#settling;
-    return age < 0 && was?.name === f.name && was.size === f.size && was.mtimeMs === f.mtimeMs;
+    const was = this.#settling?.name === f.name ? this.#settling : undefined;
+    return isSettled(f, was, this.settings.settleMs, this.now());
   }
 }

@@ -12,12 +12,10 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { isSettled, sameVersion, type FileVersion } from '../../file-settle.js';
 import { RulesFileError } from '../../rules-errors.js';
 
-export interface TableVersion {
-  readonly mtimeMs: number;
-  readonly size: number;
-}
+export type TableVersion = FileVersion;
 
 /** How long a changed file must be left alone before it is read. */
 export const TABLE_SETTLE_MS = 1000;
@@ -38,10 +36,6 @@ export type ReloadResult =
 function reasonOf(err: unknown): string {
   if (err instanceof RulesFileError) return err.message;
   return err instanceof Error ? err.message : String(err);
-}
-
-function sameVersion(a: TableVersion | undefined, b: TableVersion): boolean {
-  return a !== undefined && a.mtimeMs === b.mtimeMs && a.size === b.size;
 }
 
 export class TableFile<T> {
@@ -98,7 +92,7 @@ export class TableFile<T> {
     }
     if (this.#failed !== undefined && sameVersion(this.#failed.version, version))
       return { status: 'failed', reason: this.#failed.reason };
-    if (!this.#settled(version)) {
+    if (!isSettled(version, this.#seen, this.#settleMs, this.#now())) {
       this.#seen = version;
       return { status: 'settling', version };
     }
@@ -131,9 +125,4 @@ export class TableFile<T> {
   }
 
   /** Left alone long enough to read; or, dated in the future, the same as at the previous check. */
-  #settled(version: TableVersion): boolean {
-    const age = this.#now() - version.mtimeMs;
-    if (age >= this.#settleMs) return true;
-    return age < 0 && sameVersion(this.#seen, version);
-  }
 }
