@@ -17,6 +17,13 @@ function nibble(c: number): number {
   return c <= 57 ? c - 48 : (c | 0x20) - 87;
 }
 
+/** Octets a non-negative integer needs (at least one). */
+function octetsOf(n: number): number {
+  let k = 1;
+  for (let v = n; v >= 0x100; v = Math.floor(v / 256)) k++;
+  return k;
+}
+
 export class BerWriter extends ByteWriter {
   /** Writes the identifier and a length to fill in; returns the mark `end` takes. */
   begin(cls: number, constructed: boolean, tag: number): number {
@@ -33,11 +40,11 @@ export class BerWriter extends ByteWriter {
       this.buf[mark - 1] = n;
       return;
     }
-    const k = n < 0x100 ? 1 : n < 0x10000 ? 2 : n < 0x1000000 ? 3 : 4;
+    const k = octetsOf(n);
     this.room(k);
     this.buf.copyWithin(mark + k, mark, this.pos);
     this.buf[mark - 1] = 0x80 | k;
-    for (let i = k - 1, v = n; i >= 0; i--, v = Math.floor(v / 256)) this.buf[mark + i] = v & 0xff;
+    this.#bigEndian(mark, n, k);
     this.pos += k;
   }
 
@@ -69,11 +76,10 @@ export class BerWriter extends ByteWriter {
       this.octet(n);
       return;
     }
-    let k = 0;
-    for (let v = n; v > 0; v = Math.floor(v / 256)) k++;
+    const k = octetsOf(n);
     this.room(1 + k);
     this.buf[this.pos] = 0x80 | k;
-    for (let i = k, v = n; i >= 1; i--, v = Math.floor(v / 256)) this.buf[this.pos + i] = v & 0xff;
+    this.#bigEndian(this.pos + 1, n, k);
     this.pos += 1 + k;
   }
 
@@ -81,11 +87,10 @@ export class BerWriter extends ByteWriter {
   unsigned(v: number | bigint, field: string): void {
     const x = typeof v === 'bigint' && v >= 0n && v <= SAFE_MAX ? Number(v) : v;
     if (typeof x === 'number' && Number.isSafeInteger(x) && x >= 0) {
-      // Octets until the top one leaves its high bit clear (a zero octet in front if it would not).
-      let bytes = 1;
-      for (let top = x; top >= 0x80; top = Math.floor(top / 256)) bytes++;
+      // The fewest octets whose top bit stays clear (a sign bit): those that hold twice the value.
+      const bytes = octetsOf(x * 2);
       this.room(bytes);
-      for (let i = bytes - 1, y = x; i >= 0; i--, y = Math.floor(y / 256)) this.buf[this.pos + i] = y % 256;
+      this.#bigEndian(this.pos, x, bytes);
       this.pos += bytes;
       return;
     }
@@ -158,6 +163,11 @@ export class BerWriter extends ByteWriter {
   utf8(s: string): void {
     this.room(Buffer.byteLength(s, 'utf8'));
     this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  /** `v` (a safe non-negative integer) in `k` octets at `at`, most significant first. */
+  #bigEndian(at: number, v: number, k: number): void {
+    for (let i = k - 1; i >= 0; i--, v = Math.floor(v / 256)) this.buf[at + i] = v % 256;
   }
 
   #numbers(octets: readonly number[]): void {

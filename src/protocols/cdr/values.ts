@@ -168,9 +168,9 @@ export function checkTimestamp(buf: Uint8Array, s: number, e: number, field: str
 
 /** Two decimal digits at `i` as one BCD octet, or −1. */
 function bcdAt(t: string, i: number): number {
-  const hi = t.charCodeAt(i) - 48;
-  const lo = t.charCodeAt(i + 1) - 48;
-  return hi >= 0 && hi <= 9 && lo >= 0 && lo <= 9 ? (hi << 4) | lo : -1;
+  const hi = t.charCodeAt(i);
+  const lo = t.charCodeAt(i + 1);
+  return isDigit(hi) && isDigit(lo) ? ((hi - 48) << 4) | (lo - 48) : -1;
 }
 
 /** TimeStamp content: "20YY-MM-DDThh:mm:ss±hh:mm" → YYMMDDhhmmss (BCD), the sign, hhmm (BCD). */
