@@ -7,7 +7,7 @@
  * Only elements of 128 content octets or more move, once each; nothing is allocated per element.
  * The functions below it make one element or one content on its own (tests, one-off values).
  */
-import { ByteWriter } from '../byte-writer.js';
+import { ByteWriter, utf8Octets } from '../byte-writer.js';
 import { EncodeError } from '../errors.js';
 
 const HEX_DIGIT = /^(?:[0-9a-fA-F]{2})*$/;
@@ -160,11 +160,6 @@ export class BerWriter extends ByteWriter {
     this.pos += n;
   }
 
-  utf8(s: string): void {
-    this.room(Buffer.byteLength(s, 'utf8'));
-    this.pos += this.buf.write(s, this.pos, 'utf8');
-  }
-
   /** `v` (a safe non-negative integer) in `k` octets at `at`, most significant first. */
   #bigEndian(at: number, v: number, k: number): void {
     for (let i = k - 1; i >= 0; i--, v = Math.floor(v / 256)) this.buf[at + i] = v % 256;
@@ -231,5 +226,5 @@ export function integerContent(v: number | bigint, field: string): Uint8Array {
 }
 
 export function utf8Content(s: string): Uint8Array {
-  return written((w) => w.utf8(s), s.length * 3);
+  return utf8Octets(s);
 }
