@@ -11,10 +11,10 @@
  * file still settling. A modification time in the future (another clock) is taken once two polls in
  * a row see the file unchanged.
  */
-import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packValue, unpackValue } from '../../../protocols/nar/batch.js';
+import { fsyncDir } from '../../durability/fs-util.js';
 import { isSettled, type FileVersion } from '../file-settle.js';
 import type { IngestContext, IngestSource } from '../../runtime/actor.js';
 
@@ -60,15 +60,6 @@ export function globToRegExp(pattern: string): RegExp {
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
-}
-
-function fsyncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export class FilePickup implements IngestSource {
@@ -143,8 +134,8 @@ export class FilePickup implements IngestSource {
         await rename(join(this.#staging, f), join(this.settings.inputDir, f.slice(13)));
       }
     }
-    fsyncDir(this.#staging);
-    fsyncDir(this.settings.inputDir);
+    await fsyncDir(this.#staging);
+    await fsyncDir(this.settings.inputDir);
     await this.checkpointCommitted(ctx.checkpointPosition);
   }
 
@@ -179,8 +170,8 @@ export class FilePickup implements IngestSource {
       this.#settling = undefined;
       const lsn = await ctx.append(encodeFileEntry({ name, size: st.size }));
       await rename(from, join(this.#staging, stagedName(lsn, name)));
-      fsyncDir(this.#staging);
-      fsyncDir(this.settings.inputDir);
+      await fsyncDir(this.#staging);
+      await fsyncDir(this.settings.inputDir);
     }
   }
 
