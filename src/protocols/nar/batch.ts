@@ -137,3 +137,8 @@ export function packValue(value: unknown): Uint8Array {
 export function unpackValue(bytes: Uint8Array): unknown {
   return packr.unpack(bytes);
 }
+
+/** The values of a sequence written by `packValue` one after the other. */
+export function unpackValues(bytes: Uint8Array): unknown[] {
+  return packr.unpackMultiple(bytes);
+}

@@ -3,7 +3,7 @@
  * with their bytes, retransmissions are duplicates, possibly duplicated packets wait for their release
  * or cancel (or the timeout), and a restored snapshot gives the same results as an undisturbed run.
  */
-import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import pino from 'pino';
@@ -24,7 +24,7 @@ import { GtppEiHandler } from '../../../../src/actors/nodes/ei/gtpp/handler.js';
 import { gtppEiSettings } from '../../../../src/actors/nodes/ei/gtpp/settings.js';
 import { cdrToNar, encodeCdr, type CdrRecord } from '../../../../src/protocols/cdr/index.js';
 import { encodeFrame, type GtppMessage } from '../../../../src/protocols/gtpp/index.js';
-import { packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';
+import { packValue, unpackValue, unpackValues } from '../../../../src/protocols/nar/batch.js';
 import { recorded, recordingContext } from '../../../helpers/handler-context.js';
 
 const s = gtppEiSettings.parse({ possiblyDuplicatedTimeoutMs: 60_000 });
@@ -283,6 +283,75 @@ describe('gtpp-ei quarantine replay', () => {
         [3, 4, 5].flatMap((seq) => [cdrToNar(cdr(200 + seq, 1)), cdrToNar(cdr(200 + seq, 2))]),
       );
       expect(restored.held()).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ensures a state base is written piece by piece in turns of its own while requests keep coming, and base + changes restore the same window and packets', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'narflow-gtpp-pieces-'));
+    try {
+      const limits = { windowEntries: 4, heldBytes: 600, pieceBytes: 300 };
+      const h = new GtppEiHandler(s, dir, undefined, limits);
+      h.init(undefined);
+      const ctx = recordingContext(recorded());
+      const peers = ['10.9.9.1', '10.9.9.2', '10.9.9.3'];
+      const held = (seq: number): GtppMessage =>
+        send([encodeCdr(cdr(400 + seq, 1)), encodeCdr(cdr(400 + seq, 2))], 2);
+      const plain = (seq: number): GtppMessage => send([encodeCdr(cdr(500 + seq, 1))]);
+      const sent: Array<[number, GtppMessage, string]> = [];
+      const handle = (seq: number, m: GtppMessage, peer: string): void => {
+        sent.push([seq, m, peer]);
+        h.handleExternal(entry(seq, m, peer), ctx);
+      };
+      for (let seq = 1; seq <= 8; seq++) handle(seq, held(seq), peers[seq % 3] as string);
+      for (let seq = 20; seq < 26; seq++) handle(seq, plain(seq), peers[seq % 3] as string);
+
+      h.snapshot(); // no base yet: whole state; base 1 is due and starts
+      // While base 1 is written, one piece per turn: requests go on changing the window and the held packets.
+      let turns = 0;
+      let writing = true;
+      const written = h.settled().then(() => (writing = false));
+      while (writing) {
+        turns++;
+        if (turns <= 3) {
+          handle(26 + turns, plain(26 + turns), peers[turns - 1] as string); // new window entries
+          handle(turns, plain(600 + turns), peers[turns % 3] as string); // sequence numbers reused
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+      await written;
+      expect(turns).toBeGreaterThan(3);
+      // Version 3: a header, one value per peer, then the held packets in pieces of about 300 CDR bytes.
+      const file = unpackValues(await readFile(join(dir, 'gtpp-window', '1.pwb')));
+      expect(file[0]).toMatchObject({ version: 3, peers: 3, packets: 8 });
+      const pieces = file.slice(4) as Array<Array<{ seq: number }>>;
+      expect(pieces.length).toBeGreaterThanOrEqual(4);
+      expect(pieces.flat().map((p) => p.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      handle(9, held(9), peers[0] as string);
+      h.handleExternal(
+        entry(40, { type: 'data-record-transfer-request', command: 4, released: [2] }, peers[2]),
+        ctx,
+      );
+      const snap = unpackValue(packValue(h.snapshot())) as { windowBase?: { id: number } };
+      expect(snap.windowBase?.id).toBe(1);
+
+      const restored = new GtppEiHandler(s, dir, undefined, limits);
+      restored.init(snap);
+      expect(restored.held()).toBe(h.held());
+      // Every request sent is recognised as a retransmission (its latest content per peer and sequence).
+      const latest = new Map<string, [number, GtppMessage, string]>();
+      for (const x of sent) latest.set(`${x[2]}|${x[0]}`, x);
+      const again = recorded();
+      for (const [seq, m, peer] of latest.values())
+        restored.handleExternal(entry(seq, m, peer), recordingContext(again));
+      expect(again.emitted).toEqual([]);
+      expect(Object.values(again.duplicates).reduce((a, b) => a + b, 0)).toBe(
+        [...latest.values()].reduce(
+          (n, [, m]) => n + (m.type === 'data-record-transfer-request' ? (m.packet?.records.length ?? 0) : 0),
+          0,
+        ),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

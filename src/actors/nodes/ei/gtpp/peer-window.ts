@@ -7,7 +7,7 @@
  * Deterministic: times are the receipt times written in the input log, never the clock.
  *
  * Each entry also carries the count of changes (`ops`) when it was last set, so a snapshot can hold
- * only what changed after a given point (a base the handler keeps in a file, see window-bases.ts):
+ * only what changed after a given point (a base the handler keeps in a file, see state-bases.ts):
  * a full window is up to 1.2 MB per peer, too much to write into every checkpoint.
  */
 const SEQ_SPACE = 65_536;
@@ -20,13 +20,16 @@ class Peer {
   live = 0;
 }
 
+/** One peer's remembered requests: parallel arrays (u16 sequence, f64 time, u64 fingerprint). */
+export interface PeerEntry {
+  readonly address: string;
+  readonly seq: Uint8Array;
+  readonly at: Uint8Array;
+  readonly fp: Uint8Array;
+}
+
 export interface PeerWindowSnapshot {
-  readonly peers: ReadonlyArray<{
-    readonly address: string;
-    readonly seq: Uint8Array;
-    readonly at: Uint8Array;
-    readonly fp: Uint8Array;
-  }>;
+  readonly peers: readonly PeerEntry[];
 }
 
 export class PeerWindow {
@@ -68,37 +71,54 @@ export class PeerWindow {
 
   /**
    * Remembered requests still inside the window as of `nowMs` (older ones are left out), only those
-   * set after change `since` (default: all). Two passes over the typed arrays (count, then copy) so
-   * a snapshot allocates only its own typed arrays: it runs in the actor's event loop at every
-   * checkpoint and must not feed the garbage collector.
+   * set after change `since` (default: all).
    */
   snapshot(nowMs: number, since = -1): PeerWindowSnapshot {
-    const peers = [];
-    const take = (p: Peer, s: number): boolean => {
-      const at = p.at[s] as number;
-      return at > 0 && nowMs - at <= this.windowMs && (p.ver[s] as number) > since;
-    };
-    for (const [address, p] of this.#peers) {
-      let n = 0;
-      for (let s = 0; s < SEQ_SPACE; s++) if (take(p, s)) n++;
-      if (n === 0) continue;
-      const seq = new Uint16Array(n);
-      const at = new Float64Array(n);
-      const fp = new BigUint64Array(n);
-      // Fingerprints are copied as 32-bit halves: reading a BigUint64Array element allocates a BigInt.
-      const from = new Uint32Array(p.fp.buffer);
-      const to = new Uint32Array(fp.buffer);
-      for (let s = 0, i = 0; s < SEQ_SPACE; s++) {
-        if (!take(p, s)) continue;
-        seq[i] = s;
-        at[i] = p.at[s] as number;
-        to[2 * i] = from[2 * s] as number;
-        to[2 * i + 1] = from[2 * s + 1] as number;
-        i++;
-      }
-      peers.push({ address, seq: bytes(seq), at: bytes(at), fp: bytes(fp) });
+    const peers: PeerEntry[] = [];
+    for (const address of this.#peers.keys()) {
+      const e = this.peerSnapshot(address, nowMs, since);
+      if (e !== undefined) peers.push(e);
     }
     return { peers };
+  }
+
+  /** The peers with a window, in the order `snapshot` lists them. */
+  addresses(): string[] {
+    return [...this.#peers.keys()];
+  }
+
+  /**
+   * `snapshot` of one peer (undefined: it has nothing to list). Two passes over the typed arrays
+   * (count, then copy) so a snapshot allocates only its own typed arrays: it runs in the actor's
+   * event loop at every checkpoint and must not feed the garbage collector.
+   */
+  peerSnapshot(address: string, nowMs: number, since = -1): PeerEntry | undefined {
+    const p = this.#peers.get(address);
+    if (p === undefined) return undefined;
+    const oldest = nowMs - this.windowMs;
+    const { at, ver } = p;
+    let n = 0;
+    for (let s = 0; s < SEQ_SPACE; s++) {
+      const t = at[s] as number;
+      if (t > 0 && t >= oldest && (ver[s] as number) > since) n++;
+    }
+    if (n === 0) return undefined;
+    const seq = new Uint16Array(n);
+    const times = new Float64Array(n);
+    const fp = new BigUint64Array(n);
+    // Fingerprints are copied as 32-bit halves: reading a BigUint64Array element allocates a BigInt.
+    const from = new Uint32Array(p.fp.buffer);
+    const to = new Uint32Array(fp.buffer);
+    for (let s = 0, i = 0; s < SEQ_SPACE; s++) {
+      const t = at[s] as number;
+      if (!(t > 0 && t >= oldest && (ver[s] as number) > since)) continue;
+      seq[i] = s;
+      times[i] = t;
+      to[2 * i] = from[2 * s] as number;
+      to[2 * i + 1] = from[2 * s + 1] as number;
+      i++;
+    }
+    return { address, seq: bytes(seq), at: bytes(times), fp: bytes(fp) };
   }
 
   /**
