@@ -118,6 +118,78 @@ describe('gtpp-ei retransmission window changes', () => {
   });
 });
 
+describe('gtpp-ei retransmission window pages', () => {
+  const seqsOf = (e: { seq: Uint8Array }): number[] => [...new Uint16Array(new Uint8Array(e.seq).buffer)];
+
+  it('ensures a peer costs the pages of the sequence numbers it uses, and pages and peers that expired entirely are dropped at a snapshot', () => {
+    const w = new PeerWindow(10_000);
+    for (let seq = 0; seq < 40; seq++) w.seen('10.0.0.1', seq, 1n, 1000);
+    w.seen('10.0.0.1', 300, 1n, 9000); // second page
+    w.seen('10.0.0.2', 65_535, 2n, 1000);
+    expect(w.pages()).toBe(3);
+    expect(w.size()).toBe(42);
+    // At 12,000 the first page (newest 1000) and peer 10.0.0.2 expired; the page of 300 (9000) did not.
+    const snap = w.snapshot(12_000);
+    expect(snap.peers.map((p) => [p.address, seqsOf(p)])).toEqual([['10.0.0.1', [300]]]);
+    expect(w.pages()).toBe(1);
+    expect(w.size()).toBe(1);
+    expect(w.addresses()).toEqual(['10.0.0.1']);
+    expect(w.seen('10.0.0.1', 300, 1n, 12_000)).toBe(true);
+    expect(w.seen('10.0.0.2', 65_535, 2n, 12_000)).toBe(false);
+  });
+
+  it('ensures the paged window answers like a plain map of every request, through snapshots, restores and base + changes (seeded)', () => {
+    const windowMs = 2000;
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const model = new Map<string, { at: number; fp: bigint }>();
+    let w = new PeerWindow(windowMs);
+    let base: ReturnType<PeerWindow['snapshot']> | undefined;
+    let baseOps = 0;
+    let t = 1000;
+    let retransmissions = 0;
+    const through = (x: ReturnType<PeerWindow['snapshot']>): ReturnType<PeerWindow['snapshot']> =>
+      unpackValue(packValue(x)) as ReturnType<PeerWindow['snapshot']>;
+    for (let step = 1; step <= 20_000; step++) {
+      t += rand(3);
+      // Peer 2 goes quiet after step 12,000; sequence numbers advance as a GSN's do, so pages expire.
+      const address = `10.0.0.${step < 12_000 ? rand(3) : rand(2)}`;
+      const seq = rand(2) === 0 ? (Math.floor(step / 4) + rand(300)) % 65_536 : 65_535 - rand(300);
+      const fp = BigInt(rand(3));
+      const key = `${address}|${seq}`;
+      const prev = model.get(key);
+      const expected = prev !== undefined && t - prev.at <= windowMs && prev.fp === fp;
+      expect(w.seen(address, seq, fp, t)).toBe(expected);
+      if (expected) retransmissions++;
+      else model.set(key, { at: t, fp });
+      if (step % 1500 === 0) {
+        // A restart from a whole snapshot (a checkpoint building on no base).
+        w = PeerWindow.restore(windowMs, through(w.snapshot(t)), undefined, w.ops);
+        base = undefined;
+        for (const [k, v] of model) if (t - v.at > windowMs) model.delete(k);
+      } else if (step % 1000 === 0) {
+        if (base === undefined) {
+          base = through(w.snapshot(t));
+          baseOps = w.ops;
+        } else {
+          // A restart from the base and the changes since it.
+          w = PeerWindow.restore(windowMs, through(w.snapshot(t, baseOps)), base, w.ops);
+          for (const [k, v] of model) if (t - v.at > windowMs) model.delete(k);
+          base = undefined;
+        }
+      }
+    }
+    expect(retransmissions).toBeGreaterThan(1000);
+    w.snapshot(t);
+    expect(w.addresses()).toEqual(['10.0.0.0', '10.0.0.1']);
+    // Per peer: the pages of the last window's advancing numbers and the two of the top range.
+    expect(w.pages()).toBeLessThanOrEqual(2 * 5);
+  });
+});
+
 describe('gtpp-ei possibly duplicated packets', () => {
   it('ensures packets are taken once by peer and sequence, counted, expired oldest first and snapshotted', () => {
     const h = new HeldPackets();

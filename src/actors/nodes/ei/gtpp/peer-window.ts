@@ -1,23 +1,81 @@
 /**
  * Per peer, the requests seen lately: for each 16-bit sequence number, when it last arrived and the
  * fingerprint of its content. A request whose sequence number and fingerprint were seen within the
- * window is a retransmission and is not emitted again. Dense arrays indexed by sequence number: at
- * most 65,536 entries per peer whatever the rate, 16 bytes each.
+ * window is a retransmission and is not emitted again.
  *
- * Deterministic: times are the receipt times written in the input log, never the clock.
+ * Storage: per peer, the sequence space in 256 pages of 256 entries (24 bytes each: time,
+ * fingerprint, change count), a page allocated when one of its sequence numbers is first seen and
+ * dropped once everything in it is older than the window (a peer left without pages is forgotten).
+ * A GSN's sequence numbers advance, so a peer costs about its requests within the window: a GSN at
+ * 10 requests/s and the default 10-minute window holds 24 pages (150 KB), a very busy one all 256
+ * (1.6 MB); one that went quiet, nothing.
+ *
+ * Deterministic: times are the receipt times written in the input log, never the clock. Pages are
+ * dropped only when a snapshot is taken, and only pages whose every entry has expired, which `seen`
+ * would treat as new anyway.
  *
  * Each entry also carries the count of changes (`ops`) when it was last set, so a snapshot can hold
- * only what changed after a given point (a base the handler keeps in a file, see state-bases.ts):
- * a full window is up to 1.2 MB per peer, too much to write into every checkpoint.
+ * only what changed after a given point (a base the handler keeps in a file, see state-bases.ts);
+ * each page keeps its latest change count and latest time, so such a snapshot reads only the pages
+ * changed since, and expired pages are found without reading their entries.
  */
-const SEQ_SPACE = 65_536;
+const PAGE_BITS = 8;
+const PAGE_SIZE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE_SIZE - 1;
+const PAGES = 65_536 / PAGE_SIZE;
+
+class Page {
+  readonly at = new Float64Array(PAGE_SIZE);
+  readonly fp = new BigUint64Array(PAGE_SIZE);
+  /** `ops` of the window when the entry was last set (0: restored from a base). */
+  readonly ver = new Float64Array(PAGE_SIZE);
+  /** Entries set. */
+  live = 0;
+  /** Latest `ver` and latest time of its entries. */
+  maxVer = 0;
+  newest = 0;
+}
 
 class Peer {
-  readonly at = new Float64Array(SEQ_SPACE);
-  readonly fp = new BigUint64Array(SEQ_SPACE);
-  /** `ops` of the window when the entry was last set (0: restored from a base). */
-  readonly ver = new Float64Array(SEQ_SPACE);
+  readonly pages: Array<Page | undefined> = new Array<Page | undefined>(PAGES).fill(undefined);
   live = 0;
+  pageCount = 0;
+
+  page(seq: number): Page {
+    const g = seq >> PAGE_BITS;
+    let page = this.pages[g];
+    if (page === undefined) {
+      page = new Page();
+      this.pages[g] = page;
+      this.pageCount++;
+    }
+    return page;
+  }
+
+  set(seq: number, at: number, fp: bigint, ver: number): void {
+    const page = this.page(seq);
+    const i = seq & PAGE_MASK;
+    if ((page.at[i] as number) === 0) {
+      page.live++;
+      this.live++;
+    }
+    page.at[i] = at;
+    page.fp[i] = fp;
+    page.ver[i] = ver;
+    if (ver > page.maxVer) page.maxVer = ver;
+    if (at > page.newest) page.newest = at;
+  }
+
+  /** Drops the pages whose every entry is older than `oldest`. */
+  prune(oldest: number): void {
+    for (let g = 0; g < PAGES; g++) {
+      const page = this.pages[g];
+      if (page === undefined || page.newest >= oldest) continue;
+      this.pages[g] = undefined;
+      this.pageCount--;
+      this.live -= page.live;
+    }
+  }
 }
 
 /** One peer's remembered requests: parallel arrays (u16 sequence, f64 time, u64 fingerprint). */
@@ -48,12 +106,13 @@ export class PeerWindow {
       p = new Peer();
       this.#peers.set(address, p);
     }
-    const prev = p.at[seq] as number;
-    if (prev > 0 && atMs - prev <= this.windowMs && p.fp[seq] === fingerprint) return true;
-    if (prev === 0) p.live++;
-    p.at[seq] = atMs > 0 ? atMs : Number.MIN_VALUE;
-    p.fp[seq] = fingerprint;
-    p.ver[seq] = ++this.#ops;
+    const page = p.pages[seq >> PAGE_BITS];
+    if (page !== undefined) {
+      const i = seq & PAGE_MASK;
+      const prev = page.at[i] as number;
+      if (prev > 0 && atMs - prev <= this.windowMs && page.fp[i] === fingerprint) return true;
+    }
+    p.set(seq, atMs > 0 ? atMs : Number.MIN_VALUE, fingerprint, ++this.#ops);
     return false;
   }
 
@@ -69,9 +128,16 @@ export class PeerWindow {
     return n;
   }
 
+  /** Pages allocated, all peers together (each 6 KB). */
+  pages(): number {
+    let n = 0;
+    for (const p of this.#peers.values()) n += p.pageCount;
+    return n;
+  }
+
   /**
    * Remembered requests still inside the window as of `nowMs` (older ones are left out), only those
-   * set after change `since` (default: all).
+   * set after change `since` (default: all). Pages that expired entirely are dropped on the way.
    */
   snapshot(nowMs: number, since = -1): PeerWindowSnapshot {
     const peers: PeerEntry[] = [];
@@ -88,35 +154,48 @@ export class PeerWindow {
   }
 
   /**
-   * `snapshot` of one peer (undefined: it has nothing to list). Two passes over the typed arrays
-   * (count, then copy) so a snapshot allocates only its own typed arrays: it runs in the actor's
-   * event loop at every checkpoint and must not feed the garbage collector.
+   * `snapshot` of one peer (undefined: it has nothing to list). Two passes over the pages changed
+   * since `since` (count, then copy) so a snapshot allocates only its own typed arrays: it runs in
+   * the actor's event loop at every checkpoint and must not feed the garbage collector.
    */
   peerSnapshot(address: string, nowMs: number, since = -1): PeerEntry | undefined {
     const p = this.#peers.get(address);
     if (p === undefined) return undefined;
     const oldest = nowMs - this.windowMs;
-    const { at, ver } = p;
+    p.prune(oldest);
+    if (p.pageCount === 0) {
+      this.#peers.delete(address);
+      return undefined;
+    }
+    const wanted = (page: Page | undefined): page is Page => page !== undefined && page.maxVer > since;
     let n = 0;
-    for (let s = 0; s < SEQ_SPACE; s++) {
-      const t = at[s] as number;
-      if (t > 0 && t >= oldest && (ver[s] as number) > since) n++;
+    for (const page of p.pages) {
+      if (!wanted(page)) continue;
+      for (let i = 0; i < PAGE_SIZE; i++) {
+        const t = page.at[i] as number;
+        if (t > 0 && t >= oldest && (page.ver[i] as number) > since) n++;
+      }
     }
     if (n === 0) return undefined;
     const seq = new Uint16Array(n);
     const times = new Float64Array(n);
     const fp = new BigUint64Array(n);
     // Fingerprints are copied as 32-bit halves: reading a BigUint64Array element allocates a BigInt.
-    const from = new Uint32Array(p.fp.buffer);
     const to = new Uint32Array(fp.buffer);
-    for (let s = 0, i = 0; s < SEQ_SPACE; s++) {
-      const t = at[s] as number;
-      if (!(t > 0 && t >= oldest && (ver[s] as number) > since)) continue;
-      seq[i] = s;
-      times[i] = t;
-      to[2 * i] = from[2 * s] as number;
-      to[2 * i + 1] = from[2 * s + 1] as number;
-      i++;
+    let k = 0;
+    for (let g = 0; g < PAGES; g++) {
+      const page = p.pages[g];
+      if (!wanted(page)) continue;
+      const from = new Uint32Array(page.fp.buffer);
+      for (let i = 0; i < PAGE_SIZE; i++) {
+        const t = page.at[i] as number;
+        if (!(t > 0 && t >= oldest && (page.ver[i] as number) > since)) continue;
+        seq[k] = (g << PAGE_BITS) | i;
+        times[k] = t;
+        to[2 * k] = from[2 * i] as number;
+        to[2 * k + 1] = from[2 * i + 1] as number;
+        k++;
+      }
     }
     return { address, seq: bytes(seq), at: bytes(times), fp: bytes(fp) };
   }
@@ -151,13 +230,7 @@ export class PeerWindow {
         p = new Peer();
         this.#peers.set(e.address, p);
       }
-      for (let i = 0; i < seq.length; i++) {
-        const s = seq[i] as number;
-        if ((p.at[s] as number) === 0) p.live++;
-        p.at[s] = at[i] as number;
-        p.fp[s] = fp[i] as bigint;
-        p.ver[s] = ver;
-      }
+      for (let i = 0; i < seq.length; i++) p.set(seq[i] as number, at[i] as number, fp[i] as bigint, ver);
     }
   }
 }
