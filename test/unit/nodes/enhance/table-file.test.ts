@@ -84,7 +84,9 @@ describe('TableFile', () => {
     await rewrite('p\nq\n', T0 - 5000);
     expect(await t.reloadIfChanged()).toMatchObject({ status: 'settling', version: { size: 4 } });
     expect(t.current).toEqual(['a', 'b']);
-    now = Date.now() + 1000; // the clock of the test meets the file's real modification time
+    // The clock of the test passes the file's real modification time by more than settleMs (by exactly
+    // settleMs it could fall short: Date.now() drops the fraction of a millisecond that mtimeMs keeps).
+    now = Date.now() + 2000;
     expect((await t.reloadIfChanged()).status).toBe('reloaded');
     expect(t.current).toEqual(['half']);
   });
