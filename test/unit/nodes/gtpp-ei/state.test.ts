@@ -9,7 +9,7 @@ import {
   KIND_INVALID,
   KIND_MESSAGE,
 } from '../../../../src/actors/nodes/ei/datagram/entry.js';
-import { fingerprint } from '../../../../src/actors/nodes/ei/gtpp/requests.js';
+import { fingerprint, RequestTable } from '../../../../src/actors/nodes/ei/gtpp/requests.js';
 import { HeldPackets, type HeldSnapshot } from '../../../../src/actors/nodes/ei/gtpp/held.js';
 import { PeerWindow } from '../../../../src/actors/nodes/ei/gtpp/peer-window.js';
 import { packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';
@@ -64,6 +64,41 @@ describe('gtpp-ei log entry', () => {
     const c = Uint8Array.from([0x4e, 240, 0, 3, 0, 1, 1, 2, 4]);
     expect(fingerprint(a, 6)).toBe(fingerprint(b, 6));
     expect(fingerprint(a, 6)).not.toBe(fingerprint(c, 6));
+  });
+});
+
+describe('gtpp-ei requests in flight and answered', () => {
+  const record = (t: RequestTable, address: string, seq: number, fp: bigint, atMs: number): void =>
+    t.record(address, seq, { fingerprint: fp, atMs, answered: Promise.resolve(128) });
+
+  it('ensures a request is found again by peer, sequence and content within the window, and requests older than the window are let go, quiet peers forgotten', () => {
+    const t = new RequestTable(10_000);
+    record(t, 'a', 1, 11n, 1000);
+    record(t, 'b', 1, 22n, 1000);
+    record(t, 'a', 2, 33n, 5000);
+    expect(t.earlier('a', 1, 11n, 11_000)).toBeDefined(); // exactly the window: still remembered
+    expect(t.earlier('a', 1, 99n, 2000)).toBeUndefined(); // other content
+    expect(t.earlier('b', 2, 33n, 2000)).toBeUndefined(); // other peer
+    expect(t.earlier('a', 1, 11n, 11_001)).toBeUndefined();
+    // A new request of peer a lets its old ones go; peer b is quiet until the sweep.
+    record(t, 'a', 3, 44n, 12_000);
+    expect([t.peers, t.size]).toEqual([2, 3]);
+    t.expire(12_000);
+    expect([t.peers, t.size]).toEqual([1, 2]);
+    expect(t.earlier('a', 2, 33n, 12_000)).toBeDefined();
+    // A sequence number reused: the later request is kept when the earlier one's time passes.
+    record(t, 'a', 2, 55n, 14_000);
+    t.expire(15_500);
+    expect(t.earlier('a', 2, 55n, 15_500)).toBeDefined();
+    t.expire(30_000);
+    expect([t.peers, t.size]).toEqual([0, 0]);
+  });
+
+  it('ensures a busy peer holds only the requests of its window however long it sends, sequence numbers wrapping', () => {
+    const t = new RequestTable(1000);
+    for (let i = 0; i < 300_000; i++) record(t, 'a', i & 0xffff, BigInt(i), i / 10); // 10 requests per ms
+    expect(t.size).toBeLessThanOrEqual(10_001);
+    expect(t.earlier('a', 299_999 & 0xffff, 299_999n, 29_999.9)).toBeDefined();
   });
 });
 

@@ -42,6 +42,8 @@ import { UdpListener, type ReplyPath } from '../datagram/udp.js';
 import { TcpListener } from './tcp.js';
 
 const MAX_MESSAGE_BYTES = 65_535 + 20;
+/** How often requests older than the retransmission window are let go (of quiet peers too). */
+const SWEEP_MS = 10_000;
 
 /** DecodeError codes of a Data Record Transfer Request → the cause it is answered with. */
 function causeForDecodeError(code: string): number {
@@ -72,6 +74,7 @@ export class GtppIngest implements IngestSource {
   #ownSeq = 0;
   #stopped = false;
   #batcher: EntryBatcher<Decoded> | undefined;
+  #sweep: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly s: GtppEiSettings,
@@ -155,12 +158,15 @@ export class GtppIngest implements IngestSource {
       this.#count('node_alive_sent');
     }
     this.#overload.start();
+    this.#sweep = setInterval(() => this.#requests.expire(Date.now()), SWEEP_MS);
+    this.#sweep.unref();
     await startReplays(this.replays, ctx);
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#overload?.stop();
+    clearInterval(this.#sweep);
     await Promise.all([this.#udp?.close(), this.#tcp?.close(), this.replays?.stop()]);
     await this.#books.settled();
     this.#rlog?.flush();
