@@ -2,7 +2,7 @@
 import { mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HostStatus } from '../../src/cluster/host/agent.js';
+import type { HostStatus } from '../../src/cluster/host/host-status.js';
 
 export interface Chain {
   readonly dir: string;

@@ -3,20 +3,17 @@
  * processing loop, outputs with credit-based back-pressure, checkpoints and poison entries.
  * The handler sees only deterministic input: entries of its log, in log order.
  */
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { decodeBatchHeader, packValue } from '../../protocols/nar/batch.js';
-import { CheckpointStore } from '../durability/checkpoint.js';
-import { InputLog } from '../durability/input-log.js';
-import { Watermarks } from '../durability/watermarks.js';
+import type { InputLog } from '../durability/input-log.js';
 import type { NodeType } from '../nodes/registry.js';
-import { QuarantineWriter } from '../quarantine/store.js';
+import type { QuarantineWriter } from '../quarantine/store.js';
 import { InLinks } from '../transfer/in-links.js';
 import { OutLink } from '../transfer/out-link.js';
-import type { HandleResult, IngestSource, NodeEnv, NodeHandler } from './actor.js';
-import { actorCheckpointStore, decodeCheckpoint, type CheckpointContent } from './checkpoint-content.js';
+import type { HandleResult, IngestSource, NodeHandler } from './actor.js';
 import { ActorBooks } from './actor-books.js';
+import { nodeEnv, openActor, type OpenedActor } from './actor-open.js';
 import { makeHandlerContext, type RuntimeHandlerContext } from './handler-context.js';
 import { CheckpointTaking } from './checkpoint-taking.js';
 import { Checkpointer } from './checkpointer.js';
@@ -25,8 +22,6 @@ import { EntryDispatch } from './entry-dispatch.js';
 import { InputQueue, type Entry } from './input-queue.js';
 import { Outputs } from './outputs.js';
 import { sameConfig } from './same-config.js';
-import { scanAfterCheckpoint } from './replay-scan.js';
-import { PoisonList } from './poison.js';
 import type { ActorStatsMessage, ActorWorkerData, OutputSpec, WorkerToHost } from './protocol.js';
 
 /** How a drain ended: `cut` names why it stopped early; `complete` when nothing is left to replay. */
@@ -46,20 +41,6 @@ export class HandlerCrash extends Error {
   ) {
     super(`handler failed at input position ${position}: ${(failure as Error)?.message ?? String(failure)}`);
   }
-}
-
-/** What a node type's factories are given. */
-function nodeEnv(data: ActorWorkerData, log: Logger): NodeEnv {
-  return {
-    nodeId: data.nodeId,
-    actorId: data.actorId,
-    partition: data.partition,
-    partitions: data.partitions,
-    actorDir: data.actorDir,
-    dataDir: data.dataDir,
-    log,
-    poolThreads: data.runtime.poolThreads,
-  };
 }
 
 /** A drain whose outputs are refused (back-pressure) without progress for this long stops. */
@@ -87,28 +68,28 @@ export class ActorRuntime {
   readonly #ctx: RuntimeHandlerContext;
   readonly #dispatch: EntryDispatch;
   #ingest: IngestSource | undefined;
+  readonly #handler: NodeHandler;
+  readonly #log: InputLog;
+  readonly #quarantine: QuarantineWriter;
 
   private constructor(
     private readonly data: ActorWorkerData,
     private readonly type: NodeType,
-    private readonly handler: NodeHandler,
-    private readonly log: InputLog,
-    private readonly quarantineWriter: QuarantineWriter,
-    private readonly poison: PoisonList,
     private readonly logger: Logger,
     private readonly post: (m: WorkerToHost) => void,
-    store: CheckpointStore,
-    ckpt: CheckpointContent | undefined,
-    private readonly processed: Watermarks,
-    appended: Watermarks,
+    opened: OpenedActor,
   ) {
+    const { log, store, ckpt, processed, appended, handler, poison } = opened;
+    this.#handler = handler;
+    this.#log = log;
+    this.#quarantine = opened.quarantine;
     this.#position = ckpt?.position ?? 1;
     this.#logEndAtStart = log.lastLsn;
     this.#input = new InputQueue(log.lastLsn, data.runtime.inputMemoryBytes, (from, max) =>
       log.read(from, max),
     );
     this.#durable = log.durableLsn;
-    this.#books = new ActorBooks(ckpt, data, quarantineWriter, logger, data.runtime.errorRateLimitMs);
+    this.#books = new ActorBooks(ckpt, data, opened.quarantine, logger, data.runtime.errorRateLimitMs);
     this.#outputs = new Outputs(
       data.actorId,
       data.runtime.batchMaxRecords,
@@ -123,7 +104,7 @@ export class ActorRuntime {
       store,
       this.#position,
       (t) => this.#links.get(t)?.acked ?? 0,
-      () => this.quarantineWriter.flush(),
+      () => this.#quarantine.flush(),
       (c) => this.#committed(c.position, c.snapshot),
       (err) => this.#fail(err),
     );
@@ -164,48 +145,10 @@ export class ActorRuntime {
     logger: Logger,
     post: (m: WorkerToHost) => void,
   ): Promise<ActorRuntime> {
-    const log = await InputLog.open(join(data.actorDir, 'log'), {
-      segmentBytes: data.runtime.segmentBytes,
-      groupCommitMs: data.runtime.groupCommitMs,
-    });
-    const store = actorCheckpointStore(data.actorDir);
-    const raw = await store.load();
-    const ckpt = raw === undefined ? undefined : decodeCheckpoint(raw);
-    const processed = Watermarks.from(ckpt?.processedMarks ?? {});
-    const appended = Watermarks.from(ckpt?.processedMarks ?? {});
-    // Entries after the checkpoint are already in the log: their batches must not be appended twice.
-    const scan = await scanAfterCheckpoint(
-      log,
-      ckpt?.position ?? 1,
-      appended,
-      ckpt?.outputSpecs ?? data.outputs,
-    );
-    const handler = type.create(data.settings, nodeEnv(data, logger));
-    await handler.init(ckpt?.state);
-    const quarantine = await QuarantineWriter.open(data.quarantineDir, data.actorId, {
-      groupCommitMs: data.runtime.groupCommitMs,
-    });
-    const poison = new PoisonList(data.actorDir);
-    const decision = poison.consider(data.poison, data.poisonAfter);
-    if (decision !== undefined) {
-      logger.warn({ position: data.poison?.position, decision }, 'poison entry: handling it apart');
-    }
-    const rt = new ActorRuntime(
-      data,
-      type,
-      handler,
-      log,
-      quarantine,
-      poison,
-      logger,
-      post,
-      store,
-      ckpt,
-      processed,
-      appended,
-    );
-    rt.#unprocessedWork = scan.pendingWork;
-    if (!sameConfig(scan.lastSpecs, data.outputs)) rt.reconfigure(data.outputs);
+    const opened = await openActor(data, type, logger);
+    const rt = new ActorRuntime(data, type, logger, post, opened);
+    rt.#unprocessedWork = opened.scan.pendingWork;
+    if (!sameConfig(opened.scan.lastSpecs, data.outputs)) rt.reconfigure(data.outputs);
     return rt;
   }
 
@@ -219,7 +162,7 @@ export class ActorRuntime {
 
   /** Begin: timers, ingest, and processing of whatever the log already holds. */
   async run(): Promise<void> {
-    this.log.onDurable((lsn) => {
+    this.#log.onDurable((lsn) => {
       this.#durable = lsn;
       this.#inLinks.durable(lsn);
       this.#kick();
@@ -239,9 +182,9 @@ export class ActorRuntime {
         log: this.logger,
         checkpointPosition: this.#checkpointer.committedPosition,
         append: async (payload) => {
-          const lsn = this.log.append(ENTRY_EXTERNAL, payload);
+          const lsn = this.#log.append(ENTRY_EXTERNAL, payload);
           this.#appended(lsn, { lsn, kind: ENTRY_EXTERNAL, payload });
-          await this.log.whenDurable(lsn);
+          await this.#log.whenDurable(lsn);
           return lsn;
         },
         pendingEntries: () => this.#pendingExternal(),
@@ -263,7 +206,7 @@ export class ActorRuntime {
   /** New destinations: written to the log first, applied when the loop reaches that entry. */
   reconfigure(outputs: readonly OutputSpec[]): void {
     const payload = packValue(outputs);
-    const lsn = this.log.append(ENTRY_CONTROL, payload);
+    const lsn = this.#log.append(ENTRY_CONTROL, payload);
     this.#appended(lsn, { lsn, kind: ENTRY_CONTROL, payload });
   }
 
@@ -283,14 +226,14 @@ export class ActorRuntime {
     await this.stopIngest();
     let position = this.#position;
     let progressAt = Date.now();
-    while (this.#running || this.#position <= this.log.lastLsn) {
+    while (this.#running || this.#position <= this.#log.lastLsn) {
       if (this.#position !== position) {
         position = this.#position;
         progressAt = Date.now();
       }
       // Waiting on an unavailable resource, or refused by a consumer that is: stop here; the
       // entry and the rest stay in the durable log for the next start.
-      const aborted = this.#running && this.handler.abort?.() === true;
+      const aborted = this.#running && this.#handler.abort?.() === true;
       const stalled = this.#backpressured() && Date.now() - progressAt >= DRAIN_STALL_MS;
       if (aborted || stalled) {
         this.#stopping = true;
@@ -304,7 +247,7 @@ export class ActorRuntime {
       }
       await sleep(2);
     }
-    await this.handler.drain?.(this.#ctx);
+    await this.#handler.drain?.(this.#ctx);
     this.#outputs.flush();
     this.#checkpoints.maybeTake(this.#position, true);
     await this.#checkpointer.settled();
@@ -313,7 +256,7 @@ export class ActorRuntime {
 
   #drainOutcome(cut: string | undefined): DrainOutcome {
     const committed = this.#checkpointer.committedPosition;
-    const lastLsn = this.log.lastLsn;
+    const lastLsn = this.#log.lastLsn;
     return { complete: cut === undefined && committed > lastLsn, committedPosition: committed, lastLsn, cut };
   }
 
@@ -323,15 +266,15 @@ export class ActorRuntime {
     for (const t of this.#timers) clearInterval(t);
     await this.stopIngest();
     while (this.#running) {
-      this.handler.abort?.();
+      this.#handler.abort?.();
       await sleep(1);
     }
-    await this.handler.terminate?.('shutdown');
+    await this.#handler.terminate?.('shutdown');
     this.#books.flushLog();
     this.#inLinks.closeAll();
     for (const l of this.#links.values()) l.disconnect();
-    await this.log.close();
-    await this.quarantineWriter.close();
+    await this.#log.close();
+    await this.#quarantine.close();
   }
 
   stats(): ActorStatsMessage {
@@ -348,13 +291,13 @@ export class ActorRuntime {
     return {
       type: 'stats',
       position: this.#position,
-      lastLsn: this.log.lastLsn,
+      lastLsn: this.#log.lastLsn,
       durableLsn: this.#durable,
       committedPosition: this.#checkpointer.committedPosition,
       checkpointAgeMs: Date.now() - this.#checkpointer.committedAtMs,
       ...this.#checkpoints.stats(),
-      logCommits: this.log.commits.take(),
-      ...this.#books.stats(this.handler.held()),
+      logCommits: this.#log.commits.take(),
+      ...this.#books.stats(this.#handler.held()),
       queueDepth: this.#unprocessedWork,
       inputMemoryBytes: this.#input.keptBytes,
       inputReadBack: this.#input.letGo,
@@ -367,7 +310,7 @@ export class ActorRuntime {
       idle:
         this.#unprocessedWork === 0 && !this.#running && outstanding === 0 && (this.#ingest?.idle() ?? true),
       ...(this.#ingest?.stats === undefined ? {} : { ingest: this.#ingest.stats() }),
-      ...(this.handler.peerStats === undefined ? {} : { peerStats: this.handler.peerStats() }),
+      ...(this.#handler.peerStats === undefined ? {} : { peerStats: this.#handler.peerStats() }),
     };
   }
 
@@ -397,7 +340,7 @@ export class ActorRuntime {
   #appendTick(): void {
     if (this.#stopping || this.#ticksStopped) return;
     const payload = encodeTick(Date.now());
-    const lsn = this.log.append(ENTRY_TICK, payload);
+    const lsn = this.#log.append(ENTRY_TICK, payload);
     this.#appended(lsn, { lsn, kind: ENTRY_TICK, payload });
   }
 
@@ -450,11 +393,11 @@ export class ActorRuntime {
   #committed(position: number, snapshot: number): void {
     this.logger.debug({ position }, 'checkpoint committed');
     try {
-      this.handler.checkpointCommitted?.(snapshot);
+      this.#handler.checkpointCommitted?.(snapshot);
     } catch (err) {
       this.logger.error({ err }, 'handler could not release state after a checkpoint');
     }
-    void this.log
+    void this.#log
       .removeSegmentsBefore(position, this.data.runtime.retentionMs, Date.now())
       .catch((err: Error) => this.logger.error({ err }, 'input-log retention failed'));
     void Promise.resolve(this.#ingest?.checkpointCommitted?.(position)).catch((err: Error) =>
@@ -465,7 +408,7 @@ export class ActorRuntime {
   async #pendingExternal(): Promise<Array<{ lsn: number; payload: Uint8Array }>> {
     const out: Array<{ lsn: number; payload: Uint8Array }> = [];
     for (let from = this.#checkpointer.committedPosition; from <= this.#logEndAtStart;) {
-      const entries = await this.log.read(from, 512);
+      const entries = await this.#log.read(from, 512);
       if (entries.length === 0) break;
       for (const e of entries) if (e.kind === ENTRY_EXTERNAL) out.push({ lsn: e.lsn, payload: e.payload });
       from = (entries[entries.length - 1] as Entry).lsn + 1;

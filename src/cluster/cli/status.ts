@@ -1,7 +1,7 @@
 /** `narflow status`: asks the running host (found through <data-dir>/host.json) for its status. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HostStatus } from '../host/agent.js';
+import type { HostStatus } from '../host/host-status.js';
 import { HOST_FILE } from '../host/process.js';
 
 /** Base URL of the admin server of the narflow running with this data directory. */

@@ -15,6 +15,7 @@ import { CrashBook } from './crash-book.js';
 import { Drains } from './drains.js';
 import { LinkWiring } from './wiring.js';
 import type { LayoutChange, Repartitioner } from './repartition.js';
+import { newStatus, type ActorStatus, type HostStatus } from './host-status.js';
 import {
   actorDirOf,
   actorsOf,
@@ -24,27 +25,6 @@ import {
   type ActorPlan,
   type HostPlan,
 } from './plan.js';
-
-export interface ActorStatus {
-  readonly node: string;
-  readonly actor: string;
-  state: 'starting' | 'running' | 'restarting' | 'stopped';
-  restarts: number;
-  stats: ActorStatsMessage | undefined;
-}
-
-export interface HostStatus {
-  readonly host: string;
-  readonly pid: number;
-  readonly startedAt: string;
-  /** While key groups move (the pipeline is paused): what changes, since when (ISO time). */
-  readonly repartition?: { readonly changes: readonly LayoutChange[]; readonly since: string } | undefined;
-  readonly nodes: Array<{
-    node: string;
-    type: string;
-    actors: ActorStatus[];
-  }>;
-}
 
 /** How long a repartition waits for the old layout to drain before it gives up (and resumes it). */
 export const REPARTITION_DRAIN_MS = 600_000;
@@ -401,10 +381,6 @@ export class HostAgent {
         break;
     }
   }
-}
-
-function newStatus(a: ActorPlan): ActorStatus {
-  return { node: a.node.id, actor: a.actorId, state: 'starting', restarts: 0, stats: undefined };
 }
 
 function sleep(ms: number): Promise<void> {

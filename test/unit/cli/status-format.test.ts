@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatStatus } from '../../../src/cluster/cli/status.js';
-import type { HostStatus } from '../../../src/cluster/host/agent.js';
+import type { HostStatus } from '../../../src/cluster/host/host-status.js';
 import type { ActorStatsMessage } from '../../../src/actors/runtime/protocol.js';
 import { emptyLedger } from '../../../src/actors/runtime/ledger.js';
 
