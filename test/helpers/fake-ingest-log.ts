@@ -9,6 +9,7 @@ export class FakeLog {
   readonly entries: Uint8Array[] = [];
   readonly #pending: Array<() => void> = [];
   backlog = 0;
+  held = 0;
   readonly alarms = new Map<string, string>();
   autoDurable = false;
 
@@ -22,6 +23,7 @@ export class FakeLog {
       checkpointPosition: 1,
       pendingEntries: async () => [],
       backlog: () => this.backlog,
+      heldRecords: () => this.held,
       alarm: (name, raised, detail = '') => {
         if (raised) this.alarms.set(name, detail);
         else this.alarms.delete(name);

@@ -189,6 +189,7 @@ export class ActorRuntime {
         },
         pendingEntries: () => this.#pendingExternal(),
         backlog: () => this.#unprocessedWork,
+        heldRecords: () => this.#handler.held(),
         alarm: (name, raised, detail = '') => this.#books.alarm(name, raised, detail),
       });
     }

@@ -93,6 +93,8 @@ export interface IngestContext {
   pendingEntries(): Promise<Array<{ lsn: number; payload: Uint8Array }>>;
   /** Entries appended (durable or not) that the handler has not finished yet: the input backlog. */
   backlog(): number;
+  /** Records the handler holds (its `held()`), as of the last entry it handled. */
+  heldRecords(): number;
   /** Raises or clears a named alarm of the actor, as `HandlerContext.alarm` does. */
   alarm(name: string, raised: boolean, detail?: string): void;
 }

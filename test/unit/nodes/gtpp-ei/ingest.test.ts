@@ -232,6 +232,37 @@ describe('gtpp-ei ingest', () => {
     expect(ingest.stats().events['invalid_stream']).toBe(1);
   });
 
+  it('ensures possibly duplicated packets past maxHeldCdrs are answered "No resources available" and not logged, with an alarm until the handler holds 90% or less', async () => {
+    const { ingest, log } = await start({ maxHeldCdrs: 20 });
+    log.autoDurable = true;
+    const p = await peer(ingest.ports.udp);
+    log.held = 18;
+    p.send(1, drt([notACdr, notACdr], 2)); // 18 + 2: at the limit, taken
+    expect((await p.next())?.message).toMatchObject({ requestsResponded: [1] });
+    expect((await p.next(300))?.message.type).toBeUndefined();
+    log.held = 20;
+    p.send(2, drt([notACdr], 2)); // 20 + 1: refused
+    expect((await p.next())?.message).toMatchObject({
+      cause: Cause.NoResourcesAvailable,
+      requestsResponded: [2],
+    });
+    expect(log.alarms.get('possibly_duplicated_full')).toMatch(
+      /20 CDRs of possibly duplicated packets held \(maxHeldCdrs 20\)/,
+    );
+    p.send(3, drt([notACdr, notACdr])); // a plain send is taken whatever is held
+    expect((await p.next())?.message).toMatchObject({ requestsResponded: [3] });
+    log.held = 19; // above 90%: the alarm stays, though the next packet fits
+    p.send(4, drt([notACdr], 2));
+    expect((await p.next())?.message).toMatchObject({ requestsResponded: [4] });
+    expect(log.alarms.has('possibly_duplicated_full')).toBe(true);
+    log.held = 0;
+    p.send(2, drt([notACdr], 2)); // the refused packet sent again: now taken
+    expect((await p.next())?.message).toMatchObject({ requestsResponded: [2] });
+    expect(log.alarms.has('possibly_duplicated_full')).toBe(false);
+    expect(totalMessages(log)).toBe(4);
+    expect(ingest.stats().events).toMatchObject({ drt_held_full: 1 });
+  });
+
   it('ensures a backlog past highWater sends one Redirection Request per peer naming redirectTo, "No resources available" past rejectAbove, and a Node Alive Request once recovered', async () => {
     const { ingest, log } = await start({
       overload: { highWater: 10, lowWater: 2, rejectAbove: 100, redirectTo: '127.0.0.9', repeatMs: 60_000 },

@@ -10,7 +10,9 @@
  *   possibly duplicated packet, "… possibly duplicated packets already fulfilled") and not logged again.
  * - A message that does not decode is logged for the quarantine and, if it was a Data Record Transfer
  *   Request, answered with the cause that names the problem; a version above 2 gets Version Not Supported.
- * - Overload: see `Overload`.
+ * - Overload: see `Overload`. Past `maxHeldCdrs` CDRs of possibly duplicated packets held, a new
+ *   possibly duplicated packet is answered "No resources available" and not taken (alarm
+ *   `possibly_duplicated_full`): the GSN keeps it until the ones held are released or cancelled.
  */
 import { DecodeError } from '../../../../protocols/errors.js';
 import {
@@ -75,6 +77,8 @@ export class GtppIngest implements IngestSource {
   #stopped = false;
   #batcher: EntryBatcher<Decoded> | undefined;
   #sweep: NodeJS.Timeout | undefined;
+  #ctx: IngestContext | undefined;
+  #heldAlarm = false;
 
   constructor(
     private readonly s: GtppEiSettings,
@@ -87,6 +91,7 @@ export class GtppIngest implements IngestSource {
   }
 
   async start(ctx: IngestContext): Promise<void> {
+    this.#ctx = ctx;
     this.#batcher = new EntryBatcher<Decoded>(
       (payload) => ctx.append(payload),
       (payload, decoded) => decodedCache.remember(payload, decoded),
@@ -158,7 +163,10 @@ export class GtppIngest implements IngestSource {
       this.#count('node_alive_sent');
     }
     this.#overload.start();
-    this.#sweep = setInterval(() => this.#requests.expire(Date.now()), SWEEP_MS);
+    this.#sweep = setInterval(() => {
+      this.#requests.expire(Date.now());
+      if (this.#heldAlarm) this.#heldFull(0);
+    }, SWEEP_MS);
     this.#sweep.unref();
     await startReplays(this.replays, ctx);
   }
@@ -323,6 +331,11 @@ export class GtppIngest implements IngestSource {
       overload.noticeSender(path);
       return;
     }
+    if (m.command === CMD_SEND_POSSIBLY_DUPLICATED && this.#heldFull(m.packet?.records.length ?? 0)) {
+      this.#count('drt_held_full');
+      this.#answerDrt(path, frame, Cause.NoResourcesAvailable, t0);
+      return;
+    }
     let records: readonly RecordResult[] | undefined;
     let cause: number = Cause.RequestAccepted;
     if (m.packet !== undefined) {
@@ -348,6 +361,29 @@ export class GtppIngest implements IngestSource {
     answered.catch(() => this.#count('append_failed'));
     this.#requests.record(path.address, frame.sequence, { fingerprint: fp, atMs: receivedAtMs, answered });
     overload.noticeSender(path);
+  }
+
+  /**
+   * Whether holding `adding` more CDRs of possibly duplicated packets would pass `maxHeldCdrs`. The
+   * alarm is raised when it would, and cleared once the handler holds 90% of the limit or less.
+   * Requests logged and not yet handled are not counted: the limit may be passed by what is in flight.
+   */
+  #heldFull(adding: number): boolean {
+    const held = (this.#ctx as IngestContext).heldRecords();
+    const max = this.s.maxHeldCdrs;
+    const full = held + adding > max;
+    if (full && !this.#heldAlarm) {
+      this.#heldAlarm = true;
+      this.#ctx?.alarm(
+        'possibly_duplicated_full',
+        true,
+        `${held} CDRs of possibly duplicated packets held (maxHeldCdrs ${max}): new ones are answered "No resources available" until GSNs release or cancel them`,
+      );
+    } else if (!full && this.#heldAlarm && held <= max * 0.9) {
+      this.#heldAlarm = false;
+      this.#ctx?.alarm('possibly_duplicated_full', false);
+    }
+    return full;
   }
 
   #answerDrt(path: ReplyPath, frame: GtppFrame, cause: number, t0: number): void {

@@ -48,6 +48,12 @@ export const gtppEiSettings = z.strictObject({
     .min(1000)
     .max(DAY_MS)
     .default(10 * 60_000),
+  /**
+   * CDRs of possibly duplicated packets held (waiting for their release or cancel) past which new
+   * possibly duplicated packets are answered "No resources available" and not taken: the GSN keeps
+   * them and sends them again later. Held CDRs are kept in memory (~230 bytes each).
+   */
+  maxHeldCdrs: z.number().int().min(1).max(100_000_000).default(1_000_000),
   /** Possibly duplicated packets neither released nor cancelled within this time go to the quarantine. */
   possiblyDuplicatedTimeoutMs: z
     .number()
