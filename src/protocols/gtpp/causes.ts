@@ -69,3 +69,17 @@ export function causeName(c: number): string {
 export function causeIsAcceptance(c: number): boolean {
   return c >= 128 && c <= 191;
 }
+
+/** DecodeError codes of a Data Record Transfer Request → the cause it is answered with. */
+export function causeForDecodeError(code: string): number {
+  switch (code) {
+    case 'mandatory_ie_missing':
+      return Cause.MandatoryIeMissing;
+    case 'mandatory_ie_incorrect':
+      return Cause.MandatoryIeIncorrect;
+    case 'optional_ie_incorrect':
+      return Cause.OptionalIeIncorrect;
+    default:
+      return Cause.InvalidMessageFormat;
+  }
+}

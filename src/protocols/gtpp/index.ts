@@ -29,7 +29,7 @@ export type {
   RedirectionResponse,
   VersionNotSupported,
 } from './types.js';
-export { Cause, causeIsAcceptance, causeName, type CauseValue } from './causes.js';
+export { Cause, causeForDecodeError, causeIsAcceptance, causeName, type CauseValue } from './causes.js';
 export { decodeHeader, LONG_HEADER_BYTES, SHORT_HEADER_BYTES } from './header.js';
 export { decodeFrame } from './messages.js';
 export { encodeFrame } from './encode.js';

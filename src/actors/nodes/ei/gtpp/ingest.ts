@@ -17,6 +17,7 @@
 import { DecodeError } from '../../../../protocols/errors.js';
 import {
   Cause,
+  causeForDecodeError,
   decodeFrame,
   decodeHeader,
   encodeFrame,
@@ -32,6 +33,7 @@ import { KIND_INVALID, KIND_MESSAGE, type DatagramEntry } from '../datagram/entr
 import { checkReceiveBuffer, IngestBooks, startReplays } from '../datagram/ingest-books.js';
 import { CMD_SEND_POSSIBLY_DUPLICATED } from './handler.js';
 import { LatencySamples } from '../datagram/latency.js';
+import { HeldLimit } from './held-limit.js';
 import { Overload } from './overload.js';
 import { decodedCache, decodeRecords, RecordFailure, type Decoded, type RecordResult } from './records.js';
 import { fingerprint, RequestTable } from './requests.js';
@@ -46,20 +48,6 @@ import { TcpListener } from './tcp.js';
 const MAX_MESSAGE_BYTES = 65_535 + 20;
 /** How often requests older than the retransmission window are let go (of quiet peers too). */
 const SWEEP_MS = 10_000;
-
-/** DecodeError codes of a Data Record Transfer Request → the cause it is answered with. */
-function causeForDecodeError(code: string): number {
-  switch (code) {
-    case 'mandatory_ie_missing':
-      return Cause.MandatoryIeMissing;
-    case 'mandatory_ie_incorrect':
-      return Cause.MandatoryIeIncorrect;
-    case 'optional_ie_incorrect':
-      return Cause.OptionalIeIncorrect;
-    default:
-      return Cause.InvalidMessageFormat;
-  }
-}
 
 export class GtppIngest implements IngestSource {
   readonly #books = new IngestBooks();
@@ -77,8 +65,7 @@ export class GtppIngest implements IngestSource {
   #stopped = false;
   #batcher: EntryBatcher<Decoded> | undefined;
   #sweep: NodeJS.Timeout | undefined;
-  #ctx: IngestContext | undefined;
-  #heldAlarm = false;
+  #held: HeldLimit | undefined;
 
   constructor(
     private readonly s: GtppEiSettings,
@@ -91,7 +78,11 @@ export class GtppIngest implements IngestSource {
   }
 
   async start(ctx: IngestContext): Promise<void> {
-    this.#ctx = ctx;
+    this.#held = new HeldLimit(
+      this.s.maxHeldCdrs,
+      () => ctx.heldRecords(),
+      (raised, detail) => ctx.alarm('possibly_duplicated_full', raised, detail),
+    );
     this.#batcher = new EntryBatcher<Decoded>(
       (payload) => ctx.append(payload),
       (payload, decoded) => decodedCache.remember(payload, decoded),
@@ -165,7 +156,7 @@ export class GtppIngest implements IngestSource {
     this.#overload.start();
     this.#sweep = setInterval(() => {
       this.#requests.expire(Date.now());
-      if (this.#heldAlarm) this.#heldFull(0);
+      this.#held?.recheck();
     }, SWEEP_MS);
     this.#sweep.unref();
     await startReplays(this.replays, ctx);
@@ -331,7 +322,7 @@ export class GtppIngest implements IngestSource {
       overload.noticeSender(path);
       return;
     }
-    if (m.command === CMD_SEND_POSSIBLY_DUPLICATED && this.#heldFull(m.packet?.records.length ?? 0)) {
+    if (m.command === CMD_SEND_POSSIBLY_DUPLICATED && this.#held?.full(m.packet?.records.length ?? 0)) {
       this.#count('drt_held_full');
       this.#answerDrt(path, frame, Cause.NoResourcesAvailable, t0);
       return;
@@ -361,29 +352,6 @@ export class GtppIngest implements IngestSource {
     answered.catch(() => this.#count('append_failed'));
     this.#requests.record(path.address, frame.sequence, { fingerprint: fp, atMs: receivedAtMs, answered });
     overload.noticeSender(path);
-  }
-
-  /**
-   * Whether holding `adding` more CDRs of possibly duplicated packets would pass `maxHeldCdrs`. The
-   * alarm is raised when it would, and cleared once the handler holds 90% of the limit or less.
-   * Requests logged and not yet handled are not counted: the limit may be passed by what is in flight.
-   */
-  #heldFull(adding: number): boolean {
-    const held = (this.#ctx as IngestContext).heldRecords();
-    const max = this.s.maxHeldCdrs;
-    const full = held + adding > max;
-    if (full && !this.#heldAlarm) {
-      this.#heldAlarm = true;
-      this.#ctx?.alarm(
-        'possibly_duplicated_full',
-        true,
-        `${held} CDRs of possibly duplicated packets held (maxHeldCdrs ${max}): new ones are answered "No resources available" until GSNs release or cancel them`,
-      );
-    } else if (!full && this.#heldAlarm && held <= max * 0.9) {
-      this.#heldAlarm = false;
-      this.#ctx?.alarm('possibly_duplicated_full', false);
-    }
-    return full;
   }
 
   #answerDrt(path: ReplyPath, frame: GtppFrame, cause: number, t0: number): void {
