@@ -20,11 +20,11 @@ import { TRUTH_CDR_COLUMNS } from '../src/cluster/loadgen/gtpp/truth-columns.js'
 import { sampleCdr } from '../src/protocols/cdr/samples.js';
 import { peakRssBytes, ROOT, scrapeMetrics } from './narflow-process.js';
 import {
-  best,
   busyCpuDuring,
   decodeAgainstMsgpackr,
   loadgenSummary,
   narsOf,
+  rateAgainstBaseline,
   udpRcvbufErrors,
   withServer,
   writeIngestBenchConfig,
@@ -71,17 +71,20 @@ export interface EncodeResult {
 export function runCdrEncodeBench(): EncodeResult {
   const recs = Array.from({ length: 20_000 }, (_, i) => sampleCdr(i));
   const packr = new Packr({ useRecords: false, moreTypes: true });
-  let sink = 0;
-  const run = (): void => {
-    for (const r of recs) sink += encodeCdr(r).length;
-  };
-  const baseline = (): void => {
-    for (const r of recs) sink += packr.pack(r).length;
-  };
-  run();
-  baseline();
-  const cdrsPerSecond = best(5, recs.length, run);
-  const baselinePerSecond = best(5, recs.length, baseline);
+  const { perSecond: cdrsPerSecond, baselinePerSecond } = rateAgainstBaseline(
+    recs.length,
+    () => {
+      let n = 0;
+      for (const r of recs) n += encodeCdr(r).length;
+      return n;
+    },
+    () => {
+      let n = 0;
+      for (const r of recs) n += packr.pack(r).length;
+      return n;
+    },
+    'CDR encode',
+  );
   const t0 = performance.now();
   const prepared = prepareRun({
     gsns: 4,
@@ -96,8 +99,7 @@ export function runCdrEncodeBench(): EncodeResult {
     nowMs: Date.now(),
   });
   const prepareMs = performance.now() - t0;
-  if (sink === 0 || prepared.totalCdrs === 0)
-    throw new BenchError('no_samples', 'CDR encode bench produced nothing');
+  if (prepared.totalCdrs === 0) throw new BenchError('no_samples', 'loadgen preparation produced nothing');
   return {
     cdrsPerSecond,
     baselinePerSecond,

@@ -23,6 +23,33 @@ export function best(rounds: number, items: number, pass: () => void): number {
 }
 
 /**
+ * A pass of `measured` against a pass of its `baseline` over the same `items` work items, in this
+ * process: one warm-up pass of each, then the best of 5 passes each, in items per second. Each pass
+ * returns something derived from its work (summed, so it is not optimised away); nothing at all is
+ * a bench failure named by `what`.
+ */
+export function rateAgainstBaseline(
+  items: number,
+  measured: () => number,
+  baseline: () => number,
+  what: string,
+): { readonly perSecond: number; readonly baselinePerSecond: number } {
+  let sink = 0;
+  const run = (): void => {
+    sink += measured();
+  };
+  const base = (): void => {
+    sink += baseline();
+  };
+  run();
+  base();
+  const perSecond = best(5, items, run);
+  const baselinePerSecond = best(5, items, base);
+  if (sink === 0) throw new BenchError('no_samples', `${what} bench produced nothing`);
+  return { perSecond, baselinePerSecond };
+}
+
+/**
  * Runs `narflow loadgen <args…> --out <out>` and returns the summary of the report it wrote (the
  * report directory is removed afterwards). A generator that exits non-zero is a bench failure.
  */
@@ -251,18 +278,20 @@ export function decodeAgainstMsgpackr(
   const packr = new Packr({ useRecords: false, moreTypes: true });
   const packed: Uint8Array[] = [];
   for (const n of nars) packed.push(packr.pack(n));
-  let sink = 0;
-  const run = (): void => {
-    for (const b of inputs) sink += decode(b);
-  };
-  const baseline = (): void => {
-    for (const b of packed) sink += Object.keys(packr.unpack(b) as object).length;
-  };
-  run();
-  baseline();
-  const perSecond = best(5, packed.length, run);
-  const baselinePerSecond = best(5, packed.length, baseline);
-  if (sink === 0) throw new BenchError('no_samples', `${what} decode bench produced nothing`);
+  const { perSecond, baselinePerSecond } = rateAgainstBaseline(
+    packed.length,
+    () => {
+      let n = 0;
+      for (const b of inputs) n += decode(b);
+      return n;
+    },
+    () => {
+      let n = 0;
+      for (const b of packed) n += Object.keys(packr.unpack(b) as object).length;
+      return n;
+    },
+    `${what} decode`,
+  );
   return {
     perSecond,
     baselinePerSecond,
