@@ -312,7 +312,11 @@ export class GtppIngest implements IngestSource {
         m.command === CMD_SEND_POSSIBLY_DUPLICATED
           ? Cause.RequestRelatedToPossiblyDuplicatedPacketsAlreadyFulfilled
           : Cause.RequestAlreadyFulfilled;
-      void earlier.answered.then(() => this.#answerDrt(path, frame, cause, t0));
+      // The first copy's append failed: no answer, the GSN sends again (and it is taken then).
+      earlier.then(
+        () => this.#answerDrt(path, frame, cause, t0),
+        () => undefined,
+      );
       return;
     }
     const overload = this.#overload as Overload;
@@ -350,7 +354,7 @@ export class GtppIngest implements IngestSource {
       });
     // A failed append fails the log and the actor; the GSN gets no answer and sends again.
     answered.catch(() => this.#count('append_failed'));
-    this.#requests.record(path.address, frame.sequence, { fingerprint: fp, atMs: receivedAtMs, answered });
+    this.#requests.record(path.address, frame.sequence, fp, receivedAtMs, answered);
     overload.noticeSender(path);
   }
 

@@ -101,19 +101,61 @@ export class PeerWindow {
    * window before `atMs` (a retransmission).
    */
   seen(address: string, seq: number, fingerprint: bigint, atMs: number): boolean {
+    if (this.has(address, seq, fingerprint, atMs)) return true;
+    this.set(address, seq, fingerprint, atMs);
+    return false;
+  }
+
+  /** Whether the same request (sequence and fingerprint) was recorded within the window before `atMs`. */
+  has(address: string, seq: number, fingerprint: bigint, atMs: number): boolean {
+    const page = this.#peers.get(address)?.pages[seq >> PAGE_BITS];
+    if (page === undefined) return false;
+    const i = seq & PAGE_MASK;
+    const prev = page.at[i] as number;
+    return prev > 0 && atMs - prev <= this.windowMs && page.fp[i] === fingerprint;
+  }
+
+  /** Records a request (whatever was recorded for its sequence number before). */
+  set(address: string, seq: number, fingerprint: bigint, atMs: number): void {
     let p = this.#peers.get(address);
     if (p === undefined) {
       p = new Peer();
       this.#peers.set(address, p);
     }
-    const page = p.pages[seq >> PAGE_BITS];
-    if (page !== undefined) {
-      const i = seq & PAGE_MASK;
-      const prev = page.at[i] as number;
-      if (prev > 0 && atMs - prev <= this.windowMs && page.fp[i] === fingerprint) return true;
-    }
     p.set(seq, atMs > 0 ? atMs : Number.MIN_VALUE, fingerprint, ++this.#ops);
-    return false;
+  }
+
+  /**
+   * Forgets a recorded request: its sequence number is new again. For a window that is never
+   * snapshotted (the ingest's): a snapshot since a base would not carry the removal.
+   */
+  unset(address: string, seq: number): void {
+    const p = this.#peers.get(address);
+    const page = p?.pages[seq >> PAGE_BITS];
+    if (p === undefined || page === undefined) return;
+    const i = seq & PAGE_MASK;
+    if ((page.at[i] as number) === 0) return;
+    page.at[i] = 0;
+    page.live--;
+    p.live--;
+  }
+
+  /** Forgets a peer's requests (it restarted: its sequence numbers start again). */
+  forget(address: string): void {
+    this.#peers.delete(address);
+  }
+
+  /** Drops the pages wholly older than the window at `nowMs`, and the peers left without pages. */
+  prune(nowMs: number): void {
+    for (const [address, p] of this.#peers) {
+      p.prune(nowMs - this.windowMs);
+      if (p.pageCount === 0) this.#peers.delete(address);
+    }
+  }
+
+  /** Peers with requests recorded. */
+  get peers(): number {
+    return this.#peers.size;
   }
 
   /** Changes so far: a snapshot `since` this many holds only the entries set after. */
