@@ -11,8 +11,9 @@
  * (1.6 MB); one that went quiet, nothing.
  *
  * Deterministic: times are the receipt times written in the input log, never the clock. Pages are
- * dropped only when a snapshot is taken, and only pages whose every entry has expired, which `seen`
- * would treat as new anyway.
+ * dropped only when a snapshot is taken (or `prune` is called, by a window that is never
+ * snapshotted: the ingest's), and only pages whose every entry has expired, which `seen` would
+ * treat as new anyway.
  *
  * Each entry also carries the count of changes (`ops`) when it was last set, so a snapshot can hold
  * only what changed after a given point (a base the handler keeps in a file, see state-bases.ts);
