@@ -39,13 +39,18 @@ let scratch = new Uint8Array(4096 + 1024);
 
 /** One-shot MD5 over Code | Identifier | Length | vector | Attributes | Secret, assembled in one buffer. */
 function md5Over(packet: Uint8Array, length: number, vector: Uint8Array, secret: RadiusSecret): Buffer {
-  const key = typeof secret === 'string' ? encoder.encode(secret) : secret;
-  const n = length + key.length;
-  if (scratch.length < n) scratch = new Uint8Array(n);
+  // A text secret is written straight into the scratch (at most 3 octets a UTF-16 unit), not encoded apart.
+  const room = length + (typeof secret === 'string' ? secret.length * 3 : secret.length);
+  if (scratch.length < room) scratch = new Uint8Array(room);
   scratch.set(packet.subarray(0, 4), 0);
   scratch.set(vector, 4);
   scratch.set(packet.subarray(HEADER_BYTES, length), HEADER_BYTES);
-  scratch.set(key, length);
+  let n = length;
+  if (typeof secret === 'string') n += encoder.encodeInto(secret, scratch.subarray(length)).written;
+  else {
+    scratch.set(secret, length);
+    n += secret.length;
+  }
   return hash('md5', scratch.subarray(0, n), 'buffer');
 }
 

@@ -13,6 +13,7 @@
  *   date        4 octets, seconds since 1970 UTC → "2026-12-04T10:15:30Z"
  *   ifid        8 octets → "0011:2233:4455:6677" (RFC 3162 §2.2, FreeRADIUS text form)
  */
+import { isoDateTime } from '../iso-time.js';
 import { utf8Octets } from '../byte-writer.js';
 import { DecodeError, EncodeError } from '../errors.js';
 import { formatIpBytes, parseIpBytes } from '../ip.js';
@@ -45,7 +46,7 @@ function u32(buf: Uint8Array, at: number): number {
 
 /** Seconds since 1970 as ISO 8601 UTC without fractions: "2023-11-14T22:13:20Z". */
 export function formatDate(seconds: number): string {
-  return `${new Date(seconds * 1000).toISOString().slice(0, 19)}Z`;
+  return `${isoDateTime(seconds)}Z`;
 }
 
 function badLength(

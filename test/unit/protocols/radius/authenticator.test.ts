@@ -33,6 +33,22 @@ describe('radius Response Authenticator', () => {
     expect(verifyResponse(flip(accept, 25), request.authenticator, 'xyzzy5461')).toBe(false);
   });
 
+  it('ensures a text secret counts as its UTF-8 octets (any length, any script) and equals the same secret given as octets', () => {
+    const accept = readVector('rfc2865-7.1-access-accept');
+    const vector = decodePacket(readVector('rfc2865-7.1-access-request')).authenticator;
+    for (const secret of ['xyzzy5461', 'sécret-ü€-秘密-😀', 'k'.repeat(700), '']) {
+      const octets = new TextEncoder().encode(secret);
+      const md5 = createHash('md5')
+        .update(accept.subarray(0, 4))
+        .update(vector)
+        .update(accept.subarray(20))
+        .update(octets)
+        .digest('hex');
+      expect(toHex(responseAuthenticator(accept, vector, secret))).toBe(md5);
+      expect(toHex(responseAuthenticator(accept, vector, octets))).toBe(md5);
+    }
+  });
+
   it('ensures an encoded Accounting-Response has code 5, the request identifier and a verifiable authenticator', () => {
     const v = capturedVectors()[0];
     if (v === undefined) throw new Error('no vectors');
