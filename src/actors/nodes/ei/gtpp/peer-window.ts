@@ -148,10 +148,15 @@ export class PeerWindow {
 
   /** Drops the pages wholly older than the window at `nowMs`, and the peers left without pages. */
   prune(nowMs: number): void {
-    for (const [address, p] of this.#peers) {
-      p.prune(nowMs - this.windowMs);
-      if (p.pageCount === 0) this.#peers.delete(address);
-    }
+    for (const [address, p] of this.#peers) this.#prunePeer(address, p, nowMs - this.windowMs);
+  }
+
+  /** Drops the peer's pages wholly older than `oldest`; false when none is left (the peer is forgotten). */
+  #prunePeer(address: string, p: Peer, oldest: number): boolean {
+    p.prune(oldest);
+    if (p.pageCount > 0) return true;
+    this.#peers.delete(address);
+    return false;
   }
 
   /** Peers with requests recorded. */
@@ -205,11 +210,7 @@ export class PeerWindow {
     const p = this.#peers.get(address);
     if (p === undefined) return undefined;
     const oldest = nowMs - this.windowMs;
-    p.prune(oldest);
-    if (p.pageCount === 0) {
-      this.#peers.delete(address);
-      return undefined;
-    }
+    if (!this.#prunePeer(address, p, oldest)) return undefined;
     const wanted = (page: Page | undefined): page is Page => page !== undefined && page.maxVer > since;
     let n = 0;
     for (const page of p.pages) {
