@@ -10,7 +10,7 @@ import type { InputLog } from '../durability/input-log.js';
 import type { NodeType } from '../nodes/registry.js';
 import type { QuarantineWriter } from '../quarantine/store.js';
 import { InLinks } from '../transfer/in-links.js';
-import { OutLink } from '../transfer/out-link.js';
+import { OutLinks } from '../transfer/out-links.js';
 import type { HandleResult, IngestSource, NodeHandler } from './actor.js';
 import { ActorBooks } from './actor-books.js';
 import { nodeEnv, openActor, type OpenedActor } from './actor-open.js';
@@ -21,6 +21,7 @@ import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK, encodeTick } fr
 import { EntryDispatch } from './entry-dispatch.js';
 import { InputQueue, type Entry } from './input-queue.js';
 import { Outputs } from './outputs.js';
+import { externalEntries } from './replay-scan.js';
 import { sameConfig } from './same-config.js';
 import type { ActorStatsMessage, ActorWorkerData, OutputSpec, WorkerToHost } from './protocol.js';
 
@@ -47,7 +48,10 @@ export class HandlerCrash extends Error {
 const DRAIN_STALL_MS = 5000;
 
 export class ActorRuntime {
-  readonly #links = new Map<string, OutLink>();
+  readonly #links = new OutLinks(() => {
+    this.#checkpointer.poke();
+    this.#kick();
+  });
   #position: number;
   #durable = 0;
   readonly #input: InputQueue;
@@ -93,7 +97,7 @@ export class ActorRuntime {
     this.#outputs = new Outputs(
       data.actorId,
       data.runtime.batchMaxRecords,
-      (t) => this.#link(t),
+      (t) => this.#links.get(t),
       ckpt?.outputSpecs ?? data.outputs,
       ckpt?.outputs,
     );
@@ -103,7 +107,7 @@ export class ActorRuntime {
     this.#checkpointer = new Checkpointer(
       store,
       this.#position,
-      (t) => this.#links.get(t)?.acked ?? 0,
+      (t) => this.#links.acked(t),
       () => this.#quarantine.flush(),
       (c) => this.#committed(c.position, c.snapshot),
       (err) => this.#fail(err),
@@ -187,7 +191,8 @@ export class ActorRuntime {
           await this.#log.whenDurable(lsn);
           return lsn;
         },
-        pendingEntries: () => this.#pendingExternal(),
+        pendingEntries: () =>
+          externalEntries(this.#log, this.#checkpointer.committedPosition, this.#logEndAtStart),
         backlog: () => this.#unprocessedWork,
         heldRecords: () => this.#handler.held(),
         alarm: (name, raised, detail = '') => this.#books.alarm(name, raised, detail),
@@ -197,7 +202,7 @@ export class ActorRuntime {
   }
 
   connectOut(target: string, port: import('node:worker_threads').MessagePort): void {
-    this.#link(target).connect(port);
+    this.#links.get(target).connect(port);
   }
 
   connectIn(producer: string, port: import('node:worker_threads').MessagePort): void {
@@ -235,7 +240,7 @@ export class ActorRuntime {
       // Waiting on an unavailable resource, or refused by a consumer that is: stop here; the
       // entry and the rest stay in the durable log for the next start.
       const aborted = this.#running && this.#handler.abort?.() === true;
-      const stalled = this.#backpressured() && Date.now() - progressAt >= DRAIN_STALL_MS;
+      const stalled = this.#links.backpressured() && Date.now() - progressAt >= DRAIN_STALL_MS;
       if (aborted || stalled) {
         this.#stopping = true;
         while (this.#running) await sleep(2);
@@ -273,7 +278,7 @@ export class ActorRuntime {
     await this.#handler.terminate?.('shutdown');
     this.#books.flushLog();
     this.#inLinks.closeAll();
-    for (const l of this.#links.values()) l.disconnect();
+    this.#links.disconnectAll();
     await this.#log.close();
     await this.#quarantine.close();
   }
@@ -281,14 +286,7 @@ export class ActorRuntime {
   stats(): ActorStatsMessage {
     const elu = performance.eventLoopUtilization(this.#elu);
     this.#elu = performance.eventLoopUtilization();
-    const backpressured: Record<string, boolean> = {};
-    const perTarget: Record<string, number> = {};
-    let outstanding = 0;
-    for (const [t, l] of this.#links) {
-      backpressured[t] = l.backlog > 0;
-      perTarget[t] = l.outstanding;
-      outstanding += l.outstanding;
-    }
+    const links = this.#links.stats();
     return {
       type: 'stats',
       position: this.#position,
@@ -304,30 +302,21 @@ export class ActorRuntime {
       inputReadBack: this.#input.letGo,
       eventLoopUtilization: elu.utilization,
       redeliveredDropped: this.#inLinks.redeliveredDropped,
-      backpressured,
-      outstanding: perTarget,
+      backpressured: links.backpressured,
+      outstanding: links.outstanding,
       lastActivityMs: this.#lastActivityMs,
       targets: this.#outputs.targets(),
       idle:
-        this.#unprocessedWork === 0 && !this.#running && outstanding === 0 && (this.#ingest?.idle() ?? true),
+        this.#unprocessedWork === 0 &&
+        !this.#running &&
+        links.totalOutstanding === 0 &&
+        (this.#ingest?.idle() ?? true),
       ...(this.#ingest?.stats === undefined ? {} : { ingest: this.#ingest.stats() }),
       ...(this.#handler.peerStats === undefined ? {} : { peerStats: this.#handler.peerStats() }),
     };
   }
 
   // ---- internals ----
-
-  #link(target: string): OutLink {
-    let l = this.#links.get(target);
-    if (l === undefined) {
-      l = new OutLink(target, () => {
-        this.#checkpointer.poke();
-        this.#kick();
-      });
-      this.#links.set(target, l);
-    }
-    return l;
-  }
 
   /** An entry was appended after start: keep it in memory until it is handled. */
   #appended(lsn: number, entry: Entry): void {
@@ -357,13 +346,8 @@ export class ActorRuntime {
     });
   }
 
-  #backpressured(): boolean {
-    for (const l of this.#links.values()) if (l.backlog > 0) return true;
-    return false;
-  }
-
   async #loop(): Promise<void> {
-    while (!this.#stopping && this.#hasProcessable() && !this.#backpressured()) {
+    while (!this.#stopping && this.#hasProcessable() && !this.#links.backpressured()) {
       const entry = await this.#input.at(this.#position);
       if (entry === undefined) return;
       let result: HandleResult;
@@ -404,17 +388,6 @@ export class ActorRuntime {
     void Promise.resolve(this.#ingest?.checkpointCommitted?.(position)).catch((err: Error) =>
       this.logger.error({ err }, 'ingest could not release input after a checkpoint'),
     );
-  }
-
-  async #pendingExternal(): Promise<Array<{ lsn: number; payload: Uint8Array }>> {
-    const out: Array<{ lsn: number; payload: Uint8Array }> = [];
-    for (let from = this.#checkpointer.committedPosition; from <= this.#logEndAtStart;) {
-      const entries = await this.#log.read(from, 512);
-      if (entries.length === 0) break;
-      for (const e of entries) if (e.kind === ENTRY_EXTERNAL) out.push({ lsn: e.lsn, payload: e.payload });
-      from = (entries[entries.length - 1] as Entry).lsn + 1;
-    }
-    return out;
   }
 
   #sendStats(): void {

@@ -6,7 +6,7 @@
 import { decodeBatchHeader, unpackValue } from '../../protocols/nar/batch.js';
 import type { InputLog } from '../durability/input-log.js';
 import type { Watermarks } from '../durability/watermarks.js';
-import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_TICK } from './entries.js';
+import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK } from './entries.js';
 import type { OutputSpec } from './protocol.js';
 
 export interface ReplayScan {
@@ -41,4 +41,24 @@ export async function scanAfterCheckpoint(
     at = last.lsn + 1;
   }
   return { pendingWork, lastSpecs };
+}
+
+/**
+ * The external entries (an ingest's own input) from `from` through `through`: what an ingest finds
+ * in the log after the checkpoint when it starts (read when it asks, not kept from the scan).
+ */
+export async function externalEntries(
+  log: InputLog,
+  from: number,
+  through: number,
+): Promise<Array<{ lsn: number; payload: Uint8Array }>> {
+  const out: Array<{ lsn: number; payload: Uint8Array }> = [];
+  for (let at = from; at <= through;) {
+    const entries = await log.read(at, 512);
+    const last = entries[entries.length - 1];
+    if (last === undefined) break;
+    for (const e of entries) if (e.kind === ENTRY_EXTERNAL) out.push({ lsn: e.lsn, payload: e.payload });
+    at = last.lsn + 1;
+  }
+  return out;
 }
