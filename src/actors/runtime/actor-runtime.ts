@@ -23,15 +23,13 @@ import { InputQueue, type Entry } from './input-queue.js';
 import { Outputs } from './outputs.js';
 import { externalEntries } from './replay-scan.js';
 import { sameConfig } from './same-config.js';
-import type { ActorStatsMessage, ActorWorkerData, OutputSpec, WorkerToHost } from './protocol.js';
-
-/** How a drain ended: `cut` names why it stopped early; `complete` when nothing is left to replay. */
-export interface DrainOutcome {
-  readonly complete: boolean;
-  readonly committedPosition: number;
-  readonly lastLsn: number;
-  readonly cut: string | undefined;
-}
+import type {
+  ActorStatsMessage,
+  ActorWorkerData,
+  DrainOutcome,
+  OutputSpec,
+  WorkerToHost,
+} from './protocol.js';
 
 export class HandlerCrash extends Error {
   override readonly name = 'HandlerCrash';

@@ -112,15 +112,17 @@ export type WorkerToHost =
   | { readonly type: 'processing'; readonly position: number }
   | { readonly type: 'crashed'; readonly position: number; readonly error: ErrorInfo }
   | { readonly type: 'stopped'; readonly reason: 'normal' | 'shutdown'; readonly detail?: string }
-  | {
-      readonly type: 'drained';
-      /** The committed checkpoint covers every entry of the input log (nothing left to replay). */
-      readonly complete: boolean;
-      readonly committedPosition: number;
-      readonly lastLsn: number;
-      /** Why the drain stopped early, when it did. */
-      readonly cut?: string | undefined;
-    };
+  | ({ readonly type: 'drained' } & DrainOutcome);
+
+/** How an actor's drain ended. */
+export interface DrainOutcome {
+  /** The committed checkpoint covers every entry of the input log (nothing left to replay). */
+  readonly complete: boolean;
+  readonly committedPosition: number;
+  readonly lastLsn: number;
+  /** Why the drain stopped early, when it did. */
+  readonly cut: string | undefined;
+}
 
 /** Host → worker. */
 export type HostToWorker =

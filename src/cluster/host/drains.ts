@@ -5,7 +5,7 @@
  * told to drain again once its supervisor has restarted it, and a restarted EI is told to stop
  * ingesting, so the host never waits out the deadline for an answer the dead thread cannot give.
  */
-import type { DrainOutcome } from '../../actors/runtime/actor-runtime.js';
+import type { DrainOutcome } from '../../actors/runtime/protocol.js';
 import type { ActorWorker } from '../../actors/runtime/worker-handle.js';
 import { actorsOf, topologicalOrder, type ActorPlan, type HostPlan } from './plan.js';
 
