@@ -127,6 +127,11 @@ export interface IngestRun {
   readonly cpuUsPerCdr: number | undefined;
   /** Cores the narflow process kept busy meanwhile, on average. */
   readonly cores: number | undefined;
+  /**
+   * The busiest thread (the gateway's, in practice): its CPU per accepted CDR, and the share of one
+   * core it used (near 1: saturated, so it bounds the rate however much the other core has left).
+   */
+  readonly busiestThread: { readonly usPerCdr: number; readonly share: number } | undefined;
   readonly receiveBufferBytes: number | undefined;
   /** Peak resident memory of the narflow process over both runs (VmHWM). */
   readonly peakRssBytes: number | undefined;
@@ -241,6 +246,13 @@ export async function runGtppIngestBench(
         baselinePerSecond: baseline.cdrsPerSecond,
         cpuUsPerCdr: busy === undefined ? undefined : (busy.cpuSeconds * 1e6) / full.accepted,
         cores: busy === undefined ? undefined : busy.cpuSeconds / busy.wallSeconds,
+        busiestThread:
+          busy === undefined
+            ? undefined
+            : {
+                usPerCdr: (busy.busiestThreadSeconds * 1e6) / full.accepted,
+                share: busy.busiestThreadSeconds / busy.wallSeconds,
+              },
         receiveBufferBytes: granted === null ? undefined : Number(granted[1]),
         peakRssBytes: peak,
         udpReceiveErrors: dropsAfterFull - dropsBefore,

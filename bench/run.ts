@@ -320,6 +320,9 @@ async function runGtpp(
         (r.cpuUsPerCdr === undefined || r.cores === undefined
           ? ''
           : `narflow CPU ${r.cpuUsPerCdr.toFixed(1)} µs/CDR (all threads, ${r.cores.toFixed(2)} cores busy); `) +
+        (r.busiestThread === undefined
+          ? ''
+          : `busiest thread ${r.busiestThread.usPerCdr.toFixed(1)} µs/CDR (${r.busiestThread.share.toFixed(2)} of a core); `) +
         (r.peakRssBytes === undefined ? '' : `peak RSS ${mib(r.peakRssBytes)}; `) +
         `at half rate (${rate(r.halfRate.offered)}/s) send → answer p50 ${ms(r.halfRate.p50Ms)}, p99 ${ms(r.halfRate.p99Ms)}, max ${ms(r.halfRate.maxMs)} ` +
         `(bare responder at that rate: p99 ${ms(r.halfRate.baselineP99Ms)}, max ${ms(r.halfRate.baselineMaxMs)}); ` +

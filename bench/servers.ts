@@ -4,7 +4,7 @@
  * UDP receive-buffer drop counter.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import type { Nar } from '../src/protocols/nar/nar.js';
@@ -97,12 +97,22 @@ ${columns.map((a) => `      - { attribute: ${a} }`).join('\n')}
   return config;
 }
 
-/** CPU seconds (user + system, all threads) a process has used, from /proc/<pid>/stat. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+/** CPU seconds (user + system) in a /proc stat line. */
+function statCpuSeconds(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Fields 14 and 15 of stat (utime, stime), counted from the state field (3): indexes 11 and 12.
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** CPU seconds a process has used, in all and per thread (task id), from /proc. */
+async function cpuSeconds(pid: number): Promise<{ all: number; threads: Map<string, number> }> {
+  const all = statCpuSeconds(await readFile(`/proc/${pid}/stat`, 'utf8'));
+  const threads = new Map<string, number>();
+  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => undefined);
+    if (stat !== undefined) threads.set(tid, statCpuSeconds(stat));
+  }
+  return { all, threads };
 }
 
 const CLOCK_TICKS = 100;
@@ -117,6 +127,17 @@ export interface BusyCpu {
   readonly cpuSeconds: number;
   /** Wall seconds from the first to the last busy sample interval. */
   readonly wallSeconds: number;
+  /**
+   * CPU seconds of the process's busiest thread in the same span: near `wallSeconds`, that thread
+   * was saturated and bounds the rate, whatever the other cores had left.
+   */
+  readonly busiestThreadSeconds: number;
+}
+
+interface CpuSample {
+  readonly t: number;
+  readonly cpu: number;
+  readonly threads: Map<string, number>;
 }
 
 /**
@@ -128,9 +149,11 @@ export async function busyCpuDuring<T>(
   body: () => Promise<T>,
 ): Promise<{ readonly result: T; readonly busy: BusyCpu | undefined }> {
   if (pid === undefined) return { result: await body(), busy: undefined };
-  const samples: Array<{ t: number; cpu: number }> = [];
+  const samples: CpuSample[] = [];
   const sample = async (): Promise<void> => {
-    samples.push({ t: performance.now() / 1000, cpu: await cpuSeconds(pid) });
+    const t = performance.now() / 1000;
+    const { all, threads } = await cpuSeconds(pid);
+    samples.push({ t, cpu: all, threads });
   };
   await sample();
   let sampling = Promise.resolve();
@@ -152,15 +175,18 @@ export async function busyCpuDuring<T>(
   let end = -1;
   const close = (): void => {
     if (start < 0) return;
-    const a = samples[start] as { t: number; cpu: number };
-    const b = samples[end] as { t: number; cpu: number };
-    if (best === undefined || b.cpu - a.cpu > best.cpuSeconds)
-      best = { cpuSeconds: b.cpu - a.cpu, wallSeconds: b.t - a.t };
+    const a = samples[start] as CpuSample;
+    const b = samples[end] as CpuSample;
+    if (best === undefined || b.cpu - a.cpu > best.cpuSeconds) {
+      let busiest = 0;
+      for (const [tid, cpu] of b.threads) busiest = Math.max(busiest, cpu - (a.threads.get(tid) ?? 0));
+      best = { cpuSeconds: b.cpu - a.cpu, wallSeconds: b.t - a.t, busiestThreadSeconds: busiest };
+    }
     start = -1;
   };
   for (let i = 1; i < samples.length; i++) {
-    const a = samples[i - 1] as { t: number; cpu: number };
-    const b = samples[i] as { t: number; cpu: number };
+    const a = samples[i - 1] as CpuSample;
+    const b = samples[i] as CpuSample;
     if ((b.cpu - a.cpu) / (b.t - a.t) < BUSY_SHARE) {
       if (start >= 0 && i - end > MAX_GAP) close();
       continue;
