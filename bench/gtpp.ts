@@ -31,7 +31,7 @@ import {
 } from './servers.js';
 import { BenchError, histogramQuantile } from './stats.js';
 
-const BIN = join(ROOT, 'bin', 'narflow.js');
+export const BIN = join(ROOT, 'bin', 'narflow.js');
 const RESPONSE_HISTOGRAM = 'narflow_ingest_response_duration_seconds';
 const COMMIT_HISTOGRAM = 'narflow_input_log_commit_seconds';
 /** Long enough for the actor's next stats report (every 250 ms) to reach the metrics. */
@@ -108,7 +108,7 @@ export function runCdrEncodeBench(): EncodeResult {
   };
 }
 
-interface LoadSummary {
+export interface LoadSummary {
   readonly cdrsPerSecond: number;
   readonly accepted: number;
   readonly rejected: number;
@@ -156,12 +156,15 @@ export interface IngestRun {
   };
 }
 
-function load(
+/** `narflow loadgen gtpp` against `port`: `gsns` GSNs (default 4), 64 requests in flight each. */
+export function load(
   dir: string,
   transport: string,
   port: number,
   count: number,
   rate: number,
+  gsns = 4,
+  seed = 1,
 ): Promise<LoadSummary> {
   return loadgenSummary<LoadSummary>(
     [
@@ -171,7 +174,9 @@ function load(
       '--transport',
       transport,
       '--gsns',
-      '4',
+      String(gsns),
+      '--seed',
+      String(seed),
       '--count',
       String(count),
     ]

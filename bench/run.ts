@@ -25,14 +25,7 @@ import { own, prepareData } from './data.js';
 import { ROOT } from './narflow-process.js';
 import { formatProfiles, summarizeProfiles, type ThreadProfile } from './profile.js';
 import { BenchError, count, mib, ms, rate } from './stats.js';
-import {
-  runCdrDecodeBench,
-  runCdrEncodeBench,
-  runGtppIngestBench,
-  type DecodeResult,
-  type EncodeResult,
-  type IngestRun,
-} from './gtpp.js';
+import { runGtpp } from './gtpp-run.js';
 import { runRadius } from './radius.js';
 import { runNetflow } from './netflow.js';
 
@@ -98,7 +91,8 @@ async function main(): Promise<void> {
   }
   if (values.only !== undefined) {
     try {
-      const only = values.only === 'gtpp' ? await runGtpp(work) : await runRadius(work, say, progress);
+      const only =
+        values.only === 'gtpp' ? await runGtpp(work, say, progress) : await runRadius(work, say, progress);
       await writeFile(join(benchDir, `results-${values.only}.json`), `${JSON.stringify(only, null, 2)}\n`);
     } finally {
       await rm(work, { recursive: true, force: true });
@@ -242,7 +236,7 @@ async function main(): Promise<void> {
     );
 
     gc();
-    const gtpp = await runGtpp(work);
+    const gtpp = await runGtpp(work, say, progress);
     const radius = await runRadius(work, say, progress);
     const netflow = await runNetflow(work, say, progress);
 
@@ -284,56 +278,6 @@ async function main(): Promise<void> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-const GTPP_CDRS = 400_000;
-
-/** CDR decode and GTP' ingest (UDP, TCP); prints their lines. */
-async function runGtpp(
-  work: string,
-): Promise<{ decode: DecodeResult; encode: EncodeResult; ingest: IngestRun[] }> {
-  progress('gtpp: CDR decode');
-  const decode = runCdrDecodeBench();
-  say(
-    `block cdr-decode (decodeCdrToNar, 5 record types, ${Math.round(decode.bytesPerCdr)} B per CDR, 3 containers): ` +
-      `${rate(decode.cdrsPerSecond)} CDRs/s (${(1e6 / decode.cdrsPerSecond).toFixed(2)} µs/CDR) — ` +
-      `${(decode.cdrsPerSecond / decode.baselinePerSecond).toFixed(2)}× baseline (msgpackr decode of the same records as NARs, ` +
-      `${rate(decode.baselinePerSecond)}/s)`,
-  );
-  progress('gtpp: CDR encode and load generator preparation');
-  const encode = runCdrEncodeBench();
-  say(
-    `block cdr-encode (encodeCdr, 5 record types): ${rate(encode.cdrsPerSecond)} CDRs/s ` +
-      `(${(1e6 / encode.cdrsPerSecond).toFixed(2)} µs/CDR) — ${(encode.cdrsPerSecond / encode.baselinePerSecond).toFixed(2)}× ` +
-      `baseline (msgpackr pack of the same records, ${rate(encode.baselinePerSecond)}/s); ` +
-      `loadgen gtpp preparation (generate, encode, frame, ground truth) ${encode.prepareUsPerCdr.toFixed(1)} µs/CDR ` +
-      `over ${count(encode.preparedCdrs)} CDRs`,
-  );
-  const ingest: IngestRun[] = [];
-  for (const transport of ['udp', 'tcp'] as const) {
-    const r = await runGtppIngestBench(work, transport, GTPP_CDRS, progress);
-    ingest.push(r);
-    say(
-      `gtpp-ei ingest ${transport.toUpperCase()} ${count(r.cdrs)} CDRs (4 GSNs, 10 CDRs/message, 64 in flight each): ` +
-        `${rate(r.cdrsPerSecond)} CDRs/s decoded and durably accepted — ${(r.cdrsPerSecond / r.baselinePerSecond).toFixed(2)}× ` +
-        `baseline (bare responder, no decode, no log: ${rate(r.baselinePerSecond)}/s); ` +
-        (r.cpuUsPerCdr === undefined || r.cores === undefined
-          ? ''
-          : `narflow CPU ${r.cpuUsPerCdr.toFixed(1)} µs/CDR (all threads, ${r.cores.toFixed(2)} cores busy); `) +
-        (r.busiestThread === undefined
-          ? ''
-          : `busiest thread ${r.busiestThread.usPerCdr.toFixed(1)} µs/CDR (${r.busiestThread.share.toFixed(2)} of a core); `) +
-        (r.peakRssBytes === undefined ? '' : `peak RSS ${mib(r.peakRssBytes)}; `) +
-        `at half rate (${rate(r.halfRate.offered)}/s) send → answer p50 ${ms(r.halfRate.p50Ms)}, p99 ${ms(r.halfRate.p99Ms)}, max ${ms(r.halfRate.maxMs)} ` +
-        `(bare responder at that rate: p99 ${ms(r.halfRate.baselineP99Ms)}, max ${ms(r.halfRate.baselineMaxMs)}); ` +
-        `receipt → answer in the gateway p99 ${r.halfRate.gatewayP99Ms === undefined ? 'unknown' : ms(r.halfRate.gatewayP99Ms)}, ` +
-        `its input-log commits (write + fdatasync) p99 ${r.halfRate.commitP99Ms === undefined ? 'unknown' : ms(r.halfRate.commitP99Ms)}` +
-        (transport === 'udp'
-          ? `; receive buffer ${r.receiveBufferBytes === undefined ? 'unknown' : mib(r.receiveBufferBytes)}, ${r.udpReceiveErrors} UDP receive-buffer drops, ${r.retransmitted} retransmissions`
-          : ''),
-    );
-  }
-  return { decode, encode, ingest };
 }
 
 main().catch((err: Error) => {

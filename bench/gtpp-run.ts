@@ -1,0 +1,89 @@
+/**
+ * The GTP' lines of `npm run bench` (and `--only gtpp`): CDR decode and encode against msgpackr,
+ * gtpp-ei ingest over UDP and TCP against a bare responder, and UDP over two gateways.
+ */
+import { runGtppScaleBench, type ScaleRun } from './gtpp-scale.js';
+import {
+  runCdrDecodeBench,
+  runCdrEncodeBench,
+  runGtppIngestBench,
+  type DecodeResult,
+  type EncodeResult,
+  type IngestRun,
+} from './gtpp.js';
+import { count, mib, ms, rate } from './stats.js';
+
+const GTPP_CDRS = 400_000;
+
+/** What a busy span of a narflow process cost, as the ingest lines print it. */
+function cpuText(r: {
+  readonly cpuUsPerCdr: number | undefined;
+  readonly cores: number | undefined;
+  readonly busiestThread: { readonly usPerCdr: number; readonly share: number } | undefined;
+  readonly peakRssBytes: number | undefined;
+}): string {
+  return (
+    (r.cpuUsPerCdr === undefined || r.cores === undefined
+      ? ''
+      : `narflow CPU ${r.cpuUsPerCdr.toFixed(1)} µs/CDR (all threads, ${r.cores.toFixed(2)} cores busy); `) +
+    (r.busiestThread === undefined
+      ? ''
+      : `busiest thread ${r.busiestThread.usPerCdr.toFixed(1)} µs/CDR (${r.busiestThread.share.toFixed(2)} of a core); `) +
+    (r.peakRssBytes === undefined ? '' : `peak RSS ${mib(r.peakRssBytes)}; `)
+  );
+}
+
+/** CDR decode and encode, GTP' ingest (UDP, TCP) and UDP over two gateways; prints their lines. */
+export async function runGtpp(
+  work: string,
+  say: (line: string) => void,
+  progress: (line: string) => void,
+): Promise<{ decode: DecodeResult; encode: EncodeResult; ingest: IngestRun[]; scale: ScaleRun }> {
+  progress('gtpp: CDR decode');
+  const decode = runCdrDecodeBench();
+  say(
+    `block cdr-decode (decodeCdrToNar, 5 record types, ${Math.round(decode.bytesPerCdr)} B per CDR, 3 containers): ` +
+      `${rate(decode.cdrsPerSecond)} CDRs/s (${(1e6 / decode.cdrsPerSecond).toFixed(2)} µs/CDR) — ` +
+      `${(decode.cdrsPerSecond / decode.baselinePerSecond).toFixed(2)}× baseline (msgpackr decode of the same records as NARs, ` +
+      `${rate(decode.baselinePerSecond)}/s)`,
+  );
+  progress('gtpp: CDR encode and load generator preparation');
+  const encode = runCdrEncodeBench();
+  say(
+    `block cdr-encode (encodeCdr, 5 record types): ${rate(encode.cdrsPerSecond)} CDRs/s ` +
+      `(${(1e6 / encode.cdrsPerSecond).toFixed(2)} µs/CDR) — ${(encode.cdrsPerSecond / encode.baselinePerSecond).toFixed(2)}× ` +
+      `baseline (msgpackr pack of the same records, ${rate(encode.baselinePerSecond)}/s); ` +
+      `loadgen gtpp preparation (generate, encode, frame, ground truth) ${encode.prepareUsPerCdr.toFixed(1)} µs/CDR ` +
+      `over ${count(encode.preparedCdrs)} CDRs`,
+  );
+  const ingest: IngestRun[] = [];
+  for (const transport of ['udp', 'tcp'] as const) {
+    const r = await runGtppIngestBench(work, transport, GTPP_CDRS, progress);
+    ingest.push(r);
+    say(
+      `gtpp-ei ingest ${transport.toUpperCase()} ${count(r.cdrs)} CDRs (4 GSNs, 10 CDRs/message, 64 in flight each): ` +
+        `${rate(r.cdrsPerSecond)} CDRs/s decoded and durably accepted — ${(r.cdrsPerSecond / r.baselinePerSecond).toFixed(2)}× ` +
+        `baseline (bare responder, no decode, no log: ${rate(r.baselinePerSecond)}/s); ` +
+        cpuText(r) +
+        `at half rate (${rate(r.halfRate.offered)}/s) send → answer p50 ${ms(r.halfRate.p50Ms)}, p99 ${ms(r.halfRate.p99Ms)}, max ${ms(r.halfRate.maxMs)} ` +
+        `(bare responder at that rate: p99 ${ms(r.halfRate.baselineP99Ms)}, max ${ms(r.halfRate.baselineMaxMs)}); ` +
+        `receipt → answer in the gateway p99 ${r.halfRate.gatewayP99Ms === undefined ? 'unknown' : ms(r.halfRate.gatewayP99Ms)}, ` +
+        `its input-log commits (write + fdatasync) p99 ${r.halfRate.commitP99Ms === undefined ? 'unknown' : ms(r.halfRate.commitP99Ms)}` +
+        (transport === 'udp'
+          ? `; receive buffer ${r.receiveBufferBytes === undefined ? 'unknown' : mib(r.receiveBufferBytes)}, ${r.udpReceiveErrors} UDP receive-buffer drops, ${r.retransmitted} retransmissions`
+          : ''),
+    );
+  }
+  const one = ingest[0] as IngestRun;
+  const scale = await runGtppScaleBench(work, GTPP_CDRS, progress);
+  say(
+    `gtpp-ei ingest UDP over ${scale.gateways} gateways, one port each (2 GSNs each, both loads at once) ` +
+      `${count(scale.cdrs)} CDRs: ` +
+      (scale.cdrsPerSecond === undefined
+        ? 'rate unknown (no busy span); '
+        : `${rate(scale.cdrsPerSecond)} CDRs/s together — ${(scale.cdrsPerSecond / one.cdrsPerSecond).toFixed(2)}× ` +
+          `one gateway in this run; `) +
+      cpuText(scale).replace(/; $/, ''),
+  );
+  return { decode, encode, ingest, scale };
+}

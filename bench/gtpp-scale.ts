@@ -1,0 +1,81 @@
+/**
+ * GTP' ingest over two gateways: the single-gateway run's load (4 GSNs, 10 CDRs per message, 64
+ * requests in flight each) split over two gtpp-ei nodes on two ports, 2 GSNs each, both loads sent
+ * at once as fast as the answers allow, into one file OI. A gtpp-ei runs as one actor (it owns its
+ * socket), so this is how a deployment spreads GTP' over more cores: one gateway per charging-gateway
+ * address or port. The rate is every CDR accepted over the span the loads kept narflow busy.
+ */
+import { join } from 'node:path';
+import { TRUTH_CDR_COLUMNS } from '../src/cluster/loadgen/gtpp/truth-columns.js';
+import { BIN, load } from './gtpp.js';
+import { peakRssBytes } from './narflow-process.js';
+import { busyCpuDuring, withServer, writeIngestBenchConfig } from './servers.js';
+import { BenchError } from './stats.js';
+
+const PORTS = [23_010, 23_011] as const;
+const LISTENING = /GTP' charging gateway listening/;
+
+export interface ScaleRun {
+  readonly gateways: number;
+  /** CDRs sent, all gateways together. */
+  readonly cdrs: number;
+  /** CDRs accepted per second, all gateways together, over narflow's busy span. */
+  readonly cdrsPerSecond: number | undefined;
+  readonly cpuUsPerCdr: number | undefined;
+  readonly cores: number | undefined;
+  readonly busiestThread: { readonly usPerCdr: number; readonly share: number } | undefined;
+  readonly peakRssBytes: number | undefined;
+}
+
+export async function runGtppScaleBench(
+  dir: string,
+  cdrs: number,
+  progress: (s: string) => void,
+): Promise<ScaleRun> {
+  const gateways = PORTS.map(
+    (port, i) => `  - id: gtpp${i}
+    type: gtpp-ei
+    settings:
+      listen: { address: 127.0.0.1, port: ${port}, udp: true, tcp: false }
+      receiveBufferBytes: 8388608
+      overload: { highWater: 1000000, lowWater: 10000, rejectAbove: 2000000 }
+    destinations: [{ to: [cdr] }]`,
+  );
+  const config = await writeIngestBenchConfig(
+    join(dir, 'gtpp-scale'),
+    'gtpp-scale.yaml',
+    gateways.join('\n'),
+    'cdr',
+    TRUTH_CDR_COLUMNS,
+  );
+  progress(`gtpp udp: ${PORTS.length} gateways, as fast as answers come`);
+  return withServer([BIN, 'run', config], LISTENING, async (_line, server) => {
+    for (const port of PORTS) await server.waitFor(new RegExp(`"udp":${port},.*${LISTENING.source}`), 60_000);
+    const each = Math.round(cdrs / PORTS.length);
+    const { result, busy } = await busyCpuDuring(server.pid, () =>
+      Promise.all(PORTS.map((port, i) => load(dir, 'udp', port, each, 0, 4 / PORTS.length, i + 1))),
+    );
+    const accepted = result.reduce((n, r) => n + r.accepted, 0);
+    if (accepted < each * PORTS.length * 0.99 || result.some((r) => r.failed > 0 || r.rejected > 0)) {
+      throw new BenchError(
+        'output_mismatch',
+        `gtpp ${PORTS.length} gateways: accepted ${accepted} of ${each * PORTS.length}`,
+      );
+    }
+    return {
+      gateways: PORTS.length,
+      cdrs: each * PORTS.length,
+      cdrsPerSecond: busy === undefined ? undefined : accepted / busy.wallSeconds,
+      cpuUsPerCdr: busy === undefined ? undefined : (busy.cpuSeconds * 1e6) / accepted,
+      cores: busy === undefined ? undefined : busy.cpuSeconds / busy.wallSeconds,
+      busiestThread:
+        busy === undefined
+          ? undefined
+          : {
+              usPerCdr: (busy.busiestThreadSeconds * 1e6) / accepted,
+              share: busy.busiestThreadSeconds / busy.wallSeconds,
+            },
+      peakRssBytes: await peakRssBytes(server.pid),
+    };
+  });
+}
