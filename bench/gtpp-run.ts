@@ -79,10 +79,11 @@ export async function runGtpp(
   say(
     `gtpp-ei ingest UDP over ${scale.gateways} gateways, one port each (2 GSNs each, both loads at once) ` +
       `${count(scale.cdrs)} CDRs: ` +
-      (scale.cdrsPerSecond === undefined
+      (scale.cdrsPerSecond === undefined || one.busyCdrsPerSecond === undefined
         ? 'rate unknown (no busy span); '
-        : `${rate(scale.cdrsPerSecond)} CDRs/s together — ${(scale.cdrsPerSecond / one.cdrsPerSecond).toFixed(2)}× ` +
-          `one gateway in this run; `) +
+        : `${rate(scale.cdrsPerSecond)} CDRs/s together over narflow's busy span — ` +
+          `${(scale.cdrsPerSecond / one.busyCdrsPerSecond).toFixed(2)}× one gateway measured so in this run ` +
+          `(${rate(one.busyCdrsPerSecond)}/s); `) +
       cpuText(scale).replace(/; $/, ''),
   );
   return { decode, encode, ingest, scale };

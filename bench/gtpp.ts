@@ -127,6 +127,8 @@ export interface IngestRun {
   readonly cpuUsPerCdr: number | undefined;
   /** Cores the narflow process kept busy meanwhile, on average. */
   readonly cores: number | undefined;
+  /** CDRs accepted over the span the load kept narflow busy (as the two-gateway run measures it). */
+  readonly busyCdrsPerSecond: number | undefined;
   /**
    * The busiest thread (the gateway's, in practice): its CPU per accepted CDR, and the share of one
    * core it used (near 1: saturated, so it bounds the rate however much the other core has left).
@@ -251,6 +253,7 @@ export async function runGtppIngestBench(
         baselinePerSecond: baseline.cdrsPerSecond,
         cpuUsPerCdr: busy === undefined ? undefined : (busy.cpuSeconds * 1e6) / full.accepted,
         cores: busy === undefined ? undefined : busy.cpuSeconds / busy.wallSeconds,
+        busyCdrsPerSecond: busy === undefined ? undefined : full.accepted / busy.wallSeconds,
         busiestThread:
           busy === undefined
             ? undefined
