@@ -167,6 +167,7 @@ export function load(
   rate: number,
   gsns = 4,
   seed = 1,
+  startAtMs?: number,
 ): Promise<LoadSummary> {
   return loadgenSummary<LoadSummary>(
     [
@@ -179,6 +180,7 @@ export function load(
       String(gsns),
       '--seed',
       String(seed),
+      ...(startAtMs === undefined ? [] : ['--start-at', String(Math.round(startAtMs))]),
       '--count',
       String(count),
     ]

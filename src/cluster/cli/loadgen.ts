@@ -29,6 +29,8 @@ export const GTPP_USAGE = `usage: narflow loadgen gtpp [options]
   --duration D              stop sending new CDRs after D (e.g. 60s)
   --count N                 send at most N CDRs
   --max-seconds N           hard cap on the run (default 600)
+  --start-at T              send nothing before T (ms since the epoch or ISO 8601, at most 24 h
+                            ahead): load generators started together begin sending together
   --seed N                  default 1: the same seed gives the same CDRs
   --out DIR                 report and ground truth (default ./loadgen-out)
   --pcap FILE               capture every datagram (UDP only)

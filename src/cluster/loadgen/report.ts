@@ -22,7 +22,12 @@ export async function writeReportFiles(
 /** `prepared`: the CDRs generated and encoded before the first message, and how long that took. */
 export function summaryText(
   s: LoadSummary,
-  prepared?: { readonly cdrs: number; readonly ms: number },
+  prepared?: {
+    readonly cdrs: number;
+    readonly ms: number;
+    readonly waitedMs?: number;
+    readonly lateMs?: number;
+  },
 ): string {
   const lines: (readonly [string, string])[] = [
     ['sent', `${s.sent} CDRs`],
@@ -44,6 +49,10 @@ export function summaryText(
   ];
   if (prepared !== undefined)
     lines.push(['prepared', `${prepared.cdrs} CDRs in ${(prepared.ms / 1000).toFixed(2)} s, before sending`]);
+  if (prepared?.lateMs !== undefined) {
+    const waited = ((prepared.waitedMs ?? 0) / 1000).toFixed(2);
+    lines.push(['start-at', `waited ${waited} s, began sending ${prepared.lateMs} ms after the time`]);
+  }
   return alignedText(lines);
 }
 

@@ -107,6 +107,26 @@ describe('loadgen gtpp options', () => {
     expect(fill(['--target', '[::1]:3386']).target).toEqual({ host: '::1', port: 3386 });
   });
 
+  it('ensures --start-at takes ms since the epoch or an ISO 8601 time, at most 24 h ahead', () => {
+    expect(fill([]).startAtMs).toBeUndefined();
+    const soon = Date.now() + 60_000;
+    expect(fill(['--start-at', String(soon)]).startAtMs).toBe(soon);
+    expect(fill(['--start-at', '2026-01-02T03:04:05.678+01:00']).startAtMs).toBe(
+      Date.UTC(2026, 0, 2, 2, 4, 5, 678),
+    );
+    // A time already past starts at once; it is not an error.
+    expect(fill(['--start-at', '0']).startAtMs).toBe(0);
+    expect(usageMessage(() => parseGtppLoadArgs(['--start-at', 'soon']))).toContain(
+      '--start-at: expected ms since the epoch or an ISO 8601 date-time with its offset, got "soon"',
+    );
+    expect(usageMessage(() => parseGtppLoadArgs(['--start-at', '2026-01-02T03:04:05']))).toContain(
+      '--start-at: expected ms since the epoch',
+    );
+    expect(usageMessage(() => fill(['--start-at', String(Date.now() + 25 * 3_600_000)]))).toContain(
+      '--start-at: expected a time at most 24 h from now',
+    );
+  });
+
   it('ensures every shape parses with its defaults and its parameters', () => {
     expect(parseShape('constant')).toEqual({ ok: true, value: { kind: 'constant' } });
     expect(parseShape('poisson')).toEqual({ ok: true, value: { kind: 'poisson' } });

@@ -52,6 +52,14 @@ describe('load report', () => {
     expect(text).not.toMatch(/^prepared/m);
     const withPrep = summaryText(sampleStats().finish(2000), { cdrs: 150, ms: 1234 });
     expect(withPrep).toMatch(/^prepared\s+150 CDRs in 1\.23 s, before sending$/m);
+    expect(withPrep).not.toMatch(/^start-at/m);
+    const started = summaryText(sampleStats().finish(2000), {
+      cdrs: 150,
+      ms: 1234,
+      waitedMs: 2500,
+      lateMs: 3,
+    });
+    expect(started).toMatch(/^start-at\s+waited 2\.50 s, began sending 3 ms after the time$/m);
   });
 
   it('ensures the HTML page is self-contained with SVG charts of throughput and latency', () => {

@@ -195,6 +195,28 @@ describe("runGtppLoad against a GTP' responder", () => {
     expect(secondary.held + primary.held).toBe(0);
   });
 
+  it('ensures --start-at holds every message back until that time, and the report says how long it waited', async () => {
+    let firstMs: number | undefined;
+    const r = await responder(
+      new Responder({
+        dropAnswer: () => {
+          firstMs ??= Date.now();
+          return false;
+        },
+      }),
+    );
+    const startAtMs = Date.now() + 600;
+    const report = await runGtppLoad({ ...base(r.port, outDir()), sessions: 10, startAtMs });
+    expect(report.summary.accepted).toBe(30);
+    expect(firstMs).toBeGreaterThanOrEqual(startAtMs);
+    expect(report.prepared.waitedMs).toBeGreaterThan(0);
+    expect(report.prepared.lateMs).toBeGreaterThanOrEqual(0);
+    // Without it, nothing is waited for and no lateness is reported.
+    const plain = await runGtppLoad({ ...base(r.port, outDir()), sessions: 1 });
+    expect(plain.prepared.waitedMs).toBe(0);
+    expect(plain.prepared.lateMs).toBeUndefined();
+  });
+
   it('ensures --count bounds the run and unconfirmed CDRs are listed apart when the gateway stops answering', async () => {
     const r = await responder(new Responder({ dropAnswer: (_p, _f, nth) => nth > 4 }));
     const out = outDir();

@@ -45,6 +45,11 @@ export interface GtppLoadOptions {
   readonly durationMs: number | undefined;
   readonly count: number | undefined;
   readonly maxSeconds: number;
+  /**
+   * Wall-clock time (ms since the epoch) before which nothing is sent, so that several load
+   * generators preparing at once start sending together; a time already past: at once.
+   */
+  readonly startAtMs: number | undefined;
   readonly seed: number;
   /** Report and ground truth directory; undefined writes nothing. */
   readonly out: string | undefined;
@@ -63,7 +68,10 @@ export const DEFAULT_MIX: readonly MixEntry[] = [
 export const MAX_PREPARED_CDRS = 5_000_000;
 const MAX_GSNS = 1000;
 
-const DEFAULTS: Omit<GtppLoadOptions, 'secondary' | 'sessions' | 'durationMs' | 'count' | 'pcap'> = {
+const DEFAULTS: Omit<
+  GtppLoadOptions,
+  'secondary' | 'sessions' | 'durationMs' | 'count' | 'pcap' | 'startAtMs'
+> = {
   target: { host: '127.0.0.1', port: GTPP_DEFAULT_PORT },
   transport: 'udp',
   gsns: 1,
@@ -160,6 +168,7 @@ const PARSERS: Readonly<Record<string, readonly [keyof GtppLoadOptions, FieldPar
   duration: ['durationMs', (t) => parseDuration(t, 24 * 3_600_000)],
   count: ['count', (t) => parseInteger(t, 1, MAX_PREPARED_CDRS)],
   'max-seconds': ['maxSeconds', (t) => parseInteger(t, 1, 86_400)],
+  'start-at': ['startAtMs', parseStartAt],
   seed: ['seed', (t) => parseInteger(t, 0, 0xffffffff)],
   out: ['out', (t) => (t === '' ? { ok: false, expected: 'a directory' } : { ok: true, value: t })],
   pcap: ['pcap', (t) => (t === '' ? { ok: false, expected: 'a file name' } : { ok: true, value: t })],
@@ -188,6 +197,21 @@ const RANGES: Readonly<Record<string, readonly [string, number, number, boolean]
 
 export const OPTION_NAMES: readonly string[] = Object.keys(PARSERS);
 
+/** How far ahead `--start-at` may be: a run stays bounded in time. */
+const MAX_START_DELAY_MS = 24 * 3_600_000;
+
+/** `--start-at`: ms since the epoch, or an ISO 8601 date-time with its offset. */
+function parseStartAt(text: string): { ok: true; value: number } | { ok: false; expected: string } {
+  const ms = /^\d+$/.test(text)
+    ? Number(text)
+    : /^\d{4}-\d\d-\d\dT.*(Z|[+-]\d\d:?\d\d)$/.test(text)
+      ? Date.parse(text)
+      : NaN;
+  return Number.isSafeInteger(ms)
+    ? { ok: true, value: ms }
+    : { ok: false, expected: 'ms since the epoch or an ISO 8601 date-time with its offset' };
+}
+
 /** Parses the arguments after `loadgen gtpp`. The CLI default for `--out` is ./loadgen-out. */
 export function parseGtppLoadArgs(argv: readonly string[]): GtppLoadInput {
   return parseLoadArgs<GtppLoadInput>(argv, PARSERS, fillGtppLoadOptions);
@@ -202,6 +226,7 @@ export function fillGtppLoadOptions(input: GtppLoadInput): GtppLoadOptions {
     durationMs: undefined,
     count: undefined,
     pcap: undefined,
+    startAtMs: undefined,
   };
   Object.assign(o, Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)));
   const errors: string[] = [];
@@ -234,6 +259,13 @@ export function fillGtppLoadOptions(input: GtppLoadInput): GtppLoadOptions {
   }
   if (o.secondary !== undefined && isIP(o.secondary.host) !== isIP(o.target.host)) {
     errors.push('--secondary: expected the same address family as --target');
+  }
+  if (o.startAtMs !== undefined) {
+    const latest = Date.now() + MAX_START_DELAY_MS;
+    if (!Number.isInteger(o.startAtMs) || o.startAtMs < 0 || o.startAtMs > latest)
+      errors.push(
+        `--start-at: expected a time at most 24 h from now (ms since the epoch or ISO 8601), got ${JSON.stringify(o.startAtMs)}`,
+      );
   }
   if (o.pcap !== undefined && o.transport !== 'udp')
     errors.push('--pcap: expected --transport udp (the capture holds UDP datagrams)');

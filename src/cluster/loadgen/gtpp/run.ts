@@ -39,6 +39,10 @@ export interface LoadReport {
     readonly messages: number;
     readonly sessions: number;
     readonly ms: number;
+    /** Time spent after preparing, waiting for `--start-at`. */
+    readonly waitedMs: number;
+    /** With `--start-at`: how long after that time sending began (preparing took longer, or timers). */
+    readonly lateMs?: number;
   };
   readonly truth: { readonly cdrs: number; readonly sessions: number; readonly unconfirmed: number };
   /** Socket errors and undecodable messages from the gateway: count and the last one. */
@@ -65,6 +69,10 @@ export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): P
     nowMs: Date.now(),
   });
   const prepareMs = performance.now() - t;
+  // Several generators started together prepare at their own pace, then send from one moment.
+  const waitedMs = o.startAtMs === undefined ? 0 : Math.max(0, o.startAtMs - Date.now());
+  if (waitedMs > 0) await new Promise((r) => setTimeout(r, waitedMs));
+  const lateMs = o.startAtMs === undefined ? undefined : Math.max(0, Date.now() - o.startAtMs);
   const stats = new LoadStats();
   const ledger = new Ledger(run, stats);
   const pcap = o.pcap === undefined ? undefined : new PcapFile(o.pcap);
@@ -125,6 +133,8 @@ export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): P
       messages: run.msgFrame.length,
       sessions: run.sessionRecords.length,
       ms: Math.round(prepareMs),
+      waitedMs: Math.round(waitedMs),
+      ...(lateMs === undefined ? {} : { lateMs: Math.round(lateMs) }),
     },
     truth: {
       cdrs: truth.cdrs.length,
