@@ -211,6 +211,16 @@ describe("runGtppLoad against a GTP' responder", () => {
     expect(firstMs).toBeGreaterThanOrEqual(startAtMs);
     expect(report.prepared.waitedMs).toBeGreaterThan(0);
     expect(report.prepared.lateMs).toBeGreaterThanOrEqual(0);
+    // Interrupted while it waits, the run ends at once as aborted, nothing sent.
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 100);
+    const stopped = await runGtppLoad(
+      { ...base(r.port, outDir()), sessions: 10, startAtMs: Date.now() + 60_000 },
+      { signal: abort.signal },
+    );
+    expect(stopped.ended).toBe('aborted');
+    expect(stopped.summary.sent).toBe(0);
+    expect(stopped.prepared.lateMs).toBeUndefined();
     // Without it, nothing is waited for and no lateness is reported.
     const plain = await runGtppLoad({ ...base(r.port, outDir()), sessions: 1 });
     expect(plain.prepared.waitedMs).toBe(0);

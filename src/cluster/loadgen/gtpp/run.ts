@@ -2,6 +2,7 @@
  * `runGtppLoad`: prepares the CDRs, runs the simulated GSNs against the gateway under the rate shape
  * until the run's bounds, then computes the ground truth and writes the report and truth files.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DecodeError } from '../../../protocols/errors.js';
 import { decodeFrame } from '../../../protocols/gtpp/index.js';
 import type { Endpoint } from '../args.js';
@@ -71,8 +72,12 @@ export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): P
   const prepareMs = performance.now() - t;
   // Several generators started together prepare at their own pace, then send from one moment.
   const waitedMs = o.startAtMs === undefined ? 0 : Math.max(0, o.startAtMs - Date.now());
-  if (waitedMs > 0) await new Promise((r) => setTimeout(r, waitedMs));
-  const lateMs = o.startAtMs === undefined ? undefined : Math.max(0, Date.now() - o.startAtMs);
+  // Interrupted (SIGINT), the wait ends early and the send loop ends the run as aborted.
+  if (waitedMs > 0) await sleep(waitedMs, undefined, { signal: hooks.signal }).catch(() => undefined);
+  const lateMs =
+    o.startAtMs === undefined || hooks.signal?.aborted === true
+      ? undefined
+      : Math.max(0, Date.now() - o.startAtMs);
   const stats = new LoadStats();
   const ledger = new Ledger(run, stats);
   const pcap = o.pcap === undefined ? undefined : new PcapFile(o.pcap);
@@ -114,7 +119,10 @@ export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): P
   };
   for (const g of run.gsns) gsns.push(new SimulatedGsn(g, cfg, ledger, transport, counters.int(0, 255)));
 
-  const ended = await sendLoop(releasePlan(o, run, gsns), gsns, stats, now, hooks);
+  const ended: Ended =
+    hooks.signal?.aborted === true
+      ? 'aborted'
+      : await sendLoop(releasePlan(o, run, gsns), gsns, stats, now, hooks);
   transport.closeAll();
   await pcap?.close();
   const elapsed = now();
