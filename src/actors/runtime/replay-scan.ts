@@ -9,6 +9,9 @@ import type { Watermarks } from '../durability/watermarks.js';
 import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK } from './entries.js';
 import type { OutputSpec } from './protocol.js';
 
+/** Entries read from the log at a time. */
+const SLICE_ENTRIES = 512;
+
 export interface ReplayScan {
   /** Entries other than ticks from `from` on. */
   readonly pendingWork: number;
@@ -16,7 +19,7 @@ export interface ReplayScan {
   readonly lastSpecs: readonly OutputSpec[];
 }
 
-/** Reads the log from `from` to its end; marks each batch's producer sequence in `appended`. */
+/** Reads the log from `from` to its durable end; marks each batch's producer sequence in `appended`. */
 export async function scanAfterCheckpoint(
   log: InputLog,
   from: number,
@@ -25,20 +28,14 @@ export async function scanAfterCheckpoint(
 ): Promise<ReplayScan> {
   let lastSpecs = specs;
   let pendingWork = 0;
-  for (let at = from; at <= log.lastLsn;) {
-    const entries = await log.read(at, 512);
-    const last = entries[entries.length - 1];
-    if (last === undefined) break;
-    for (const e of entries) {
-      if (e.kind !== ENTRY_TICK) pendingWork++;
-      if (e.kind === ENTRY_BATCH) {
-        const h = decodeBatchHeader(e.payload);
-        appended.accept(h.producer, h.sequence);
-      } else if (e.kind === ENTRY_CONTROL) {
-        lastSpecs = unpackValue(e.payload) as OutputSpec[];
-      }
+  for await (const e of log.entries(from, SLICE_ENTRIES)) {
+    if (e.kind !== ENTRY_TICK) pendingWork++;
+    if (e.kind === ENTRY_BATCH) {
+      const h = decodeBatchHeader(e.payload);
+      appended.accept(h.producer, h.sequence);
+    } else if (e.kind === ENTRY_CONTROL) {
+      lastSpecs = unpackValue(e.payload) as OutputSpec[];
     }
-    at = last.lsn + 1;
   }
   return { pendingWork, lastSpecs };
 }
@@ -53,12 +50,9 @@ export async function externalEntries(
   through: number,
 ): Promise<Array<{ lsn: number; payload: Uint8Array }>> {
   const out: Array<{ lsn: number; payload: Uint8Array }> = [];
-  for (let at = from; at <= through;) {
-    const entries = await log.read(at, 512);
-    const last = entries[entries.length - 1];
-    if (last === undefined) break;
-    for (const e of entries) if (e.kind === ENTRY_EXTERNAL) out.push({ lsn: e.lsn, payload: e.payload });
-    at = last.lsn + 1;
+  for await (const e of log.entries(from, SLICE_ENTRIES)) {
+    if (e.lsn > through) break;
+    if (e.kind === ENTRY_EXTERNAL) out.push({ lsn: e.lsn, payload: e.payload });
   }
   return out;
 }
