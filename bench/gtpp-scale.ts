@@ -7,8 +7,8 @@
  */
 import { join } from 'node:path';
 import { TRUTH_CDR_COLUMNS } from '../src/cluster/loadgen/gtpp/truth-columns.js';
-import { BIN, load } from './gtpp.js';
-import { peakRssBytes } from './narflow-process.js';
+import { load } from './gtpp.js';
+import { BIN, peakRssBytes } from './narflow-process.js';
 import { busyCpuDuring, withServer, writeIngestBenchConfig } from './servers.js';
 import { BenchError } from './stats.js';
 

@@ -18,7 +18,7 @@ import { DEFAULT_MIX } from '../src/cluster/loadgen/gtpp/options.js';
 import { prepareRun } from '../src/cluster/loadgen/gtpp/prepare.js';
 import { TRUTH_CDR_COLUMNS } from '../src/cluster/loadgen/gtpp/truth-columns.js';
 import { sampleCdr } from '../src/protocols/cdr/samples.js';
-import { peakRssBytes, ROOT, scrapeMetrics } from './narflow-process.js';
+import { BIN, peakRssBytes, ROOT, scrapeMetrics } from './narflow-process.js';
 import {
   busyCpuDuring,
   decodeAgainstMsgpackr,
@@ -31,7 +31,6 @@ import {
 } from './servers.js';
 import { BenchError, histogramQuantile } from './stats.js';
 
-export const BIN = join(ROOT, 'bin', 'narflow.js');
 const RESPONSE_HISTOGRAM = 'narflow_ingest_response_duration_seconds';
 const COMMIT_HISTOGRAM = 'narflow_input_log_commit_seconds';
 /** Long enough for the actor's next stats report (every 250 ms) to reach the metrics. */

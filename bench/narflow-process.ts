@@ -11,7 +11,8 @@ import { BenchError, wallNow } from './stats.js';
 
 /** dist/bench → the package root, where bin/narflow.js loads dist/src. */
 export const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin', 'narflow.js');
+/** The narflow command line, run with node. */
+export const BIN = join(ROOT, 'bin', 'narflow.js');
 const CLOCK_TICKS_PER_SECOND = 100;
 
 export interface NarflowRun {

@@ -18,11 +18,10 @@ import { join } from 'node:path';
 import { SimulatedExporter } from '../src/cluster/loadgen/netflow/exporter.js';
 import { runNetflowLoad } from '../src/cluster/loadgen/netflow/index.js';
 import { decodeIpfix, flowToNar, TemplateCache } from '../src/protocols/netflow/index.js';
-import { ROOT } from './narflow-process.js';
+import { BIN, ROOT } from './narflow-process.js';
 import { child, decodeAgainstMsgpackr, narsOf, udpRcvbufErrors } from './servers.js';
 import { BenchError, count, rate } from './stats.js';
 
-const BIN = join(ROOT, 'bin', 'narflow.js');
 const EXPORTERS = 4;
 const RECORDS = 24;
 const LOAD_MS = 3000;

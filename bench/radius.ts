@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { prepareRun, requestBytes } from '../src/cluster/loadgen/radius/prepare.js';
 import { RECORD_COLUMNS } from '../src/cluster/loadgen/radius/truth.js';
 import { accountingToNar, decodeAccountingRequest } from '../src/protocols/radius/index.js';
-import { ROOT } from './narflow-process.js';
+import { BIN, ROOT } from './narflow-process.js';
 import {
   decodeAgainstMsgpackr,
   loadgenSummary,
@@ -26,7 +26,6 @@ import {
 } from './servers.js';
 import { BenchError, count, mib, ms, rate } from './stats.js';
 
-const BIN = join(ROOT, 'bin', 'narflow.js');
 const SECRET = 'narflow-demo-secret';
 const PORT = 23_010;
 /** Records of the full-rate runs (whole sessions of Start, 0–3 interims, Stop). */

@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import type { Nar } from '../src/protocols/nar/nar.js';
-import { ROOT } from './narflow-process.js';
+import { BIN, ROOT } from './narflow-process.js';
 import { BenchError } from './stats.js';
 
 /** Best of `rounds` timed passes over `items`, in items per second. */
@@ -54,7 +54,7 @@ export function rateAgainstBaseline(
  * report directory is removed afterwards). A generator that exits non-zero is a bench failure.
  */
 export async function loadgenSummary<S>(args: readonly string[], out: string): Promise<S> {
-  const lg = child([join(ROOT, 'bin', 'narflow.js'), 'loadgen', ...args, '--out', out], undefined);
+  const lg = child([BIN, 'loadgen', ...args, '--out', out], undefined);
   const code = await lg.done;
   if (code !== 0)
     throw new BenchError('process_failed', `loadgen ${args[0]} exited ${code}: ${lg.output().slice(-2000)}`);
