@@ -2,7 +2,8 @@
  * Seeded property for the BER and CDR decoders: mutated CDRs of every record type and random bytes
  * either decode to a record that re-encodes to the same record, or raise a DecodeError. Anything else
  * (TypeError, RangeError, a hang) fails with the seed and the input. `decodeCdrToNar` (fields the NAR
- * does not carry checked, not kept) has exactly the same outcome: the same NAR, or the same error.
+ * does not carry checked, not kept) has exactly the same outcome: the same NAR, or the same error; so
+ * has `packCdrNar` (the NAR written as MessagePack), down to the bytes of a batch.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,9 +11,14 @@ import {
   decodeCdr,
   decodeCdrToNar,
   encodeCdr,
+  packCdrNar,
   type CdrRecord,
 } from '../../src/protocols/cdr/index.js';
 import { DecodeError } from '../../src/protocols/errors.js';
+import { encodeBatch } from '../../src/protocols/nar/batch.js';
+import { MsgpackWriter } from '../../src/protocols/nar/msgpack-writer.js';
+import type { Nar } from '../../src/protocols/nar/nar.js';
+import { PackedNar } from '../../src/protocols/nar/packed-nar.js';
 import { prng } from '../helpers/narflow-process.js';
 import { vector as vectorFile } from '../helpers/vectors.js';
 
@@ -60,6 +66,19 @@ function outcome(run: () => unknown): { nar: unknown } | { error: string } {
   }
 }
 
+const writer = new MsgpackWriter(256);
+
+/** `packCdrNar`'s NAR (`decodeCdrToNar`'s when it leaves the record to it) and its batch bytes. */
+function packedNar(input: Uint8Array): { nar: Nar; batch: Uint8Array } {
+  writer.pos = 0;
+  const keys = packCdrNar(input, writer);
+  const record = keys === undefined ? decodeCdrToNar(input) : new PackedNar(keys, writer.buf, 0, writer.pos);
+  return {
+    nar: record instanceof PackedNar ? record.toNar() : record,
+    batch: encodeBatch('fuzz', 1, [record]),
+  };
+}
+
 function mutate(rnd: () => number, base: Uint8Array): Uint8Array {
   const b = Array.from(base);
   const n = 1 + Math.floor(rnd() * 4);
@@ -85,6 +104,15 @@ describe(`cdr fuzz (seed ${SEED})`, () => {
           : mutate(rnd, seeds[i % seeds.length] as Uint8Array);
       let r: CdrRecord;
       const lean = outcome(() => decodeCdrToNar(input));
+      const packed = outcome(() => packedNar(input));
+      const where = `seed ${SEED} input ${Buffer.from(input).toString('hex')}`;
+      if ('error' in lean) expect(packed, where).toEqual(lean);
+      else {
+        const { nar, batch } = (packed as { nar: { nar: Nar; batch: Uint8Array } }).nar;
+        expect(Object.keys(nar), where).toEqual(Object.keys(lean.nar as Nar));
+        expect(nar, where).toEqual(lean.nar);
+        expect(Buffer.from(batch), where).toEqual(Buffer.from(encodeBatch('fuzz', 1, [lean.nar as Nar])));
+      }
       try {
         r = decodeCdr(input);
       } catch (err) {

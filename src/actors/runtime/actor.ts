@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { Nar } from '../../protocols/nar/nar.js';
+import type { NarRecord } from '../../protocols/nar/packed-nar.js';
 import type { BucketReport } from '../telemetry/latency-buckets.js';
 import type { LedgerCounter } from './ledger.js';
 
@@ -21,7 +22,7 @@ export interface HandlerContext {
   /** Log position of the entry being handled. */
   readonly position: number;
   /** Route a record to the node's destinations (or, when given, only to the named output channel). */
-  emit(record: Nar, channel?: string): void;
+  emit(record: NarRecord, channel?: string): void;
   /** Keep rejected input with its reason; counts `quarantined` in the ledger. */
   quarantine(raw: Uint8Array | string, reason: string, detail?: Readonly<Record<string, unknown>>): void;
   /** One record dropped as a duplicate: ledger `duplicates`, and counted under `reason`. */

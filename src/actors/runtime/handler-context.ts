@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { packValue } from '../../protocols/nar/batch.js';
-import type { Nar } from '../../protocols/nar/nar.js';
+import { PackedNar, type NarRecord } from '../../protocols/nar/packed-nar.js';
 import type { HandlerContext } from './actor.js';
 import type { ActorBooks } from './actor-books.js';
 import type { LedgerCounter } from './ledger.js';
@@ -43,12 +43,14 @@ export function makeHandlerContext(deps: ContextDeps, position: number): Runtime
     actorDir: d.actorDir,
     log: deps.logger,
     position,
-    emit: (record: Nar, channel = 'default') => {
+    emit: (record: NarRecord, channel = 'default') => {
       const outcome = outputs.emit(record, channel);
       if (outcome === 'sent') books.ledger.out++;
       else if (outcome === 'unrouted-drop') books.ledger.filtered++;
-      else if (outcome === 'unrouted-quarantine') quarantine(packValue(record), 'no_route', { channel });
-      else quarantine(packValue(record), 'no_destination', { channel });
+      else {
+        const kept = packValue(record instanceof PackedNar ? record.toNar() : record);
+        quarantine(kept, outcome === 'unrouted-quarantine' ? 'no_route' : 'no_destination', { channel });
+      }
     },
     quarantine,
     duplicate: (reason: string) => books.duplicate(reason),

@@ -7,6 +7,7 @@
  */
 import { encodeBatch } from '../../protocols/nar/batch.js';
 import type { Nar } from '../../protocols/nar/nar.js';
+import { PackedNar, type NarRecord } from '../../protocols/nar/packed-nar.js';
 import { createRouter, ROUTE_ALL, ROUTE_NONE, type EdgeRouter } from '../routing/edge-router.js';
 import type { OutLink } from '../transfer/out-link.js';
 import type { OutputSpec } from './protocol.js';
@@ -24,11 +25,25 @@ export type EmitOutcome = 'sent' | 'unrouted-drop' | 'unrouted-quarantine' | 'no
 interface Group {
   readonly spec: OutputSpec;
   readonly router: EdgeRouter;
+  /** The attributes the router reads (none for all and round-robin). */
+  readonly reads: readonly string[];
+}
+
+function attributesRead(routing: OutputSpec['routing']): readonly string[] {
+  switch (routing.type) {
+    case 'hash':
+    case 'equals':
+      return [routing.attribute];
+    case 'session':
+      return routing.attributes;
+    default:
+      return [];
+  }
 }
 
 export class Outputs {
   #groups: Group[] = [];
-  readonly #pending = new Map<string, Nar[]>();
+  readonly #pending = new Map<string, NarRecord[]>();
   readonly #next = new Map<string, number>();
   /** Targets whose link was told where sequences resume (once per actor start). */
   readonly #started = new Set<string>();
@@ -53,11 +68,11 @@ export class Outputs {
     return [...new Set(this.#groups.flatMap((g) => g.spec.targets))];
   }
 
-  emit(record: Nar, channel: string): EmitOutcome {
+  emit(record: NarRecord, channel: string): EmitOutcome {
     let outcome: EmitOutcome = 'no-destination';
     for (const g of this.#groups) {
       if (g.spec.channel !== channel) continue;
-      const r = g.router.route(record);
+      const r = g.router.route(record instanceof PackedNar ? routedView(record, g.reads) : record);
       if (r === ROUTE_ALL) {
         for (const t of g.spec.targets) this.#add(t, record);
         outcome = 'sent';
@@ -111,7 +126,7 @@ export class Outputs {
     this.#groups = specs.map((spec, i) => {
       const router = createRouter(spec.routing, spec.targets);
       if (routerStates[i] !== undefined) router.restore(routerStates[i]);
-      return { spec, router };
+      return { spec, router, reads: attributesRead(spec.routing) };
     });
     for (const t of this.targets()) {
       if (this.#started.has(t)) continue;
@@ -121,7 +136,7 @@ export class Outputs {
     }
   }
 
-  #add(target: string, record: Nar): void {
+  #add(target: string, record: NarRecord): void {
     let records = this.#pending.get(target);
     if (records === undefined) {
       records = [];
@@ -131,10 +146,23 @@ export class Outputs {
     if (records.length >= this.batchMax) this.#seal(target, records);
   }
 
-  #seal(target: string, records: Nar[]): void {
+  #seal(target: string, records: NarRecord[]): void {
     const seq = this.#next.get(target) ?? 1;
     this.#next.set(target, seq + 1);
     this.linkFor(target).send(seq, encodeBatch(this.producer, seq, records));
     this.#pending.set(target, []);
   }
+}
+
+const NO_ATTRIBUTES: Nar = Object.freeze({});
+
+/** What a router reads of a packed record: just the attributes it routes by. */
+function routedView(record: PackedNar, reads: readonly string[]): Nar {
+  if (reads.length === 0) return NO_ATTRIBUTES;
+  const view: Nar = {};
+  for (const a of reads) {
+    const v = record.get(a);
+    if (v !== undefined) view[a] = v;
+  }
+  return view;
 }

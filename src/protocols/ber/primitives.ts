@@ -85,10 +85,20 @@ export function readIa5(buf: Uint8Array, t: Tlv): string {
   let s = '';
   for (let i = t.contentStart; i < t.contentEnd; i++) {
     const c = buf[i] as number;
-    if (c > 0x7f) fail('invalid_ia5', `octet 0x${c.toString(16)} in an IA5String`, i);
+    if (c > 0x7f) badIa5(c, i);
     s += String.fromCharCode(c);
   }
   return s;
+}
+
+/** The check of `readIa5` without the string: its octets can then be copied as they are. */
+export function checkIa5(buf: Uint8Array, t: Tlv): void {
+  for (let i = t.contentStart; i < t.contentEnd; i++)
+    if ((buf[i] as number) > 0x7f) badIa5(buf[i] as number, i);
+}
+
+function badIa5(c: number, at: number): never {
+  return fail('invalid_ia5', `octet 0x${c.toString(16)} in an IA5String`, at);
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });

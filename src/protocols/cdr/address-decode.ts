@@ -29,10 +29,20 @@ export function describe(t: Tlv): string {
 
 /** The single IPAddress inside the explicitly tagged field `f` (at nesting `level` − 1). */
 export function innerAddress(f: Tlv, field: string, ctx: AddressCtx, level: number): string {
+  return ipAddress(innerElement(f, field, ctx, level), field, ctx, level);
+}
+
+/** The single element inside the explicitly tagged field `f`, read into the cursor of `level`. */
+export function innerElement(f: Tlv, field: string, ctx: AddressCtx, level: number): Tlv {
   const e = ctx.cursors[level] as Tlv;
   readTlv(ctx.buf, f.contentStart, f.contentEnd, e, level, ctx.budget);
   if (e.end !== f.contentEnd) fail('invalid_address', `${field}: more than one address`, e.end, field);
-  return ipAddress(e, field, ctx, level);
+  return e;
+}
+
+/** Whether IPAddress element `e` is an iPBinV4Address (its 4 octets are the address). */
+export function isBinaryIpv4(e: Tlv): boolean {
+  return e.cls === CLASS_CONTEXT && !e.constructed && e.tag === 0 && e.contentEnd - e.contentStart === 4;
 }
 
 /** One IPAddress element `e` read at nesting `level`. */
@@ -84,12 +94,18 @@ function prefixedV6(e: Tlv, field: string, ctx: AddressCtx, level: number): stri
  * eTSIAddress [1] (an AddressString: nature/plan octet, then TBCD digits).
  */
 export function pdpAddress(f: Tlv, field: string, ctx: AddressCtx, level: number): string {
+  const e = pdpChoice(f, field, ctx, level);
+  if (e.tag === 0) return innerAddress(e, field, ctx, level + 1);
+  return readMsisdn(ctx.buf, e.contentStart, e.contentEnd, field);
+}
+
+/** The PDPAddress alternative inside `f`: iPAddress [0] (constructed) or eTSIAddress [1] (primitive). */
+export function pdpChoice(f: Tlv, field: string, ctx: AddressCtx, level: number): Tlv {
   const e = ctx.cursors[level] as Tlv;
   readTlv(ctx.buf, f.contentStart, f.contentEnd, e, level, ctx.budget);
   if (e.end !== f.contentEnd) fail('invalid_address', `${field}: more than one PDP address`, e.end, field);
-  if (e.cls === CLASS_CONTEXT && e.tag === 0 && e.constructed) return innerAddress(e, field, ctx, level + 1);
-  if (e.cls === CLASS_CONTEXT && e.tag === 1 && !e.constructed)
-    return readMsisdn(ctx.buf, e.contentStart, e.contentEnd, field);
+  if (e.cls === CLASS_CONTEXT && ((e.tag === 0 && e.constructed) || (e.tag === 1 && !e.constructed)))
+    return e;
   return fail(
     'invalid_address',
     `${field}: expected PDPAddress iPAddress [0] or eTSIAddress [1], got ${describe(e)}`,

@@ -15,6 +15,7 @@ import {
   VOLUME_TABLE,
   type ContainerTable,
   type FieldDef,
+  type RecordTable,
 } from './tables.js';
 import {
   DEFAULT_CDR_LIMITS,
@@ -29,7 +30,7 @@ function fail(code: string, message: string, offset: number, field: string): nev
   throw new DecodeError('cdr', code, message, offset, { field });
 }
 
-interface Ctx extends AddressCtx {
+export interface Ctx extends AddressCtx {
   readonly maxContainers: number;
   readonly keep: ReadonlySet<string> | undefined;
 }
@@ -72,6 +73,28 @@ export function decodeCdr(
   limits?: Partial<CdrLimits>,
   keep?: ReadonlySet<string>,
 ): CdrRecord {
+  const { table, ctx } = openCdr(bytes, limits, keep);
+  const rec: CdrRecord = { recordType: table.name, unknownFields: 0 };
+  rec.unknownFields = walkFields(table, ctx, rec, setField);
+  return rec;
+}
+
+function setField(rec: CdrRecord, def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx): void {
+  def.set(rec, readField(def, f, ctx) as never);
+}
+
+/** A record opened by `openCdr`: its table and the context `walkFields` reads it with. */
+export interface OpenedCdr {
+  readonly table: RecordTable;
+  readonly ctx: Ctx;
+}
+
+/** Frames the GPRSRecord in `bytes` (CURSORS[0]) and finds its table; `keep` as for `decodeCdr`. */
+export function openCdr(
+  bytes: Uint8Array,
+  limits?: Partial<CdrLimits>,
+  keep?: ReadonlySet<string>,
+): OpenedCdr {
   const l: CdrLimits = limits === undefined ? DEFAULT_CDR_LIMITS : { ...DEFAULT_CDR_LIMITS, ...limits };
   const budget = new BerBudget(
     limits === undefined ? DEFAULT_BUDGET_LIMITS : { maxDepth: l.maxDepth, maxElements: l.maxElements },
@@ -90,18 +113,33 @@ export function decodeCdr(
       'record',
     );
   }
-  const rec: CdrRecord = { recordType: table.name, unknownFields: 0 };
+  return { table, ctx };
+}
+
+/**
+ * Reads the fields of the record `openCdr` framed, in wire order: `visit` gets each kept field,
+ * the others are checked only. Returns the count of unknown fields.
+ */
+export function walkFields<T>(
+  table: RecordTable,
+  ctx: Ctx,
+  target: T,
+  visit: (target: T, def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx) => void,
+): number {
+  const bytes = ctx.buf;
+  const t = CURSORS[0] as Tlv;
   const f = CURSORS[1] as Tlv;
   const { fields, known } = table;
-  const kept = keptTags(keep, fields);
+  const kept = keptTags(ctx.keep, fields);
+  let unknown = 0;
   let at = 'record';
   try {
     for (let pos = t.contentStart; pos < t.contentEnd; pos = f.end) {
       at = 'record';
-      readTlv(bytes, pos, t.contentEnd, f, 1, budget);
+      readTlv(bytes, pos, t.contentEnd, f, 1, ctx.budget);
       const def = f.cls === CLASS_CONTEXT ? fields[f.tag] : undefined;
       if (def === undefined) {
-        if (f.cls !== CLASS_CONTEXT || known[f.tag] !== true) rec.unknownFields++;
+        if (f.cls !== CLASS_CONTEXT || known[f.tag] !== true) unknown++;
         continue;
       }
       at = def.at;
@@ -116,7 +154,7 @@ export function decodeCdr(
           );
         }
       } else if (kept === undefined || kept[f.tag] === true) {
-        def.set(rec, readField(def, f, ctx) as never);
+        visit(target, def, f, ctx);
       } else {
         checkField(def, f, ctx);
       }
@@ -124,7 +162,7 @@ export function decodeCdr(
   } catch (err) {
     throw withField(err, at);
   }
-  return rec;
+  return unknown;
 }
 
 /** A BER error met inside a field, with the field named in its context (CDR errors name it already). */
@@ -138,18 +176,18 @@ function withField(err: unknown, field: string): unknown {
   });
 }
 
-function primitive(t: Tlv, field: string): Tlv {
+export function primitive(t: Tlv, field: string): Tlv {
   if (t.constructed) fail('unexpected_constructed', `${field}: expected a primitive value`, t.start, field);
   return t;
 }
 
-function constructed(t: Tlv, field: string): Tlv {
+export function constructed(t: Tlv, field: string): Tlv {
   if (!t.constructed) fail('unexpected_primitive', `${field}: expected a constructed value`, t.start, field);
   return t;
 }
 
 /** A primitive value of a scalar kind (record fields and container fields alike). */
-function readScalar(kind: Kind, buf: Uint8Array, f: Tlv, at: string): unknown {
+export function readScalar(kind: Kind, buf: Uint8Array, f: Tlv, at: string): unknown {
   primitive(f, at);
   switch (kind) {
     case Kind.Number:
@@ -191,7 +229,7 @@ function checkField(def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx): void {
 }
 
 /** Only the checks of a scalar not kept: timestamps are checked without the string, hex not read. */
-function checkScalar(kind: Kind, buf: Uint8Array, f: Tlv, at: string): void {
+export function checkScalar(kind: Kind, buf: Uint8Array, f: Tlv, at: string): void {
   if (kind === Kind.Timestamp) checkTimestamp(buf, primitive(f, at).contentStart, f.contentEnd, at);
   else if (kind === Kind.Hex) primitive(f, at);
   else readScalar(kind, buf, f, at);
@@ -239,29 +277,56 @@ function readField(def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx): unknown {
   }
 }
 
-/** SEQUENCE OF containers; container fields the table does not list are skipped. */
+/** SEQUENCE OF containers as objects; container fields the table does not list are skipped. */
 function containers<T extends object>(f: Tlv, field: string, table: ContainerTable<T>, ctx: Ctx): T[] {
-  const { buf, budget } = ctx;
   const out: T[] = [];
+  walkContainers(f, field, table, ctx, out, beginContainer, setContainerField);
+  return out;
+}
+
+function beginContainer<T extends object>(out: T[]): void {
+  out.push({} as T);
+}
+
+function setContainerField<T extends object>(out: T[], d: FieldDef<T>, v: Tlv, ctx: Ctx): void {
+  d.set(out[out.length - 1] as T, readScalar(d.kind, ctx.buf, v, d.at) as never);
+}
+
+/**
+ * Walks the SEQUENCE OF containers in field `f`: `begin` at each container, `visit` for each kept
+ * field of it (the others are checked only, fields the table does not list skipped). Returns the
+ * number of containers.
+ */
+export function walkContainers<S, T>(
+  f: Tlv,
+  field: string,
+  table: ContainerTable<T>,
+  ctx: Ctx,
+  state: S,
+  begin: (state: S) => void,
+  visit: (state: S, d: FieldDef<T>, v: Tlv, ctx: Ctx) => void,
+): number {
+  const { buf, budget } = ctx;
   const c = CURSORS[2] as Tlv;
   const v = CURSORS[3] as Tlv;
   const { fields } = table;
   const kept = keptTags(ctx.keep, fields);
+  let n = 0;
   for (let p = constructed(f, field).contentStart; p < f.contentEnd; p = c.end) {
     readTlv(buf, p, f.contentEnd, c, 2, budget);
     if (c.cls !== CLASS_UNIVERSAL || c.tag !== 16 || !c.constructed)
       fail('invalid_container', `${field}: expected a SEQUENCE, got ${describe(c)}`, c.start, field);
-    if (out.length === ctx.maxContainers)
+    if (n === ctx.maxContainers)
       fail('container_limit', `${field}: more than ${ctx.maxContainers} containers`, c.start, field);
-    const item = {} as T;
+    n++;
+    begin(state);
     for (let q = c.contentStart; q < c.contentEnd; q = v.end) {
       readTlv(buf, q, c.contentEnd, v, 3, budget);
       const d = v.cls === CLASS_CONTEXT ? fields[v.tag] : undefined;
       if (d === undefined) continue;
-      if (kept === undefined || kept[v.tag] === true) d.set(item, readScalar(d.kind, buf, v, d.at) as never);
+      if (kept === undefined || kept[v.tag] === true) visit(state, d, v, ctx);
       else checkScalar(d.kind, buf, v, d.at);
     }
-    out.push(item);
   }
-  return out;
+  return n;
 }

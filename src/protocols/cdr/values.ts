@@ -17,30 +17,53 @@ const TBCD_PAIRS: readonly (string | undefined)[] = Array.from({ length: 256 }, 
 /** Most TBCD octets of an identity: IMSI 3..8, IMEI(SV) 8, ISDN-AddressString digits up to 8. */
 const MAX_TBCD_OCTETS = 8;
 
-/** TBCD: two digits an octet, the first in the low nibble; 0xF fills the last high nibble. */
-export function readTbcd(buf: Uint8Array, s: number, e: number, field: string): string {
+/**
+ * The checks of a TBCD value (two digits an octet, the first in the low nibble; 0xF fills the last
+ * high nibble): returns how many digits it holds.
+ */
+export function checkTbcd(buf: Uint8Array, s: number, e: number, field: string): number {
   if (e <= s || e - s > MAX_TBCD_OCTETS)
     fail('invalid_tbcd', `${field}: ${e - s} octets (expected 1 to ${MAX_TBCD_OCTETS})`, s, field);
-  let out = '';
   for (let i = s; i < e; i++) {
     const b = buf[i] as number;
-    const pair = TBCD_PAIRS[b];
-    if (pair !== undefined) {
-      out += pair;
-      continue;
-    }
+    if (TBCD_PAIRS[b] !== undefined) continue;
     const lo = b & 0x0f;
     const hi = b >> 4;
     if (lo > 9) fail('invalid_tbcd', `${field}: nibble 0x${lo.toString(16)} is not a digit`, i, field);
-    out += String.fromCharCode(48 + lo);
     if (hi === 0x0f) {
       if (i !== e - 1) fail('invalid_tbcd', `${field}: filler before the last octet`, i, field);
-      break;
+      return 2 * (e - s) - 1;
     }
-    if (hi > 9) fail('invalid_tbcd', `${field}: nibble 0x${hi.toString(16)} is not a digit`, i, field);
-    out += String.fromCharCode(48 + hi);
+    fail('invalid_tbcd', `${field}: nibble 0x${hi.toString(16)} is not a digit`, i, field);
   }
+  return 2 * (e - s);
+}
+
+/** TBCD digits as text (see `checkTbcd`). */
+export function readTbcd(buf: Uint8Array, s: number, e: number, field: string): string {
+  const digits = checkTbcd(buf, s, e, field);
+  let out = '';
+  const pairs = digits >> 1;
+  for (let i = 0; i < pairs; i++) out += TBCD_PAIRS[buf[s + i] as number] as string;
+  if ((digits & 1) === 1) out += String.fromCharCode(48 + ((buf[e - 1] as number) & 15));
   return out;
+}
+
+/** TBCD digits as ASCII octets into `out` at `at` (see `checkTbcd`); returns how many. */
+export function tbcdInto(
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  field: string,
+  out: Uint8Array,
+  at: number,
+): number {
+  const digits = checkTbcd(buf, s, e, field);
+  for (let i = 0; i < digits; i++) {
+    const b = buf[s + (i >> 1)] as number;
+    out[at + i] = 48 + ((i & 1) === 0 ? b & 15 : b >> 4);
+  }
+  return digits;
 }
 
 function badDigits(digits: string, field: string): never {
@@ -76,8 +99,13 @@ export function writeTbcd(digits: string, field: string): Uint8Array {
 
 /** ISDN-AddressString: octet 1 nature of address / numbering plan, then TBCD digits. */
 export function readMsisdn(buf: Uint8Array, s: number, e: number, field: string): string {
+  return readTbcd(buf, msisdnDigits(s, e, field), e, field);
+}
+
+/** Where the digits of the ISDN-AddressString content [s, e) start (after the address octet). */
+export function msisdnDigits(s: number, e: number, field: string): number {
   if (e - s < 2) fail('invalid_msisdn', `${field}: expected the address octet and digits`, s, field);
-  return readTbcd(buf, s + 1, e, field);
+  return s + 1;
 }
 
 /** ISDN-AddressString content: international number, E.164 numbering plan, then TBCD digits. */

@@ -15,6 +15,7 @@
 import { Packr } from 'msgpackr';
 import { DecodeError, EncodeError } from '../errors.js';
 import type { Nar } from './nar.js';
+import { PackedNar, type NarRecord } from './packed-nar.js';
 import { RecordPacker } from './record-packer.js';
 
 export interface BatchHeader {
@@ -41,7 +42,7 @@ const recordPacker = new RecordPacker();
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
-export function encodeBatch(producer: string, sequence: number, records: readonly Nar[]): Uint8Array {
+export function encodeBatch(producer: string, sequence: number, records: readonly NarRecord[]): Uint8Array {
   const id = textEncoder.encode(producer);
   if (id.length === 0 || id.length > 255) {
     throw new EncodeError(
@@ -60,7 +61,7 @@ export function encodeBatch(producer: string, sequence: number, records: readonl
   const prefix = FIXED + id.length;
   let out = recordPacker.pack(records, prefix);
   if (out === undefined) {
-    const payload = packr.pack(records);
+    const payload = packr.pack(records.map((r) => (r instanceof PackedNar ? r.toNar() : r)));
     out = new Uint8Array(prefix + payload.length);
     out.set(payload, prefix);
   }

@@ -2,11 +2,15 @@
  * CDRs of a Data Record Packet → NARs. Pure: the ingest decodes a request once to choose its answer
  * and hands the result to the handler through `decodedCache` (same thread, keyed by the log entry's
  * payload object); a handler replaying the log after a restart decodes again and gets the same.
+ * A request's NARs come written as MessagePack already (`packCdrNar`, one buffer per request), so
+ * the batch encoder copies them instead of building and walking NAR objects.
  */
-import { decodeCdrToNar } from '../../../../protocols/cdr/index.js';
+import { decodeCdrToNar, packCdrNar } from '../../../../protocols/cdr/index.js';
 import { DecodeError } from '../../../../protocols/errors.js';
 import type { GtppFrame } from '../../../../protocols/gtpp/index.js';
+import { MsgpackWriter } from '../../../../protocols/nar/msgpack-writer.js';
 import type { Nar } from '../../../../protocols/nar/nar.js';
+import { PackedNar } from '../../../../protocols/nar/packed-nar.js';
 import { DecodedCache } from '../datagram/decoded-cache.js';
 
 /** A CDR that could not be decoded: the code is the quarantine reason. */
@@ -17,7 +21,10 @@ export class RecordFailure {
   ) {}
 }
 
-export type RecordResult = Nar | RecordFailure;
+export type RecordResult = Nar | PackedNar | RecordFailure;
+
+/** Where a request's NARs are written; its bytes are copied out once per request. */
+const requestWriter = new MsgpackWriter(16 << 10);
 
 /** Format 1 is ASN.1 BER; `accept` lists the formats this node takes. */
 export function decodeRecords(
@@ -32,17 +39,46 @@ export function decodeRecords(
     );
     return records.map(() => failure);
   }
-  return records.map(decodeRecord);
+  const w = requestWriter;
+  w.pos = 0;
+  const out: RecordResult[] = new Array<RecordResult>(records.length);
+  const keys: (readonly string[] | undefined)[] = new Array<readonly string[] | undefined>(records.length);
+  const ends = new Int32Array(records.length + 1);
+  for (let i = 0; i < records.length; i++) {
+    const bytes = records[i] as Uint8Array;
+    try {
+      const k = packCdrNar(bytes, w);
+      if (k === undefined) out[i] = decodeCdrToNar(bytes);
+      else keys[i] = k;
+    } catch (err) {
+      out[i] = failure(err);
+    }
+    ends[i + 1] = w.pos;
+  }
+  if (w.pos > 0) {
+    const buf = w.buf.slice(0, w.pos);
+    for (let i = 0; i < records.length; i++) {
+      const k = keys[i];
+      if (k !== undefined) out[i] = new PackedNar(k, buf, ends[i] as number, ends[i + 1] as number);
+    }
+  }
+  w.shrink();
+  return out;
 }
 
-export function decodeRecord(bytes: Uint8Array): RecordResult {
+/** One CDR as a NAR object (a CDR file's records take attributes of the file beside). */
+export function decodeRecord(bytes: Uint8Array): Nar | RecordFailure {
   try {
     return decodeCdrToNar(bytes);
   } catch (err) {
-    if (err instanceof DecodeError) return new RecordFailure(err.code, err.message);
-    // A decoder fault on some input must not stop the gateway: the CDR is kept with the fault.
-    return new RecordFailure('decoder_fault', err instanceof Error ? err.message : String(err));
+    return failure(err);
   }
+}
+
+function failure(err: unknown): RecordFailure {
+  if (err instanceof DecodeError) return new RecordFailure(err.code, err.message);
+  // A decoder fault on some input must not stop the gateway: the CDR is kept with the fault.
+  return new RecordFailure('decoder_fault', err instanceof Error ? err.message : String(err));
 }
 
 /** What the ingest learned about a logged request, handed to the handler in the same thread. */

@@ -18,7 +18,7 @@ import {
   TS_32298_R17_FORMAT_VERSION,
 } from '../../../../protocols/gtpp/index.js';
 import { encodeBatch } from '../../../../protocols/nar/batch.js';
-import type { Nar } from '../../../../protocols/nar/nar.js';
+import type { NarRecord } from '../../../../protocols/nar/packed-nar.js';
 import { encodeEntry, KIND_MESSAGE } from '../datagram/entry.js';
 import { decodeRecords, RecordFailure } from './records.js';
 import { fingerprint } from './requests.js';
@@ -61,7 +61,7 @@ export function warmUp(cdrs: number): WarmUpResult {
     if (m.type !== 'data-record-transfer-request' || m.packet === undefined)
       throw new Error('warm-up request did not decode as a Data Record Transfer Request');
     fingerprint(buf, frame.longHeader ? 20 : 6);
-    const nars: Nar[] = [];
+    const nars: NarRecord[] = [];
     for (const r of decodeRecords(m.packet.records, m.packet.format, [DATA_RECORD_FORMAT.ber])) {
       if (r instanceof RecordFailure) throw new Error(`warm-up CDR did not decode: ${r.code}: ${r.message}`);
       nars.push(r);

@@ -1,0 +1,180 @@
+/**
+ * The packed form of a CDR's NAR (`packCdrNar`): for every CDR it writes exactly the values of
+ * `decodeCdrToNar`'s NAR, in its attribute order, so a batch of packed records is byte for byte the
+ * batch of the NAR objects; it fails exactly as `decodeCdrToNar` does.
+ */
+import { describe, expect, it } from 'vitest';
+import { BerBudget, CLASS_CONTEXT, readTlv, Tlv } from '../../../../src/protocols/ber/reader.js';
+import { concat, tlv, unsignedContent } from '../../../../src/protocols/ber/writer.js';
+import {
+  CDR_NAR_ATTRIBUTES,
+  decodeCdrToNar,
+  encodeCdr,
+  packCdrNar,
+  type CdrRecord,
+} from '../../../../src/protocols/cdr/index.js';
+import { sampleCdr } from '../../../../src/protocols/cdr/samples.js';
+import { encodeBatch } from '../../../../src/protocols/nar/batch.js';
+import { MsgpackWriter } from '../../../../src/protocols/nar/msgpack-writer.js';
+import type { Nar } from '../../../../src/protocols/nar/nar.js';
+import { PackedNar } from '../../../../src/protocols/nar/packed-nar.js';
+import { errorOf, records, vector } from './fixtures.js';
+
+/** The CDR's packed NAR, or undefined when `packCdrNar` leaves it to `decodeCdrToNar`. */
+function packed(bytes: Uint8Array, w = new MsgpackWriter(64)): PackedNar | undefined {
+  const start = w.pos;
+  const keys = packCdrNar(bytes, w);
+  if (keys === undefined) {
+    expect(w.pos, 'nothing written when left to decodeCdrToNar').toBe(start);
+    return undefined;
+  }
+  return new PackedNar(keys, w.buf.slice(0, w.pos), start, w.pos);
+}
+
+/** Packed and object forms agree: same attributes in the same order, same batch bytes. */
+function expectSame(bytes: Uint8Array): Nar {
+  const nar = decodeCdrToNar(bytes);
+  const p = packed(bytes) as PackedNar;
+  expect(p.keys).toEqual(Object.keys(nar));
+  expect(p.toNar()).toEqual(nar);
+  expect(Buffer.from(encodeBatch('gtpp.0', 1, [p, p]))).toEqual(
+    Buffer.from(encodeBatch('gtpp.0', 1, [nar, nar])),
+  );
+  return nar;
+}
+
+/** The record in `bytes` with `fields` (whole TLVs) added at the end of its SET. */
+function withFields(bytes: Uint8Array, ...fields: Uint8Array[]): Uint8Array {
+  const t = new Tlv();
+  readTlv(bytes, 0, bytes.length, t, 0, new BerBudget());
+  return tlv(CLASS_CONTEXT, true, t.tag, concat([bytes.subarray(t.contentStart, t.contentEnd), ...fields]));
+}
+
+/** The whole TLV of the record field with context tag `tag` in `bytes`. */
+function fieldOf(bytes: Uint8Array, tag: number): Uint8Array {
+  const t = new Tlv();
+  const f = new Tlv();
+  const budget = new BerBudget();
+  readTlv(bytes, 0, bytes.length, t, 0, budget);
+  for (let p = t.contentStart; p < t.contentEnd; p = f.end) {
+    readTlv(bytes, p, t.contentEnd, f, 1, budget);
+    if (f.tag === tag) return bytes.slice(f.start, f.end);
+  }
+  throw new Error(`no field [${tag}]`);
+}
+
+describe('packCdrNar', () => {
+  it('ensures the NAR of every record type and address form, byte for byte as the NAR object packs', () => {
+    for (let i = 0; i < 600; i++) expectSame(encodeCdr(sampleCdr(i)));
+    for (const r of records) expectSame(encodeCdr(r));
+    for (const v of [
+      'ggsn-pdp-record.hex',
+      'pgw-record-indefinite.hex',
+      'sgsn-pdp-record.hex',
+      'egsn-pdp-record.hex',
+      'sgw-record.hex',
+    ])
+      expectSame(vector(v));
+  });
+
+  it('ensures the attribute list is cdrToNar order: every NAR has its attributes in that order', () => {
+    for (let i = 0; i < 60; i++) {
+      const keys = Object.keys(decodeCdrToNar(encodeCdr(sampleCdr(i))));
+      expect(keys).toEqual(CDR_NAR_ATTRIBUTES.filter((a) => keys.includes(a)));
+    }
+  });
+
+  it('ensures edge forms: an IPv6 PDP address with its prefix, an X.121 one, an empty SGSN list, no volumes', () => {
+    const base = sampleCdr(1);
+    const v6 = expectSame(
+      encodeCdr({ ...base, servedPDPAddress: '2001:db8:1::/56', ggsnAddress: '2001:db8::1' }),
+    );
+    expect(v6['servedPdpAddress']).toBe('2001:db8:1::');
+    expect(v6['ggsnAddress']).toBe('2001:db8::1');
+    const x121 = expectSame(encodeCdr({ ...sampleCdr(3), servedPDPAddress: '4930123' }));
+    expect(x121['servedPdpAddress']).toBeUndefined();
+    const noSgsn = expectSame(encodeCdr({ ...sampleCdr(2), sgsnAddress: [] }));
+    expect(noSgsn['sgsnAddress']).toBeUndefined();
+    const bare: CdrRecord = { recordType: 'pGWRecord', servedIMSI: '001010123456789', unknownFields: 0 };
+    expect(expectSame(encodeCdr(bare))).toEqual({ recordType: 'pGWRecord', imsi: '001010123456789' });
+    const ip = expectSame(encodeCdr({ ...base, ggsnAddress: '255.0.10.9' }));
+    expect(ip['ggsnAddress']).toBe('255.0.10.9');
+  });
+
+  it('ensures a field given twice counts as the record does: the last one, a volume list replaced', () => {
+    const a = encodeCdr(sampleCdr(0));
+    const b = encodeCdr({ ...sampleCdr(0), chargingID: 5, duration: 9, listOfTrafficVolumes: [] });
+    const c = encodeCdr({
+      ...sampleCdr(0),
+      listOfTrafficVolumes: [{ dataVolumeUplink: 7n, dataVolumeDownlink: 8n }],
+    });
+    // pGWRecord: chargingID [5], duration [14], listOfTrafficVolumes [12].
+    const twice = expectSame(withFields(a, fieldOf(b, 5), fieldOf(b, 14), fieldOf(c, 12)));
+    // sampleCdr(0) has one service-data container beside its (replaced) traffic volumes.
+    expect(twice).toMatchObject({
+      chargingId: 5,
+      duration: 9,
+      uplinkBytes: 7n,
+      downlinkBytes: 8n,
+      containers: 2,
+    });
+    // A container whose uplink is given twice: the last value counts.
+    const up = (v: number): Uint8Array => tlv(CLASS_CONTEXT, false, 3, unsignedContent(v, 'up'));
+    const container = tlv(0, true, 16, concat([up(1), up(40)]));
+    const list = tlv(CLASS_CONTEXT, true, 12, container);
+    expect(expectSame(withFields(a, list))).toMatchObject({
+      uplinkBytes: 40n,
+      downlinkBytes: 0n,
+      containers: 2,
+    });
+    // Unknown fields are counted.
+    const unknown = tlv(CLASS_CONTEXT, false, 250, Uint8Array.of(1));
+    expect(expectSame(withFields(a, unknown, unknown))['unknownFields']).toBe(2);
+  });
+
+  it('ensures volume sums past 2^53 − 1 are left to decodeCdrToNar, with nothing written', () => {
+    const big = encodeCdr({
+      ...sampleCdr(0),
+      listOfTrafficVolumes: [
+        { dataVolumeUplink: 2n ** 52n, dataVolumeDownlink: 1n },
+        { dataVolumeUplink: 2n ** 52n, dataVolumeDownlink: 1n },
+      ],
+    });
+    const w = new MsgpackWriter(64);
+    w.pos = 3;
+    expect(packed(big, w)).toBeUndefined();
+    expect(decodeCdrToNar(big)['uplinkBytes']).toBe(2n ** 53n);
+    const huge = encodeCdr({
+      ...sampleCdr(0),
+      listOfTrafficVolumes: [{ dataVolumeUplink: 2n ** 60n, dataVolumeDownlink: 1n }],
+    });
+    expect(packed(huge)).toBeUndefined();
+    // Just below: exact as a number.
+    const edge = encodeCdr({
+      ...sampleCdr(0),
+      listOfTrafficVolumes: [{ dataVolumeUplink: 2n ** 53n - 1n, dataVolumeDownlink: 0n }],
+    });
+    expect(expectSame(edge)['uplinkBytes']).toBe(2n ** 53n - 1n);
+  });
+
+  it('ensures a CDR that does not decode fails with the same error, and nothing is written', () => {
+    const good = encodeCdr(sampleCdr(5));
+    const w = new MsgpackWriter(64);
+    for (let at = 0; at < good.length; at++) {
+      for (const value of [0x00, 0x7f, 0xff]) {
+        const bad = good.slice();
+        bad[at] = value;
+        const expected = errorOf(() => decodeCdrToNar(bad));
+        const before = w.pos;
+        const got = errorOf(() => packCdrNar(bad, w));
+        if (expected === undefined) {
+          expect(got).toBeUndefined();
+          continue;
+        }
+        expect(got?.message).toBe(expected.message);
+        expect(got?.context).toEqual(expected.context);
+        expect(w.pos).toBe(before);
+      }
+    }
+  });
+});
