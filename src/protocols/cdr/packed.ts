@@ -1,10 +1,10 @@
 /**
- * `packCdrNar`: one CDR's bytes → its NAR (exactly `decodeCdrToNar`'s, same attributes in the same
- * order) written as MessagePack values, the way the record packer writes a NAR, without building
- * the CdrRecord, its containers, the NAR or its strings: digits, addresses, timestamps, text and
- * hex go from the BER octets straight into the output. The walk is `decodeCdr`'s, so a CDR fails
- * here exactly where and how `decodeCdrToNar` fails. A gateway hands the result to the batch
- * encoder as a `PackedNar`.
+ * `packCdrNar`: one CDR's bytes → its NAR (the attributes and values of `decodeCdrToNar`'s NAR)
+ * written as MessagePack values, the way the record packer writes a NAR, without building the
+ * CdrRecord, its containers, the NAR or its strings: digits, addresses, timestamps, text and hex go
+ * from the BER octets straight into the output, in the order the record gives its fields. The walk
+ * is `decodeCdr`'s, so a CDR fails here exactly where and how `decodeCdrToNar` fails. A gateway
+ * hands the result to the batch encoder as a `PackedNar`.
  */
 import { checkIa5, readNumber, readUnsigned } from '../ber/primitives.js';
 import { readTlv, type Tlv } from '../ber/reader.js';
@@ -25,7 +25,7 @@ import { Kind, SERVICE_TABLE, TABLES, VOLUME_TABLE, type FieldDef, type RecordTa
 import type { CdrRecord, ServiceData, TrafficVolume } from './types.js';
 import { checkTbcd, checkTimestamp, msisdnDigits, tbcdInto } from './values.js';
 
-/** The NAR's attributes in `cdrToNar`'s order: a record's keys are those it has, in this order. */
+/** The attributes of a CDR's NAR (`cdrToNar`'s), by slot number. */
 export const CDR_NAR_ATTRIBUTES = [
   'recordType',
   'imsi',
@@ -54,7 +54,6 @@ export const CDR_NAR_ATTRIBUTES = [
 type Attribute = (typeof CDR_NAR_ATTRIBUTES)[number];
 
 const SLOT = Object.fromEntries(CDR_NAR_ATTRIBUTES.map((a, i) => [a, i])) as Record<Attribute, number>;
-const SLOTS = CDR_NAR_ATTRIBUTES.length;
 
 /** The NAR attribute each kept CdrRecord field fills (volume lists are summed, not slotted). */
 const FIELD_SLOT: Partial<Record<keyof CdrRecord, number>> = {
@@ -132,115 +131,129 @@ class Volumes {
   }
 }
 
-/** The state of one `packCdrNar`: field values written to `w`, their extents by slot. */
+/** The state of one `packCdrNar`: the attributes written so far, in the order written. */
 class Packing {
-  readonly w = new MsgpackWriter(1024);
-  readonly starts = new Int32Array(SLOTS);
-  readonly ends = new Int32Array(SLOTS);
+  /** Where the values go (the caller's writer). */
+  w = new MsgpackWriter(0);
+  /** The attributes written, by slot, in order; `written` has bit i set once slot i is. */
+  readonly order = new Int8Array(64);
+  n = 0;
+  written = 0;
+  /** A field given twice: the record is left to `decodeCdrToNar` (the last value would count). */
+  repeated = false;
   readonly volumes = new Volumes();
   readonly services = new Volumes();
   /** The record table's slots by field tag. */
   slots: Int8Array = new Int8Array(0);
 
-  /** The slot being written: it ends where the next begins (`begin`) or at `end`. */
-  #open = -1;
-
-  begin(slot: number): void {
-    this.end();
-    this.starts[slot] = this.w.pos;
-    this.#open = slot;
-  }
-
-  end(): void {
-    if (this.#open >= 0) this.ends[this.#open] = this.w.pos;
-    this.#open = -1;
-  }
-
-  reset(): void {
-    this.#open = -1;
-    this.w.pos = 0;
-    this.starts.fill(-1);
+  reset(out: MsgpackWriter, slots: Int8Array): void {
+    this.w = out;
+    this.slots = slots;
+    this.n = 0;
+    this.written = 0;
+    this.repeated = false;
     this.volumes.reset();
     this.services.reset();
     this.volumes.inexact = false;
     this.services.inexact = false;
   }
+
+  /** Slot `i` has been written. */
+  add(i: number): void {
+    this.given(i);
+    this.order[this.n++] = i;
+  }
+
+  /** Slot `i`'s field was given (with a value written, or without one: an empty list, say). */
+  given(i: number): void {
+    const bit = 1 << i;
+    if ((this.written & bit) !== 0) this.repeated = true;
+    this.written |= bit;
+  }
 }
 
 const P = new Packing();
 
-/** Keys by presence mask (bit i: attribute i), one shared array per shape. */
-const KEYS = new Map<number, readonly string[]>();
+interface Shape {
+  readonly order: Int8Array;
+  readonly keys: readonly string[];
+}
 
-function keysOf(mask: number): readonly string[] {
-  let keys = KEYS.get(mask);
-  if (keys === undefined) {
-    keys = CDR_NAR_ATTRIBUTES.filter((_, i) => (mask & (1 << i)) !== 0);
-    KEYS.set(mask, keys);
+/** Keys by the slots written, in order (hashed), one shared array per shape. */
+const SHAPES = new Map<number, Shape[]>();
+
+function keysOf(order: Int8Array, n: number): readonly string[] {
+  let h = n;
+  for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + (order[i] as number)) | 0;
+  let bucket = SHAPES.get(h);
+  if (bucket !== undefined) {
+    for (const s of bucket) {
+      if (s.order.length !== n) continue;
+      let same = true;
+      for (let i = 0; i < n && same; i++) same = s.order[i] === order[i];
+      if (same) return s.keys;
+    }
+  } else {
+    bucket = [];
+    SHAPES.set(h, bucket);
   }
-  return keys;
+  const own = order.slice(0, n);
+  const shape: Shape = { order: own, keys: Array.from(own, (i) => CDR_NAR_ATTRIBUTES[i] as string) };
+  bucket.push(shape);
+  return shape.keys;
 }
 
 /**
  * Writes the NAR of the CDR in `bytes` into `out` at its position, as MessagePack values in the
- * order of the returned keys. Throws the DecodeError `decodeCdrToNar` would throw, writing nothing.
- * Returns undefined, writing nothing, for the rare NAR it does not write so: volume sums beyond
- * 2^53 − 1 octets (then `decodeCdrToNar` gives the NAR).
+ * order of the returned keys: recordType, then the record's fields in the order it gives them,
+ * then uplinkBytes, downlinkBytes, containers and unknownFields. Throws the DecodeError
+ * `decodeCdrToNar` would throw, writing nothing. Returns undefined, writing nothing, for the rare
+ * record it leaves to `decodeCdrToNar`: a field given twice, or volume sums beyond 2^53 − 1 octets.
  */
 export function packCdrNar(bytes: Uint8Array, out: MsgpackWriter): readonly string[] | undefined {
   const { table, ctx } = openCdr(bytes, undefined, NAR_SOURCE_FIELDS);
+  const start = out.pos;
   const p = P;
-  p.reset();
-  p.slots = SLOTS_BY_TABLE.get(table) as Int8Array;
-  const unknown = walkFields(table, ctx, p, packField);
-  const volumes = p.volumes;
-  const services = p.services;
-  if (volumes.inexact) return undefined;
-  const w = p.w;
+  p.reset(out, SLOTS_BY_TABLE.get(table) as Int8Array);
+  const type = RECORD_TYPE_BYTES.get(table.name) as Uint8Array;
+  out.raw(type, 0, type.length);
+  p.add(SLOT.recordType);
+  let unknown: number;
+  try {
+    unknown = walkFields(table, ctx, p, packField);
+  } catch (err) {
+    out.pos = start;
+    throw err;
+  }
+  const { volumes, services } = p;
+  if (p.repeated || volumes.inexact || services.inexact) {
+    out.pos = start;
+    return undefined;
+  }
   const listed = volumes.containers > 0 ? volumes : services.containers > 0 ? services : undefined;
   if (listed !== undefined) {
-    p.begin(SLOT.uplinkBytes);
-    w.safeIntegerAsBigint(listed.up);
-    p.begin(SLOT.downlinkBytes);
-    w.safeIntegerAsBigint(listed.down);
+    out.safeIntegerAsBigint(listed.up);
+    p.add(SLOT.uplinkBytes);
+    out.safeIntegerAsBigint(listed.down);
+    p.add(SLOT.downlinkBytes);
   }
   const containers = volumes.containers + services.containers;
   if (containers > 0) {
-    p.begin(SLOT.containers);
-    w.number(containers);
+    out.number(containers);
+    p.add(SLOT.containers);
   }
   if (unknown > 0) {
-    p.begin(SLOT.unknownFields);
-    w.number(unknown);
+    out.number(unknown);
+    p.add(SLOT.unknownFields);
   }
-  p.end();
-
-  // The values in attribute order: at most the record type and everything written for the slots.
-  const type = RECORD_TYPE_BYTES.get(table.name) as Uint8Array;
-  out.room(type.length + w.pos);
-  const o = out.buf;
-  const from = w.buf;
-  let to = out.pos;
-  for (let j = 0; j < type.length; j++) o[to++] = type[j] as number;
-  let mask = 1;
-  for (let i = 1; i < SLOTS; i++) {
-    const s = p.starts[i] as number;
-    if (s < 0) continue;
-    mask |= 1 << i;
-    const e = p.ends[i] as number;
-    for (let j = s; j < e; j++) o[to++] = from[j] as number;
-  }
-  out.pos = to;
-  return keysOf(mask);
+  return keysOf(p.order, p.n);
 }
 
 /** One kept record field: its value written into its slot, or summed (volume lists). */
 function packField(p: Packing, def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx): void {
-  const i = p.slots[f.tag] as number;
   const w = p.w;
   const { buf } = ctx;
   const at = def.at;
-  const start = w.pos;
   switch (def.kind) {
     case Kind.Number:
       w.number(readNumber(buf, primitive(f, at)));
@@ -267,8 +280,9 @@ function packField(p: Packing, def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx): void
       address(w, innerElement(constructed(f, at), at, ctx, 2), at, ctx, 2, false);
       break;
     case Kind.AddressList:
+      // An empty list: no SGSN address (a list given again still replaces it: see `repeated`).
       if (!firstOfList(w, f, at, ctx)) {
-        p.starts[i] = -1;
+        p.given(p.slots[f.tag] as number);
         return;
       }
       break;
@@ -277,7 +291,7 @@ function packField(p: Packing, def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx): void
       if (e.tag !== 0) {
         // An eTSIAddress (X.121 digits): checked, not an IP address, so not in the NAR.
         checkTbcd(buf, msisdnDigits(e.contentStart, e.contentEnd, at), e.contentEnd, at);
-        p.starts[i] = -1;
+        p.given(p.slots[f.tag] as number);
         return;
       }
       address(w, innerElement(e, at, ctx, 3), at, ctx, 3, true);
@@ -295,8 +309,7 @@ function packField(p: Packing, def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx): void
     default:
       throw new Error(`packCdrNar: no NAR value for a field of kind ${def.kind} (${at})`);
   }
-  p.starts[i] = start;
-  p.ends[i] = w.pos;
+  p.add(p.slots[f.tag] as number);
 }
 
 /** TBCD digits as a string value. */
