@@ -42,10 +42,13 @@ export async function runGtpp(
   progress('gtpp: CDR decode');
   const decode = runCdrDecodeBench();
   say(
-    `block cdr-decode (decodeCdrToNar, 5 record types, ${Math.round(decode.bytesPerCdr)} B per CDR, 3 containers): ` +
+    `block cdr-decode (packCdrNar, as gtpp-ei decodes: the NAR written as MessagePack; 5 record types, ` +
+      `${Math.round(decode.bytesPerCdr)} B per CDR, 3 containers): ` +
       `${rate(decode.cdrsPerSecond)} CDRs/s (${(1e6 / decode.cdrsPerSecond).toFixed(2)} µs/CDR) — ` +
       `${(decode.cdrsPerSecond / decode.baselinePerSecond).toFixed(2)}× baseline (msgpackr decode of the same records as NARs, ` +
-      `${rate(decode.baselinePerSecond)}/s)`,
+      `${rate(decode.baselinePerSecond)}/s); as NAR objects (decodeCdrToNar, the CDR file EI's path) ` +
+      `${rate(decode.objectCdrsPerSecond)} CDRs/s (${(1e6 / decode.objectCdrsPerSecond).toFixed(2)} µs/CDR) — ` +
+      `${(decode.objectCdrsPerSecond / decode.objectBaselinePerSecond).toFixed(2)}× baseline`,
   );
   progress('gtpp: CDR encode and load generator preparation');
   const encode = runCdrEncodeBench();

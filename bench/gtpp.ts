@@ -1,7 +1,9 @@
 /**
  * GTP' benchmarks:
- *  - CDR decode: `decodeCdrToNar` (what gtpp-ei runs on each CDR) over the five record types on one core, against msgpackr
- *    decoding the same records as NARs (the batch codec every record crosses) in the same run;
+ *  - CDR decode: `packCdrNar` (what gtpp-ei runs on each CDR: the NAR written as MessagePack) and
+ *    `decodeCdrToNar` (NAR objects, what the CDR file EI runs) over the five record types on one core,
+ *    each against msgpackr decoding the same records as NARs (the batch codec every record crosses)
+ *    in the same run;
  *  - GTP' ingest, UDP and TCP: `narflow loadgen gtpp` (4 GSNs, 10 CDRs per message, 64 requests in
  *    flight per GSN) as fast as the answers allow against a narflow running gtpp-ei → file-oi, where
  *    an answer means the CDRs are decoded and fsynced in the input log; the baseline is the same load
@@ -12,7 +14,8 @@
  *    from /proc/<pid>/stat over the span the full-rate load kept it busy.
  */
 import { join } from 'node:path';
-import { cdrToNar, decodeCdrToNar, encodeCdr } from '../src/protocols/cdr/index.js';
+import { cdrToNar, decodeCdrToNar, encodeCdr, packCdrNar } from '../src/protocols/cdr/index.js';
+import { MsgpackWriter } from '../src/protocols/nar/msgpack-writer.js';
 import { Packr } from 'msgpackr';
 import { DEFAULT_MIX } from '../src/cluster/loadgen/gtpp/options.js';
 import { prepareRun } from '../src/cluster/loadgen/gtpp/prepare.js';
@@ -37,21 +40,37 @@ const COMMIT_HISTOGRAM = 'narflow_input_log_commit_seconds';
 const STATS_SETTLE_MS = 1000;
 
 export interface DecodeResult {
+  /** `packCdrNar` (the gateway's path). */
   readonly cdrsPerSecond: number;
   readonly baselinePerSecond: number;
+  /** `decodeCdrToNar` (NAR objects), against its own baseline measurement. */
+  readonly objectCdrsPerSecond: number;
+  readonly objectBaselinePerSecond: number;
   readonly bytesPerCdr: number;
 }
 
 export function runCdrDecodeBench(): DecodeResult {
   const recs = Array.from({ length: 20_000 }, (_, i) => sampleCdr(i));
   const encoded = recs.map(encodeCdr);
-  const r = decodeAgainstMsgpackr(
+  const nars = [...narsOf(recs, cdrToNar)];
+  const w = new MsgpackWriter();
+  const packed = decodeAgainstMsgpackr(
     encoded,
-    narsOf(recs, cdrToNar),
-    (b) => Object.keys(decodeCdrToNar(b)).length,
-    'CDR',
+    nars,
+    (b) => {
+      if (w.pos > 60_000) w.pos = 0; // a request's worth of CDRs at a time, as the gateway writes them
+      return (packCdrNar(b, w) as readonly string[]).length;
+    },
+    'CDR (packed)',
   );
-  return { cdrsPerSecond: r.perSecond, baselinePerSecond: r.baselinePerSecond, bytesPerCdr: r.bytesPerItem };
+  const objects = decodeAgainstMsgpackr(encoded, nars, (b) => Object.keys(decodeCdrToNar(b)).length, 'CDR');
+  return {
+    cdrsPerSecond: packed.perSecond,
+    baselinePerSecond: packed.baselinePerSecond,
+    objectCdrsPerSecond: objects.perSecond,
+    objectBaselinePerSecond: objects.baselinePerSecond,
+    bytesPerCdr: packed.bytesPerItem,
+  };
 }
 
 export interface EncodeResult {
