@@ -6,24 +6,17 @@
  * is `decodeCdr`'s, so a CDR fails here exactly where and how `decodeCdrToNar` fails. A gateway
  * hands the result to the batch encoder as a `PackedNar`.
  */
-import { checkIa5, readNumber, readUnsigned } from '../ber/primitives.js';
+import { checkIa5, readNumber } from '../ber/primitives.js';
 import { readTlv, type Tlv } from '../ber/reader.js';
-import { headerBytes, MsgpackWriter } from '../nar/msgpack-writer.js';
+import { MsgpackWriter } from '../nar/msgpack-writer.js';
 import { innerElement, ipAddress, isBinaryIpv4, pdpChoice, type AddressCtx } from './address-decode.js';
-import {
-  checkScalar,
-  constructed,
-  openCdr,
-  primitive,
-  readScalar,
-  walkContainers,
-  walkFields,
-  type Ctx,
-} from './decode.js';
+import { constructed, openCdr, primitive, readScalar, walkFields, type Ctx } from './decode.js';
 import { NAR_SOURCE_FIELDS } from './nar-mapping.js';
-import { Kind, SERVICE_TABLE, TABLES, VOLUME_TABLE, type FieldDef, type RecordTable } from './tables.js';
-import type { CdrRecord, ServiceData, TrafficVolume } from './types.js';
-import { checkTbcd, checkTimestamp, msisdnDigits, tbcdInto } from './values.js';
+import { Kind, TABLES, type FieldDef, type RecordTable } from './tables.js';
+import type { CdrRecord } from './types.js';
+import { ascii, digits, dottedQuad, hex, timestamp } from './packed-values.js';
+import { sumServiceVolumes, sumVolumes, Volumes } from './packed-volumes.js';
+import { checkTbcd, checkTimestamp, msisdnDigits } from './values.js';
 
 /** The attributes of a CDR's NAR (`cdrToNar`'s), by slot number. */
 export const CDR_NAR_ATTRIBUTES = [
@@ -96,40 +89,6 @@ const RECORD_TYPE_BYTES = new Map<string, Uint8Array>(
     return [t.name, w.buf.slice(0, w.pos)];
   }),
 );
-
-/** After each TimeStamp octet: YY- MM- DDT hh: mm: ss (sign) hh: mm. */
-const TIMESTAMP_SEPARATORS = [45, 45, 84, 58, 58, 0, 0, 58, 0];
-
-const HEX_DIGITS = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
-
-/** Sums of one list of containers, as numbers while they stay exact. */
-class Volumes {
-  containers = 0;
-  up = 0;
-  down = 0;
-  /** The open container's values (a field given twice in one container counts once, the last). */
-  curUp = 0;
-  curDown = 0;
-  /** A value or sum beyond 2^53 − 1: the record is left to `decodeCdrToNar`. */
-  inexact = false;
-
-  reset(): void {
-    this.containers = 0;
-    this.up = 0;
-    this.down = 0;
-    this.curUp = 0;
-    this.curDown = 0;
-  }
-
-  /** Adds the open container's values to the sums. */
-  close(): void {
-    this.up += this.curUp;
-    this.down += this.curDown;
-    this.curUp = 0;
-    this.curDown = 0;
-    if (this.up > Number.MAX_SAFE_INTEGER || this.down > Number.MAX_SAFE_INTEGER) this.inexact = true;
-  }
-}
 
 /** The state of one `packCdrNar`: the attributes written so far, in the order written. */
 class Packing {
@@ -298,10 +257,10 @@ function packField(p: Packing, def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx): void
       break;
     }
     case Kind.TrafficVolumes:
-      sumContainers(p.volumes, f, at, VOLUME_TABLE, ctx, volumeValue);
+      sumVolumes(p.volumes, f, at, ctx);
       return;
     case Kind.ServiceData:
-      sumContainers(p.services, f, at, SERVICE_TABLE, ctx, serviceValue);
+      sumServiceVolumes(p.services, f, at, ctx);
       return;
     case Kind.Plmn:
       w.string(readScalar(def.kind, buf, f, at) as string);
@@ -310,55 +269,6 @@ function packField(p: Packing, def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx): void
       throw new Error(`packCdrNar: no NAR value for a field of kind ${def.kind} (${at})`);
   }
   p.add(p.slots[f.tag] as number);
-}
-
-/** TBCD digits as a string value. */
-function digits(w: MsgpackWriter, buf: Uint8Array, s: number, e: number, at: string): void {
-  const to = w.beginString(2 * (e - s));
-  const n = tbcdInto(buf, s, e, at, w.buf, to);
-  w.stringHeader(n, to - w.pos);
-}
-
-/** Octets already checked to be ASCII as a string value. */
-function ascii(w: MsgpackWriter, buf: Uint8Array, s: number, e: number): void {
-  const n = e - s;
-  let to = w.beginString(n);
-  const b = w.buf;
-  for (let i = s; i < e; i++) b[to++] = buf[i] as number;
-  w.stringHeader(n, headerBytes(n));
-}
-
-/** Octets as lowercase hex, a string value. */
-function hex(w: MsgpackWriter, buf: Uint8Array, s: number, e: number): void {
-  const n = 2 * (e - s);
-  let to = w.beginString(n);
-  const b = w.buf;
-  for (let i = s; i < e; i++) {
-    const o = buf[i] as number;
-    b[to++] = HEX_DIGITS[o >> 4] as number;
-    b[to++] = HEX_DIGITS[o & 15] as number;
-  }
-  w.stringHeader(n, headerBytes(n));
-}
-
-/** A checked TimeStamp as "20YY-MM-DDThh:mm:ss±hh:mm" (as `readTimestamp` writes it). */
-function timestamp(w: MsgpackWriter, buf: Uint8Array, s: number): void {
-  let to = w.beginString(25);
-  const b = w.buf;
-  b[to++] = 50; // 2
-  b[to++] = 48; // 0
-  for (let i = 0; i < 9; i++) {
-    const o = buf[s + i] as number;
-    if (i === 6) {
-      b[to++] = o; // the offset's sign
-      continue;
-    }
-    b[to++] = 48 + (o >> 4);
-    b[to++] = 48 + (o & 15);
-    const after = TIMESTAMP_SEPARATORS[i] as number;
-    if (after !== 0) b[to++] = after;
-  }
-  w.stringHeader(25, 1);
 }
 
 /**
@@ -379,18 +289,7 @@ function address(
     w.string(slash < 0 ? text : text.slice(0, slash));
     return;
   }
-  const { buf } = ctx;
-  let to = w.beginString(15);
-  const start = to;
-  const b = w.buf;
-  for (let k = 0; k < 4; k++) {
-    if (k > 0) b[to++] = 46; // .
-    const o = buf[e.contentStart + k] as number;
-    if (o >= 100) b[to++] = 48 + Math.floor(o / 100);
-    if (o >= 10) b[to++] = 48 + (Math.floor(o / 10) % 10);
-    b[to++] = 48 + (o % 10);
-  }
-  w.stringHeader(to - start, 1);
+  dottedQuad(w, ctx.buf, e.contentStart);
 }
 
 /** SEQUENCE OF GSNAddress: every element checked, the first written; false when there is none. */
@@ -403,43 +302,4 @@ function firstOfList(w: MsgpackWriter, f: Tlv, at: string, ctx: Ctx): boolean {
     else ipAddress(e, at, ctx, 2);
   }
   return n > 0;
-}
-
-/** One list of containers into `v`: a list given again replaces the one before, as in the record. */
-function sumContainers<T>(
-  v: Volumes,
-  f: Tlv,
-  at: string,
-  table: typeof VOLUME_TABLE | typeof SERVICE_TABLE,
-  ctx: Ctx,
-  value: (v: Volumes, d: FieldDef<T>, t: Tlv, ctx: Ctx) => void,
-): void {
-  v.reset();
-  v.containers = walkContainers(f, at, table as never, ctx, v, closeContainer, value as never);
-  v.close();
-}
-
-/** A container begins: the one before it is added to the sums. */
-function closeContainer(v: Volumes): void {
-  v.close();
-}
-
-/** A volume (octets) of a container: uplink or downlink, kept exact as a number or marked inexact. */
-function volumeOf(v: Volumes, t: Tlv, at: string, ctx: Ctx): number {
-  const x = readUnsigned(ctx.buf, primitive(t, at));
-  if (typeof x === 'number') return x;
-  v.inexact = true;
-  return 0;
-}
-
-function volumeValue(v: Volumes, d: FieldDef<TrafficVolume>, t: Tlv, ctx: Ctx): void {
-  if (d.key === 'dataVolumeUplink') v.curUp = volumeOf(v, t, d.at, ctx);
-  else if (d.key === 'dataVolumeDownlink') v.curDown = volumeOf(v, t, d.at, ctx);
-  else checkScalar(d.kind, ctx.buf, t, d.at);
-}
-
-function serviceValue(v: Volumes, d: FieldDef<ServiceData>, t: Tlv, ctx: Ctx): void {
-  if (d.key === 'datavolumeFBCUplink') v.curUp = volumeOf(v, t, d.at, ctx);
-  else if (d.key === 'datavolumeFBCDownlink') v.curDown = volumeOf(v, t, d.at, ctx);
-  else checkScalar(d.kind, ctx.buf, t, d.at);
 }
