@@ -6,7 +6,10 @@
  * Volumes: `uplinkBytes`/`downlinkBytes` are the sums over `listOfTrafficVolumes`; a record
  * without traffic-volume containers but with service-data containers (S-GW/P-GW, eG-CDR charging per
  * flow) sums `datavolumeFBCUplink`/`Downlink` of those instead; a record with neither has no volumes.
+ * A sum past 64 bits (each volume is at most 64 bits, their sum is no real volume) is a DecodeError
+ * `volume_overflow`: the record could not be carried as a NAR.
  */
+import { DecodeError } from '../errors.js';
 import type { Nar } from '../nar/nar.js';
 import { decodeCdr } from './decode.js';
 import type { CdrRecord, ServiceData, TrafficVolume } from './types.js';
@@ -49,6 +52,24 @@ export function decodeCdrToNar(bytes: Uint8Array): Nar {
   return cdrToNar(decodeCdr(bytes, undefined, NAR_SOURCE_FIELDS));
 }
 
+const MAX_VOLUME = 2n ** 64n - 1n;
+
+/** A summed volume: at most 64 bits (each container's is; a sum past that is no real volume). */
+function volume(sum: bigint, field: string): bigint {
+  if (sum > MAX_VOLUME) {
+    throw new DecodeError(
+      'cdr',
+      'volume_overflow',
+      `${field}: the containers' volumes sum to more than 64 bits`,
+      0,
+      {
+        field,
+      },
+    );
+  }
+  return sum;
+}
+
 export function cdrToNar(r: CdrRecord): Nar {
   const n: Nar = { recordType: r.recordType };
   if (r.servedIMSI !== undefined) n['imsi'] = r.servedIMSI;
@@ -78,8 +99,8 @@ export function cdrToNar(r: CdrRecord): Nar {
       up += v.dataVolumeUplink ?? 0n;
       down += v.dataVolumeDownlink ?? 0n;
     }
-    n['uplinkBytes'] = up;
-    n['downlinkBytes'] = down;
+    n['uplinkBytes'] = volume(up, 'listOfTrafficVolumes');
+    n['downlinkBytes'] = volume(down, 'listOfTrafficVolumes');
   } else if (services !== undefined && services.length > 0) {
     let up = 0n;
     let down = 0n;
@@ -87,8 +108,8 @@ export function cdrToNar(r: CdrRecord): Nar {
       up += s.datavolumeFBCUplink ?? 0n;
       down += s.datavolumeFBCDownlink ?? 0n;
     }
-    n['uplinkBytes'] = up;
-    n['downlinkBytes'] = down;
+    n['uplinkBytes'] = volume(up, 'listOfServiceData');
+    n['downlinkBytes'] = volume(down, 'listOfServiceData');
   }
   if (r.nodeID !== undefined) n['nodeId'] = r.nodeID;
   if (r.rATType !== undefined) n['ratType'] = r.rATType;

@@ -18,6 +18,7 @@ import { decodeBatch, encodeBatch } from '../../../../src/protocols/nar/batch.js
 import { MsgpackWriter } from '../../../../src/protocols/nar/msgpack-writer.js';
 import type { Nar } from '../../../../src/protocols/nar/nar.js';
 import { PackedNar } from '../../../../src/protocols/nar/packed-nar.js';
+import { decodeRecords, RecordFailure } from '../../../../src/actors/nodes/ei/gtpp/records.js';
 import { errorOf, records, vector } from './fixtures.js';
 
 /** The CDR's packed NAR, or undefined when `packCdrNar` leaves it to `decodeCdrToNar`. */
@@ -170,6 +171,29 @@ describe('packCdrNar', () => {
       listOfTrafficVolumes: [{ dataVolumeUplink: 2n ** 53n - 1n, dataVolumeDownlink: 0n }],
     });
     expect(expectSame(edge)['uplinkBytes']).toBe(2n ** 53n - 1n);
+  });
+
+  it('ensures volumes summing past 64 bits are refused as volume_overflow, as the gateway quarantines them', () => {
+    const max = 2n ** 64n - 1n;
+    const over = encodeCdr({
+      ...sampleCdr(0),
+      listOfTrafficVolumes: [
+        { dataVolumeUplink: max, dataVolumeDownlink: 1n },
+        { dataVolumeUplink: 1n, dataVolumeDownlink: 1n },
+      ],
+    });
+    expect(errorOf(() => decodeCdrToNar(over))?.code).toBe('volume_overflow');
+    expect(packed(over)).toBeUndefined();
+    const [result] = decodeRecords([over, encodeCdr(sampleCdr(1))], 1, [1]);
+    expect(result).toBeInstanceOf(RecordFailure);
+    expect((result as RecordFailure).code).toBe('volume_overflow');
+    // One container at the limit is a volume still.
+    const at = encodeCdr({
+      ...sampleCdr(0),
+      listOfTrafficVolumes: [{ dataVolumeUplink: max, dataVolumeDownlink: 1n }],
+    });
+    expect(decodeCdrToNar(at)['uplinkBytes']).toBe(max);
+    expect(decodeBatch(encodeBatch('gtpp.0', 1, [decodeCdrToNar(at)])).records[0]?.['uplinkBytes']).toBe(max);
   });
 
   it('ensures a CDR that does not decode fails with the same error, and nothing is written', () => {
