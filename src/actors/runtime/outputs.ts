@@ -36,9 +36,16 @@ function attributesRead(routing: OutputSpec['routing']): readonly string[] {
       return [routing.attribute];
     case 'session':
       return routing.attributes;
-    default:
+    case 'all':
+    case 'round-robin':
       return [];
+    default:
+      return unknownRouting(routing);
   }
+}
+
+function unknownRouting(routing: never): never {
+  throw new Error(`routing ${JSON.stringify(routing)}: the attributes it reads are not known`);
 }
 
 export class Outputs {
