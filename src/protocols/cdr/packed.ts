@@ -138,13 +138,24 @@ interface Shape {
   readonly keys: readonly string[];
 }
 
-/** Keys by the slots written, in order (hashed), one shared array per shape. */
+/**
+ * Keys by the slots written, in order (hashed), one shared array per shape. Encoders write a record
+ * type's fields in one order, so there are few; past MAX_SHAPES (records in ever new orders) new
+ * ones are made per record and not kept, so such input cannot grow the table.
+ */
 const SHAPES = new Map<number, Shape[]>();
+export const MAX_SHAPES = 1024;
+let shapes = 0;
+
+/** Shapes kept (tests). */
+export function shapesKept(): number {
+  return shapes;
+}
 
 function keysOf(order: Int8Array, n: number): readonly string[] {
   let h = n;
   for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + (order[i] as number)) | 0;
-  let bucket = SHAPES.get(h);
+  const bucket = SHAPES.get(h);
   if (bucket !== undefined) {
     for (const s of bucket) {
       if (s.order.length !== n) continue;
@@ -152,13 +163,14 @@ function keysOf(order: Int8Array, n: number): readonly string[] {
       for (let i = 0; i < n && same; i++) same = s.order[i] === order[i];
       if (same) return s.keys;
     }
-  } else {
-    bucket = [];
-    SHAPES.set(h, bucket);
   }
   const own = order.slice(0, n);
   const shape: Shape = { order: own, keys: Array.from(own, (i) => CDR_NAR_ATTRIBUTES[i] as string) };
-  bucket.push(shape);
+  if (shapes < MAX_SHAPES) {
+    shapes++;
+    if (bucket === undefined) SHAPES.set(h, [shape]);
+    else bucket.push(shape);
+  }
   return shape.keys;
 }
 

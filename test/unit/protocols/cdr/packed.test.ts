@@ -13,6 +13,7 @@ import {
   packCdrNar,
   type CdrRecord,
 } from '../../../../src/protocols/cdr/index.js';
+import { MAX_SHAPES, shapesKept } from '../../../../src/protocols/cdr/packed.js';
 import { sampleCdr } from '../../../../src/protocols/cdr/samples.js';
 import { decodeBatch, encodeBatch } from '../../../../src/protocols/nar/batch.js';
 import { MsgpackWriter } from '../../../../src/protocols/nar/msgpack-writer.js';
@@ -103,6 +104,41 @@ describe('packCdrNar', () => {
     expect(expectSame(encodeCdr(bare))).toEqual({ recordType: 'pGWRecord', imsi: '001010123456789' });
     const ip = expectSame(encodeCdr({ ...base, ggsnAddress: '255.0.10.9' }));
     expect(ip['ggsnAddress']).toBe('255.0.10.9');
+  });
+
+  it('ensures records in ever new field orders do not grow the shape table past its bound', () => {
+    // One record's fields (recordType first) shuffled: a SET may come in any order.
+    const base = encodeCdr(sampleCdr(1));
+    const t = new Tlv();
+    const f = new Tlv();
+    const budget = new BerBudget();
+    readTlv(base, 0, base.length, t, 0, budget);
+    const fields: Uint8Array[] = [];
+    for (let p = t.contentStart; p < t.contentEnd; p = f.end) {
+      readTlv(base, p, t.contentEnd, f, 1, budget);
+      fields.push(base.slice(f.start, f.end));
+    }
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      return seed % n;
+    };
+    const w = new MsgpackWriter(64);
+    const orders = new Set<string>();
+    for (let i = 0; i < MAX_SHAPES * 2; i++) {
+      const rest = fields.slice(1);
+      for (let k = rest.length - 1; k > 0; k--) {
+        const j = rnd(k + 1);
+        [rest[k], rest[j]] = [rest[j] as Uint8Array, rest[k] as Uint8Array];
+      }
+      const bytes = tlv(CLASS_CONTEXT, true, t.tag, concat([fields[0] as Uint8Array, ...rest]));
+      w.pos = 0;
+      const keys = packCdrNar(bytes, w) as readonly string[];
+      expect(new PackedNar(keys, w.buf, 0, w.pos).toNar()).toEqual(decodeCdrToNar(bytes));
+      orders.add(keys.join(','));
+    }
+    expect(orders.size).toBeGreaterThan(MAX_SHAPES);
+    expect(shapesKept()).toBe(MAX_SHAPES);
   });
 
   it('ensures a field given twice counts as the record does: the last one, a volume list replaced', () => {
