@@ -6,7 +6,7 @@ import pino from 'pino';
 import type { HandlerContext, NodeEnv } from '../../src/actors/runtime/actor.js';
 import type { LedgerCounter } from '../../src/actors/runtime/ledger.js';
 import type { Nar } from '../../src/protocols/nar/nar.js';
-import { PackedNar } from '../../src/protocols/nar/packed-nar.js';
+import { plainNar } from '../../src/protocols/nar/packed-nar.js';
 
 export interface Recorded {
   readonly emitted: Nar[];
@@ -65,7 +65,7 @@ export function recordingContext(
     log: pino({ level: 'silent' }),
     position,
     emit: (r, channel = 'default') => {
-      out.emitted.push(r instanceof PackedNar ? r.toNar() : { ...r });
+      out.emitted.push({ ...plainNar(r) });
       out.channels.push(channel);
     },
     quarantine: (raw, reason, detail) => {

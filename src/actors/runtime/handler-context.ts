@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { packValue } from '../../protocols/nar/batch.js';
-import { PackedNar, type NarRecord } from '../../protocols/nar/packed-nar.js';
+import { plainNar, type NarRecord } from '../../protocols/nar/packed-nar.js';
 import type { HandlerContext } from './actor.js';
 import type { ActorBooks } from './actor-books.js';
 import type { LedgerCounter } from './ledger.js';
@@ -48,7 +48,7 @@ export function makeHandlerContext(deps: ContextDeps, position: number): Runtime
       if (outcome === 'sent') books.ledger.out++;
       else if (outcome === 'unrouted-drop') books.ledger.filtered++;
       else {
-        const kept = packValue(record instanceof PackedNar ? record.toNar() : record);
+        const kept = packValue(plainNar(record));
         quarantine(kept, outcome === 'unrouted-quarantine' ? 'no_route' : 'no_destination', { channel });
       }
     },

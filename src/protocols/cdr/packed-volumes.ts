@@ -20,6 +20,13 @@ export class Volumes {
   /** A value or sum beyond 2^53 − 1: the record is left to `decodeCdrToNar`. */
   inexact = false;
 
+  /** A new record: nothing summed, nothing inexact. */
+  clear(): void {
+    this.reset();
+    this.inexact = false;
+  }
+
+  /** A new list of containers (one given again replaces the one before). */
   reset(): void {
     this.containers = 0;
     this.up = 0;

@@ -111,10 +111,8 @@ class Packing {
     this.n = 0;
     this.written = 0;
     this.repeated = false;
-    this.volumes.reset();
-    this.services.reset();
-    this.volumes.inexact = false;
-    this.services.inexact = false;
+    this.volumes.clear();
+    this.services.clear();
   }
 
   /** Slot `i` has been written. */

@@ -15,7 +15,7 @@
 import { Packr } from 'msgpackr';
 import { DecodeError, EncodeError } from '../errors.js';
 import type { Nar } from './nar.js';
-import { PackedNar, type NarRecord } from './packed-nar.js';
+import { plainNar, type NarRecord } from './packed-nar.js';
 import { RecordPacker } from './record-packer.js';
 
 export interface BatchHeader {
@@ -61,7 +61,7 @@ export function encodeBatch(producer: string, sequence: number, records: readonl
   const prefix = FIXED + id.length;
   let out = recordPacker.pack(records, prefix);
   if (out === undefined) {
-    const payload = packr.pack(records.map((r) => (r instanceof PackedNar ? r.toNar() : r)));
+    const payload = packr.pack(records.map(plainNar));
     out = new Uint8Array(prefix + payload.length);
     out.set(payload, prefix);
   }

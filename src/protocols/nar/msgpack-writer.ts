@@ -1,7 +1,7 @@
 /**
  * MessagePack values written into a growing buffer, the way msgpackr writes them with the batch
  * codec's options (`int64AsType: 'bigint'`, records): the record packer writes NARs with it, and
- * the CDR decoder's packed form (`decodeCdrPacked`) writes a CDR's NAR values with it straight from
+ * the CDR decoder's packed form (`packCdrNar`) writes a CDR's NAR values with it straight from
  * the BER octets, so both give the bytes msgpackr would.
  */
 
@@ -42,7 +42,7 @@ export class MsgpackWriter {
     const n = s.length;
     this.room(n * 3 + 5);
     const b = this.buf;
-    const header = n < 0x20 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
+    const header = headerBytes(n);
     const at = this.pos + header;
     let p = at;
     for (let i = 0; i < n; i++) {

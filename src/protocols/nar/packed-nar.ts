@@ -11,6 +11,11 @@ import type { AttributeValue, Nar } from './nar.js';
 /** A record a node emits: a NAR object, or one written as MessagePack already. */
 export type NarRecord = Nar | PackedNar;
 
+/** The record as a NAR object (a packed one read back). */
+export function plainNar(r: NarRecord): Nar {
+  return r instanceof PackedNar ? r.toNar() : r;
+}
+
 export class PackedNar {
   constructor(
     readonly keys: readonly string[],
@@ -24,7 +29,7 @@ export class PackedNar {
     const index = this.keys.indexOf(name);
     if (index < 0) return undefined;
     const r = new ValueReader(this.bytes, this.start, this.end);
-    for (let i = 0; i < index; i++) r.skip();
+    for (let i = 0; i < index; i++) r.pass();
     return r.read();
   }
 
@@ -72,7 +77,8 @@ class ValueReader {
     return -1;
   }
 
-  skip(): void {
+  /** Moves past one value without reading it. */
+  pass(): void {
     const b = this.buf[this.#need(1)] as number;
     const n = this.#stringLength(b);
     if (n >= 0) this.#need(n);
