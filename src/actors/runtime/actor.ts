@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { Nar } from '../../protocols/nar/nar.js';
+import type { PackedBatch } from '../../protocols/nar/packed-batch.js';
 import type { NarRecord } from '../../protocols/nar/packed-nar.js';
 import type { BucketReport } from '../telemetry/latency-buckets.js';
 import type { LedgerCounter } from './ledger.js';
@@ -49,6 +50,13 @@ export interface NodeHandler {
   /** Restore from the last committed snapshot (`undefined` on a first start). */
   init(snapshot: unknown): void | Promise<void>;
   handleBatch(records: Nar[], ctx: HandlerContext): void | Promise<void>;
+  /**
+   * Optional, for sinks that write values out as they are: a batch as the bytes it arrived in
+   * (`readPackedBatch`), no NAR objects made. Called instead of `handleBatch` when the batch is
+   * flat and packed (batches of NARs always are, unless a value is nested); must write exactly what
+   * `handleBatch` would for the same records.
+   */
+  handlePackedBatch?(batch: PackedBatch, ctx: HandlerContext): void | Promise<void>;
   handleTick(nowMs: number, ctx: HandlerContext): void | Promise<void>;
   /** EIs: one entry that the ingest source appended to the input log. */
   handleExternal?(payload: Uint8Array, ctx: HandlerContext): HandleResult | Promise<HandleResult>;

@@ -1,9 +1,11 @@
 /**
  * One input-log entry → the handler call its kind asks for: a batch from a producer (its sequence
- * recorded as processed), a tick, an external entry (ingest), or a control entry (new destinations).
+ * recorded as processed; read in place for a handler that takes packed batches), a tick, an
+ * external entry (ingest), or a control entry (new destinations).
  * An entry the poison list names is handled apart: its records one by one, or quarantined whole.
  */
 import { decodeBatch, packValue, unpackValue } from '../../protocols/nar/batch.js';
+import { readPackedBatch } from '../../protocols/nar/packed-batch.js';
 import type { Nar } from '../../protocols/nar/nar.js';
 import type { Watermarks } from '../durability/watermarks.js';
 import type { NodeType } from '../nodes/registry.js';
@@ -36,6 +38,15 @@ export class EntryDispatch {
     const poison = this.d.poison.get(e.lsn);
     switch (e.kind) {
       case ENTRY_BATCH: {
+        if (poison === undefined && handler.handlePackedBatch !== undefined) {
+          const packed = readPackedBatch(e.payload);
+          if (packed !== undefined) {
+            this.d.processed.accept(packed.header.producer, packed.header.sequence);
+            books.ledger.in += packed.header.count;
+            await handler.handlePackedBatch(packed, ctx);
+            return undefined;
+          }
+        }
         const { header, records } = decodeBatch(e.payload);
         this.d.processed.accept(header.producer, header.sequence);
         books.ledger.in += records.length;

@@ -46,8 +46,11 @@ export class PackedNar {
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads the values `MsgpackWriter` writes (strings, integers, floats, booleans, nil), no others. */
-class ValueReader {
+/**
+ * Reads the values `MsgpackWriter` writes (strings, integers, floats, booleans, nil), no others: any
+ * other type byte (a nested record, map, array, binary or extension) fails with a DecodeError.
+ */
+export class ValueReader {
   readonly #view: DataView;
   constructor(
     readonly buf: Uint8Array,
@@ -77,6 +80,14 @@ class ValueReader {
     return -1;
   }
 
+  #utf8(bytes: Uint8Array): string {
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      throw this.fail('string is not UTF-8');
+    }
+  }
+
   /** Moves past one value without reading it. */
   pass(): void {
     const b = this.buf[this.#need(1)] as number;
@@ -93,7 +104,7 @@ class ValueReader {
     if (n >= 0) {
       const at = this.#need(n);
       const bytes = this.buf.subarray(at, at + n);
-      for (let i = 0; i < n; i++) if ((bytes[i] as number) >= 0x80) return utf8.decode(bytes);
+      for (let i = 0; i < n; i++) if ((bytes[i] as number) >= 0x80) return this.#utf8(bytes);
       return latin1.decode(bytes);
     }
     const v = this.#view;

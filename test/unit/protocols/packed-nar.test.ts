@@ -3,6 +3,7 @@
  * reads the batch; packed beside NAR objects in one batch, byte for byte what the objects give.
  */
 import { describe, expect, it } from 'vitest';
+import { DecodeError } from '../../../src/protocols/errors.js';
 import { decodeBatch, encodeBatch } from '../../../src/protocols/nar/batch.js';
 import { MsgpackWriter } from '../../../src/protocols/nar/msgpack-writer.js';
 import type { AttributeValue, Nar } from '../../../src/protocols/nar/nar.js';
@@ -86,5 +87,8 @@ describe('PackedNar', () => {
     expect(() => cut.toNar()).toThrow(/runs past the record/);
     const extra = new PackedNar(['a'], Uint8Array.of(1, 2), 0, 2);
     expect(() => extra.toNar()).toThrow(/after the last value/);
+    const notUtf8 = new PackedNar(['a'], Uint8Array.of(0xa2, 0xc3, 0x28), 0, 3);
+    expect(() => notUtf8.toNar()).toThrow(DecodeError);
+    expect(() => notUtf8.toNar()).toThrow(/not UTF-8/);
   });
 });

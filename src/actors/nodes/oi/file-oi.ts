@@ -13,6 +13,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Nar } from '../../../protocols/nar/nar.js';
+import type { PackedBatch } from '../../../protocols/nar/packed-batch.js';
 import type { HandlerContext, NodeHandler } from '../../runtime/actor.js';
 import type { NodeType } from '../registry.js';
 import { FileNameTemplate } from './file-name.js';
@@ -42,6 +43,8 @@ class FileOiHandler implements NodeHandler {
   #fd: number | undefined;
   readonly #format: RowFormat;
   readonly #names: FileNameTemplate;
+  /** CSV: a packed batch's rows are written from its bytes, no NAR objects made. */
+  readonly handlePackedBatch?: (batch: PackedBatch, ctx: HandlerContext) => void;
 
   constructor(
     private readonly s: FileOiSettings,
@@ -52,6 +55,13 @@ class FileOiHandler implements NodeHandler {
     this.#format = rowFormat(resolved);
     this.#names = new FileNameTemplate(resolved.fileName);
     mkdirSync(s.dir, { recursive: true });
+    const packedRows = this.#format.packedRows;
+    if (packedRows !== undefined) {
+      this.handlePackedBatch = (batch, ctx) => {
+        const count = batch.header.count;
+        if (count > 0) this.#append(packedRows(batch), count, ctx);
+      };
+    }
   }
 
   init(snapshot: unknown): void {
@@ -69,11 +79,15 @@ class FileOiHandler implements NodeHandler {
   handleBatch(records: Nar[], ctx: HandlerContext): void {
     if (records.length === 0) return;
     const rows = this.#format.rows(records, ctx);
-    if (rows.count === 0) return;
+    if (rows.count > 0) this.#append(Buffer.from(rows.text), rows.count, ctx);
+  }
+
+  /** Appends `count` rows (`text`, UTF-8) to the open file; commits it when it is full. */
+  #append(text: Uint8Array, count: number, ctx: HandlerContext): void {
     const fd = this.#open();
-    writeSync(fd, rows.text);
-    this.#rows += rows.count;
-    this.#bytes += Buffer.byteLength(rows.text);
+    for (let at = 0; at < text.length;) at += writeSync(fd, text, at);
+    this.#rows += count;
+    this.#bytes += text.length;
     if (this.#rows >= this.s.rollRecords || this.#bytes >= this.s.rollBytes) this.#commit(ctx);
   }
 

@@ -4,7 +4,9 @@
  * and the record goes to the quarantine instead).
  */
 import { formatCsvField, formatCsvLine } from '../../../protocols/csv/csv.js';
+import { PackedCsvRows } from '../../../protocols/csv/packed-rows.js';
 import type { AttributeValue, Nar } from '../../../protocols/nar/nar.js';
+import type { PackedBatch } from '../../../protocols/nar/packed-batch.js';
 import type { HandlerContext } from '../../runtime/actor.js';
 import type { CsvColumn, FixedWidthColumn, ResolvedFileOi } from './file-oi-settings.js';
 
@@ -19,6 +21,12 @@ export interface RowFormat {
   readonly header: string;
   /** The batch's rows; records that cannot be written are quarantined through `ctx`. */
   rows(records: readonly Nar[], ctx: HandlerContext): Rows;
+  /**
+   * When the format can: the rows of a packed batch as UTF-8, the same text `rows` gives for its
+   * records (a view valid until the next call). CSV with a one-byte delimiter can; fixed-width
+   * (whose widths count characters, and which quarantines) cannot.
+   */
+  readonly packedRows?: (batch: PackedBatch) => Uint8Array;
 }
 
 function text(v: AttributeValue | undefined): string {
@@ -40,6 +48,7 @@ class CsvRows implements RowFormat {
   readonly #attributes: readonly string[];
   readonly #d: string;
   readonly #dCode: number;
+  readonly packedRows?: (batch: PackedBatch) => Uint8Array;
 
   constructor(s: {
     readonly delimiter: string;
@@ -55,6 +64,14 @@ class CsvRows implements RowFormat {
           s.delimiter,
         )}\n`
       : '';
+    if (this.#dCode < 0x80) {
+      const packed = new PackedCsvRows(this.#attributes, s.delimiter);
+      this.packedRows = (batch) => {
+        packed.clear();
+        packed.rows(batch);
+        return packed.written();
+      };
+    }
   }
 
   #field(v: AttributeValue | undefined): string {

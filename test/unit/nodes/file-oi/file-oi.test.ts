@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fileOi, fileOiSettings } from '../../../../src/actors/nodes/oi/file-oi.js';
 import { resolveFileOi } from '../../../../src/actors/nodes/oi/file-oi-settings.js';
 import type { NodeHandler } from '../../../../src/actors/runtime/actor.js';
+import { encodeBatch } from '../../../../src/protocols/nar/batch.js';
 import type { Nar } from '../../../../src/protocols/nar/nar.js';
+import { readPackedBatch } from '../../../../src/protocols/nar/packed-batch.js';
 import { nodeEnv, recorded, recordingContext, type Recorded } from '../../../helpers/handler-context.js';
 
 const dirs: string[] = [];
@@ -28,7 +30,17 @@ interface Sink {
   files(): Promise<Array<[string, string]>>;
 }
 
-async function sink(settings: Record<string, unknown>, dir?: string): Promise<Sink> {
+/**
+ * How batches reach the handler: as NAR objects (`handleBatch`), or as the packed batch the runtime
+ * hands a CSV sink (`handlePackedBatch`, the batch encoded and read back in place).
+ */
+type Delivery = 'objects' | 'packed';
+
+async function sinkOf(
+  settings: Record<string, unknown>,
+  dir?: string,
+  delivery: Delivery = 'objects',
+): Promise<Sink> {
   const d = dir ?? (await mkdtemp(join(tmpdir(), 'narflow-oi-')));
   if (dir === undefined) dirs.push(d);
   const s = fileOiSettings.parse({ dir: d, ...settings });
@@ -42,6 +54,12 @@ async function sink(settings: Record<string, unknown>, dir?: string): Promise<Si
     h,
     batch: async (records) => {
       out.counts.in += records.length;
+      if (delivery === 'packed') {
+        const packed = readPackedBatch(encodeBatch('test', 1, records));
+        if (packed === undefined || h.handlePackedBatch === undefined) throw new Error('no packed delivery');
+        await h.handlePackedBatch(packed, ctx);
+        return;
+      }
       await h.handleBatch(
         records.map((r) => ({ ...r })),
         ctx,
@@ -65,7 +83,9 @@ const CSV_RULES = [
   { attribute: 'apn' },
 ];
 
-describe('file-oi csv', () => {
+describe.each<Delivery>(['objects', 'packed'])('file-oi csv (%s)', (delivery) => {
+  const sink = (settings: Record<string, unknown>): Promise<Sink> => sinkOf(settings, undefined, delivery);
+
   it('ensures rows are written with a header, quoted where needed, and committed under the templated name', async () => {
     const o = await sink({ rules: CSV_RULES });
     await o.tick(T0);
@@ -94,6 +114,7 @@ describe('file-oi csv', () => {
 });
 
 describe('file-oi fixed-width', () => {
+  const sink = (settings: Record<string, unknown>): Promise<Sink> => sinkOf(settings);
   const RULES = [
     { column: 'IMSI', attribute: 'imsi', width: 15 },
     { column: 'BYTES', attribute: 'uplinkBytes', width: 8, align: 'right', pad: '0' },
@@ -142,7 +163,8 @@ describe('file-oi fixed-width', () => {
   });
 });
 
-describe('file-oi rolling and names', () => {
+describe.each<Delivery>(['objects', 'packed'])('file-oi rolling and names (%s)', (delivery) => {
+  const sink = (settings: Record<string, unknown>): Promise<Sink> => sinkOf(settings, undefined, delivery);
   const rec = (i: number): Nar => ({ imsi: `00${i}`, uplinkBytes: BigInt(i), apn: 'x' });
 
   it('ensures a file is committed at the end of the batch that reaches rollRecords', async () => {
