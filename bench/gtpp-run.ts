@@ -6,10 +6,12 @@ import { runGtppScaleBench, type ScaleRun } from './gtpp-scale.js';
 import {
   runCdrDecodeBench,
   runCdrEncodeBench,
+  runFileOiRowsBench,
   runGtppIngestBench,
   type DecodeResult,
   type EncodeResult,
   type IngestRun,
+  type RowsResult,
 } from './gtpp.js';
 import { count, mib, ms, rate } from './stats.js';
 
@@ -38,7 +40,13 @@ export async function runGtpp(
   work: string,
   say: (line: string) => void,
   progress: (line: string) => void,
-): Promise<{ decode: DecodeResult; encode: EncodeResult; ingest: IngestRun[]; scale: ScaleRun }> {
+): Promise<{
+  decode: DecodeResult;
+  rows: RowsResult;
+  encode: EncodeResult;
+  ingest: IngestRun[];
+  scale: ScaleRun;
+}> {
   progress('gtpp: CDR decode');
   const decode = runCdrDecodeBench();
   say(
@@ -49,6 +57,14 @@ export async function runGtpp(
       `${rate(decode.baselinePerSecond)}/s); as NAR objects (decodeCdrToNar, the CDR file EI's path) ` +
       `${rate(decode.objectCdrsPerSecond)} CDRs/s (${(1e6 / decode.objectCdrsPerSecond).toFixed(2)} µs/CDR) — ` +
       `${(decode.objectCdrsPerSecond / decode.objectBaselinePerSecond).toFixed(2)}× baseline`,
+  );
+  progress('gtpp: file-oi CSV rows');
+  const rows = runFileOiRowsBench();
+  say(
+    `block file-oi-rows (CSV rows of the gateway's NARs, cdr columns, ${rows.recordsPerBatch} per batch, ` +
+      `written from the batch's bytes as the file OI does): ${rate(rows.rowsPerSecond)} rows/s ` +
+      `(${(1e6 / rows.rowsPerSecond).toFixed(2)} µs/row) — ${(rows.rowsPerSecond / rows.objectRowsPerSecond).toFixed(2)}× ` +
+      `baseline (the batch decoded into NAR objects and formatted, ${rate(rows.objectRowsPerSecond)}/s)`,
   );
   progress('gtpp: CDR encode and load generator preparation');
   const encode = runCdrEncodeBench();
@@ -89,5 +105,5 @@ export async function runGtpp(
           `(${rate(one.busyCdrsPerSecond)}/s); `) +
       cpuText(scale).replace(/; $/, ''),
   );
-  return { decode, encode, ingest, scale };
+  return { decode, rows, encode, ingest, scale };
 }

@@ -4,6 +4,9 @@
  *    `decodeCdrToNar` (NAR objects, what the CDR file EI runs) over the five record types on one core,
  *    each against msgpackr decoding the same records as NARs (the batch codec every record crosses)
  *    in the same run;
+ *  - the file OI's CSV rows of the gateway's NARs (the cdr columns): written from the batch's bytes
+ *    (`readPackedBatch` + `packedRows`, what the file OI runs) against the batch decoded into NAR
+ *    objects and formatted (`decodeBatch` + `rows`), in the same run;
  *  - GTP' ingest, UDP and TCP: `narflow loadgen gtpp` (4 GSNs, 10 CDRs per message, 64 requests in
  *    flight per GSN) as fast as the answers allow against a narflow running gtpp-ei → file-oi, where
  *    an answer means the CDRs are decoded and fsynced in the input log; the baseline is the same load
@@ -15,7 +18,13 @@
  */
 import { join } from 'node:path';
 import { cdrToNar, decodeCdrToNar, encodeCdr, packCdrNar } from '../src/protocols/cdr/index.js';
+import { fileOiSettings, resolveFileOi } from '../src/actors/nodes/oi/file-oi-settings.js';
+import { rowFormat } from '../src/actors/nodes/oi/row-format.js';
+import type { HandlerContext } from '../src/actors/runtime/actor.js';
+import { decodeBatch, encodeBatch } from '../src/protocols/nar/batch.js';
 import { MsgpackWriter } from '../src/protocols/nar/msgpack-writer.js';
+import { readPackedBatch } from '../src/protocols/nar/packed-batch.js';
+import { PackedNar } from '../src/protocols/nar/packed-nar.js';
 import { Packr } from 'msgpackr';
 import { DEFAULT_MIX } from '../src/cluster/loadgen/gtpp/options.js';
 import { prepareRun } from '../src/cluster/loadgen/gtpp/prepare.js';
@@ -71,6 +80,67 @@ export function runCdrDecodeBench(): DecodeResult {
     objectBaselinePerSecond: objects.baselinePerSecond,
     bytesPerCdr: packed.bytesPerItem,
   };
+}
+
+export interface RowsResult {
+  /** CSV rows from packed batches (`readPackedBatch` + `packedRows`). */
+  readonly rowsPerSecond: number;
+  /** The same batches as NAR objects (`decodeBatch` + `rows`). */
+  readonly objectRowsPerSecond: number;
+  readonly recordsPerBatch: number;
+}
+
+/**
+ * The file OI's CSV rows for batches of the gateway's NARs (packed CDRs of the five record types,
+ * 300 per batch, the cdr output's columns): from the batch's bytes against NAR objects.
+ */
+/** Passes over the 40 batches per timed round: long enough (about 100,000 rows) to time steadily. */
+const ROWS_REPEAT = 8;
+
+export function runFileOiRowsBench(): RowsResult {
+  const perBatch = 300;
+  const batches: Uint8Array[] = [];
+  const w = new MsgpackWriter();
+  for (let b = 0; b < 40; b++) {
+    const records: PackedNar[] = [];
+    for (let i = 0; i < perBatch; i++) {
+      w.pos = 0;
+      const keys = packCdrNar(encodeCdr(sampleCdr(b * perBatch + i)), w);
+      if (keys === undefined) throw new BenchError('no_samples', 'a sample CDR did not pack');
+      records.push(new PackedNar(keys, w.buf.slice(0, w.pos), 0, w.pos));
+    }
+    batches.push(encodeBatch('gtpp.0', b, records));
+  }
+  const format = rowFormat(
+    resolveFileOi(
+      fileOiSettings.parse({ dir: '.', rules: TRUTH_CDR_COLUMNS.map((attribute) => ({ attribute })) }),
+    ),
+  );
+  const packedRows = format.packedRows;
+  if (packedRows === undefined) throw new BenchError('no_samples', 'CSV rows offer no packed path');
+  // `rows` quarantines only in fixed-width; CSV never calls the context.
+  const ctx = {} as HandlerContext;
+  const { perSecond, baselinePerSecond } = rateAgainstBaseline(
+    ROWS_REPEAT * batches.length * perBatch,
+    () => {
+      let n = 0;
+      for (let r = 0; r < ROWS_REPEAT; r++)
+        for (const b of batches) {
+          const batch = readPackedBatch(b);
+          if (batch === undefined) throw new BenchError('no_samples', 'a batch of packed CDRs did not read');
+          n += packedRows(batch).length;
+        }
+      return n;
+    },
+    () => {
+      let n = 0;
+      for (let r = 0; r < ROWS_REPEAT; r++)
+        for (const b of batches) n += format.rows(decodeBatch(b).records, ctx).text.length;
+      return n;
+    },
+    'file-oi rows',
+  );
+  return { rowsPerSecond: perSecond, objectRowsPerSecond: baselinePerSecond, recordsPerBatch: perBatch };
 }
 
 export interface EncodeResult {
