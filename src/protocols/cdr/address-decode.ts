@@ -45,6 +45,14 @@ export function isBinaryIpv4(e: Tlv): boolean {
   return e.cls === CLASS_CONTEXT && !e.constructed && e.tag === 0 && e.contentEnd - e.contentStart === 4;
 }
 
+/** Checks IPAddress element `e` as `ipAddress` does, without making the string of a binary one. */
+export function checkIpAddress(e: Tlv, field: string, ctx: AddressCtx, level: number): void {
+  const len = e.contentEnd - e.contentStart;
+  const binary =
+    e.cls === CLASS_CONTEXT && !e.constructed && ((e.tag === 0 && len === 4) || (e.tag === 1 && len === 16));
+  if (!binary) ipAddress(e, field, ctx, level);
+}
+
 /** One IPAddress element `e` read at nesting `level`. */
 export function ipAddress(e: Tlv, field: string, ctx: AddressCtx, level: number): string {
   const { buf } = ctx;

@@ -7,7 +7,15 @@
 import { readBigint, readBoolean, readHex, readIa5, readNumber } from '../ber/primitives.js';
 import { BerBudget, CLASS_CONTEXT, CLASS_UNIVERSAL, readTlv, Tlv } from '../ber/reader.js';
 import { DecodeError } from '../errors.js';
-import { describe, innerAddress, ipAddress, pdpAddress, type AddressCtx } from './address-decode.js';
+import {
+  checkIpAddress,
+  describe,
+  innerAddress,
+  innerElement,
+  ipAddress,
+  pdpAddress,
+  type AddressCtx,
+} from './address-decode.js';
 import {
   Kind,
   SERVICE_TABLE,
@@ -223,6 +231,13 @@ function checkField(def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx): void {
     case Kind.ConstructedHex:
       constructed(f, def.at);
       return;
+    case Kind.Address:
+    case Kind.AddressAsList:
+      checkIpAddress(innerElement(constructed(f, def.at), def.at, ctx, 2), def.at, ctx, 2);
+      return;
+    case Kind.EnumList:
+      enumList(f, def.at, ctx, undefined);
+      return;
     default:
       readField(def, f, ctx);
   }
@@ -259,13 +274,7 @@ function readField(def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx): unknown {
     }
     case Kind.EnumList: {
       const out: number[] = [];
-      const e = CURSORS[2] as Tlv;
-      for (let p = constructed(f, at).contentStart; p < f.contentEnd; p = e.end) {
-        readTlv(buf, p, f.contentEnd, e, 2, budget);
-        if (e.cls !== CLASS_UNIVERSAL || e.tag !== 10)
-          fail('invalid_value', `${at}: expected ENUMERATED values, got ${describe(e)}`, e.start, at);
-        out.push(readNumber(buf, primitive(e, at)));
-      }
+      enumList(f, at, ctx, out);
       return out;
     }
     case Kind.TrafficVolumes:
@@ -274,6 +283,19 @@ function readField(def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx): unknown {
       return containers<ServiceData>(f, at, SERVICE_TABLE, ctx);
     default:
       return readScalar(def.kind, buf, f, at);
+  }
+}
+
+/** The ENUMERATED values of SEQUENCE OF field `f`, checked, and pushed to `out` when given. */
+function enumList(f: Tlv, at: string, ctx: Ctx, out: number[] | undefined): void {
+  const { buf } = ctx;
+  const e = CURSORS[2] as Tlv;
+  for (let p = constructed(f, at).contentStart; p < f.contentEnd; p = e.end) {
+    readTlv(buf, p, f.contentEnd, e, 2, ctx.budget);
+    if (e.cls !== CLASS_UNIVERSAL || e.tag !== 10)
+      fail('invalid_value', `${at}: expected ENUMERATED values, got ${describe(e)}`, e.start, at);
+    const v = readNumber(buf, primitive(e, at));
+    out?.push(v);
   }
 }
 
