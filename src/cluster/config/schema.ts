@@ -56,6 +56,8 @@ export const hostSchema = z.strictObject({
     })
     .prefault({}),
   pool: z.strictObject({ threads: int(0, 64).default(0) }).prefault({}),
+  /** V8 heap of the actors' worker threads (see src/cluster/host/worker-heap.ts). */
+  heap: z.strictObject({ initialOldSpaceMb: int(0, 65_536).default(64) }).prefault({}),
 });
 
 export const mapStoreSchema = z.discriminatedUnion('type', [

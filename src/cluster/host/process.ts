@@ -17,6 +17,7 @@ import { serviceChild } from './service-child.js';
 import type { ChildSpec } from '../../actors/supervision/types.js';
 import { applyMapBody, createMapStore, seedMap, validateMapNodes } from './map-sync.js';
 import { planFromConfig } from './plan-from-config.js';
+import { applyWorkerHeap } from './worker-heap.js';
 
 export interface HostOptions {
   readonly file: string;
@@ -56,6 +57,7 @@ export async function startHost(opts: HostOptions): Promise<HostRun> {
     seeded.seeded ? 'data-flow map seeded from the config file' : 'data-flow map taken from the map store',
   );
   const plan = planFromConfig(config, registry);
+  applyWorkerHeap(config.host.heap);
   const dataDir = resolve(plan.dataDir);
   await mkdir(dataDir, { recursive: true });
   const unlock = await lockDataDir(dataDir);

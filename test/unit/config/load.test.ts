@@ -28,6 +28,7 @@ describe('loadConfig fills defaults, applies overrides and loads plugins', () =>
       metrics: { enabled: true, host: '127.0.0.1', port: 9464 },
       log: { level: 'info', errorRateLimitSeconds: 10 },
       pool: { threads: 0 },
+      heap: { initialOldSpaceMb: 64 },
     });
     expect(config.mapStore).toEqual({ type: 'memory' });
     expect(config.supervision).toEqual({
