@@ -5,9 +5,10 @@
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { decodeBatch, encodeBatch } from '../../../src/protocols/nar/batch.js';
-import type { AttributeValue, Nar } from '../../../src/protocols/nar/nar.js';
+import type { Nar } from '../../../src/protocols/nar/nar.js';
 import { RecordPacker } from '../../../src/protocols/nar/record-packer.js';
 import { prng } from '../../helpers/narflow-process.js';
+import { BOUNDARY_INTEGERS, randomNarBatch } from '../../helpers/random-nars.js';
 
 /** The options of the batch codec's Packr (src/protocols/nar/batch.ts). */
 const packr = new Packr({ useRecords: true, int64AsType: 'bigint', moreTypes: false });
@@ -20,37 +21,9 @@ function expectSameBytes(records: readonly Nar[]): void {
   );
 }
 
-const INTEGERS = [
-  0,
-  1,
-  0x1f,
-  0x20,
-  0x3f,
-  0x40,
-  0x41,
-  0x7f,
-  0x80,
-  0xff,
-  0x100,
-  0xffff,
-  0x10000,
-  0xffffffff,
-  0x100000000,
-  Number.MAX_SAFE_INTEGER,
-  -1,
-  -0x20,
-  -0x21,
-  -0x80,
-  -0x81,
-  -0x8000,
-  -0x8001,
-  -0x80000000,
-  -0x80000001,
-];
-
 describe('record packer', () => {
   it('ensures integers at every msgpack size boundary are written as msgpackr writes them (0x40..0x7f never as fixints, which would read as record ids)', () => {
-    expectSameBytes(INTEGERS.map((n) => ({ n })));
+    expectSameBytes(BOUNDARY_INTEGERS.map((n) => ({ n })));
     expect(new RecordPacker().pack([{ n: 0x41 }], 0)?.at(-2)).toBe(0xcc);
   });
 
@@ -136,38 +109,9 @@ describe('record packer', () => {
   it('ensures random flat records in random shapes are written exactly as msgpackr writes them (seeded)', () => {
     const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
     const random = prng(seed);
-    const int = (n: number): number => Math.floor(random() * n);
-    const names = ['imsi', 'msisdn', 'chargingId', 'apn', 'uplinkBytes', 'ok', 'ratio', 'n', 'zone', 'x'];
-    const value = (): AttributeValue => {
-      switch (int(7)) {
-        case 0:
-          return Array.from({ length: int(300) }, () =>
-            String.fromCharCode(random() < 0.9 ? 32 + int(95) : int(0x10000)),
-          ).join('');
-        case 1:
-          return INTEGERS[int(INTEGERS.length)] as number;
-        case 2:
-          return (random() - 0.5) * 10 ** int(20);
-        case 3:
-          return BigInt(int(2 ** 31)) * BigInt(int(2 ** 31)) * (random() < 0.5 ? -1n : 1n);
-        case 4:
-          return random() < 0.5;
-        case 5:
-          return null;
-        default:
-          return int(2 ** 32) - 2 ** 31;
-      }
-    };
     const packer = new RecordPacker();
     for (let round = 0; round < 300; round++) {
-      const shapes = Array.from({ length: 1 + int(5) }, () =>
-        names.filter(() => random() < 0.6).sort(() => random() - 0.5),
-      );
-      const batch = Array.from({ length: int(40) }, () => {
-        const r: Nar = {};
-        for (const k of shapes[int(shapes.length)] as string[]) r[k] = value();
-        return r;
-      });
+      const batch = randomNarBatch(random, 300);
       const packed = packer.pack(batch, 0);
       expect(packed, `seed ${seed} round ${round}`).toBeDefined();
       expect(

@@ -9,9 +9,10 @@ import { rowFormat, type RowFormat } from '../../../../src/actors/nodes/oi/row-f
 import { PackedCsvRows } from '../../../../src/protocols/csv/packed-rows.js';
 import { decodeBatch, encodeBatch } from '../../../../src/protocols/nar/batch.js';
 import type { AttributeValue, Nar } from '../../../../src/protocols/nar/nar.js';
-import { readPackedBatch, type PackedBatch } from '../../../../src/protocols/nar/packed-batch.js';
+import { readPackedBatch } from '../../../../src/protocols/nar/packed-batch.js';
 import { recorded, recordingContext } from '../../../helpers/handler-context.js';
 import { prng } from '../../../helpers/narflow-process.js';
+import { BOUNDARY_INTEGERS, RANDOM_NAR_NAMES, randomNarBatch } from '../../../helpers/random-nars.js';
 
 const ctx = recordingContext(recorded(), 1);
 
@@ -44,34 +45,6 @@ function expectSame(format: RowFormat, records: readonly Nar[]): string {
   return packed;
 }
 
-const INTEGERS = [
-  0,
-  1,
-  9,
-  10,
-  0x3f,
-  0x40,
-  0x7f,
-  0x80,
-  0xff,
-  0x100,
-  0xffff,
-  0x10000,
-  0x7fffffff,
-  0xffffffff,
-  0x100000000,
-  Number.MAX_SAFE_INTEGER,
-  -1,
-  -0x20,
-  -0x21,
-  -0x80,
-  -0x81,
-  -0x8000,
-  -0x8001,
-  -0x80000000,
-  -0x80000001,
-  -Number.MAX_SAFE_INTEGER,
-];
 const BIGINTS = [
   0n,
   7n,
@@ -95,7 +68,7 @@ describe('file-oi CSV rows from packed batches', () => {
     expect(
       expectSame(
         f,
-        [...INTEGERS, ...BIGINTS].map((v) => ({ v })),
+        [...BOUNDARY_INTEGERS, ...BIGINTS].map((v) => ({ v })),
       ),
     ).toContain('18446744073709551615\n');
   });
@@ -170,46 +143,11 @@ describe('file-oi CSV rows from packed batches', () => {
   it('ensures random flat records in random shapes give the same text either way (seeded)', () => {
     const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
     const random = prng(seed);
-    const int = (n: number): number => Math.floor(random() * n);
-    const names = ['imsi', 'msisdn', 'chargingId', 'apn', 'uplinkBytes', 'ok', 'ratio', 'n', 'zone', 'x'];
-    const value = (): AttributeValue => {
-      switch (int(7)) {
-        case 0:
-          return Array.from({ length: int(60) }, () =>
-            String.fromCharCode(random() < 0.9 ? 32 + int(95) : int(0x10000)),
-          ).join('');
-        case 1:
-          return INTEGERS[int(INTEGERS.length)] as number;
-        case 2:
-          return (random() - 0.5) * 10 ** int(25);
-        case 3: {
-          // Below and past 2^53, up to 2^62.
-          const magnitude = BigInt(int(2 ** 31)) * BigInt(int(2 ** ([1, 22, 31][int(3)] as number)));
-          return random() < 0.5 ? -magnitude : magnitude;
-        }
-        case 4:
-          return random() < 0.5;
-        case 5:
-          return null;
-        default:
-          return int(2 ** 32) - 2 ** 31;
-      }
-    };
     for (let round = 0; round < 200; round++) {
-      const columns = names.filter(() => random() < 0.7);
-      const f = csv(columns, [',', ';', '\t'][int(3)]);
-      const shapes = Array.from({ length: 1 + int(5) }, () =>
-        names.filter(() => random() < 0.6).sort(() => random() - 0.5),
-      );
-      const records = Array.from({ length: int(40) }, () => {
-        const r: Nar = {};
-        for (const k of shapes[int(shapes.length)] as string[]) r[k] = value();
-        return r;
-      });
-      const { objects, packed } = both(f, records);
+      const columns = RANDOM_NAR_NAMES.filter(() => random() < 0.7);
+      const f = csv(columns, [',', ';', '\t'][Math.floor(random() * 3)]);
+      const { objects, packed } = both(f, randomNarBatch(random, 60));
       expect(packed, `seed ${seed} round ${round}`).toBe(objects);
     }
   });
 });
-
-export type { PackedBatch };
