@@ -16,8 +16,11 @@ export interface PackedBatch {
   readonly bytes: Uint8Array;
   /** Attribute names of each shape (index in this list, not the record id on the wire). */
   readonly shapes: readonly (readonly string[])[];
-  /** The shape of each record. */
-  readonly shapeOf: Uint16Array;
+  /**
+   * The shape of each record. 32 bits: past 64 shapes msgpackr defines an id again for almost every
+   * record, so a batch can hold as many definitions as records.
+   */
+  readonly shapeOf: Uint32Array;
   /**
    * Where each record's value offsets begin in `starts`: value j of record i begins at
    * `starts[first[i] + j]`, and `starts[first[i] + n]` is where its last value (of n) ends.
@@ -45,8 +48,8 @@ export function readPackedBatch(bytes: Uint8Array): PackedBatch | undefined {
   const r = new ValueReader(bytes, header.payloadOffset, bytes.length);
   if (arrayLength(r) !== count) return undefined;
   const shapes: (readonly string[])[] = [];
-  const byId = new Int16Array(LAST_ID - FIRST_ID + 1).fill(-1);
-  const shapeOf = new Uint16Array(count);
+  const byId = new Int32Array(LAST_ID - FIRST_ID + 1).fill(-1);
+  const shapeOf = new Uint32Array(count);
   const first = new Uint32Array(count);
   let starts = new Uint32Array(count * 16 + 1);
   let at = 0;

@@ -67,6 +67,14 @@ describe('readPackedBatch', () => {
     expect(recordsOf(b as PackedBatch)).toEqual(decodeBatch(many).records);
   });
 
+  it('ensures a batch with more than 65,535 shape definitions (70 shapes taking turns) keeps every record on its own shape', () => {
+    const records = Array.from({ length: 70_000 }, (_, i): Nar => ({ [`k${i % 70}`]: i, v: i }));
+    const bytes = encodeBatch('p', 1, records);
+    const b = readPackedBatch(bytes) as PackedBatch;
+    expect(b.shapes.length).toBeGreaterThan(65_536);
+    expect(recordsOf(b)).toEqual(decodeBatch(bytes).records);
+  });
+
   it('ensures what is not a flat packed batch is declined: nested values, not a batch at all', () => {
     const nested = [{ a: 1 }, { b: { c: 1 } }] as unknown as Nar[];
     const array = [{ a: [1, 2] }] as unknown as Nar[];
