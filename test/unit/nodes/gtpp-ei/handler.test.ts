@@ -20,7 +20,10 @@ import {
   KIND_MESSAGE,
   type EntryKind,
 } from '../../../../src/actors/nodes/ei/datagram/entry.js';
+import { md5Fingerprint } from '../../../../src/actors/nodes/ei/gtpp/fingerprint.js';
 import { GtppEiHandler } from '../../../../src/actors/nodes/ei/gtpp/handler.js';
+import { HeldPackets } from '../../../../src/actors/nodes/ei/gtpp/held.js';
+import { PeerWindow } from '../../../../src/actors/nodes/ei/gtpp/peer-window.js';
 import { gtppEiSettings } from '../../../../src/actors/nodes/ei/gtpp/settings.js';
 import { cdrToNar, encodeCdr, type CdrRecord } from '../../../../src/protocols/cdr/index.js';
 import { encodeFrame, type GtppMessage } from '../../../../src/protocols/gtpp/index.js';
@@ -101,6 +104,59 @@ describe('gtpp-ei handler', () => {
     h.handleExternal(entry(5, m, '10.9.9.8'), ctx);
     expect(out.emitted).toHaveLength(2);
     expect(out.duplicates).toEqual({ gtpp_retransmission: 1 });
+  });
+
+  it('ensures a snapshot written with MD5 fingerprints still catches retransmissions of its requests for one window after a restart, and says so in the snapshots taken meanwhile', () => {
+    const m = send([encodeCdr(cdr(7, 1))]);
+    const frameBytes = encodeFrame({ version: 2, longHeader: false, sequence: 5, message: m });
+    const first = entry(5, m); // received at `at`
+    const firstAt = at;
+    const md5Window = new PeerWindow(s.retransmitWindowMs);
+    md5Window.set('10.9.9.9', 5, md5Fingerprint(frameBytes, 6), firstAt);
+    const older = {
+      window: md5Window.snapshot(firstAt),
+      held: new HeldPackets().snapshot(),
+      lastMs: firstAt,
+    };
+
+    const upgraded = new GtppEiHandler(s);
+    upgraded.init(unpackValue(packValue(older)));
+    const out = recorded();
+    const ctx = recordingContext(out);
+    upgraded.handleExternal(entry(5, m), ctx); // the retransmission, after the restart
+    expect(out.emitted).toHaveLength(0);
+    expect(out.duplicates).toEqual({ gtpp_retransmission: 1 });
+    const snap = unpackValue(packValue(upgraded.snapshot())) as {
+      fingerprints?: string;
+      md5UntilMs?: number;
+    };
+    expect(snap).toMatchObject({ fingerprints: 'xxh64', md5UntilMs: firstAt + s.retransmitWindowMs });
+    upgraded.handleExternal(entry(5, send([encodeCdr(cdr(8, 1))])), ctx); // sequence reused: new
+    expect(out.emitted).toEqual([cdrToNar(cdr(8, 1))]);
+
+    // Restored from that snapshot, it still compares with MD5 until then.
+    const again = new GtppEiHandler(s);
+    again.init(snap);
+    const out2 = recorded();
+    again.handleExternal(first, recordingContext(out2));
+    expect(out2.duplicates).toEqual({ gtpp_retransmission: 1 });
+
+    // Had the window been taken for XXH64 fingerprints, the retransmission would go out again.
+    const misread = new GtppEiHandler(s);
+    misread.init(unpackValue(packValue({ ...older, fingerprints: 'xxh64' })));
+    const out3 = recorded();
+    misread.handleExternal(first, recordingContext(out3));
+    expect(out3.emitted).toHaveLength(1);
+
+    // Past the window nothing of the older snapshot is left: MD5 is not computed, not written.
+    const later = new GtppEiHandler(s);
+    later.init(snap);
+    later.handleTick(firstAt + s.retransmitWindowMs + 1, recordingContext(recorded()));
+    expect(later.snapshot()).not.toHaveProperty('md5UntilMs');
+    // A snapshot of this version restores as XXH64 only.
+    const fresh = new GtppEiHandler(s);
+    fresh.init(unpackValue(packValue(later.snapshot())));
+    expect(fresh.snapshot()).not.toHaveProperty('md5UntilMs');
   });
 
   it('ensures possibly duplicated packets are held until released (emitted) or cancelled (duplicates), across a snapshot', () => {

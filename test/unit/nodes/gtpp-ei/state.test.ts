@@ -9,7 +9,8 @@ import {
   KIND_INVALID,
   KIND_MESSAGE,
 } from '../../../../src/actors/nodes/ei/datagram/entry.js';
-import { fingerprint, RequestTable } from '../../../../src/actors/nodes/ei/gtpp/requests.js';
+import { fingerprint, md5Fingerprint } from '../../../../src/actors/nodes/ei/gtpp/fingerprint.js';
+import { RequestTable } from '../../../../src/actors/nodes/ei/gtpp/requests.js';
 import { HeldPackets, type HeldSnapshot } from '../../../../src/actors/nodes/ei/gtpp/held.js';
 import { PeerWindow } from '../../../../src/actors/nodes/ei/gtpp/peer-window.js';
 import { packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';
@@ -64,6 +65,23 @@ describe('gtpp-ei log entry', () => {
     const c = Uint8Array.from([0x4e, 240, 0, 3, 0, 1, 1, 2, 4]);
     expect(fingerprint(a, 6)).toBe(fingerprint(b, 6));
     expect(fingerprint(a, 6)).not.toBe(fingerprint(c, 6));
+    expect(md5Fingerprint(a, 6)).toBe(md5Fingerprint(b, 6));
+    expect(md5Fingerprint(a, 6)).not.toBe(md5Fingerprint(c, 6));
+  });
+
+  it('ensures the fingerprint is XXH64 (seed 0) of the bytes after the header: published vectors, and a view into a larger buffer hashes as its copy', () => {
+    const text = (t: string): Uint8Array => new TextEncoder().encode(t);
+    const header = Uint8Array.of(0x4e, 240, 0, 3, 0, 1);
+    const framed = (t: string): Uint8Array => Uint8Array.from([...header, ...text(t)]);
+    expect(fingerprint(framed(''), 6)).toBe(0xef46db3751d8e999n);
+    expect(fingerprint(framed('abc'), 6)).toBe(0x44bc2cf5ad770999n);
+    expect(fingerprint(framed('Nobody inspects the spammish repetition'), 6)).toBe(0xfbcea83c8a378bf1n);
+    // MD5 ("abc") = 900150983cd24fb0 d6963f7d28e17f72: its first 64 bits.
+    expect(md5Fingerprint(framed('abc'), 6)).toBe(0x900150983cd24fb0n);
+    const message = framed('x'.repeat(3000));
+    const inside = new Uint8Array(message.length + 17);
+    inside.set(message, 9);
+    expect(fingerprint(inside.subarray(9, 9 + message.length), 6)).toBe(fingerprint(message, 6));
   });
 });
 

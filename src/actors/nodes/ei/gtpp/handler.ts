@@ -15,7 +15,7 @@ import type { Nar } from '../../../../protocols/nar/nar.js';
 import type { HandlerContext, NodeHandler } from '../../../runtime/actor.js';
 import { decodeFileEntry, type FileEntry } from '../file-pickup.js';
 import { decodeEntries, isDatagramEntry, KIND_INVALID, type DatagramEntry } from '../datagram/entry.js';
-import { fingerprint } from './requests.js';
+import { fingerprint, md5Fingerprint } from './fingerprint.js';
 import { readLoggedReplay } from '../datagram/replay-spool.js';
 import { HeldPackets, type HeldPacket, type HeldSnapshot } from './held.js';
 import { PeerWindow, type PeerWindowSnapshot } from './peer-window.js';
@@ -47,6 +47,10 @@ interface Snapshot {
   /** The held packets' change count (absent in snapshots written before: 0). */
   readonly heldOps?: number;
   readonly lastMs: number;
+  /** The window's fingerprints: absent in snapshots written before XXH64 (MD5 then). */
+  readonly fingerprints?: 'xxh64';
+  /** Until when (receipt time) the window may still hold MD5 fingerprints of an older snapshot. */
+  readonly md5UntilMs?: number;
 }
 
 /** From which size the state goes to base files (see state-bases.ts). */
@@ -57,6 +61,8 @@ export class GtppEiHandler implements NodeHandler {
   #held = new HeldPackets();
   /** Latest time seen in the log (receipt or tick): what the snapshot's window is cut at. */
   #lastMs = 0;
+  /** Requests received up to this time are compared with MD5 fingerprints too (see fingerprint.ts). */
+  #md5UntilMs = 0;
 
   /** Undefined without an actor directory (then every snapshot holds the whole state). */
   readonly #bases: StateBases | undefined;
@@ -85,6 +91,13 @@ export class GtppEiHandler implements NodeHandler {
       ),
     );
     this.#lastMs = snap?.lastMs ?? 0;
+    // A snapshot of MD5 fingerprints: its entries last one window past its latest time.
+    this.#md5UntilMs =
+      snap === undefined
+        ? 0
+        : snap.fingerprints === undefined
+          ? snap.lastMs + this.s.retransmitWindowMs
+          : (snap.md5UntilMs ?? 0);
   }
 
   handleBatch(): void {
@@ -134,9 +147,19 @@ export class GtppEiHandler implements NodeHandler {
     }
     const m = frame.message;
     if (m.type !== 'data-record-transfer-request') return;
-    const fp = cached?.fingerprint ?? fingerprint(entry.message, frame.longHeader ? 20 : 6);
+    const headerLength = frame.longHeader ? 20 : 6;
+    const fp = cached?.fingerprint ?? fingerprint(entry.message, headerLength);
     const records = m.packet?.records ?? [];
-    if (this.#window.seen(entry.address, frame.sequence, fp, entry.receivedAtMs)) {
+    if (
+      (entry.receivedAtMs <= this.#md5UntilMs &&
+        this.#window.has(
+          entry.address,
+          frame.sequence,
+          md5Fingerprint(entry.message, headerLength),
+          entry.receivedAtMs,
+        )) ||
+      this.#window.seen(entry.address, frame.sequence, fp, entry.receivedAtMs)
+    ) {
       ctx.count('created', records.length);
       for (let i = 0; i < records.length; i++) ctx.duplicate('gtpp_retransmission');
       return;
@@ -222,6 +245,8 @@ export class GtppEiHandler implements NodeHandler {
       held: this.#held.snapshot(base?.heldOps ?? -1),
       heldOps: this.#held.ops,
       lastMs: this.#lastMs,
+      fingerprints: 'xxh64',
+      ...(this.#md5UntilMs > this.#lastMs ? { md5UntilMs: this.#md5UntilMs } : {}),
     };
   }
 

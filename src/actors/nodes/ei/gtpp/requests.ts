@@ -6,7 +6,6 @@
  * also by its promise until it settles. Not kept across restarts; the handler's own window (in its
  * checkpoint) catches retransmissions that arrive after one.
  */
-import { hash } from 'node:crypto';
 import { PeerWindow } from './peer-window.js';
 
 const ANSWERED: Promise<void> = Promise.resolve();
@@ -67,13 +66,4 @@ export class RequestTable {
   get size(): number {
     return this.#seen.size();
   }
-}
-
-/**
- * A retransmission repeats the request byte for byte; a new request that reuses a sequence number
- * (after the 16-bit counter wrapped, or the GSN restarted) differs in its records. 64 bits of MD5 over
- * the message after its header tell them apart.
- */
-export function fingerprint(message: Uint8Array, headerLength: number): bigint {
-  return hash('md5', message.subarray(headerLength), 'buffer').readBigUInt64BE(0);
 }

@@ -21,7 +21,7 @@ import { encodeBatch } from '../../../../protocols/nar/batch.js';
 import type { NarRecord } from '../../../../protocols/nar/packed-nar.js';
 import { encodeEntry, KIND_MESSAGE } from '../datagram/entry.js';
 import { decodeRecords, RecordFailure } from './records.js';
-import { fingerprint } from './requests.js';
+import { fingerprint } from './fingerprint.js';
 
 const CDRS_PER_REQUEST = 10;
 const SAMPLE_REQUESTS = 12;
