@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { TRUTH_CDR_COLUMNS } from '../src/cluster/loadgen/gtpp/truth-columns.js';
-import { load } from './gtpp.js';
+import { COLD_SEED, load } from './gtpp.js';
 import { BIN, peakRssBytes } from './narflow-process.js';
 import { busyCpuDuring, withServer, writeIngestBenchConfig } from './servers.js';
 import { BenchError } from './stats.js';
@@ -48,10 +48,17 @@ export async function runGtppScaleBench(
     'cdr',
     TRUTH_CDR_COLUMNS,
   );
-  progress(`gtpp udp: ${PORTS.length} gateways, as fast as answers come`);
   return withServer([BIN, 'run', config], LISTENING, async (_line, server) => {
     for (const port of PORTS) await server.waitFor(new RegExp(`"udp":${port},.*${LISTENING.source}`), 60_000);
     const each = Math.round(cdrs / PORTS.length);
+    // As for one gateway: the runs measured come after each gateway's first CDRs.
+    progress(`gtpp udp: ${PORTS.length} gateways, their first ${Math.round(each / 4)} CDRs each`);
+    await Promise.all(
+      PORTS.map((port, i) =>
+        load(dir, 'udp', port, Math.round(each / 4), 0, 4 / PORTS.length, COLD_SEED + i),
+      ),
+    );
+    progress(`gtpp udp: ${PORTS.length} gateways, as fast as answers come`);
     // Both generators prepare at once (about 20 µs a CDR each on two busy cores), then start together.
     const startAt = Date.now() + 5_000 + each * 0.04;
     const { result, busy } = await busyCpuDuring(server.pid, () =>
