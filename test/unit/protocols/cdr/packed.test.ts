@@ -253,3 +253,29 @@ describe('packCdrNar', () => {
     }
   });
 });
+
+describe('decodeRecords (the gateway: one request at a time)', () => {
+  it('ensures every request keeps its NARs, however many requests share a slab and across new slabs, and a request too large for one has its own buffer', () => {
+    const kept: Array<{ cdrs: Uint8Array[]; results: ReturnType<typeof decodeRecords> }> = [];
+    // About 2,500 requests of 10 CDRs: a few megabytes of NARs, so several slabs of 256 KiB.
+    for (let r = 0; r < 2500; r++) {
+      const cdrs = Array.from({ length: 10 }, (_, i) => encodeCdr(sampleCdr(r * 10 + i)));
+      kept.push({ cdrs, results: decodeRecords(cdrs, 1, [1]) });
+    }
+    // 400 CDRs in one request: more NAR bytes than a quarter slab.
+    const big = Array.from({ length: 400 }, (_, i) => encodeCdr(sampleCdr(i)));
+    kept.push({ cdrs: big, results: decodeRecords(big, 1, [1]) });
+    const slabs = new Set<ArrayBufferLike>();
+    for (const { cdrs, results } of kept) {
+      results.forEach((r, i) => {
+        expect(r).toBeInstanceOf(PackedNar);
+        expect((r as PackedNar).toNar()).toEqual(decodeCdrToNar(cdrs[i] as Uint8Array));
+      });
+      slabs.add((results[0] as PackedNar).bytes.buffer);
+    }
+    expect(slabs.size).toBeGreaterThan(3);
+    const own = kept[kept.length - 1]?.results[0] as PackedNar;
+    expect(own.start).toBe(0);
+    expect(own.bytes.length).toBe((kept[kept.length - 1]?.results[399] as PackedNar).end);
+  });
+});

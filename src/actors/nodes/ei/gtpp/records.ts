@@ -2,7 +2,7 @@
  * CDRs of a Data Record Packet → NARs. Pure: the ingest decodes a request once to choose its answer
  * and hands the result to the handler through `decodedCache` (same thread, keyed by the log entry's
  * payload object); a handler replaying the log after a restart decodes again and gets the same.
- * A request's NARs come written as MessagePack already (`packCdrNar`, one buffer per request), so
+ * A request's NARs come written as MessagePack already (`packCdrNar`, in a shared slab), so
  * the batch encoder copies them instead of building and walking NAR objects.
  */
 import { decodeCdrToNar, packCdrNar } from '../../../../protocols/cdr/index.js';
@@ -25,6 +25,30 @@ export type RecordResult = Nar | PackedNar | RecordFailure;
 
 /** Where a request's NARs are written; its bytes are copied out once per request. */
 const requestWriter = new MsgpackWriter(16 << 10);
+
+/**
+ * Requests' NAR bytes are copied into shared slabs rather than each into a buffer of its own: a
+ * fresh buffer of a few kilobytes costs microseconds (its own zeroed backing store, swept by the
+ * GC). A slab lives as long as the PackedNars pointing into it: until their batches are encoded,
+ * a commit or so later. Nothing transfers or writes into a PackedNar's bytes.
+ */
+const SLAB_BYTES = 256 << 10;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabUsed = 0;
+
+/** `bytes` copied into a slab (a buffer of its own past a quarter slab): the buffer and the offset. */
+function keep(bytes: Uint8Array): { buf: Uint8Array; at: number } {
+  const n = bytes.length;
+  if (n > SLAB_BYTES >> 2) return { buf: bytes.slice(), at: 0 };
+  if (slabUsed + n > SLAB_BYTES) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const at = slabUsed;
+  slab.set(bytes, at);
+  slabUsed += n;
+  return { buf: slab, at };
+}
 
 /** Format 1 is ASN.1 BER; `accept` lists the formats this node takes. */
 export function decodeRecords(
@@ -56,10 +80,11 @@ export function decodeRecords(
     ends[i + 1] = w.pos;
   }
   if (w.pos > 0) {
-    const buf = w.buf.slice(0, w.pos);
+    const { buf, at } = keep(w.buf.subarray(0, w.pos));
     for (let i = 0; i < records.length; i++) {
       const k = keys[i];
-      if (k !== undefined) out[i] = new PackedNar(k, buf, ends[i] as number, ends[i + 1] as number);
+      if (k !== undefined)
+        out[i] = new PackedNar(k, buf, at + (ends[i] as number), at + (ends[i + 1] as number));
     }
   }
   w.shrink();
