@@ -214,6 +214,14 @@ export interface LoadSummary {
  */
 export const COLD_SEED = 101;
 
+/**
+ * A gateway's rate also depends on how many requests are in flight: each GSN waits for answers
+ * (64 outstanding), and answers wait for group commits. Carriers have many GSNs; the run with
+ * twice as many shows how much of the 4-GSN figure is the window rather than the CPU.
+ */
+const MANY_GSNS = 8;
+const MANY_SEED = 3;
+
 export interface IngestRun {
   readonly transport: 'udp' | 'tcp';
   readonly cdrs: number;
@@ -221,6 +229,8 @@ export interface IngestRun {
   readonly cdrsPerSecond: number;
   /** The first CDRs after narflow's start (`COLD_SEED`), as fast as answers come. */
   readonly cold: { readonly cdrs: number; readonly cdrsPerSecond: number };
+  /** The same count from `MANY_GSNS` GSNs (64 in flight each), as fast as answers come. */
+  readonly manyGsns: { readonly gsns: number; readonly cdrsPerSecond: number };
   readonly baselinePerSecond: number;
   /** CPU of the whole narflow process (every thread) per accepted CDR in the full-rate run. */
   readonly cpuUsPerCdr: number | undefined;
@@ -340,6 +350,8 @@ export async function runGtppIngestBench(
           `gtpp ${transport}: accepted ${full.accepted} of ${cdrs}, failed ${full.failed}, rejected ${full.rejected}`,
         );
       }
+      progress(`gtpp ${transport}: narflow with ${MANY_GSNS} GSNs, as fast as answers come`);
+      const many = await load(dir, transport, port, cdrs, 0, MANY_GSNS, MANY_SEED);
       const half = Math.max(1000, Math.round(full.cdrsPerSecond / 2));
       progress(`gtpp ${transport}: narflow at half that rate (${half} CDRs/s)`);
       const dataDir = join(dir, `gtpp-${transport}`, 'data');
@@ -355,6 +367,7 @@ export async function runGtppIngestBench(
         cdrs,
         cdrsPerSecond: full.cdrsPerSecond,
         cold: { cdrs: coldCdrs, cdrsPerSecond: cold.cdrsPerSecond },
+        manyGsns: { gsns: MANY_GSNS, cdrsPerSecond: many.cdrsPerSecond },
         baselinePerSecond: baseline.cdrsPerSecond,
         cpuUsPerCdr: busy === undefined ? undefined : (busy.cpuSeconds * 1e6) / full.accepted,
         cores: busy === undefined ? undefined : busy.cpuSeconds / busy.wallSeconds,
