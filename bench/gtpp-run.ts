@@ -83,7 +83,9 @@ export async function runGtpp(
       `gtpp-ei ingest ${transport.toUpperCase()} ${count(r.cdrs)} CDRs (4 GSNs, 10 CDRs/message, 64 in flight each): ` +
         `${rate(r.cdrsPerSecond)} CDRs/s decoded and durably accepted once narflow has run ${count(r.cold.cdrs)} CDRs ` +
         `(those first ones after its start: ${rate(r.cold.cdrsPerSecond)}/s; the same from ${r.manyGsns.gsns} GSNs, ` +
-        `${r.manyGsns.gsns * 64} in flight: ${rate(r.manyGsns.cdrsPerSecond)}/s) — ${(r.cdrsPerSecond / r.baselinePerSecond).toFixed(2)}× ` +
+        `${r.manyGsns.gsns * 64} in flight: ${rate(r.manyGsns.cdrsPerSecond)}/s` +
+        `${r.manyGsns.cores === undefined ? '' : `, narflow at ${r.manyGsns.cores.toFixed(2)} cores`}) — ` +
+        `${(r.cdrsPerSecond / r.baselinePerSecond).toFixed(2)}× ` +
         `baseline (bare responder, no decode, no log: ${rate(r.baselinePerSecond)}/s); ` +
         cpuText(r) +
         `at half rate (${rate(r.halfRate.offered)}/s) send → answer p50 ${ms(r.halfRate.p50Ms)}, p99 ${ms(r.halfRate.p99Ms)}, max ${ms(r.halfRate.maxMs)} ` +

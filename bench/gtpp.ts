@@ -229,8 +229,15 @@ export interface IngestRun {
   readonly cdrsPerSecond: number;
   /** The first CDRs after narflow's start (`COLD_SEED`), as fast as answers come. */
   readonly cold: { readonly cdrs: number; readonly cdrsPerSecond: number };
-  /** The same count from `MANY_GSNS` GSNs (64 in flight each), as fast as answers come. */
-  readonly manyGsns: { readonly gsns: number; readonly cdrsPerSecond: number };
+  /**
+   * The same count from `MANY_GSNS` GSNs (64 in flight each), as fast as answers come, and the
+   * cores narflow kept busy meanwhile.
+   */
+  readonly manyGsns: {
+    readonly gsns: number;
+    readonly cdrsPerSecond: number;
+    readonly cores: number | undefined;
+  };
   readonly baselinePerSecond: number;
   /** CPU of the whole narflow process (every thread) per accepted CDR in the full-rate run. */
   readonly cpuUsPerCdr: number | undefined;
@@ -351,7 +358,9 @@ export async function runGtppIngestBench(
         );
       }
       progress(`gtpp ${transport}: narflow with ${MANY_GSNS} GSNs, as fast as answers come`);
-      const many = await load(dir, transport, port, cdrs, 0, MANY_GSNS, MANY_SEED);
+      const { result: many, busy: manyBusy } = await busyCpuDuring(server.pid, () =>
+        load(dir, transport, port, cdrs, 0, MANY_GSNS, MANY_SEED),
+      );
       const half = Math.max(1000, Math.round(full.cdrsPerSecond / 2));
       progress(`gtpp ${transport}: narflow at half that rate (${half} CDRs/s)`);
       const dataDir = join(dir, `gtpp-${transport}`, 'data');
@@ -367,7 +376,11 @@ export async function runGtppIngestBench(
         cdrs,
         cdrsPerSecond: full.cdrsPerSecond,
         cold: { cdrs: coldCdrs, cdrsPerSecond: cold.cdrsPerSecond },
-        manyGsns: { gsns: MANY_GSNS, cdrsPerSecond: many.cdrsPerSecond },
+        manyGsns: {
+          gsns: MANY_GSNS,
+          cdrsPerSecond: many.cdrsPerSecond,
+          cores: manyBusy === undefined ? undefined : manyBusy.cpuSeconds / manyBusy.wallSeconds,
+        },
         baselinePerSecond: baseline.cdrsPerSecond,
         cpuUsPerCdr: busy === undefined ? undefined : (busy.cpuSeconds * 1e6) / full.accepted,
         cores: busy === undefined ? undefined : busy.cpuSeconds / busy.wallSeconds,
