@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { TRUTH_CDR_COLUMNS } from '../src/cluster/loadgen/gtpp/truth-columns.js';
-import { COLD_SEED, load } from './gtpp.js';
+import { allAccepted, COLD_SEED, load } from './gtpp.js';
 import { BIN, peakRssBytes } from './narflow-process.js';
 import { busyCpuDuring, withServer, writeIngestBenchConfig } from './servers.js';
 import { BenchError } from './stats.js';
@@ -53,9 +53,14 @@ export async function runGtppScaleBench(
     const each = Math.round(cdrs / PORTS.length);
     // As for one gateway: the runs measured come after each gateway's first CDRs.
     progress(`gtpp udp: ${PORTS.length} gateways, their first ${Math.round(each / 4)} CDRs each`);
+    const first = Math.round(each / 4);
     await Promise.all(
-      PORTS.map((port, i) =>
-        load(dir, 'udp', port, Math.round(each / 4), 0, 4 / PORTS.length, COLD_SEED + i),
+      PORTS.map(async (port, i) =>
+        allAccepted(
+          `gtpp gateway on ${port} (first CDRs)`,
+          await load(dir, 'udp', port, first, 0, 4 / PORTS.length, COLD_SEED + i),
+          first,
+        ),
       ),
     );
     progress(`gtpp udp: ${PORTS.length} gateways, as fast as answers come`);

@@ -90,13 +90,13 @@ export interface RowsResult {
   readonly recordsPerBatch: number;
 }
 
+/** Passes over the 40 batches per timed round: long enough (about 100,000 rows) to time steadily. */
+const ROWS_REPEAT = 8;
+
 /**
  * The file OI's CSV rows for batches of the gateway's NARs (packed CDRs of the five record types,
  * 300 per batch, the cdr output's columns): from the batch's bytes against NAR objects.
  */
-/** Passes over the 40 batches per timed round: long enough (about 100,000 rows) to time steadily. */
-const ROWS_REPEAT = 8;
-
 export function runFileOiRowsBench(): RowsResult {
   const perBatch = 300;
   const batches: Uint8Array[] = [];
@@ -274,6 +274,17 @@ export interface IngestRun {
   };
 }
 
+/** Throws unless narflow took the load whole: at least 99% accepted, none failed or rejected. */
+export function allAccepted(what: string, r: LoadSummary, count: number): LoadSummary {
+  if (r.accepted < count * 0.99 || r.failed > 0 || r.rejected > 0) {
+    throw new BenchError(
+      'output_mismatch',
+      `${what}: accepted ${r.accepted} of ${count}, failed ${r.failed}, rejected ${r.rejected}`,
+    );
+  }
+  return r;
+}
+
 /** `narflow loadgen gtpp` against `port`: `gsns` GSNs (default 4), 64 requests in flight each. */
 export function load(
   dir: string,
@@ -344,23 +355,23 @@ export async function runGtppIngestBench(
       const granted = /"receiveBufferBytes":(\d+)/.exec(line);
       const coldCdrs = Math.round(cdrs / 4);
       progress(`gtpp ${transport}: narflow's first ${coldCdrs} CDRs after its start`);
-      const cold = await load(dir, transport, port, coldCdrs, 0, 4, COLD_SEED);
+      const cold = allAccepted(
+        `gtpp ${transport} (first CDRs)`,
+        await load(dir, transport, port, coldCdrs, 0, 4, COLD_SEED),
+        coldCdrs,
+      );
       progress(`gtpp ${transport}: narflow, as fast as answers come`);
       const dropsBefore = await udpRcvbufErrors();
       const { result: full, busy } = await busyCpuDuring(server.pid, () =>
         load(dir, transport, port, cdrs, 0),
       );
       const dropsAfterFull = await udpRcvbufErrors();
-      if (full.accepted < cdrs * 0.99 || full.failed > 0 || full.rejected > 0) {
-        throw new BenchError(
-          'output_mismatch',
-          `gtpp ${transport}: accepted ${full.accepted} of ${cdrs}, failed ${full.failed}, rejected ${full.rejected}`,
-        );
-      }
+      allAccepted(`gtpp ${transport}`, full, cdrs);
       progress(`gtpp ${transport}: narflow with ${MANY_GSNS} GSNs, as fast as answers come`);
       const { result: many, busy: manyBusy } = await busyCpuDuring(server.pid, () =>
         load(dir, transport, port, cdrs, 0, MANY_GSNS, MANY_SEED),
       );
+      allAccepted(`gtpp ${transport} (${MANY_GSNS} GSNs)`, many, cdrs);
       const half = Math.max(1000, Math.round(full.cdrsPerSecond / 2));
       progress(`gtpp ${transport}: narflow at half that rate (${half} CDRs/s)`);
       const dataDir = join(dir, `gtpp-${transport}`, 'data');
