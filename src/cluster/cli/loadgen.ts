@@ -15,7 +15,8 @@ export const GTPP_USAGE = `usage: narflow loadgen gtpp [options]
   --transport udp|tcp       default udp
   --gsns N                  simulated GSNs, source addresses 127.0.0.(10+i) (default 1)
   --mix TYPE=W,...          record types (default pGWRecord=70,ggsnPDPRecord=20,sgsnPDPRecord=10)
-  --sessions N              sessions to generate (default: from --count, --rate x --duration, or 10000)
+  --sessions N              sessions to generate (default: from --count, --rate x --duration, or 10000;
+                            --duration alone: as many as the duration takes)
   --records N|MIN-MAX|geo:M partial records per session (default 3)
   --cdrs-per-message K      default 10
   --gtpp-version 0|1|2      default 2
@@ -29,6 +30,10 @@ export const GTPP_USAGE = `usage: narflow loadgen gtpp [options]
   --duration D              stop sending new CDRs after D (e.g. 60s)
   --count N                 send at most N CDRs
   --max-seconds N           hard cap on the run (default 600)
+  --prepare auto|ahead|stream
+                            ahead: make every CDR before sending (up to 5000000); stream: make them
+                            while sending (any length, bounded memory); auto (default): ahead unless
+                            the run is longer, or bounded by --duration alone
   --start-at T              send nothing before T (ms since the epoch or ISO 8601, at most 24 h
                             ahead): load generators started together begin sending together
   --seed N                  default 1: the same seed gives the same CDRs

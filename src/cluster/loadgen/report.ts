@@ -19,10 +19,14 @@ export async function writeReportFiles(
   await writeFile(join(out, 'report.html'), html);
 }
 
-/** `prepared`: the CDRs generated and encoded before the first message, and how long that took. */
+/**
+ * `prepared`: the CDRs generated and encoded before the first message, and how long that took; or,
+ * with `mode` `stream`, the CDRs made while sending.
+ */
 export function summaryText(
   s: LoadSummary,
   prepared?: {
+    readonly mode?: 'ahead' | 'stream';
     readonly cdrs: number;
     readonly ms: number;
     readonly waitedMs?: number;
@@ -47,7 +51,8 @@ export function summaryText(
     ['rate', `${s.cdrsPerSecond} CDRs/s`],
     ['elapsed', `${(s.elapsedMs / 1000).toFixed(2)} s`],
   ];
-  if (prepared !== undefined)
+  if (prepared?.mode === 'stream') lines.push(['prepared', `${prepared.cdrs} CDRs, made while sending`]);
+  else if (prepared !== undefined)
     lines.push(['prepared', `${prepared.cdrs} CDRs in ${(prepared.ms / 1000).toFixed(2)} s, before sending`]);
   if (prepared?.lateMs !== undefined) {
     const waited = ((prepared.waitedMs ?? 0) / 1000).toFixed(2);

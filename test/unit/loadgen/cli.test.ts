@@ -43,6 +43,7 @@ describe('narflow loadgen', () => {
       '--seed',
       '--out',
       '--pcap',
+      '--prepare',
     ]) {
       expect(text).toContain(o);
     }

@@ -3,6 +3,7 @@ import type { Endpoint } from '../../../src/cluster/loadgen/args.js';
 import { LoadStats } from '../../../src/cluster/loadgen/stats.js';
 import { SimulatedGsn, type GsnConfig, type GsnIo } from '../../../src/cluster/loadgen/gtpp/gsn.js';
 import { Ledger } from '../../../src/cluster/loadgen/gtpp/ledger.js';
+import { preparedMessages } from '../../../src/cluster/loadgen/gtpp/messages.js';
 import type { PreparedRun } from '../../../src/cluster/loadgen/gtpp/prepare.js';
 import { DATA_RECORD_FORMAT_VERSION } from '../../../src/cluster/loadgen/gtpp/requests.js';
 import { Trick } from '../../../src/cluster/loadgen/gtpp/window.js';
@@ -61,7 +62,7 @@ interface Sent {
 function setup(messages: number, tricks: number[] = [], cfg: Partial<GsnConfig> = {}) {
   const run = makeRun(messages, tricks);
   const stats = new LoadStats();
-  const ledger = new Ledger(run, stats);
+  const ledger = new Ledger(preparedMessages(run), stats, run.msgFrame.length);
   const sent: Sent[] = [];
   let closed = 0;
   const io: GsnIo = {

@@ -5,6 +5,7 @@ import {
   DEFAULT_MIX,
   fillGtppLoadOptions,
   parseGtppLoadArgs,
+  planLimit,
   sessionLimit,
 } from '../../../src/cluster/loadgen/gtpp/options.js';
 
@@ -250,7 +251,15 @@ describe('loadgen gtpp options', () => {
       '--pcap: expected --transport udp',
     );
     expect(usageMessage(() => fill(['--target', '::1', '--gsns', '2']))).toContain('--gsns: an IPv6 target');
-    expect(usageMessage(() => fill(['--rate', '1000000', '--duration', '1h']))).toContain('at most 5000000');
+    expect(
+      usageMessage(() => fill(['--rate', '1000000', '--duration', '1h', '--prepare', 'ahead'])),
+    ).toContain('at most 5000000');
+    expect(usageMessage(() => fill(['--duration', '1h', '--prepare', 'ahead']))).toContain(
+      '--prepare ahead: a run bounded by --duration alone',
+    );
+    expect(usageMessage(() => fill(['--prepare', 'later']))).toContain(
+      '--prepare: expected auto, ahead or stream',
+    );
     expect(usageMessage(() => fillGtppLoadOptions({ window: 0, dupRate: -1 }))).toMatch(
       /--window: .*\n--dup-rate: /,
     );
@@ -260,5 +269,18 @@ describe('loadgen gtpp options', () => {
     expect(sessionLimit(fill(['--sessions', '7', '--count', '100']))).toEqual({ sessions: 7 });
     expect(sessionLimit(fill(['--count', '100']))).toEqual({ minRecords: 100 });
     expect(sessionLimit(fill(['--rate', '500', '--duration', '3s']))).toEqual({ minRecords: 1500 });
+  });
+
+  it('ensures runs are prepared ahead up to 5,000,000 CDRs, and streamed past that or when bounded by --duration alone', () => {
+    expect(fill(['--count', '5000000']).prepare).toBe('ahead');
+    expect(fill(['--count', '5000001']).prepare).toBe('stream');
+    expect(fill(['--rate', '1000000', '--duration', '1h']).prepare).toBe('stream');
+    expect(fill(['--count', '100', '--prepare', 'stream']).prepare).toBe('stream');
+    const timed = fill(['--duration', '10m']);
+    expect(timed.prepare).toBe('stream');
+    expect(planLimit(timed)).toEqual({ unbounded: true });
+    expect(planLimit(fill(['--duration', '10m', '--rate', '100']))).toEqual({ minRecords: 60_000 });
+    expect(planLimit(fill(['--duration', '10m', '--count', '7']))).toEqual({ minRecords: 7 });
+    expect(fill([]).prepare).toBe('ahead');
   });
 });

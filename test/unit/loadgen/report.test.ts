@@ -53,6 +53,8 @@ describe('load report', () => {
     const withPrep = summaryText(sampleStats().finish(2000), { cdrs: 150, ms: 1234 });
     expect(withPrep).toMatch(/^prepared\s+150 CDRs in 1\.23 s, before sending$/m);
     expect(withPrep).not.toMatch(/^start-at/m);
+    const streamed = summaryText(sampleStats().finish(2000), { mode: 'stream', cdrs: 150, ms: 0 });
+    expect(streamed).toMatch(/^prepared\s+150 CDRs, made while sending$/m);
     const started = summaryText(sampleStats().finish(2000), {
       cdrs: 150,
       ms: 1234,

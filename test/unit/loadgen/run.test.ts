@@ -45,6 +45,17 @@ const base = (port: number, out: string): GtppLoadInput => ({
   maxSeconds: 20,
 });
 
+/** A run of 3 GSNs with 30% of requests in a duplicate scenario (used with every 7th answer lost). */
+const DUPLICATE_SCENARIOS: GtppLoadInput = {
+  gsns: 3,
+  sessions: 120,
+  records: { kind: 'uniform', min: 1, max: 5 },
+  cdrsPerMessage: 5,
+  window: 8,
+  dupRate: 0.3,
+  seed: 7,
+};
+
 describe("runGtppLoad against a GTP' responder", () => {
   it('ensures lost answers are retransmitted (253), the duplicate scenarios complete, and the truth equals what the gateway took, once each', async () => {
     // Every 7th answer is lost: the GSN retransmits the same request and gets 253.
@@ -52,13 +63,7 @@ describe("runGtppLoad against a GTP' responder", () => {
     const out = outDir();
     const report = await runGtppLoad({
       ...base(r.port, out),
-      gsns: 3,
-      sessions: 120,
-      records: { kind: 'uniform', min: 1, max: 5 },
-      cdrsPerMessage: 5,
-      window: 8,
-      dupRate: 0.3,
-      seed: 7,
+      ...DUPLICATE_SCENARIOS,
     });
     const s = report.summary;
     expect(report.ended).toBe('done');
@@ -306,4 +311,86 @@ describe("runGtppLoad against a GTP' responder", () => {
       expect(fields.filter((l) => l.endsWith('0xf0'))).toHaveLength(report.summary.requests);
     },
   );
+});
+
+describe("runGtppLoad --prepare stream against a GTP' responder", () => {
+  it('ensures a streamed run completes the duplicate scenarios and its truth equals what the gateway took, once each', async () => {
+    const r = await responder(new Responder({ dropAnswer: (_p, _f, nth) => nth % 7 === 0 }));
+    const out = outDir();
+    const report = await runGtppLoad({
+      ...base(r.port, out),
+      prepare: 'stream',
+      ...DUPLICATE_SCENARIOS,
+    });
+    const s = report.summary;
+    expect(report.prepared.mode).toBe('stream');
+    expect(report.prepared.ms).toBe(0);
+    expect(report.ended).toBe('done');
+    expect(s.sent).toBe(report.prepared.cdrs);
+    expect(s.accepted).toBe(report.prepared.cdrs);
+    expect(s.alreadyFulfilled).toBeGreaterThan(0);
+    expect(s.cancelled).toBeGreaterThan(0);
+    expect(s.released).toBeGreaterThan(0);
+    expect(s.rejected + s.failed + s.unconfirmed).toBe(0);
+    const truth = rows(join(out, 'truth/cdr.csv'));
+    expect(truth).toHaveLength(report.prepared.cdrs);
+    expect(takenLines(r)).toEqual([...truth].sort());
+    expect(rows(join(out, 'truth/sessions.csv'))).toHaveLength(120);
+    expect(rows(join(out, 'truth/unconfirmed.csv'))).toEqual([]);
+    expect(report.truth).toEqual({ cdrs: report.prepared.cdrs, sessions: 120, unconfirmed: 0 });
+  });
+
+  it('ensures a streamed restart storm still floods what the silent GSN was given while down', async () => {
+    const r = await responder(new Responder());
+    const out = outDir();
+    const report = await runGtppLoad({
+      ...base(r.port, out),
+      prepare: 'stream',
+      gsns: 2,
+      mix: [
+        { recordType: 'pGWRecord', weight: 1 },
+        { recordType: 'ggsnPDPRecord', weight: 1 },
+      ],
+      sessions: 300,
+      records: { kind: 'fixed', n: 2 },
+      rate: 2000,
+      window: 4,
+      shape: { kind: 'storm', gsn: 0, atMs: 60, downMs: 400 },
+      seed: 9,
+    });
+    expect(report.summary.restarts).toBe(1);
+    expect(report.summary.accepted).toBe(600);
+    // The silent GSN is given its share all the while (more than its paced backlog of 2 windows),
+    // so the other GSN (half the sessions) is never held up by it: all its requests come before the
+    // restart, and the silent one floods its share.
+    const restart = r.messages.findIndex(
+      (m) => m.peer === '127.0.0.10' && m.frame.message.type === 'node-alive-request',
+    );
+    const isSend = (m: (typeof r.messages)[number]): boolean =>
+      m.frame.message.type === 'data-record-transfer-request' && m.frame.message.command === 1;
+    const lastOther = r.messages.findLastIndex((m) => m.peer === '127.0.0.11' && isSend(m));
+    expect(restart).toBeGreaterThan(0);
+    expect(lastOther).toBeLessThan(restart);
+    const flooded = r.messages.slice(restart).filter((m) => m.peer === '127.0.0.10' && isSend(m)).length;
+    expect(flooded).toBeGreaterThan(2 * 4);
+    expect([...new Set(takenLines(r))].sort()).toEqual(rows(join(out, 'truth/cdr.csv')).sort());
+  });
+
+  it('ensures a run bounded by --duration alone sends until then, making CDRs only a few windows ahead of what is sent', async () => {
+    const r = await responder(new Responder());
+    const out = outDir();
+    const report = await runGtppLoad({ ...base(r.port, out), gsns: 2, durationMs: 500, window: 16, seed: 3 });
+    expect(report.options.prepare).toBe('stream');
+    expect(report.ended).toBe('duration');
+    const s = report.summary;
+    expect(s.accepted).toBe(s.sent);
+    expect(s.sent).toBeGreaterThan(0);
+    // Made but never sent: at most each GSN's backlog (2 windows) and the message looked at next.
+    expect(report.prepared.cdrs - s.sent).toBeLessThanOrEqual(2 * (2 * 16 + 1) * 10);
+    expect(rows(join(out, 'truth/cdr.csv'))).toHaveLength(s.accepted);
+    expect(rows(join(out, 'truth/unconfirmed.csv'))).toEqual([]);
+    const sessions = rows(join(out, 'truth/sessions.csv'));
+    expect(sessions.length).toBeGreaterThan(0);
+    expect(sessions.reduce((n, l) => n + Number(l.split(',')[3]), 0)).toBeLessThanOrEqual(s.accepted);
+  });
 });

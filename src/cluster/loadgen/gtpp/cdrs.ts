@@ -97,10 +97,36 @@ export function peersOf(gsns: readonly GsnPlan[]): Peers {
 }
 
 /** The CDRs of one GSN, in the order the GSN closes them. */
-export function* gsnCdrs(
+export function gsnCdrs(
   gsn: GsnPlan,
   sessionIndexes: readonly number[],
   plan: SessionPlan,
+  id: RunIdentity,
+  peers: Peers,
+  nowMs: number,
+  seed: number,
+): Generator<GeneratedCdr> {
+  let next = 0;
+  return gsnCdrsOf(
+    gsn,
+    { take: () => sessionIndexes[next++], recordsOf: (s) => plan.recordsOf[s] as number },
+    id,
+    peers,
+    nowMs,
+    seed,
+  );
+}
+
+/** Where a GSN's sessions come from: the next one's index (undefined: no more), and its records. */
+export interface SessionSource {
+  take(): number | undefined;
+  recordsOf(session: number): number;
+}
+
+/** The CDRs of one GSN, its sessions taken from `sessions` as it opens them. */
+export function* gsnCdrsOf(
+  gsn: GsnPlan,
+  sessions: SessionSource,
   id: RunIdentity,
   peers: Peers,
   nowMs: number,
@@ -110,11 +136,10 @@ export function* gsnCdrs(
   const isGateway = gsn.role === 'pGWRecord' || gsn.role === 'ggsnPDPRecord' || gsn.role === 'egsnPDPRecord';
   const epc = gsn.role === 'pGWRecord' || gsn.role === 'sGWRecord';
   const open: OpenSession[] = [];
-  let nextSession = 0;
+  let more = true;
   let localSequenceNumber = 0;
-  const openOne = (): void => {
-    const index = sessionIndexes[nextSession++] as number;
-    const n = plan.recordsOf[index] as number;
+  const openOne = (index: number): void => {
+    const n = sessions.recordsOf(index);
     const durations = Array.from({ length: n }, () => rng.int(30, 900));
     const span = durations.reduce((a, b) => a + b, 0);
     const msin = rng.digits(15 - id.mccMnc.length);
@@ -155,8 +180,13 @@ export function* gsnCdrs(
       },
     });
   };
-  while (open.length > 0 || nextSession < sessionIndexes.length) {
-    while (open.length < OPEN_SESSIONS && nextSession < sessionIndexes.length) openOne();
+  for (;;) {
+    while (more && open.length < OPEN_SESSIONS) {
+      const index = sessions.take();
+      if (index === undefined) more = false;
+      else openOne(index);
+    }
+    if (open.length === 0) return;
     const slot = rng.int(0, open.length - 1);
     const s = open[slot] as OpenSession;
     const n = s.durations.length;

@@ -75,6 +75,10 @@ export class SimulatedGsn {
   get backlog(): number {
     return this.#queue.length - this.#head + this.#urgent.length;
   }
+  /** Silent (a restart storm's outage): it keeps what is released to it for its restart. */
+  get isDown(): boolean {
+    return this.#down;
+  }
   get idle(): boolean {
     return this.#t.size === 0 && this.backlog === 0;
   }
@@ -105,9 +109,9 @@ export class SimulatedGsn {
       if (this.#head >= this.#queue.length) break;
       const msg = this.#queue[this.#head++] as number;
       const seq = this.#t.nextSeq();
-      const bytes = this.ledger.run.msgFrame[msg] as Uint8Array;
+      const bytes = this.ledger.run.firstFrame(msg);
       patchSequence(bytes, seq);
-      const trick = this.ledger.run.msgTrick[msg] as number;
+      const trick = this.ledger.run.trickOf(msg);
       const req = request({ seq, kind: Kind.Send, msg, bytes, target: this.#current, sentMs: now, trick });
       req.ignoreNext = trick === Trick.LostResponse || trick === Trick.FailoverCancel;
       req.unsent = trick === Trick.LostRequest;
@@ -238,7 +242,7 @@ export class SimulatedGsn {
   /** Sends the CDRs of `r` again as possibly duplicated to `target`; Cancel or Release follows. */
   #duplicate(r: Req, target: Endpoint, now: number): void {
     const msg = r.msg;
-    const bytes = possiblyDuplicated(this.ledger.run.msgFrame[msg] as Uint8Array, 0);
+    const bytes = possiblyDuplicated(r.bytes, 0);
     const copy = this.#issue(Kind.Dup, msg, bytes, r.unsent ? -1 : r.seq, now, target, r.taken);
     if (!r.unsent && r.kind === Kind.Send) this.#t.superseded.set(r.seq, copy);
     const n = this.ledger.cdrs(msg);

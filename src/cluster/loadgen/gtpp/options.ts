@@ -15,14 +15,27 @@ import {
   type Endpoint,
   parseLoadArgs,
 } from '../args.js';
-import { plannedRecords } from '../run-size.js';
 import { parseShape, type Shape } from '../shape.js';
-import { MAX_RECORDS_PER_SESSION, RECORD_TYPES, type MixEntry, type RecordsSpec } from './plan.js';
+import { plannedRecords, sessionLimit } from '../run-size.js';
+import {
+  MAX_RECORDS_PER_SESSION,
+  RECORD_TYPES,
+  type MixEntry,
+  type PlanLimit,
+  type RecordsSpec,
+} from './plan.js';
 
-export { sessionLimit } from '../run-size.js';
+export { sessionLimit };
 
 export type Transport = 'udp' | 'tcp';
 export type ProgressMode = 'auto' | 'off';
+/**
+ * `ahead`: every CDR is made before the first message goes out (the send rate is the gateway's);
+ * `stream`: made while the run goes (starts at once, memory follows what is in flight, any length);
+ * `auto`: ahead up to MAX_PREPARED_CDRS, and for a run bounded by its duration only (no --count,
+ * --sessions or --rate), stream.
+ */
+export type PrepareMode = 'auto' | 'ahead' | 'stream';
 
 export interface GtppLoadOptions {
   readonly target: Endpoint;
@@ -55,6 +68,8 @@ export interface GtppLoadOptions {
   readonly out: string | undefined;
   readonly pcap: string | undefined;
   readonly progress: ProgressMode;
+  /** After `fillGtppLoadOptions`: `ahead` or `stream`, never `auto`. */
+  readonly prepare: PrepareMode;
 }
 
 export type GtppLoadInput = Partial<GtppLoadOptions>;
@@ -64,8 +79,10 @@ export const DEFAULT_MIX: readonly MixEntry[] = [
   { recordType: 'ggsnPDPRecord', weight: 20 },
   { recordType: 'sgsnPDPRecord', weight: 10 },
 ];
-/** The prepare phase holds every CDR in memory: a run is bounded to this many. */
+/** Preparing ahead holds every CDR in memory: such a run is bounded to this many. */
 export const MAX_PREPARED_CDRS = 5_000_000;
+/** `--count` and `--sessions` of a streamed run (its length is bounded by --max-seconds too). */
+export const MAX_STREAMED_CDRS = 1_000_000_000_000;
 const MAX_GSNS = 1000;
 
 const DEFAULTS: Omit<
@@ -89,6 +106,7 @@ const DEFAULTS: Omit<
   seed: 1,
   out: undefined,
   progress: 'off',
+  prepare: 'auto',
 };
 
 export function parseMix(text: string): { ok: true; value: MixEntry[] } | { ok: false; expected: string } {
@@ -155,7 +173,7 @@ const PARSERS: Readonly<Record<string, readonly [keyof GtppLoadOptions, FieldPar
   ],
   gsns: ['gsns', (t) => parseInteger(t, 1, MAX_GSNS)],
   mix: ['mix', parseMix],
-  sessions: ['sessions', (t) => parseInteger(t, 1, MAX_PREPARED_CDRS)],
+  sessions: ['sessions', (t) => parseInteger(t, 1, MAX_STREAMED_CDRS)],
   records: ['records', parseRecords],
   'cdrs-per-message': ['cdrsPerMessage', (t) => parseInteger(t, 1, 255)],
   'gtpp-version': ['gtppVersion', (t) => parseInteger(t, 0, 2)],
@@ -166,7 +184,7 @@ const PARSERS: Readonly<Record<string, readonly [keyof GtppLoadOptions, FieldPar
   rate: ['rate', (t) => parseNumber(t, 0, 10_000_000)],
   shape: ['shape', parseShape],
   duration: ['durationMs', (t) => parseDuration(t, 24 * 3_600_000)],
-  count: ['count', (t) => parseInteger(t, 1, MAX_PREPARED_CDRS)],
+  count: ['count', (t) => parseInteger(t, 1, MAX_STREAMED_CDRS)],
   'max-seconds': ['maxSeconds', (t) => parseInteger(t, 1, 86_400)],
   'start-at': ['startAtMs', parseStartAt],
   seed: ['seed', (t) => parseInteger(t, 0, 0xffffffff)],
@@ -176,12 +194,19 @@ const PARSERS: Readonly<Record<string, readonly [keyof GtppLoadOptions, FieldPar
     'progress',
     (t) => (t === 'auto' || t === 'off' ? { ok: true, value: t } : { ok: false, expected: 'auto or off' }),
   ],
+  prepare: [
+    'prepare',
+    (t) =>
+      t === 'auto' || t === 'ahead' || t === 'stream'
+        ? { ok: true, value: t }
+        : { ok: false, expected: 'auto, ahead or stream' },
+  ],
 };
 
 /** Numeric options: field → [flag, min, max, integer]; checked for programmatic input too. */
 const RANGES: Readonly<Record<string, readonly [string, number, number, boolean]>> = {
   gsns: ['gsns', 1, MAX_GSNS, true],
-  sessions: ['sessions', 1, MAX_PREPARED_CDRS, true],
+  sessions: ['sessions', 1, MAX_STREAMED_CDRS, true],
   cdrsPerMessage: ['cdrs-per-message', 1, 255, true],
   gtppVersion: ['gtpp-version', 0, 2, true],
   window: ['window', 1, 4096, true],
@@ -190,7 +215,7 @@ const RANGES: Readonly<Record<string, readonly [string, number, number, boolean]
   dupRate: ['dup-rate', 0, 1, false],
   rate: ['rate', 0, 10_000_000, false],
   durationMs: ['duration', 1, 24 * 3_600_000, true],
-  count: ['count', 1, MAX_PREPARED_CDRS, true],
+  count: ['count', 1, MAX_STREAMED_CDRS, true],
   maxSeconds: ['max-seconds', 1, 86_400, true],
   seed: ['seed', 0, 0xffffffff, true],
 };
@@ -277,14 +302,29 @@ export function fillGtppLoadOptions(input: GtppLoadInput): GtppLoadOptions {
     errors.push(`--shape storm: gsn ${o.shape.gsn} does not exist; expected 0–${o.gsns - 1}`);
   }
   if (o.dupRate > 0 && o.cdrsPerMessage < 1) errors.push('--dup-rate: needs --cdrs-per-message ≥ 1');
-  const planned = plannedCdrs(o);
-  if (planned > MAX_PREPARED_CDRS) {
+  if (o.prepare !== 'auto' && o.prepare !== 'ahead' && o.prepare !== 'stream')
+    errors.push(`--prepare: expected auto, ahead or stream, got ${JSON.stringify(o.prepare)}`);
+  const planned = durationBound(o) ? Infinity : plannedCdrs(o);
+  if (o.prepare === 'auto') Object.assign(o, { prepare: planned > MAX_PREPARED_CDRS ? 'stream' : 'ahead' });
+  if (o.prepare === 'ahead' && planned > MAX_PREPARED_CDRS) {
     errors.push(
-      `the run would prepare about ${Math.round(planned)} CDRs; at most ${MAX_PREPARED_CDRS} (lower --sessions, --count, --rate or --duration)`,
+      Number.isFinite(planned)
+        ? `the run would prepare about ${Math.round(planned)} CDRs ahead; at most ${MAX_PREPARED_CDRS} (lower --sessions, --count, --rate or --duration, or --prepare stream)`
+        : '--prepare ahead: a run bounded by --duration alone has no number of CDRs to prepare; give --count, --sessions or --rate, or --prepare stream',
     );
   }
   if (errors.length > 0) throw new UsageError(errors.join('\n'));
   return o;
+}
+
+/** A run that sends for its duration, as fast as answers come: no --count, --sessions or --rate. */
+function durationBound(o: GtppLoadOptions): boolean {
+  return o.durationMs !== undefined && o.count === undefined && o.sessions === undefined && o.rate === 0;
+}
+
+/** How far the run's session plan goes: as `sessionLimit`, or no end for a run bounded by its duration. */
+export function planLimit(o: GtppLoadOptions): PlanLimit {
+  return durationBound(o) ? { unbounded: true } : sessionLimit(o);
 }
 
 function plannedCdrs(o: GtppLoadOptions): number {

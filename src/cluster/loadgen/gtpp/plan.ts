@@ -110,11 +110,71 @@ export function meanRecords(spec: RecordsSpec): number {
   return spec.mean;
 }
 
+/** How far a plan goes: a number of sessions, sessions enough for a number of records, or no end. */
+export type PlanLimit = { sessions: number } | { minRecords: number } | { unbounded: true };
+
 /**
- * Sessions: each gets a record type by the mix (among the types some GSN has), a GSN of that type
- * (round robin) and its number of records; stops after `sessions` sessions, or once `minRecords`
- * records are planned.
+ * Sessions one at a time: each gets a record type by the mix (among the types some GSN has), a GSN
+ * of that type (round robin) and its number of records; ends after `sessions` sessions, or once
+ * `minRecords` records are planned, or never. Deterministic for a seed.
  */
+export class SessionPlanner {
+  readonly #byType = new Map<CdrRecordType, number[]>();
+  readonly #present: readonly MixEntry[];
+  readonly #total: number;
+  readonly #cursor = new Map<CdrRecordType, number>();
+  readonly #rng: Rng;
+  #sessions = 0;
+  #records = 0;
+
+  constructor(
+    gsns: readonly GsnPlan[],
+    mix: readonly MixEntry[],
+    private readonly spec: RecordsSpec,
+    private readonly limit: PlanLimit,
+    seed: number,
+  ) {
+    for (const g of gsns) this.#byType.set(g.role, [...(this.#byType.get(g.role) ?? []), g.index]);
+    this.#present = mix.filter((m) => m.weight > 0 && this.#byType.has(m.recordType));
+    this.#total = this.#present.reduce((s, m) => s + m.weight, 0);
+    this.#rng = new Rng(seed, 1);
+  }
+
+  /** Sessions planned so far (the next one's index). */
+  get sessions(): number {
+    return this.#sessions;
+  }
+
+  /** Records planned so far. */
+  get plannedRecords(): number {
+    return this.#records;
+  }
+
+  /** The next session's GSN and number of records, or undefined once the limit is reached. */
+  next(): { readonly gsn: number; readonly records: number } | undefined {
+    const l = this.limit;
+    if ('sessions' in l ? this.#sessions >= l.sessions : 'minRecords' in l && this.#records >= l.minRecords)
+      return undefined;
+    let x = this.#rng.next() * this.#total;
+    let type = (this.#present[this.#present.length - 1] as MixEntry).recordType;
+    for (const m of this.#present) {
+      if (x < m.weight) {
+        type = m.recordType;
+        break;
+      }
+      x -= m.weight;
+    }
+    const list = this.#byType.get(type) as number[];
+    const c = this.#cursor.get(type) ?? 0;
+    this.#cursor.set(type, c + 1);
+    const n = drawRecords(this.spec, this.#rng);
+    this.#sessions++;
+    this.#records += n;
+    return { gsn: list[c % list.length] as number, records: n };
+  }
+}
+
+/** Every session of a bounded plan (see SessionPlanner). */
 export function planSessions(
   gsns: readonly GsnPlan[],
   mix: readonly MixEntry[],
@@ -122,34 +182,16 @@ export function planSessions(
   limit: { sessions: number } | { minRecords: number },
   seed: number,
 ): SessionPlan {
-  const byType = new Map<CdrRecordType, number[]>();
-  for (const g of gsns) byType.set(g.role, [...(byType.get(g.role) ?? []), g.index]);
-  const present = mix.filter((m) => m.weight > 0 && byType.has(m.recordType));
-  const total = present.reduce((s, m) => s + m.weight, 0);
-  const cursor = new Map<CdrRecordType, number>();
-  const rng = new Rng(seed, 1);
+  const planner = new SessionPlanner(gsns, mix, records, limit, seed);
   const gsnOf: number[] = [];
   const recordsOf: number[] = [];
-  let planned = 0;
-  const more = (): boolean =>
-    'sessions' in limit ? gsnOf.length < limit.sessions : planned < limit.minRecords;
-  while (more()) {
-    let x = rng.next() * total;
-    let type = (present[present.length - 1] as MixEntry).recordType;
-    for (const m of present) {
-      if (x < m.weight) {
-        type = m.recordType;
-        break;
-      }
-      x -= m.weight;
-    }
-    const list = byType.get(type) as number[];
-    const c = cursor.get(type) ?? 0;
-    cursor.set(type, c + 1);
-    gsnOf.push(list[c % list.length] as number);
-    const n = drawRecords(records, rng);
-    recordsOf.push(n);
-    planned += n;
+  for (let s = planner.next(); s !== undefined; s = planner.next()) {
+    gsnOf.push(s.gsn);
+    recordsOf.push(s.records);
   }
-  return { gsnOf: Uint16Array.from(gsnOf), recordsOf: Uint16Array.from(recordsOf), totalRecords: planned };
+  return {
+    gsnOf: Uint16Array.from(gsnOf),
+    recordsOf: Uint16Array.from(recordsOf),
+    totalRecords: planner.plannedRecords,
+  };
 }

@@ -51,7 +51,8 @@ export function truthLine(nar: Nar): string {
   return formatCsvLine(TRUTH_CDR_COLUMNS.map((c) => text(nar[c])));
 }
 
-interface SessionTotals {
+/** A session's totals over its records so far, for its `truth/sessions.csv` line. */
+export interface SessionTotals {
   imsi: string;
   chargingId: string;
   ggsnAddress: string;
@@ -63,6 +64,59 @@ interface SessionTotals {
 
 const asBigint = (v: AttributeValue | undefined): bigint =>
   typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(v) : 0n;
+
+/** Adds a session's next record (as its NAR) to its totals; the first record starts them. */
+export function addToSession(t: SessionTotals | undefined, nar: Nar): SessionTotals {
+  if (t === undefined) {
+    return {
+      imsi: text(nar.imsi),
+      chargingId: text(nar.chargingId),
+      ggsnAddress: text(nar.ggsnAddress),
+      up: asBigint(nar.uplinkBytes),
+      down: asBigint(nar.downlinkBytes),
+      duration: Number(nar.duration ?? 0),
+      cause: text(nar.causeForRecClosing),
+    };
+  }
+  t.up += asBigint(nar.uplinkBytes);
+  t.down += asBigint(nar.downlinkBytes);
+  t.duration += Number(nar.duration ?? 0);
+  t.cause = text(nar.causeForRecClosing);
+  return t;
+}
+
+/** A session's `truth/sessions.csv` line. */
+export function sessionTruthLine(t: SessionTotals, records: number): string {
+  return formatCsvLine([
+    t.imsi,
+    t.chargingId,
+    t.ggsnAddress,
+    String(records),
+    String(t.up),
+    String(t.down),
+    String(t.duration),
+    t.cause,
+  ]);
+}
+
+/** A Data Record Transfer Request (Send) of `records` with sequence number 0, patched when sent. */
+export function sendRequestFrame(version: GtppVersion, records: Uint8Array[]): Uint8Array {
+  return encodeFrame({
+    version,
+    longHeader: false,
+    sequence: 0,
+    message: {
+      type: 'data-record-transfer-request',
+      command: PacketTransferCommand.Send,
+      packet: { format: DATA_RECORD_FORMAT, formatVersion: DATA_RECORD_FORMAT_VERSION, records },
+    },
+  });
+}
+
+/** The duplicate scenario (Trick) of the next message: 0 (none) or 1–3, drawn from `dup`. */
+export function drawTrick(dup: Rng, dupRate: number): number {
+  return dupRate > 0 && dup.next() < dupRate ? 1 + Math.min(2, Math.floor(dup.next() * 3)) : 0;
+}
 
 export function prepareRun(o: PrepareOptions): PreparedRun {
   const gsns = planGsns(o.gsns, o.mix, o.ipv6);
@@ -86,18 +140,7 @@ export function prepareRun(o: PrepareOptions): PreparedRun {
     let batchFirst = cdrLine.length;
     const flush = (): void => {
       if (batch.length === 0) return;
-      frames.push(
-        encodeFrame({
-          version: o.gtppVersion,
-          longHeader: false,
-          sequence: 0,
-          message: {
-            type: 'data-record-transfer-request',
-            command: PacketTransferCommand.Send,
-            packet: { format: DATA_RECORD_FORMAT, formatVersion: DATA_RECORD_FORMAT_VERSION, records: batch },
-          },
-        }),
-      );
+      frames.push(sendRequestFrame(o.gtppVersion, batch));
       first.push(batchFirst);
       count.push(batch.length);
       batch = [];
@@ -115,23 +158,7 @@ export function prepareRun(o: PrepareOptions): PreparedRun {
       const nar = cdrToNar(record);
       cdrSession[cdrLine.length] = session;
       cdrLine.push(truthLine(nar));
-      const t = totals[session];
-      if (t === undefined) {
-        totals[session] = {
-          imsi: text(nar.imsi),
-          chargingId: text(nar.chargingId),
-          ggsnAddress: text(nar.ggsnAddress),
-          up: asBigint(nar.uplinkBytes),
-          down: asBigint(nar.downlinkBytes),
-          duration: Number(nar.duration ?? 0),
-          cause: text(nar.causeForRecClosing),
-        };
-      } else {
-        t.up += asBigint(nar.uplinkBytes);
-        t.down += asBigint(nar.downlinkBytes);
-        t.duration += Number(nar.duration ?? 0);
-        t.cause = text(nar.causeForRecClosing);
-      }
+      totals[session] = addToSession(totals[session], nar);
       batch.push(encodeCdr(record));
       if (batch.length === K) flush();
     }
@@ -159,22 +186,11 @@ export function prepareRun(o: PrepareOptions): PreparedRun {
     msgFrame[i] = p.frames[j] as Uint8Array;
     msgFirstCdr[i] = p.first[j] as number;
     msgCdrs[i] = p.count[j] as number;
-    if (o.dupRate > 0 && dup.next() < o.dupRate) msgTrick[i] = 1 + Math.min(2, Math.floor(dup.next() * 3));
+    msgTrick[i] = drawTrick(dup, o.dupRate);
   });
 
   const sessionLine = totals.map((t, s) =>
-    t === undefined
-      ? ''
-      : formatCsvLine([
-          t.imsi,
-          t.chargingId,
-          t.ggsnAddress,
-          String(plan.recordsOf[s]),
-          String(t.up),
-          String(t.down),
-          String(t.duration),
-          t.cause,
-        ]),
+    t === undefined ? '' : sessionTruthLine(t, plan.recordsOf[s] as number),
   );
   return {
     gsns,

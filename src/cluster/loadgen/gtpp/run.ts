@@ -1,7 +1,9 @@
 /**
- * `runGtppLoad`: prepares the CDRs, runs the simulated GSNs against the gateway under the rate shape
- * until the run's bounds, then computes the ground truth and writes the report and truth files.
+ * `runGtppLoad`: prepares the CDRs (ahead, or while the run goes: `--prepare stream`), runs the
+ * simulated GSNs against the gateway under the rate shape until the run's bounds, then completes the
+ * ground truth and writes the report and truth files.
  */
+import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DecodeError } from '../../../protocols/errors.js';
 import { decodeFrame } from '../../../protocols/gtpp/index.js';
@@ -16,10 +18,20 @@ import { RateScheduler } from '../shape.js';
 import { LoadStats, type LoadSummary, type SeriesPoint } from '../stats.js';
 import { SimulatedGsn } from './gsn.js';
 import { Ledger, type GsnCounts } from './ledger.js';
-import { fillGtppLoadOptions, sessionLimit, type GtppLoadInput, type GtppLoadOptions } from './options.js';
+import {
+  fillGtppLoadOptions,
+  planLimit,
+  sessionLimit,
+  type GtppLoadInput,
+  type GtppLoadOptions,
+} from './options.js';
 import type { CdrRecordType } from '../../../protocols/cdr/index.js';
-import { prepareRun, type PreparedRun } from './prepare.js';
+import { preparedMessages, type MessageFeed, type RunMessages } from './messages.js';
+import { planGsns } from './plan.js';
+import { prepareRun } from './prepare.js';
+import { StreamedRun } from './stream.js';
 import { GsnTransport } from './transport.js';
+import { NO_TRUTH_FILES, TruthFiles } from './truth-files.js';
 import { computeTruth, writeTruth } from './truth.js';
 
 export interface GsnReport extends GsnCounts {
@@ -36,6 +48,8 @@ export interface LoadReport {
   readonly gsns: readonly GsnReport[];
   readonly latencyHistogram: readonly HistogramBucket[];
   readonly prepared: {
+    /** `ahead`: every CDR made before sending (`ms`); `stream`: made while sending (`ms` 0). */
+    readonly mode: 'ahead' | 'stream';
     readonly cdrs: number;
     readonly messages: number;
     readonly sessions: number;
@@ -54,9 +68,27 @@ export interface LoadReport {
 
 export type RunHooks = LoopHooks;
 
-export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): Promise<LoadReport> {
-  const o = fillGtppLoadOptions(input);
-  const t = performance.now();
+interface TruthCounts {
+  readonly cdrs: number;
+  readonly sessions: number;
+  readonly unconfirmed: number;
+}
+
+/** Where a run's messages come from, and how its ground truth is completed. */
+interface MessageSource {
+  readonly messages: RunMessages & MessageFeed;
+  /** Messages known before sending (0 when made as the run goes). */
+  readonly total: number;
+  /** Made as the run goes: each GSN is given only a short backlog. */
+  readonly paced: boolean;
+  made(): { readonly cdrs: number; readonly messages: number; readonly sessions: number };
+  /** The gateway confirmed message `m` (first time). */
+  readonly confirmed?: (m: number) => void;
+  /** After the run: writes (or completes) the truth files under `out`, and counts them. */
+  truth(ledger: Ledger, out: string | undefined): Promise<TruthCounts>;
+}
+
+function aheadSource(o: GtppLoadOptions): MessageSource {
   const run = prepareRun({
     gsns: o.gsns,
     ipv6: o.target.host.includes(':'),
@@ -69,7 +101,61 @@ export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): P
     seed: o.seed,
     nowMs: Date.now(),
   });
-  const prepareMs = performance.now() - t;
+  return {
+    messages: preparedMessages(run),
+    total: run.msgFrame.length,
+    paced: false,
+    made: () => ({ cdrs: run.totalCdrs, messages: run.msgFrame.length, sessions: run.sessionRecords.length }),
+    async truth(ledger, out) {
+      const truth = computeTruth(run, ledger.outcome);
+      if (out !== undefined) await writeTruth(out, truth);
+      return {
+        cdrs: truth.cdrs.length,
+        sessions: truth.sessions.length,
+        unconfirmed: truth.unconfirmed.length,
+      };
+    },
+  };
+}
+
+function streamSource(o: GtppLoadOptions): MessageSource {
+  const files = o.out === undefined ? undefined : new TruthFiles(o.out);
+  const run = new StreamedRun(
+    {
+      gsns: planGsns(o.gsns, o.mix, o.target.host.includes(':')),
+      mix: o.mix,
+      records: o.records,
+      limit: planLimit(o),
+      cdrsPerMessage: o.cdrsPerMessage,
+      gtppVersion: o.gtppVersion,
+      dupRate: o.dupRate,
+      seed: o.seed,
+      nowMs: Date.now(),
+    },
+    files ?? NO_TRUTH_FILES,
+  );
+  return {
+    messages: run,
+    total: 0,
+    paced: true,
+    made: () => run.made,
+    confirmed: (m) => run.confirmed(m),
+    // The truth files were opened at the start (under `--out`) and filled as the gateway confirmed.
+    async truth(ledger) {
+      try {
+        return run.finish((m) => ledger.outcomeOf(m));
+      } finally {
+        files?.close();
+      }
+    },
+  };
+}
+
+export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): Promise<LoadReport> {
+  const o = fillGtppLoadOptions(input);
+  const t = performance.now();
+  const source = o.prepare === 'stream' ? streamSource(o) : aheadSource(o);
+  const prepareMs = o.prepare === 'stream' ? 0 : performance.now() - t;
   // Several generators started together prepare at their own pace, then send from one moment.
   const waitedMs = o.startAtMs === undefined ? 0 : Math.max(0, o.startAtMs - Date.now());
   // Interrupted (SIGINT), the wait ends early and the send loop ends the run as aborted.
@@ -79,7 +165,9 @@ export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): P
       ? undefined
       : Math.max(0, Date.now() - o.startAtMs);
   const stats = new LoadStats();
-  const ledger = new Ledger(run, stats);
+  const messages = source.messages;
+  const ledger = new Ledger(messages, stats, source.total);
+  ledger.onConfirmed = source.confirmed;
   const pcap = o.pcap === undefined ? undefined : new PcapFile(o.pcap);
   const errors = { count: 0, last: undefined as string | undefined };
   const t0 = performance.now();
@@ -87,7 +175,7 @@ export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): P
   const gsns: SimulatedGsn[] = [];
   const transport = new GsnTransport(
     o.transport,
-    run.gsns.map((g) => g.address),
+    messages.gsns.map((g) => g.address),
     {
       message(g, bytes, from: Endpoint) {
         const gsn = gsns[g] as SimulatedGsn;
@@ -117,51 +205,56 @@ export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): P
     retries: o.retries,
     version: o.gtppVersion,
   };
-  for (const g of run.gsns) gsns.push(new SimulatedGsn(g, cfg, ledger, transport, counters.int(0, 255)));
+  for (const g of messages.gsns) gsns.push(new SimulatedGsn(g, cfg, ledger, transport, counters.int(0, 255)));
 
   const ended: Ended =
     hooks.signal?.aborted === true
       ? 'aborted'
-      : await sendLoop(releasePlan(o, run, gsns), gsns, stats, now, hooks);
+      : await sendLoop(releasePlan(o, source, gsns), gsns, stats, now, hooks);
   transport.closeAll();
   await pcap?.close();
   const elapsed = now();
   stats.tick(elapsed, 0);
   const summary = stats.finish(elapsed);
   summary.unconfirmed = ledger.unconfirmedCdrs();
-  const truth = computeTruth(run, ledger.outcome);
+  if (o.out !== undefined) await mkdir(o.out, { recursive: true });
+  const truth = await source.truth(ledger, o.out);
+  const made = source.made();
   const report: LoadReport = {
     options: o,
     summary,
     series: stats.series,
-    gsns: run.gsns.map((g, i) => ({ ...g, ...(ledger.perGsn[i] as GsnCounts) })),
+    gsns: messages.gsns.map((g, i) => ({ ...g, ...(ledger.perGsn[i] as GsnCounts) })),
     latencyHistogram: stats.histogram(),
     prepared: {
-      cdrs: run.totalCdrs,
-      messages: run.msgFrame.length,
-      sessions: run.sessionRecords.length,
+      mode: o.prepare === 'stream' ? 'stream' : 'ahead',
+      cdrs: made.cdrs,
+      messages: made.messages,
+      sessions: made.sessions,
       ms: Math.round(prepareMs),
       waitedMs: Math.round(waitedMs),
       ...(lateMs === undefined ? {} : { lateMs: Math.round(lateMs) }),
     },
-    truth: {
-      cdrs: truth.cdrs.length,
-      sessions: truth.sessions.length,
-      unconfirmed: truth.unconfirmed.length,
-    },
+    truth,
     errors,
     ended,
   };
-  if (o.out !== undefined)
-    await writeReportFiles(o.out, report, htmlOf(report), (dir) => writeTruth(dir, truth));
+  if (o.out !== undefined) await writeReportFiles(o.out, report, htmlOf(report));
   return report;
 }
 
-/** Messages are released whole, in prepared order, as the shape allows their CDRs (and `--count`). */
-function releasePlan(o: GtppLoadOptions, run: PreparedRun, gsns: readonly SimulatedGsn[]): SendLoopPlan {
-  const total = run.msgFrame.length;
+/** A streamed run keeps each GSN's backlog of released messages to this many windows. */
+const PACED_BACKLOG_WINDOWS = 2;
+
+/**
+ * Messages are released whole, in the feed's order, as the shape allows their CDRs (and `--count`).
+ * A paced (streamed) feed also waits while the next message's GSN holds a backlog of
+ * PACED_BACKLOG_WINDOWS windows, unless that GSN is down (a storm's GSN keeps what it is given).
+ */
+function releasePlan(o: GtppLoadOptions, source: MessageSource, gsns: readonly SimulatedGsn[]): SendLoopPlan {
+  const feed = source.messages;
   const countLimit = o.count ?? Infinity;
-  let released = 0;
+  const backlogCap = source.paced ? PACED_BACKLOG_WINDOWS * o.window : Infinity;
   let releasedCdrs = 0;
   return {
     shape: o.shape,
@@ -171,13 +264,15 @@ function releasePlan(o: GtppLoadOptions, run: PreparedRun, gsns: readonly Simula
     maxSeconds: o.maxSeconds,
     release(allowed: number): boolean {
       const limit = Math.min(allowed, countLimit);
-      while (released < total && releasedCdrs + (run.msgCdrs[released] as number) <= limit) {
-        (gsns[run.msgGsn[released] as number] as SimulatedGsn).enqueue(released);
-        releasedCdrs += run.msgCdrs[released] as number;
-        released++;
+      for (;;) {
+        const next = feed.peek();
+        if (next === undefined || releasedCdrs + next.cdrs > countLimit) return false;
+        if (releasedCdrs + next.cdrs > limit) return true;
+        const gsn = gsns[next.gsn] as SimulatedGsn;
+        if (!gsn.isDown && gsn.backlog >= backlogCap) return true;
+        gsn.enqueue(feed.take());
+        releasedCdrs += next.cdrs;
       }
-      const full = released < total && releasedCdrs + (run.msgCdrs[released] as number) > countLimit;
-      return released < total && !full;
     },
     stopNew(): void {
       for (const g of gsns) g.dropBacklog();
