@@ -1,7 +1,8 @@
 /**
  * More cores, more gateways: two gtpp-ei nodes on two ports of one host (one over UDP, one over
  * TCP), each with its own GSNs sending at the same time with duplicates, feed one file OI. The output
- * holds every unique CDR each load generator had confirmed, once.
+ * holds every unique CDR each load generator had confirmed, once. The TCP generator makes its CDRs
+ * while it sends (`--prepare stream`), so its truth is the one written as the gateway confirmed.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -75,9 +76,13 @@ ${TRUTH_CDR_COLUMNS.map((c) => `      - { attribute: ${c} }`).join('\n')}
           'off',
           '--max-seconds',
           '60',
+          ...(g.transport === 'tcp' ? ['--prepare', 'stream'] : []),
         ]),
       );
       for (const load of loads) expect((await load.exit).code, load.output().slice(-3000)).toBe(0);
+      expect(loads.map((l) => /made while sending/.test(l.output()))).toEqual(
+        gateways.map((g) => g.transport === 'tcp'),
+      );
       const truth: string[] = [];
       for (const g of gateways) {
         const rows = await truthRows(join(dir, `lg-${g.id}`, 'truth', 'cdr.csv'));
