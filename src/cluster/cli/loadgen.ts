@@ -14,6 +14,8 @@ export const GTPP_USAGE = `usage: narflow loadgen gtpp [options]
   --secondary HOST:PORT     gateway to fail over / be redirected to
   --transport udp|tcp       default udp
   --gsns N                  simulated GSNs, source addresses 127.0.0.(10+i) (default 1)
+  --first-gsn N             number the GSNs from N: addresses from 127.0.0.(10+N), so generators
+                            sending to one gateway each get their own GSNs (default 0)
   --mix TYPE=W,...          record types (default pGWRecord=70,ggsnPDPRecord=20,sgsnPDPRecord=10)
   --sessions N              sessions to generate (default: from --count, --rate x --duration, or 10000;
                             --duration alone: as many as the duration takes)

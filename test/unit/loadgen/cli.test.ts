@@ -44,6 +44,7 @@ describe('narflow loadgen', () => {
       '--out',
       '--pcap',
       '--prepare',
+      '--first-gsn',
     ]) {
       expect(text).toContain(o);
     }

@@ -260,6 +260,10 @@ describe('loadgen gtpp options', () => {
     expect(usageMessage(() => fill(['--prepare', 'later']))).toContain(
       '--prepare: expected auto, ahead or stream',
     );
+    expect(fill(['--first-gsn', '40', '--gsns', '8']).firstGsn).toBe(40);
+    expect(usageMessage(() => fill(['--first-gsn', '65520', '--gsns', '8']))).toContain(
+      '--first-gsn: GSNs 65520–65527 go past the last source address (GSN 65525, 127.0.255.255); expected at most 65518',
+    );
     expect(usageMessage(() => fillGtppLoadOptions({ window: 0, dupRate: -1 }))).toMatch(
       /--window: .*\n--dup-rate: /,
     );

@@ -4,6 +4,7 @@ import { Rng } from '../../../src/cluster/loadgen/rng.js';
 import {
   drawRecords,
   gsnAddress,
+  MAX_GSN_NUMBER,
   planGsns,
   planSessions,
   type MixEntry,
@@ -44,6 +45,21 @@ describe('run plan', () => {
         .map((x) => x.role)
         .sort(),
     ).toEqual(['egsnPDPRecord', 'ggsnPDPRecord', 'pGWRecord', 'sGWRecord', 'sgsnPDPRecord']);
+  });
+
+  it('ensures GSNs numbered from a first number take their addresses and node ids from it, roles as before', () => {
+    const g = planGsns(5, MIX, false, 244);
+    expect(g.map((x) => x.index)).toEqual([0, 1, 2, 3, 4]);
+    expect(g.map((x) => x.address)).toEqual([
+      '127.0.0.254',
+      '127.0.0.255',
+      '127.0.1.0',
+      '127.0.1.1',
+      '127.0.1.2',
+    ]);
+    expect(g[0]?.nodeId).toBe('PGW-245');
+    expect(g.map((x) => x.role)).toEqual(planGsns(5, MIX, false).map((x) => x.role));
+    expect(planGsns(1, MIX, false, MAX_GSN_NUMBER)[0]?.address).toBe('127.0.255.255');
   });
 
   it('ensures sessions follow the mix among the types that have a GSN, stay on GSNs of their type, and repeat for a seed', () => {

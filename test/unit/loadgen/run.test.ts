@@ -394,3 +394,27 @@ describe("runGtppLoad --prepare stream against a GTP' responder", () => {
     expect(sessions.reduce((n, l) => n + Number(l.split(',')[3]), 0)).toBeLessThanOrEqual(s.accepted);
   });
 });
+
+describe('several load generators against one gateway', () => {
+  it('ensures generators given their own GSN numbers (--first-gsn) send from their own addresses, and each truth is what the gateway took from its GSNs', async () => {
+    const r = await responder(new Responder({ dropAnswer: (_p, _f, nth) => nth % 9 === 0 }));
+    const outs = [outDir(), outDir()];
+    const reports = await Promise.all(
+      outs.map((out, i) =>
+        runGtppLoad({ ...base(r.port, out), ...DUPLICATE_SCENARIOS, firstGsn: 3 * i, seed: 20 + i }),
+      ),
+    );
+    expect([...r.peers].sort()).toEqual([
+      '127.0.0.10',
+      '127.0.0.11',
+      '127.0.0.12',
+      '127.0.0.13',
+      '127.0.0.14',
+      '127.0.0.15',
+    ]);
+    expect(reports[1]?.gsns.map((g) => g.nodeId).sort()).toEqual(['GGSN-5', 'PGW-4', 'SGSN-6']);
+    for (const rep of reports) expect(rep.summary.accepted).toBe(rep.prepared.cdrs);
+    const truth = outs.flatMap((out) => rows(join(out, 'truth/cdr.csv')));
+    expect([...new Set(takenLines(r))].sort()).toEqual(truth.sort());
+  });
+});

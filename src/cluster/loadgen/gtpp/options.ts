@@ -18,6 +18,7 @@ import {
 import { parseShape, type Shape } from '../shape.js';
 import { plannedRecords, sessionLimit } from '../run-size.js';
 import {
+  MAX_GSN_NUMBER,
   MAX_RECORDS_PER_SESSION,
   RECORD_TYPES,
   type MixEntry,
@@ -42,6 +43,8 @@ export interface GtppLoadOptions {
   readonly secondary: Endpoint | undefined;
   readonly transport: Transport;
   readonly gsns: number;
+  /** Number of the first GSN: addresses from 127.0.0.(10+firstGsn), node ids from …-(firstGsn+1). */
+  readonly firstGsn: number;
   readonly mix: readonly MixEntry[];
   /** Sessions to generate; undefined: derived from `count`, or `rate` × `duration`, or 10,000. */
   readonly sessions: number | undefined;
@@ -92,6 +95,7 @@ const DEFAULTS: Omit<
   target: { host: '127.0.0.1', port: GTPP_DEFAULT_PORT },
   transport: 'udp',
   gsns: 1,
+  firstGsn: 0,
   mix: DEFAULT_MIX,
   records: { kind: 'fixed', n: 3 },
   cdrsPerMessage: 10,
@@ -172,6 +176,7 @@ const PARSERS: Readonly<Record<string, readonly [keyof GtppLoadOptions, FieldPar
     (t) => (t === 'udp' || t === 'tcp' ? { ok: true, value: t } : { ok: false, expected: 'udp or tcp' }),
   ],
   gsns: ['gsns', (t) => parseInteger(t, 1, MAX_GSNS)],
+  'first-gsn': ['firstGsn', (t) => parseInteger(t, 0, MAX_GSN_NUMBER)],
   mix: ['mix', parseMix],
   sessions: ['sessions', (t) => parseInteger(t, 1, MAX_STREAMED_CDRS)],
   records: ['records', parseRecords],
@@ -206,6 +211,7 @@ const PARSERS: Readonly<Record<string, readonly [keyof GtppLoadOptions, FieldPar
 /** Numeric options: field → [flag, min, max, integer]; checked for programmatic input too. */
 const RANGES: Readonly<Record<string, readonly [string, number, number, boolean]>> = {
   gsns: ['gsns', 1, MAX_GSNS, true],
+  firstGsn: ['first-gsn', 0, MAX_GSN_NUMBER, true],
   sessions: ['sessions', 1, MAX_STREAMED_CDRS, true],
   cdrsPerMessage: ['cdrs-per-message', 1, 255, true],
   gtppVersion: ['gtpp-version', 0, 2, true],
@@ -276,6 +282,11 @@ export function fillGtppLoadOptions(input: GtppLoadInput): GtppLoadOptions {
     }
     if (!Number.isInteger(ep.port) || ep.port < 1 || ep.port > 65_535)
       errors.push(`--${name}: expected port 1–65535, got ${ep.port}`);
+  }
+  if (Number.isInteger(o.firstGsn) && Number.isInteger(o.gsns) && o.firstGsn + o.gsns - 1 > MAX_GSN_NUMBER) {
+    errors.push(
+      `--first-gsn: GSNs ${o.firstGsn}–${o.firstGsn + o.gsns - 1} go past the last source address (GSN ${MAX_GSN_NUMBER}, 127.0.255.255); expected at most ${MAX_GSN_NUMBER - o.gsns + 1}`,
+    );
   }
   if (isIP(o.target.host) === 6 && o.gsns > 1) {
     errors.push(

@@ -27,8 +27,12 @@ export type RecordsSpec =
 export const MAX_RECORDS_PER_SESSION = 1000;
 
 export interface GsnPlan {
+  /** Its place in the run (0, 1, …). */
   readonly index: number;
-  /** Source address: 127.0.0.(10+i) (continuing into 127.0.1.x past .255), or ::1. */
+  /**
+   * Source address: 127.0.0.(10+n) for GSN number n = first + index (continuing into 127.0.1.x past
+   * .255), or ::1.
+   */
   readonly address: string;
   readonly role: CdrRecordType;
   readonly nodeId: string;
@@ -58,11 +62,15 @@ const NODE_PREFIX: Readonly<Record<CdrRecordType, string>> = {
   sgsnPDPRecord: 'SGSN',
 };
 
+/** The highest GSN number a source address can be given (127.0.255.255). */
+export const MAX_GSN_NUMBER = 0xffff - 10;
+
 /**
  * Gives each GSN a role so the number of GSNs per record type follows the mix (largest deficit first),
- * every type with weight > 0 getting at least one GSN while there are GSNs to give.
+ * every type with weight > 0 getting at least one GSN while there are GSNs to give. The GSNs are
+ * numbered from `first` (addresses and node ids), so generators given different ranges never share one.
  */
-export function planGsns(count: number, mix: readonly MixEntry[], ipv6: boolean): GsnPlan[] {
+export function planGsns(count: number, mix: readonly MixEntry[], ipv6: boolean, first = 0): GsnPlan[] {
   const entries = mix.filter((m) => m.weight > 0).sort((a, b) => b.weight - a.weight);
   const total = entries.reduce((s, m) => s + m.weight, 0);
   const seats: number[] = entries.map((_, i) => (i < count ? 1 : 0));
@@ -82,9 +90,9 @@ export function planGsns(count: number, mix: readonly MixEntry[], ipv6: boolean)
       const index = out.length;
       out.push({
         index,
-        address: gsnAddress(index, ipv6),
+        address: gsnAddress(first + index, ipv6),
         role: m.recordType,
-        nodeId: `${NODE_PREFIX[m.recordType]}-${index + 1}`,
+        nodeId: `${NODE_PREFIX[m.recordType]}-${first + index + 1}`,
       });
     }
   });

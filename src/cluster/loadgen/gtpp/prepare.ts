@@ -16,6 +16,8 @@ import { type GsnPlan, type MixEntry, type RecordsSpec, planGsns, planSessions }
 
 export interface PrepareOptions {
   readonly gsns: number;
+  /** Number of the first GSN (its address and node id); default 0. */
+  readonly firstGsn?: number;
   readonly ipv6: boolean;
   readonly mix: readonly MixEntry[];
   readonly records: RecordsSpec;
@@ -119,7 +121,7 @@ export function drawTrick(dup: Rng, dupRate: number): number {
 }
 
 export function prepareRun(o: PrepareOptions): PreparedRun {
-  const gsns = planGsns(o.gsns, o.mix, o.ipv6);
+  const gsns = planGsns(o.gsns, o.mix, o.ipv6, o.firstGsn);
   const plan = planSessions(gsns, o.mix, o.records, o.limit, o.seed);
   const id = runIdentity(o.seed);
   const peers = peersOf(gsns);

@@ -91,6 +91,7 @@ interface MessageSource {
 function aheadSource(o: GtppLoadOptions): MessageSource {
   const run = prepareRun({
     gsns: o.gsns,
+    firstGsn: o.firstGsn,
     ipv6: o.target.host.includes(':'),
     mix: o.mix,
     records: o.records,
@@ -122,7 +123,7 @@ function streamSource(o: GtppLoadOptions): MessageSource {
   const files = o.out === undefined ? undefined : new TruthFiles(o.out);
   const run = new StreamedRun(
     {
-      gsns: planGsns(o.gsns, o.mix, o.target.host.includes(':')),
+      gsns: planGsns(o.gsns, o.mix, o.target.host.includes(':'), o.firstGsn),
       mix: o.mix,
       records: o.records,
       limit: planLimit(o),
