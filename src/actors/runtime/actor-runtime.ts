@@ -12,16 +12,18 @@ import type { QuarantineWriter } from '../quarantine/store.js';
 import { InLinks } from '../transfer/in-links.js';
 import { OutLinks } from '../transfer/out-links.js';
 import type { HandleResult, IngestSource, NodeHandler } from './actor.js';
+
+export { HandlerCrash };
 import { ActorBooks } from './actor-books.js';
 import { nodeEnv, openActor, type OpenedActor } from './actor-open.js';
 import { makeHandlerContext, type RuntimeHandlerContext } from './handler-context.js';
 import { CheckpointTaking } from './checkpoint-taking.js';
 import { Checkpointer } from './checkpointer.js';
-import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK, encodeTick } from './entries.js';
+import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_TICK, encodeTick } from './entries.js';
 import { EntryDispatch } from './entry-dispatch.js';
+import { HandlerCrash, ingestContext, sleep } from './ingest-context.js';
 import { InputQueue, type Entry } from './input-queue.js';
 import { Outputs } from './outputs.js';
-import { externalEntries } from './replay-scan.js';
 import { sameConfig } from './same-config.js';
 import type {
   ActorStatsMessage,
@@ -30,17 +32,6 @@ import type {
   OutputSpec,
   WorkerToHost,
 } from './protocol.js';
-
-export class HandlerCrash extends Error {
-  override readonly name = 'HandlerCrash';
-  readonly code = 'handler_crash';
-  constructor(
-    readonly position: number,
-    readonly failure: unknown,
-  ) {
-    super(`handler failed at input position ${position}: ${(failure as Error)?.message ?? String(failure)}`);
-  }
-}
 
 /** A drain whose outputs are refused (back-pressure) without progress for this long stops. */
 const DRAIN_STALL_MS = 5000;
@@ -178,23 +169,19 @@ export class ActorRuntime {
     for (const t of this.#timers) t.unref();
     if (this.type.ingest !== undefined) {
       this.#ingest = this.type.ingest(this.data.settings, nodeEnv(this.data, this.logger));
-      await this.#ingest.start({
-        nodeId: this.data.nodeId,
-        actorDir: this.data.actorDir,
-        log: this.logger,
-        checkpointPosition: this.#checkpointer.committedPosition,
-        append: async (payload) => {
-          const lsn = this.#log.append(ENTRY_EXTERNAL, payload);
-          this.#appended(lsn, { lsn, kind: ENTRY_EXTERNAL, payload });
-          await this.#log.whenDurable(lsn);
-          return lsn;
-        },
-        pendingEntries: () =>
-          externalEntries(this.#log, this.#checkpointer.committedPosition, this.#logEndAtStart),
-        backlog: () => this.#unprocessedWork,
-        heldRecords: () => this.#handler.held(),
-        alarm: (name, raised, detail = '') => this.#books.alarm(name, raised, detail),
-      });
+      await this.#ingest.start(
+        ingestContext({
+          data: this.data,
+          logger: this.logger,
+          log: this.#log,
+          appended: (lsn, entry) => this.#appended(lsn, entry),
+          committedPosition: () => this.#checkpointer.committedPosition,
+          logEndAtStart: this.#logEndAtStart,
+          backlog: () => this.#unprocessedWork,
+          handler: this.#handler,
+          books: this.#books,
+        }),
+      );
     }
     this.#kick();
   }
@@ -410,8 +397,4 @@ export class ActorRuntime {
     this.logger.error({ err }, 'checkpoint could not be written');
     this.#crash(this.#position, err);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
