@@ -3,7 +3,7 @@
  * NASes sending RADIUS accounting to a server, or exporters sending NetFlow/IPFIX to a collector, on
  * loopback, with a progress line on stderr, a summary on stdout, and report + ground truth under --out.
  */
-import { parseGtppLoadArgs, runGtppLoad } from '../loadgen/gtpp/index.js';
+import { fillGtppLoadOptions, parseGtppLoadArgs, runGtppLoad } from '../loadgen/gtpp/index.js';
 import { parseRadiusLoadArgs, radiusSummaryText, runRadiusLoad } from '../loadgen/radius/index.js';
 import { ProgressPrinter, summaryText, type ProgressPoint } from '../loadgen/report.js';
 import { UsageError } from './usage-error.js';
@@ -100,10 +100,11 @@ function run(generator: string, argv: readonly string[], hooks: Hooks): Promise<
   }
   const input = parseGtppLoadArgs(argv);
   return withProgress(input.progress, hooks, async (h) => {
-    if (input.progress !== 'off') process.stderr.write('generating and encoding the CDRs before sending…\n');
+    if (input.progress !== 'off' && fillGtppLoadOptions(input).prepare === 'ahead')
+      process.stderr.write('generating and encoding the CDRs before sending…\n');
     const r = await runGtppLoad(input, h);
     const s = r.summary;
-    return outcome(summaryText(s, r.prepared), r, r.options.out, s.sent > 0 && s.accepted === 0);
+    return outcome(summaryText(s, r.prepared, r.resources), r, r.options.out, s.sent > 0 && s.accepted === 0);
   });
 }
 

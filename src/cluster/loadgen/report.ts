@@ -21,7 +21,7 @@ export async function writeReportFiles(
 
 /**
  * `prepared`: the CDRs generated and encoded before the first message, and how long that took; or,
- * with `mode` `stream`, the CDRs made while sending.
+ * with `mode` `stream`, the CDRs made while sending. `resources`: the generator's peak memory and CPU.
  */
 export function summaryText(
   s: LoadSummary,
@@ -32,6 +32,7 @@ export function summaryText(
     readonly waitedMs?: number;
     readonly lateMs?: number;
   },
+  resources?: { readonly peakRssBytes: number; readonly cpuSeconds: number },
 ): string {
   const lines: (readonly [string, string])[] = [
     ['sent', `${s.sent} CDRs`],
@@ -54,6 +55,11 @@ export function summaryText(
   if (prepared?.mode === 'stream') lines.push(['prepared', `${prepared.cdrs} CDRs, made while sending`]);
   else if (prepared !== undefined)
     lines.push(['prepared', `${prepared.cdrs} CDRs in ${(prepared.ms / 1000).toFixed(2)} s, before sending`]);
+  if (resources !== undefined)
+    lines.push([
+      'generator',
+      `peak RSS ${Math.round(resources.peakRssBytes / 1048576)} MiB, CPU ${resources.cpuSeconds.toFixed(1)} s`,
+    ]);
   if (prepared?.lateMs !== undefined) {
     const waited = ((prepared.waitedMs ?? 0) / 1000).toFixed(2);
     lines.push(['start-at', `waited ${waited} s, began sending ${prepared.lateMs} ms after the time`]);

@@ -70,10 +70,21 @@ describe('narflow loadgen', () => {
       expect(text).toMatch(/^sent\s+30 CDRs$/m);
       expect(text).toMatch(/^accepted\s+30 CDRs$/m);
       expect(text).toMatch(/^latency\s+p50 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms$/m);
+      expect(text).toMatch(/^generator\s+peak RSS \d+ MiB, CPU [\d.]+ s$/m);
       expect(readFileSync(join(dir, 'truth/cdr.csv'), 'utf8').trim().split('\n')).toHaveLength(31);
       expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toMatchObject({
         summary: { accepted: 30 },
       });
+      // With progress on, a run prepared ahead says so before it starts; a streamed one starts at once.
+      const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      const said = async (prepare: string): Promise<string> => {
+        err.mockClear();
+        const args = ['gtpp', `--target=127.0.0.1:${r.port}`, '--sessions', '10', '--prepare', prepare];
+        expect(await loadgenCommand([...args, '--out', dir, '--progress', 'auto'])).toBe(0);
+        return err.mock.calls.map((c) => String(c[0])).join('');
+      };
+      expect(await said('ahead')).toContain('generating and encoding the CDRs before sending');
+      expect(await said('stream')).not.toContain('generating and encoding');
     } finally {
       await r.close();
       rmSync(dir, { recursive: true, force: true });

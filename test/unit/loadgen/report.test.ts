@@ -55,6 +55,12 @@ describe('load report', () => {
     expect(withPrep).not.toMatch(/^start-at/m);
     const streamed = summaryText(sampleStats().finish(2000), { mode: 'stream', cdrs: 150, ms: 0 });
     expect(streamed).toMatch(/^prepared\s+150 CDRs, made while sending$/m);
+    expect(streamed).not.toMatch(/^generator/m);
+    const used = summaryText(sampleStats().finish(2000), undefined, {
+      peakRssBytes: 230 * 1048576,
+      cpuSeconds: 12.34,
+    });
+    expect(used).toMatch(/^generator\s+peak RSS 230 MiB, CPU 12\.3 s$/m);
     const started = summaryText(sampleStats().finish(2000), {
       cdrs: 150,
       ms: 1234,

@@ -338,6 +338,8 @@ describe("runGtppLoad --prepare stream against a GTP' responder", () => {
     expect(rows(join(out, 'truth/sessions.csv'))).toHaveLength(120);
     expect(rows(join(out, 'truth/unconfirmed.csv'))).toEqual([]);
     expect(report.truth).toEqual({ cdrs: report.prepared.cdrs, sessions: 120, unconfirmed: 0 });
+    expect(report.resources.peakRssBytes).toBeGreaterThan(10 * 1048576);
+    expect(report.resources.cpuSeconds).toBeGreaterThan(0);
   });
 
   it('ensures a streamed restart storm still floods what the silent GSN was given while down', async () => {

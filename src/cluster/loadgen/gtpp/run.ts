@@ -60,6 +60,8 @@ export interface LoadReport {
     readonly lateMs?: number;
   };
   readonly truth: { readonly cdrs: number; readonly sessions: number; readonly unconfirmed: number };
+  /** The generator process: its peak resident memory, and the CPU it used (preparing included). */
+  readonly resources: { readonly peakRssBytes: number; readonly cpuSeconds: number };
   /** Socket errors and undecodable messages from the gateway: count and the last one. */
   readonly errors: { readonly count: number; readonly last: string | undefined };
   /** Why the run ended: `done` (everything confirmed or failed), `duration`, `max-seconds`, `aborted`. */
@@ -237,11 +239,17 @@ export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): P
       ...(lateMs === undefined ? {} : { lateMs: Math.round(lateMs) }),
     },
     truth,
+    resources: resourcesUsed(),
     errors,
     ended,
   };
   if (o.out !== undefined) await writeReportFiles(o.out, report, htmlOf(report));
   return report;
+}
+
+function resourcesUsed(): LoadReport['resources'] {
+  const r = process.resourceUsage();
+  return { peakRssBytes: r.maxRSS * 1024, cpuSeconds: (r.userCPUTime + r.systemCPUTime) / 1e6 };
 }
 
 /** A streamed run keeps each GSN's backlog of released messages to this many windows. */
