@@ -1,8 +1,10 @@
 /**
- * The GTP' lines of `npm run bench` (and `--only gtpp`): CDR decode and encode against msgpackr,
- * gtpp-ei ingest over UDP and TCP against a bare responder, and UDP over two gateways.
+ * The GTP' lines of `npm run bench` (and `--only gtpp`): CDR decode and encode against msgpackr, the
+ * load generator streaming its CDRs, gtpp-ei ingest over UDP and TCP against a bare responder, and
+ * UDP over two gateways.
  */
 import { runGtppScaleBench, type ScaleRun } from './gtpp-scale.js';
+import { runGtppStreamBench, type StreamResult } from './gtpp-stream.js';
 import {
   runCdrDecodeBench,
   runCdrEncodeBench,
@@ -44,6 +46,7 @@ export async function runGtpp(
   decode: DecodeResult;
   rows: RowsResult;
   encode: EncodeResult;
+  stream: StreamResult;
   ingest: IngestRun[];
   scale: ScaleRun;
 }> {
@@ -74,6 +77,16 @@ export async function runGtpp(
       `baseline (msgpackr pack of the same records, ${rate(encode.baselinePerSecond)}/s); ` +
       `loadgen gtpp preparation (generate, encode, frame, ground truth) ${encode.prepareUsPerCdr.toFixed(1)} µs/CDR ` +
       `over ${count(encode.preparedCdrs)} CDRs`,
+  );
+  const stream = await runGtppStreamBench(work, progress);
+  const { short, long } = stream;
+  say(
+    `loadgen gtpp --prepare stream (UDP, 4 GSNs, bare responder, CDRs made while sending): ` +
+      `${short.seconds} s at ${rate(short.cdrsPerSecond)} CDRs/s, ${long.seconds} s at ${rate(long.cdrsPerSecond)}/s — ` +
+      `${(short.cdrsPerSecond / stream.aheadCdrsPerSecond).toFixed(2)}× baseline (the ${count(short.cdrs)} CDRs ` +
+      `prepared ahead: ${rate(stream.aheadCdrsPerSecond)}/s); generator peak RSS ${mib(short.peakRssBytes)} after ` +
+      `${short.seconds} s, ${mib(long.peakRssBytes)} after ${long.seconds} s ` +
+      `(${(long.peakRssBytes / short.peakRssBytes).toFixed(2)}×)`,
   );
   const ingest: IngestRun[] = [];
   for (const transport of ['udp', 'tcp'] as const) {
@@ -109,5 +122,5 @@ export async function runGtpp(
           `(${rate(one.busyCdrsPerSecond)}/s); `) +
       cpuText(scale).replace(/; $/, ''),
   );
-  return { decode, rows, encode, ingest, scale };
+  return { decode, rows, encode, stream, ingest, scale };
 }

@@ -5,7 +5,8 @@
  *
  *   node --expose-gc dist/bench/run.js [--records N] [--cpu-prof]
  *     --records N   chain and baseline records (default 1,000,000; a multiple of 100,000)
- *     --only gtpp   run only the GTP' benchmarks (CDR decode, file-oi rows, GTP' ingest UDP and TCP)
+ *     --only gtpp   run only the GTP' benchmarks (CDR decode, file-oi rows, the load generator
+ *                   streaming, GTP' ingest UDP and TCP)
  *     --only radius run only the RADIUS benchmarks (Accounting-Request decode, radius-ei ingest UDP)
  *     --only netflow run only the flow-collector benchmarks (IPFIX decode, netflow-ei ingest end to end)
  *     --cpu-prof    profile the chain's throughput run (node --cpu-prof, one file per thread) and

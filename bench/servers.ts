@@ -50,17 +50,22 @@ export function rateAgainstBaseline(
 }
 
 /**
- * Runs `narflow loadgen <args…> --out <out>` and returns the summary of the report it wrote (the
- * report directory is removed afterwards). A generator that exits non-zero is a bench failure.
+ * Runs `narflow loadgen <args…> --out <out>` and returns the report it wrote (the report directory is
+ * removed afterwards). A generator that exits non-zero is a bench failure.
  */
-export async function loadgenSummary<S>(args: readonly string[], out: string): Promise<S> {
+export async function loadgenReport<R>(args: readonly string[], out: string): Promise<R> {
   const lg = child([BIN, 'loadgen', ...args, '--out', out], undefined);
   const code = await lg.done;
   if (code !== 0)
     throw new BenchError('process_failed', `loadgen ${args[0]} exited ${code}: ${lg.output().slice(-2000)}`);
-  const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { summary: S };
+  const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as R;
   await rm(out, { recursive: true, force: true });
-  return report.summary;
+  return report;
+}
+
+/** The summary of `loadgenReport`. */
+export async function loadgenSummary<S>(args: readonly string[], out: string): Promise<S> {
+  return (await loadgenReport<{ summary: S }>(args, out)).summary;
 }
 
 /**
