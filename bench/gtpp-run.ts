@@ -1,9 +1,11 @@
 /**
  * The GTP' lines of `npm run bench` (and `--only gtpp`): CDR decode and encode against msgpackr, the
- * load generator streaming its CDRs, gtpp-ei ingest over UDP and TCP against a bare responder, and
- * UDP over two gateways.
+ * load generator streaming its CDRs, gtpp-ei ingest over UDP and TCP against a bare responder, UDP
+ * over two gateways, and a soak of the whole chain (config/gtpp-chain.yaml).
  */
+import { join } from 'node:path';
 import { runGtppScaleBench, type ScaleRun } from './gtpp-scale.js';
+import { runGtppSoakBench, type SoakResult } from './gtpp-soak.js';
 import { runGtppStreamBench, type StreamResult } from './gtpp-stream.js';
 import {
   runCdrDecodeBench,
@@ -49,6 +51,7 @@ export async function runGtpp(
   stream: StreamResult;
   ingest: IngestRun[];
   scale: ScaleRun;
+  soak: SoakResult;
 }> {
   progress('gtpp: CDR decode');
   const decode = runCdrDecodeBench();
@@ -122,5 +125,13 @@ export async function runGtpp(
           `(${rate(one.busyCdrsPerSecond)}/s); `) +
       cpuText(scale).replace(/; $/, ''),
   );
-  return { decode, rows, encode, stream, ingest, scale };
+  const soak = await runGtppSoakBench(join(work, 'gtpp-soak'), progress);
+  say(
+    `gtpp-chain.yaml soak (gtpp-ei → order enhancer → cdr file and session aggregate; streamed load, 4 GSNs, ` +
+      `2% duplicate scenarios, ${rate(soak.offered)} CDRs/s offered): ${rate(soak.cdrsPerSecond)} CDRs/s taken over ${soak.seconds.toFixed(0)} s; ` +
+      `${count(soak.accepted)} CDRs and ${count(soak.sessions)} sessions in the outputs, equal to the ground truth; ` +
+      `narflow RSS ${mib(soak.rssThirdBytes)} after a third of the load, ${mib(soak.rssEndBytes)} at its end ` +
+      `(${(soak.rssEndBytes / soak.rssThirdBytes).toFixed(2)}×), peak ${mib(soak.rssPeakBytes)}`,
+  );
+  return { decode, rows, encode, stream, ingest, scale, soak };
 }

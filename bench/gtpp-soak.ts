@@ -1,0 +1,116 @@
+/**
+ * A soak of the whole GTP' chain: `config/gtpp-chain.yaml` (gtpp-ei → order enhancer → cdr file and
+ * per-session aggregate) taking a steady streamed load (`narflow loadgen gtpp --prepare stream`,
+ * 4 GSNs, 2% duplicate scenarios) of SESSIONS sessions at RATE CDRs/s, about SOAK_S seconds. Whole
+ * sessions (not a duration): a session cut short keeps its partial records in the order enhancer,
+ * which holds them until the final one, so they would be in the truth and not yet in the output. Reported: the rate taken, narflow's resident
+ * memory sampled every second (at the end of the first third against the end: a process that keeps
+ * what it should let go grows between the two), and whether the `cdr` and `sessions` outputs equal the
+ * generator's ground truth exactly (a mismatch fails the bench).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { csvRows, truthRows } from '../test/helpers/narflow-process.js';
+import { BIN, ROOT } from './narflow-process.js';
+import { child, withServer } from './servers.js';
+import { BenchError } from './stats.js';
+
+const SOAK_S = 40;
+const RATE = 20_000;
+/** Sessions of 1–5 records (3 on average) for SOAK_S seconds at RATE. */
+const SESSIONS = Math.round((SOAK_S * RATE) / 3);
+const PORT = 23_020;
+/** How long the outputs may take to hold every row once the load has ended. */
+const DRAIN_MS = 120_000;
+
+export interface SoakResult {
+  /** How long the load took. */
+  readonly seconds: number;
+  readonly offered: number;
+  readonly cdrsPerSecond: number;
+  readonly accepted: number;
+  readonly sessions: number;
+  /** narflow's resident memory at the end of the first third of the load, and at its end. */
+  readonly rssThirdBytes: number;
+  readonly rssEndBytes: number;
+  readonly rssPeakBytes: number;
+}
+
+async function rssBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return m === null ? 0 : Number(m[1]) * 1024;
+}
+
+/** The rows of an output directory, sorted, once it holds `rows` of them (or DRAIN_MS passed). */
+async function outputRows(dir: string, rows: number, until: number): Promise<string[]> {
+  for (;;) {
+    const got = await csvRows(dir).catch(() => []);
+    if (got.length >= rows || Date.now() > until) return got.sort();
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+export function runGtppSoakBench(dir: string, progress: (s: string) => void): Promise<SoakResult> {
+  const set = (path: string, value: string | number): string[] => ['--set', `${path}=${value}`];
+  const args = [
+    BIN,
+    'run',
+    join(ROOT, 'config', 'gtpp-chain.yaml'),
+    '--data-dir',
+    join(dir, 'data'),
+    ...set('nodes[gtpp].settings.listen.port', PORT),
+    ...set('nodes[gtpp].settings.listen.address', '127.0.0.1'),
+    ...set('host.metrics.port', 0),
+    ...set('nodes[cdr].settings.dir', join(dir, 'out', 'cdr')),
+    ...set('nodes[sessions].settings.dir', join(dir, 'out', 'sessions')),
+    ...set('nodes[cdr-files].settings.inputDir', join(dir, 'in')),
+    // S-CDR sessions (closed by inactivity) leave 5 s after their last record, within the soak.
+    ...set('nodes[dedup].settings.inactivityTimeoutMs', 5000),
+  ];
+  return withServer(args, /"msg":"narflow running"/, async (_line, server) => {
+    const pid = server.pid as number;
+    progress(`gtpp soak: gtpp-chain.yaml at ${RATE} CDRs/s for about ${SOAK_S} s (${SESSIONS} sessions)`);
+    const load = child(
+      [BIN, 'loadgen', 'gtpp', '--target', `127.0.0.1:${PORT}`, '--gsns', '4', '--records', '1-5']
+        .concat(['--dup-rate', '0.02', '--rate', String(RATE), '--sessions', String(SESSIONS)])
+        .concat(['--prepare', 'stream', '--progress', 'off', '--max-seconds', String(SOAK_S * 3)])
+        .concat(['--out', join(dir, 'lg')]),
+      undefined,
+    );
+    const rss: number[] = [];
+    const sampler = setInterval(() => void rssBytes(pid).then((b) => rss.push(b)), 1000);
+    const code = await load.done;
+    clearInterval(sampler);
+    if (code !== 0)
+      throw new BenchError('process_failed', `soak load exited ${code}: ${load.output().slice(-2000)}`);
+    const report = JSON.parse(await readFile(join(dir, 'lg', 'report.json'), 'utf8')) as {
+      summary: { cdrsPerSecond: number; accepted: number; unconfirmed: number; elapsedMs: number };
+    };
+    const truth = (await truthRows(join(dir, 'lg', 'truth', 'cdr.csv'))).sort();
+    const truthSessions = (await truthRows(join(dir, 'lg', 'truth', 'sessions.csv'))).sort();
+    progress(`gtpp soak: waiting for the outputs (${truth.length} CDRs, ${truthSessions.length} sessions)`);
+    const until = Date.now() + DRAIN_MS;
+    const cdrRows = await outputRows(join(dir, 'out', 'cdr'), truth.length, until);
+    const sessionRows = await outputRows(join(dir, 'out', 'sessions'), truthSessions.length, until);
+    const same = (a: readonly string[], b: readonly string[]): boolean =>
+      a.length === b.length && a.every((x, i) => x === b[i]);
+    if (report.summary.unconfirmed > 0 || !same(cdrRows, truth) || !same(sessionRows, truthSessions)) {
+      throw new BenchError(
+        'output_mismatch',
+        `gtpp soak: cdr ${cdrRows.length} rows against ${truth.length} in the truth, sessions ` +
+          `${sessionRows.length} against ${truthSessions.length}, ${report.summary.unconfirmed} unconfirmed`,
+      );
+    }
+    return {
+      seconds: report.summary.elapsedMs / 1000,
+      offered: RATE,
+      cdrsPerSecond: report.summary.cdrsPerSecond,
+      accepted: report.summary.accepted,
+      sessions: truthSessions.length,
+      rssThirdBytes: rss[Math.floor(rss.length / 3)] ?? 0,
+      rssEndBytes: rss[rss.length - 1] ?? 0,
+      rssPeakBytes: Math.max(0, ...rss),
+    };
+  });
+}
