@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { planGsns, type MixEntry } from '../../../src/cluster/loadgen/gtpp/plan.js';
 import { prepareRun } from '../../../src/cluster/loadgen/gtpp/prepare.js';
+import { MessageMaker, type StreamOptions } from '../../../src/cluster/loadgen/gtpp/maker.js';
+import { PENDING } from '../../../src/cluster/loadgen/gtpp/messages.js';
 import { StreamedRun, type TruthSink } from '../../../src/cluster/loadgen/gtpp/stream.js';
 import { TruthFiles } from '../../../src/cluster/loadgen/gtpp/truth-files.js';
 import { Outcome, TRUTH_CDR_HEADER, TRUTH_SESSION_HEADER } from '../../../src/cluster/loadgen/gtpp/truth.js';
@@ -39,17 +41,39 @@ class Lines implements TruthSink {
   }
 }
 
-function streamed(
-  sink: TruthSink,
-  limit: ConstructorParameters<typeof StreamedRun>[0]['limit'],
-): StreamedRun {
-  return new StreamedRun({ ...common, gsns: planGsns(5, MIX, false), limit }, sink);
+const options = (limit: StreamOptions['limit']): StreamOptions => ({
+  ...common,
+  gsns: planGsns(5, MIX, false),
+  limit,
+});
+
+function streamed(sink: TruthSink, limit: StreamOptions['limit']): StreamedRun {
+  return StreamedRun.inThread(options(limit), sink);
 }
 
-/** Takes every message of the feed (peek, take) until it ends or `max` messages. */
+/** Takes every message of an in-thread feed (peek, take) until it ends or `max` messages. */
 function drain(run: StreamedRun, max = Infinity): number[] {
   const out: number[] = [];
-  while (out.length < max && run.peek() !== undefined) out.push(run.take());
+  for (let next = run.peek(); out.length < max && next !== undefined; next = run.peek()) {
+    if (next === PENDING) throw new Error('an in-thread maker is never pending');
+    out.push(run.take());
+  }
+  return out;
+}
+
+/** Takes every message of a feed whose maker runs in a worker, waiting while it is pending. */
+async function drainWorker(run: StreamedRun): Promise<number[]> {
+  const out: number[] = [];
+  let pending = 0;
+  for (let next = run.peek(); next !== undefined; next = run.peek()) {
+    if (next === PENDING) {
+      pending++;
+      await new Promise((r) => setTimeout(r, 1));
+      continue;
+    }
+    out.push(run.take());
+  }
+  expect(pending).toBeGreaterThan(0);
   return out;
 }
 
@@ -115,22 +139,53 @@ describe('a streamed run (--prepare stream)', () => {
     expect(sink.sessions.reduce((n, l) => n + Number(l.split(',')[3]), 0)).toBeLessThanOrEqual(counts.cdrs);
   });
 
+  it('ensures the same messages come from a maker in a worker thread as from one in this thread', async () => {
+    const lines = [new Lines(), new Lines()];
+    const here = streamed(lines[0] as Lines, { sessions: 300 });
+    const there = StreamedRun.inWorker(options({ sessions: 300 }), lines[1] as Lines);
+    try {
+      const a = drain(here);
+      const b = await drainWorker(there);
+      expect(b.map((m) => [there.gsnOf(m), there.trickOf(m), hex(there.firstFrame(m))])).toEqual(
+        a.map((m) => [here.gsnOf(m), here.trickOf(m), hex(here.firstFrame(m))]),
+      );
+      expect(there.made).toEqual(here.made);
+      for (const m of a) here.confirmed(m);
+      for (const m of b) there.confirmed(m);
+    } finally {
+      here.finish(() => Outcome.Confirmed);
+      there.finish(() => Outcome.Confirmed);
+    }
+    expect(lines[1]).toEqual(lines[0]);
+    expect(lines[0]?.sessions).toHaveLength(300);
+  });
+
+  it('ensures the maker plans sessions only a few ahead of the GSNs that open them, however long it goes', () => {
+    const maker = new MessageMaker(options({ unbounded: true }));
+    let plannedAhead = 0;
+    let open = 0;
+    for (let i = 0; i < 8000; i++) {
+      expect(maker.make()).toBeDefined();
+      plannedAhead = Math.max(plannedAhead, maker.plannedAhead);
+      open = Math.max(open, maker.openSessions);
+    }
+    // GSNs of a heavier type get more sessions and make more messages, so every GSN keeps pace with
+    // what is planned for it; each GSN keeps 16 sessions open.
+    expect(plannedAhead).toBeLessThan(200);
+    expect(open).toBeLessThanOrEqual(5 * 16);
+  });
+
   it('ensures an unbounded run holds only the messages not yet confirmed, however long it goes', () => {
     const run = streamed(new Lines(), { unbounded: true });
     const inFlight: number[] = [];
-    let plannedAhead = 0;
     let openSessions = 0;
     for (let i = 0; i < 8000; i++) {
       expect(run.peek()).toBeDefined();
       inFlight.push(run.take());
       if (inFlight.length > 64) run.confirmed(inFlight.shift() as number);
-      plannedAhead = Math.max(plannedAhead, run.plannedAhead);
       openSessions = Math.max(openSessions, run.openSessions);
     }
-    // GSNs of a heavier type get more sessions and make more messages: sessions are planned only a
-    // few ahead of the GSNs that open them, and few sessions are open (16 a GSN, and those waiting
-    // for confirmations).
-    expect(plannedAhead).toBeLessThan(200);
+    // Sessions open in the maker (16 a GSN) and those waiting for confirmations.
     expect(openSessions).toBeLessThan(5 * 16 + 64 * 7);
     expect(run.made.messages).toBe(8000);
     expect(run.made.cdrs).toBeGreaterThan(8000 * 6);

@@ -18,6 +18,9 @@ export interface RunMessages {
   firstFrame(msg: number): Uint8Array;
 }
 
+/** No message is ready yet (a maker thread is still making the next ones): ask again later. */
+export const PENDING = 'pending';
+
 /** The next message the run may release, without releasing it. */
 export interface NextMessage {
   readonly gsn: number;
@@ -26,8 +29,8 @@ export interface NextMessage {
 
 /** Messages handed out in release order. */
 export interface MessageFeed {
-  /** The next message, made if need be; undefined once there are no more. */
-  peek(): NextMessage | undefined;
+  /** The next message, made if need be; undefined once there are no more; PENDING if not made yet. */
+  peek(): NextMessage | undefined | typeof PENDING;
   /** Releases the message `peek` returned: its number. */
   take(): number;
 }

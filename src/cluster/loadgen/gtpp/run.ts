@@ -26,7 +26,7 @@ import {
   type GtppLoadOptions,
 } from './options.js';
 import type { CdrRecordType } from '../../../protocols/cdr/index.js';
-import { preparedMessages, type MessageFeed, type RunMessages } from './messages.js';
+import { PENDING, preparedMessages, type MessageFeed, type RunMessages } from './messages.js';
 import { planGsns } from './plan.js';
 import { prepareRun } from './prepare.js';
 import { StreamedRun } from './stream.js';
@@ -123,7 +123,7 @@ function aheadSource(o: GtppLoadOptions): MessageSource {
 
 function streamSource(o: GtppLoadOptions): MessageSource {
   const files = o.out === undefined ? undefined : new TruthFiles(o.out);
-  const run = new StreamedRun(
+  const run = StreamedRun.inWorker(
     {
       gsns: planGsns(o.gsns, o.mix, o.target.host.includes(':'), o.firstGsn),
       mix: o.mix,
@@ -275,6 +275,8 @@ function releasePlan(o: GtppLoadOptions, source: MessageSource, gsns: readonly S
       const limit = Math.min(allowed, countLimit);
       for (;;) {
         const next = feed.peek();
+        // Not made yet: the maker thread is behind; the next turn of the loop asks again.
+        if (next === PENDING) return true;
         if (next === undefined || releasedCdrs + next.cdrs > countLimit) return false;
         if (releasedCdrs + next.cdrs > limit) return true;
         const gsn = gsns[next.gsn] as SimulatedGsn;
