@@ -47,6 +47,9 @@ export class MakerThread implements MakerSource {
 
   constructor(o: StreamOptions) {
     this.#worker = new Worker(builtSibling(import.meta.url, 'maker-worker'), { workerData: o });
+    // The run's own timers keep the process alive while it goes; a run that fails before its end
+    // (and never closes this) must not be kept alive by its maker.
+    this.#worker.unref();
     this.#worker.on('message', (c: MadeChunk) => {
       this.#asked = false;
       this.#done = c.done;
