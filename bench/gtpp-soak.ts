@@ -1,12 +1,13 @@
 /**
  * A soak of the whole GTP' chain: `config/gtpp-chain.yaml` (gtpp-ei → order enhancer → cdr file and
  * per-session aggregate) taking a steady streamed load (`narflow loadgen gtpp --prepare stream`,
- * 4 GSNs, 2% duplicate scenarios) of SESSIONS sessions at RATE CDRs/s, about SOAK_S seconds. Whole
- * sessions (not a duration): a session cut short keeps its partial records in the order enhancer,
- * which holds them until the final one, so they would be in the truth and not yet in the output. Reported: the rate taken, narflow's resident
- * memory sampled every second (at the end of the first third against the end: a process that keeps
- * what it should let go grows between the two), and whether the `cdr` and `sessions` outputs equal the
- * generator's ground truth exactly (a mismatch fails the bench).
+ * 4 GSNs, 2% duplicate scenarios) of whole sessions at RATE CDRs/s for about 40 seconds
+ * (`NARFLOW_BENCH_SOAK_S`: longer soaks show whether memory levels off). Whole sessions, not a
+ * duration: a session cut short keeps its partial records in the order enhancer, which holds them
+ * until the final one, so they would be in the truth and not yet in the output. Reported: the rate
+ * taken, narflow's resident memory sampled every second (at the end of the first third against the
+ * end: a process that keeps what it should let go grows between the two), and whether the `cdr` and
+ * `sessions` outputs equal the generator's ground truth exactly (a mismatch fails the bench).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,10 +16,7 @@ import { BIN, ROOT } from './narflow-process.js';
 import { child, withServer } from './servers.js';
 import { BenchError } from './stats.js';
 
-const SOAK_S = 40;
 const RATE = 20_000;
-/** Sessions of 1–5 records (3 on average) for SOAK_S seconds at RATE. */
-const SESSIONS = Math.round((SOAK_S * RATE) / 3);
 const PORT = 23_020;
 /** How long the outputs may take to hold every row once the load has ended. */
 const DRAIN_MS = 120_000;
@@ -34,6 +32,14 @@ export interface SoakResult {
   readonly rssThirdBytes: number;
   readonly rssEndBytes: number;
   readonly rssPeakBytes: number;
+}
+
+function soakSeconds(text: string | undefined): number {
+  if (text === undefined) return 40;
+  const s = Number(text);
+  if (!Number.isInteger(s) || s < 5 || s > 86_400)
+    throw new BenchError('usage', `NARFLOW_BENCH_SOAK_S: expected whole seconds 5–86400, got ${text}`);
+  return s;
 }
 
 async function rssBytes(pid: number): Promise<number> {
@@ -52,6 +58,9 @@ async function outputRows(dir: string, rows: number, until: number): Promise<str
 }
 
 export function runGtppSoakBench(dir: string, progress: (s: string) => void): Promise<SoakResult> {
+  const soakS = soakSeconds(process.env['NARFLOW_BENCH_SOAK_S']);
+  /** Sessions of 1–5 records (3 on average) for soakS seconds at RATE. */
+  const sessionCount = Math.round((soakS * RATE) / 3);
   const set = (path: string, value: string | number): string[] => ['--set', `${path}=${value}`];
   const args = [
     BIN,
@@ -70,11 +79,18 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
   ];
   return withServer(args, /"msg":"narflow running"/, async (_line, server) => {
     const pid = server.pid as number;
-    progress(`gtpp soak: gtpp-chain.yaml at ${RATE} CDRs/s for about ${SOAK_S} s (${SESSIONS} sessions)`);
+    progress(`gtpp soak: gtpp-chain.yaml at ${RATE} CDRs/s for about ${soakS} s (${sessionCount} sessions)`);
     const load = child(
       [BIN, 'loadgen', 'gtpp', '--target', `127.0.0.1:${PORT}`, '--gsns', '4', '--records', '1-5']
-        .concat(['--dup-rate', '0.02', '--rate', String(RATE), '--sessions', String(SESSIONS)])
-        .concat(['--prepare', 'stream', '--progress', 'off', '--max-seconds', String(SOAK_S * 3)])
+        .concat(['--dup-rate', '0.02', '--rate', String(RATE), '--sessions', String(sessionCount)])
+        .concat([
+          '--prepare',
+          'stream',
+          '--progress',
+          'off',
+          '--max-seconds',
+          String(Math.min(86_400, soakS * 3)),
+        ])
         .concat(['--out', join(dir, 'lg')]),
       undefined,
     );
