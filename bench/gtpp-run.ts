@@ -129,7 +129,8 @@ export async function runGtpp(
   say(
     `gtpp-chain.yaml soak (gtpp-ei → order enhancer → cdr file and session aggregate; streamed load, 4 GSNs, ` +
       `2% duplicate scenarios, ${rate(soak.offered)} CDRs/s offered): ${rate(soak.cdrsPerSecond)} CDRs/s taken over ${soak.seconds.toFixed(0)} s; ` +
-      `${count(soak.accepted)} CDRs and ${count(soak.sessions)} sessions in the outputs, equal to the ground truth; ` +
+      `${count(soak.accepted)} CDRs and ${count(soak.sessions)} sessions in the outputs, equal to the ground truth ` +
+      `(complete ${soak.catchUpSeconds.toFixed(1)} s after the load ended); ` +
       `narflow RSS ${mib(soak.rssThirdBytes)} after a third of the load, ${mib(soak.rssEndBytes)} at its end ` +
       `(${(soak.rssEndBytes / soak.rssThirdBytes).toFixed(2)}×), peak ${mib(soak.rssPeakBytes)}`,
   );

@@ -2,14 +2,15 @@
  * A soak of the whole GTP' chain: `config/gtpp-chain.yaml` (gtpp-ei → order enhancer → cdr file and
  * per-session aggregate) taking a steady streamed load (`narflow loadgen gtpp --prepare stream`,
  * 4 GSNs, 2% duplicate scenarios) of whole sessions at RATE CDRs/s for about 40 seconds
- * (`NARFLOW_BENCH_SOAK_S`: longer soaks show whether memory levels off). Whole sessions, not a
+ * (`NARFLOW_BENCH_SOAK_S`: longer soaks show whether memory levels off; `NARFLOW_BENCH_SOAK_SETS`:
+ * space-separated `--set path=value` overrides of the chain's config to try). Whole sessions, not a
  * duration: a session cut short keeps its partial records in the order enhancer, which holds them
  * until the final one, so they would be in the truth and not yet in the output. Reported: the rate
  * taken, narflow's resident memory sampled every second (at the end of the first third against the
  * end: a process that keeps what it should let go grows between the two), and whether the `cdr` and
  * `sessions` outputs equal the generator's ground truth exactly (a mismatch fails the bench).
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { csvRows, truthRows } from '../test/helpers/narflow-process.js';
 import { BIN, ROOT } from './narflow-process.js';
@@ -18,8 +19,9 @@ import { BenchError } from './stats.js';
 
 const RATE = 20_000;
 const PORT = 23_020;
-/** How long the outputs may take to hold every row once the load has ended. */
+/** How long the outputs may take to hold every row once the load has ended (at least). */
 const DRAIN_MS = 120_000;
+const POLL_MS = 1000;
 
 export interface SoakResult {
   /** How long the load took. */
@@ -28,6 +30,8 @@ export interface SoakResult {
   readonly cdrsPerSecond: number;
   readonly accepted: number;
   readonly sessions: number;
+  /** From the end of the load until both outputs held every row. */
+  readonly catchUpSeconds: number;
   /** narflow's resident memory at the end of the first third of the load, and at its end. */
   readonly rssThirdBytes: number;
   readonly rssEndBytes: number;
@@ -48,12 +52,31 @@ async function rssBytes(pid: number): Promise<number> {
   return m === null ? 0 : Number(m[1]) * 1024;
 }
 
-/** The rows of an output directory, sorted, once it holds `rows` of them (or DRAIN_MS passed). */
-async function outputRows(dir: string, rows: number, until: number): Promise<string[]> {
+/**
+ * Data rows in the CSV files of `dir` (a header each), counted without making strings. A file OI's
+ * CSV file appears whole (renamed into place when rolled), so each is counted once (`seen`).
+ */
+async function rowCount(dir: string, seen: Map<string, number>): Promise<number> {
+  for (const f of (await readdir(dir).catch(() => [])).filter((x) => x.endsWith('.csv'))) {
+    if (seen.has(f)) continue;
+    const b = await readFile(join(dir, f));
+    let lines = 0;
+    for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) lines++;
+    seen.set(f, lines - 1);
+  }
+  let n = 0;
+  for (const rows of seen.values()) n += rows;
+  return n;
+}
+
+/** Waits (polling cheaply) until each output directory holds its rows, or `until`. */
+async function waitForRows(outputs: ReadonlyArray<readonly [string, number]>, until: number): Promise<void> {
+  const seen = outputs.map(() => new Map<string, number>());
   for (;;) {
-    const got = await csvRows(dir).catch(() => []);
-    if (got.length >= rows || Date.now() > until) return got.sort();
-    await new Promise((r) => setTimeout(r, 500));
+    const counts = await Promise.all(outputs.map(([d], i) => rowCount(d, seen[i] as Map<string, number>)));
+    if (counts.every((n, i) => n >= (outputs[i] as readonly [string, number])[1]) || Date.now() > until)
+      return;
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }
 
@@ -76,6 +99,11 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
     ...set('nodes[cdr-files].settings.inputDir', join(dir, 'in')),
     // S-CDR sessions (closed by inactivity) leave 5 s after their last record, within the soak.
     ...set('nodes[dedup].settings.inactivityTimeoutMs', 5000),
+    // Settings to try under the same load, e.g. 'nodes[dedup].settings.maxProcessedSessions=100000'.
+    ...(process.env['NARFLOW_BENCH_SOAK_SETS'] ?? '')
+      .split(' ')
+      .filter((x) => x !== '')
+      .flatMap((x) => ['--set', x]),
   ];
   return withServer(args, /"msg":"narflow running"/, async (_line, server) => {
     const pid = server.pid as number;
@@ -106,9 +134,19 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
     const truth = (await truthRows(join(dir, 'lg', 'truth', 'cdr.csv'))).sort();
     const truthSessions = (await truthRows(join(dir, 'lg', 'truth', 'sessions.csv'))).sort();
     progress(`gtpp soak: waiting for the outputs (${truth.length} CDRs, ${truthSessions.length} sessions)`);
-    const until = Date.now() + DRAIN_MS;
-    const cdrRows = await outputRows(join(dir, 'out', 'cdr'), truth.length, until);
-    const sessionRows = await outputRows(join(dir, 'out', 'sessions'), truthSessions.length, until);
+    const loadEnded = Date.now();
+    const cdrDir = join(dir, 'out', 'cdr');
+    const sessionsDir = join(dir, 'out', 'sessions');
+    await waitForRows(
+      [
+        [cdrDir, truth.length],
+        [sessionsDir, truthSessions.length],
+      ],
+      loadEnded + Math.max(DRAIN_MS, soakS * 1000),
+    );
+    const catchUpSeconds = (Date.now() - loadEnded) / 1000;
+    const cdrRows = (await csvRows(cdrDir)).sort();
+    const sessionRows = (await csvRows(sessionsDir)).sort();
     const same = (a: readonly string[], b: readonly string[]): boolean =>
       a.length === b.length && a.every((x, i) => x === b[i]);
     if (report.summary.unconfirmed > 0 || !same(cdrRows, truth) || !same(sessionRows, truthSessions)) {
@@ -124,6 +162,7 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
       cdrsPerSecond: report.summary.cdrsPerSecond,
       accepted: report.summary.accepted,
       sessions: truthSessions.length,
+      catchUpSeconds,
       rssThirdBytes: rss[Math.floor(rss.length / 3)] ?? 0,
       rssEndBytes: rss[rss.length - 1] ?? 0,
       rssPeakBytes: Math.max(0, ...rss),
