@@ -4,6 +4,7 @@
  * The handler sees only deterministic input: entries of its log, in log order.
  */
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { decodeBatchHeader, packValue } from '../../protocols/nar/batch.js';
 import type { InputLog } from '../durability/input-log.js';
@@ -12,8 +13,6 @@ import type { QuarantineWriter } from '../quarantine/store.js';
 import { InLinks } from '../transfer/in-links.js';
 import { OutLinks } from '../transfer/out-links.js';
 import type { HandleResult, IngestSource, NodeHandler } from './actor.js';
-
-export { HandlerCrash };
 import { ActorBooks } from './actor-books.js';
 import { nodeEnv, openActor, type OpenedActor } from './actor-open.js';
 import { makeHandlerContext, type RuntimeHandlerContext } from './handler-context.js';
@@ -21,7 +20,7 @@ import { CheckpointTaking } from './checkpoint-taking.js';
 import { Checkpointer } from './checkpointer.js';
 import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_TICK, encodeTick } from './entries.js';
 import { EntryDispatch } from './entry-dispatch.js';
-import { HandlerCrash, ingestContext, sleep } from './ingest-context.js';
+import { ingestContext } from './ingest-context.js';
 import { InputQueue, type Entry } from './input-queue.js';
 import { Outputs } from './outputs.js';
 import { sameConfig } from './same-config.js';
@@ -32,6 +31,17 @@ import type {
   OutputSpec,
   WorkerToHost,
 } from './protocol.js';
+
+export class HandlerCrash extends Error {
+  override readonly name = 'HandlerCrash';
+  readonly code = 'handler_crash';
+  constructor(
+    readonly position: number,
+    readonly failure: unknown,
+  ) {
+    super(`handler failed at input position ${position}: ${(failure as Error)?.message ?? String(failure)}`);
+  }
+}
 
 /** A drain whose outputs are refused (back-pressure) without progress for this long stops. */
 const DRAIN_STALL_MS = 5000;

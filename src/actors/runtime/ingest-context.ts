@@ -1,7 +1,7 @@
 /**
  * What the actor runtime gives an EI's ingest source (`IngestContext`): appends of external entries
  * that resolve once durable, the entries a restart must look at again, the backlog and the handler's
- * held records. Also the runtime's small pieces: the crash it throws to die, and a sleep.
+ * held records.
  */
 import type { Logger } from 'pino';
 import type { InputLog } from '../durability/input-log.js';
@@ -43,20 +43,4 @@ export function ingestContext(w: IngestWiring): IngestContext {
     heldRecords: () => w.handler.held(),
     alarm: (name, raised, detail = '') => w.books.alarm(name, raised, detail),
   };
-}
-
-/** The handler threw: the actor dies with this, and its supervisor restarts it from its checkpoint. */
-export class HandlerCrash extends Error {
-  override readonly name = 'HandlerCrash';
-  readonly code = 'handler_crash';
-  constructor(
-    readonly position: number,
-    readonly failure: unknown,
-  ) {
-    super(`handler failed at input position ${position}: ${(failure as Error)?.message ?? String(failure)}`);
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
