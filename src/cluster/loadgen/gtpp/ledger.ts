@@ -3,6 +3,7 @@
  * failed, with the run's counters and per-GSN counts kept in step. A CDR is counted accepted once,
  * however many requests carried it.
  */
+import { grownToHold } from '../grow.js';
 import type { LoadStats } from '../stats.js';
 import type { RunMessages } from './messages.js';
 import { Outcome, type OutcomeValue } from './truth.js';
@@ -75,11 +76,7 @@ export class Ledger {
   }
 
   sent(msg: number, nowMs: number): void {
-    if (msg >= this.#outcome.length) {
-      const grown = new Uint8Array(Math.max(msg + 1, this.#outcome.length * 2));
-      grown.set(this.#outcome);
-      this.#outcome = grown;
-    }
+    this.#outcome = grownToHold(this.#outcome, msg, (n) => new Uint8Array(n));
     this.#messages = Math.max(this.#messages, msg + 1);
     if (this.#outcome[msg] !== Outcome.NotSent) return;
     this.#outcome[msg] = Outcome.Unconfirmed;

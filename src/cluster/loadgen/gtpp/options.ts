@@ -37,6 +37,8 @@ export type ProgressMode = 'auto' | 'off';
  * --sessions or --rate), stream.
  */
 export type PrepareMode = 'auto' | 'ahead' | 'stream';
+const PREPARE_MODES: readonly unknown[] = ['auto', 'ahead', 'stream'] satisfies PrepareMode[];
+const PREPARE_EXPECTED = 'auto, ahead or stream';
 
 export interface GtppLoadOptions {
   readonly target: Endpoint;
@@ -201,10 +203,7 @@ const PARSERS: Readonly<Record<string, readonly [keyof GtppLoadOptions, FieldPar
   ],
   prepare: [
     'prepare',
-    (t) =>
-      t === 'auto' || t === 'ahead' || t === 'stream'
-        ? { ok: true, value: t }
-        : { ok: false, expected: 'auto, ahead or stream' },
+    (t) => (PREPARE_MODES.includes(t) ? { ok: true, value: t } : { ok: false, expected: PREPARE_EXPECTED }),
   ],
 };
 
@@ -313,8 +312,8 @@ export function fillGtppLoadOptions(input: GtppLoadInput): GtppLoadOptions {
     errors.push(`--shape storm: gsn ${o.shape.gsn} does not exist; expected 0–${o.gsns - 1}`);
   }
   if (o.dupRate > 0 && o.cdrsPerMessage < 1) errors.push('--dup-rate: needs --cdrs-per-message ≥ 1');
-  if (o.prepare !== 'auto' && o.prepare !== 'ahead' && o.prepare !== 'stream')
-    errors.push(`--prepare: expected auto, ahead or stream, got ${JSON.stringify(o.prepare)}`);
+  if (!PREPARE_MODES.includes(o.prepare))
+    errors.push(`--prepare: expected ${PREPARE_EXPECTED}, got ${JSON.stringify(o.prepare)}`);
   const planned = durationBound(o) ? Infinity : plannedCdrs(o);
   if (o.prepare === 'auto') Object.assign(o, { prepare: planned > MAX_PREPARED_CDRS ? 'stream' : 'ahead' });
   if (o.prepare === 'ahead' && planned > MAX_PREPARED_CDRS) {

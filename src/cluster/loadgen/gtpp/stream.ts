@@ -7,6 +7,7 @@
  * if it was never confirmed); a session's line goes to `truth/sessions.csv` once all its records are
  * confirmed. Rows are in the order the gateway confirmed them.
  */
+import { grownToHold } from '../grow.js';
 import { makerInThread, MakerThread, type MakerSource } from './maker-thread.js';
 import type { MadeCounts, MadeMessage, StreamOptions } from './maker.js';
 import { PENDING, type MessageFeed, type NextMessage, type RunMessages } from './messages.js';
@@ -32,14 +33,6 @@ interface OpenTruth {
   confirmed: number;
   /** Known once the session's last record is made. */
   line: string | undefined;
-}
-
-/** Grows a typed array to hold index `i`. */
-function room<T extends Uint8Array | Uint16Array>(a: T, i: number, make: (n: number) => T): T {
-  if (i < a.length) return a;
-  const b = make(Math.max(i + 1, a.length * 2));
-  b.set(a);
-  return b;
 }
 
 export class StreamedRun implements RunMessages, MessageFeed {
@@ -107,9 +100,9 @@ export class StreamedRun implements RunMessages, MessageFeed {
 
   #add(made: MadeMessage): void {
     const m = this.#made++;
-    this.#gsnOf = room(this.#gsnOf, m, (x) => new Uint16Array(x));
-    this.#cdrsOf = room(this.#cdrsOf, m, (x) => new Uint8Array(x));
-    this.#trickOf = room(this.#trickOf, m, (x) => new Uint8Array(x));
+    this.#gsnOf = grownToHold(this.#gsnOf, m, (x) => new Uint16Array(x));
+    this.#cdrsOf = grownToHold(this.#cdrsOf, m, (x) => new Uint8Array(x));
+    this.#trickOf = grownToHold(this.#trickOf, m, (x) => new Uint8Array(x));
     this.#gsnOf[m] = made.gsn;
     this.#cdrsOf[m] = made.lines.length;
     this.#trickOf[m] = made.trick;
