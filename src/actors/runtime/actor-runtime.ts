@@ -1,7 +1,9 @@
 /**
  * One actor inside its worker thread: the input log, replay from the last checkpoint, the
  * processing loop, outputs with credit-based back-pressure, checkpoints and poison entries.
- * The handler sees only deterministic input: entries of its log, in log order.
+ * The handler sees only deterministic input: entries of its log, in log order. Ticks carry the
+ * wall clock in an actor no other actor feeds, and elsewhere the time its producers have sent all
+ * their data up to (input-clock.ts); they never go back, across restarts too.
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,6 +13,7 @@ import type { InputLog } from '../durability/input-log.js';
 import type { NodeType } from '../nodes/registry.js';
 import type { QuarantineWriter } from '../quarantine/store.js';
 import { InLinks } from '../transfer/in-links.js';
+import { InputClock } from '../transfer/input-clock.js';
 import { OutLinks } from '../transfer/out-links.js';
 import type { HandleResult, IngestSource, NodeHandler } from './actor.js';
 import { ActorBooks } from './actor-books.js';
@@ -18,7 +21,7 @@ import { nodeEnv, openActor, type OpenedActor } from './actor-open.js';
 import { makeHandlerContext, type RuntimeHandlerContext } from './handler-context.js';
 import { CheckpointTaking } from './checkpoint-taking.js';
 import { Checkpointer } from './checkpointer.js';
-import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_TICK, encodeTick } from './entries.js';
+import { decodeTick, ENTRY_BATCH, ENTRY_CONTROL, ENTRY_TICK, encodeTick } from './entries.js';
 import { EntryDispatch } from './entry-dispatch.js';
 import { ingestContext } from './ingest-context.js';
 import { InputQueue, type Entry } from './input-queue.js';
@@ -59,6 +62,11 @@ export class ActorRuntime {
   #running = false;
   #stopping = false;
   #ticksStopped = false;
+  readonly #clock: InputClock;
+  /** The latest tick time in the log: ticks appended never go below it. */
+  #tickFloor = 0;
+  /** The latest tick time handled: everything that reached the actor before it is handled. */
+  #handledTickMs = 0;
   #unprocessedWork = 0;
   #lastActivityMs = 0;
   #timers: NodeJS.Timeout[] = [];
@@ -100,8 +108,15 @@ export class ActorRuntime {
       ckpt?.outputSpecs ?? data.outputs,
       ckpt?.outputs,
     );
-    this.#inLinks = new InLinks(log, appended, data.runtime.mailboxBatches, (lsn, payload) =>
-      this.#appended(lsn, { lsn, kind: ENTRY_BATCH, payload }),
+    this.#clock = new InputClock(data.producers);
+    this.#inLinks = new InLinks(
+      log,
+      appended,
+      data.runtime.mailboxBatches,
+      (lsn, payload) => this.#appended(lsn, { lsn, kind: ENTRY_BATCH, payload }),
+      (producer, upTo) => {
+        if (this.#clock.report(producer, upTo)) this.#inputTimeMoved();
+      },
     );
     this.#checkpointer = new Checkpointer(
       store,
@@ -124,12 +139,14 @@ export class ActorRuntime {
     this.#checkpoints = new CheckpointTaking({
       mode: type.checkpoint,
       intervalMs: data.runtime.checkpointIntervalMs,
+      maxLoad: data.runtime.checkpointMaxLoad,
       handler,
       outputs: this.#outputs,
       books: this.#books,
       processed,
       checkpointer: this.#checkpointer,
       handlerPosition: () => this.#ctx.position,
+      tickMs: () => this.#tickFloor,
     });
     this.#dispatch = new EntryDispatch({
       type,
@@ -151,6 +168,7 @@ export class ActorRuntime {
     const opened = await openActor(data, type, logger);
     const rt = new ActorRuntime(data, type, logger, post, opened);
     rt.#unprocessedWork = opened.scan.pendingWork;
+    rt.#tickFloor = Math.max(opened.ckpt?.tickMs ?? 0, opened.scan.lastTickMs);
     if (!sameConfig(opened.scan.lastSpecs, data.outputs)) rt.reconfigure(data.outputs);
     return rt;
   }
@@ -171,7 +189,12 @@ export class ActorRuntime {
       this.#kick();
     });
     const rt = this.data.runtime;
-    this.#timers.push(setInterval(() => this.#appendTick(), rt.tickIntervalMs));
+    this.#timers.push(
+      setInterval(() => {
+        this.#appendTick();
+        this.#reportTime();
+      }, rt.tickIntervalMs),
+    );
     this.#timers.push(setInterval(() => this.#sendStats(), rt.statsIntervalMs));
     this.#timers.push(
       setInterval(() => this.#checkpoints.maybeTake(this.#position, false), rt.checkpointIntervalMs),
@@ -202,6 +225,12 @@ export class ActorRuntime {
 
   connectIn(producer: string, port: import('node:worker_threads').MessagePort): void {
     this.#inLinks.connect(producer, port);
+  }
+
+  /** The plan's links into this actor changed: its time waits for these producers from now on. */
+  setProducers(producers: readonly string[]): void {
+    this.#clock.setProducers(producers);
+    this.#inputTimeMoved();
   }
 
   /** New destinations: written to the log first, applied when the loop reaches that entry. */
@@ -290,6 +319,7 @@ export class ActorRuntime {
       committedPosition: this.#checkpointer.committedPosition,
       checkpointAgeMs: Date.now() - this.#checkpointer.committedAtMs,
       ...this.#checkpoints.stats(),
+      timeLagMs: this.#tickFloor === 0 ? 0 : Math.max(0, Date.now() - this.#tickFloor),
       logCommits: this.#log.commits.take(),
       ...this.#books.stats(this.#handler.held()),
       queueDepth: this.#unprocessedWork,
@@ -322,11 +352,42 @@ export class ActorRuntime {
     this.#input.appended(entry);
   }
 
+  /** This actor's time now: the wall clock with no producer, else theirs (undefined: not known yet). */
+  #timeNow(): number | undefined {
+    return this.#clock.producers.length === 0 ? Date.now() : this.#clock.now();
+  }
+
   #appendTick(): void {
     if (this.#stopping || this.#ticksStopped) return;
-    const payload = encodeTick(Date.now());
+    const now = this.#timeNow();
+    if (now === undefined || now <= this.#tickFloor) return;
+    this.#tickFloor = now;
+    const payload = encodeTick(now);
     const lsn = this.#log.append(ENTRY_TICK, payload);
     this.#appended(lsn, { lsn, kind: ENTRY_TICK, payload });
+  }
+
+  /** The producers' time moved: a tick as soon as it is a tick interval on, not at the next timer. */
+  #inputTimeMoved(): void {
+    const now = this.#clock.now();
+    if (now === undefined) return;
+    if (now - this.#tickFloor >= this.data.runtime.tickIntervalMs) this.#appendTick();
+    this.#reportTime();
+  }
+
+  /**
+   * Tells consumers this actor's data time: the latest tick it handled, or, with nothing left to
+   * handle or to send, its time now (whatever reaches it later comes after that).
+   */
+  #reportTime(): void {
+    let upTo = this.#handledTickMs;
+    const idle =
+      !this.#running &&
+      this.#position > this.#log.lastLsn &&
+      !this.#links.backpressured() &&
+      (this.#ingest?.idle() ?? true);
+    if (idle) upTo = Math.max(upTo, this.#timeNow() ?? 0);
+    if (upTo > 0) this.#links.time(upTo);
   }
 
   #hasProcessable(): boolean {
@@ -366,6 +427,10 @@ export class ActorRuntime {
         this.#lastActivityMs = Date.now();
       }
       if (entry.kind === ENTRY_BATCH) this.#inLinks.grantCredit(decodeBatchHeader(entry.payload).producer);
+      else if (entry.kind === ENTRY_TICK) {
+        this.#handledTickMs = Math.max(this.#handledTickMs, decodeTick(entry.payload));
+        this.#links.time(this.#handledTickMs);
+      }
       this.#checkpoints.maybeTake(this.#position, false);
     }
   }

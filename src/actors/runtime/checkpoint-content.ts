@@ -21,6 +21,11 @@ export interface CheckpointContent {
   readonly duplicatesByReason?: Record<string, number>;
   /** Next quarantine ordinal within the entry at `position` (when the checkpoint is inside it). */
   readonly quarantineOrdinal: number;
+  /**
+   * The latest tick time the log held when the checkpoint was taken: ticks appended after a restart
+   * never go below it (absent in checkpoints written before it was kept).
+   */
+  readonly tickMs?: number;
 }
 
 /** The checkpoint store of the actor whose directory is `actorDir`. */

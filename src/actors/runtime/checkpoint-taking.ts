@@ -1,7 +1,11 @@
 /**
  * When an actor takes a checkpoint and what goes into it (DESIGN rule 5): `periodic` node types at
  * most every `checkpointIntervalMs` once the position moved, `on-request` ones (sinks) only when the
- * handler asks; a drain forces one. The checkpoint is taken in memory, in the event loop (the
+ * handler asks; a drain forces one. A periodic checkpoint that took t ms of the event loop puts the
+ * next one at least t / `checkpointMaxLoad` ms later: an actor whose state has grown large (an order
+ * enhancer holding millions of processed sessions) spends at most that share of its thread on
+ * checkpoints instead of falling behind its input, and replays a longer stretch of its input log
+ * after a restart (the input log holds it until the checkpoint passes it). The checkpoint is taken in memory, in the event loop (the
  * handler's snapshot, the outputs' and books' state, encoded), and offered to the Checkpointer,
  * which writes it once the outputs sealed before it are acknowledged. Its size and the event-loop
  * time taking checkpoints cost are reported with the actor's stats.
@@ -18,6 +22,8 @@ import type { Outputs } from './outputs.js';
 export interface CheckpointTakingDeps {
   readonly mode: NodeType['checkpoint'];
   readonly intervalMs: number;
+  /** Share of the event loop periodic checkpoints may take (0–1]. */
+  readonly maxLoad: number;
   readonly handler: NodeHandler;
   readonly outputs: Outputs;
   readonly books: ActorBooks;
@@ -25,6 +31,10 @@ export interface CheckpointTakingDeps {
   readonly checkpointer: Checkpointer;
   /** The handler context's position (the entry the handler is inside, when it is). */
   readonly handlerPosition: () => number;
+  /** The latest tick time appended to the log. */
+  readonly tickMs: () => number;
+  /** Monotonic milliseconds (default: performance.now). */
+  readonly now?: () => number;
 }
 
 export interface CheckpointTakingStats {
@@ -32,17 +42,25 @@ export interface CheckpointTakingStats {
   readonly checkpointBytes: number;
   readonly checkpointsTaken: number;
   readonly checkpointTakeMs: number;
+  /** Wait between periodic checkpoints now: `checkpointIntervalMs`, or more after a costly one. */
+  readonly checkpointIntervalMs: number;
 }
 
 export class CheckpointTaking {
   #requested = false;
-  #lastTakenMs = Date.now();
+  readonly #now: () => number;
+  #lastTakenMs: number;
+  #waitMs: number;
   /** Calls of handler.snapshot() so far. */
   #taken = 0;
   #bytes = 0;
   #ms = 0;
 
-  constructor(private readonly d: CheckpointTakingDeps) {}
+  constructor(private readonly d: CheckpointTakingDeps) {
+    this.#now = d.now ?? (() => performance.now());
+    this.#lastTakenMs = this.#now();
+    this.#waitMs = d.intervalMs;
+  }
 
   /** The handler asks for a checkpoint (sinks, once their output is durable). */
   request(): void {
@@ -54,12 +72,11 @@ export class CheckpointTaking {
     const d = this.d;
     if (!force) {
       if (d.mode === 'on-request' && !this.#requested) return;
-      if (d.mode === 'periodic' && Date.now() - this.#lastTakenMs < d.intervalMs) return;
+      if (d.mode === 'periodic' && this.#now() - this.#lastTakenMs < this.#waitMs) return;
       if (position === d.checkpointer.committedPosition && !this.#requested) return;
     }
     this.#requested = false;
-    this.#lastTakenMs = Date.now();
-    const t0 = performance.now();
+    const t0 = this.#now();
     const bytes = encodeCheckpoint({
       version: 1,
       position,
@@ -68,9 +85,13 @@ export class CheckpointTaking {
       outputSpecs: d.outputs.specs,
       processedMarks: d.processed.toJSON(),
       ...d.books.checkpoint(d.handler.held(), d.handlerPosition() === position),
+      tickMs: d.tickMs(),
     });
     this.#bytes = bytes.length;
-    this.#ms += performance.now() - t0;
+    const now = this.#now();
+    this.#ms += now - t0;
+    this.#lastTakenMs = now;
+    this.#waitMs = Math.max(d.intervalMs, (now - t0) / d.maxLoad);
     d.checkpointer.offer({
       position,
       bytes,
@@ -81,6 +102,11 @@ export class CheckpointTaking {
   }
 
   stats(): CheckpointTakingStats {
-    return { checkpointBytes: this.#bytes, checkpointsTaken: this.#taken, checkpointTakeMs: this.#ms };
+    return {
+      checkpointBytes: this.#bytes,
+      checkpointsTaken: this.#taken,
+      checkpointTakeMs: this.#ms,
+      checkpointIntervalMs: this.#waitMs,
+    };
   }
 }

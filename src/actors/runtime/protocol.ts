@@ -19,6 +19,8 @@ export interface OutputSpec {
 export interface ActorRuntimeSettings {
   readonly groupCommitMs: number;
   readonly checkpointIntervalMs: number;
+  /** Share of the event loop periodic checkpoints may take (see checkpoint-taking.ts). */
+  readonly checkpointMaxLoad: number;
   readonly tickIntervalMs: number;
   readonly segmentBytes: number;
   readonly batchMaxRecords: number;
@@ -54,6 +56,8 @@ export interface ActorWorkerData {
   readonly quarantineDir: string;
   readonly plugins: readonly string[];
   readonly outputs: readonly OutputSpec[];
+  /** The actors with a link into this one: its time is the earliest of theirs (input-clock.ts). */
+  readonly producers: readonly string[];
   readonly runtime: ActorRuntimeSettings;
   readonly poisonAfter: number;
   readonly poison: PoisonInfo | null;
@@ -71,6 +75,10 @@ export interface ActorStatsMessage {
   /** Checkpoints taken since the actor started, and the event-loop time taking them cost (ms). */
   readonly checkpointsTaken: number;
   readonly checkpointTakeMs: number;
+  /** Wait between periodic checkpoints now: checkpointIntervalMs, stretched after costly ones. */
+  readonly checkpointIntervalMs: number;
+  /** How far the actor's latest tick is behind the wall clock (0 before its first tick). */
+  readonly timeLagMs: number;
   /** Durations of the input log's group commits (write + fdatasync) since the previous stats. */
   readonly logCommits: BucketReport;
   readonly ledger: Ledger;
@@ -129,16 +137,24 @@ export type HostToWorker =
   | { readonly type: 'connect-out'; readonly target: string; readonly port: MessagePort }
   | { readonly type: 'connect-in'; readonly producer: string; readonly port: MessagePort }
   | { readonly type: 'reconfigure'; readonly outputs: readonly OutputSpec[] }
+  | { readonly type: 'producers'; readonly producers: readonly string[] }
   | { readonly type: 'stop-ingest' }
   | { readonly type: 'drain' }
   | { readonly type: 'shutdown' };
 
-/** Producer → consumer over a link port. */
-export type LinkToConsumer = {
-  readonly type: 'batch';
-  readonly sequence: number;
-  readonly bytes: Uint8Array;
-};
+/**
+ * Producer → consumer over a link port: batches, each stamped with the producer's data time when it
+ * was sealed (`upTo`, ms: every input that reached the producer before it is handled), and the
+ * producer's data time alone when nothing waits on the link (see input-clock.ts).
+ */
+export type LinkToConsumer =
+  | {
+      readonly type: 'batch';
+      readonly sequence: number;
+      readonly bytes: Uint8Array;
+      readonly upTo: number;
+    }
+  | { readonly type: 'time'; readonly upTo: number };
 
 /** Consumer → producer over a link port. */
 export type LinkToProducer =

@@ -6,7 +6,7 @@
 import { decodeBatchHeader, unpackValue } from '../../protocols/nar/batch.js';
 import type { InputLog } from '../durability/input-log.js';
 import type { Watermarks } from '../durability/watermarks.js';
-import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK } from './entries.js';
+import { decodeTick, ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK } from './entries.js';
 import type { OutputSpec } from './protocol.js';
 
 /** Entries read from the log at a time. */
@@ -17,6 +17,8 @@ export interface ReplayScan {
   readonly pendingWork: number;
   /** Outputs in effect at the end of the log: the last control entry's, else `specs`. */
   readonly lastSpecs: readonly OutputSpec[];
+  /** The latest tick time among them (0: no tick). */
+  readonly lastTickMs: number;
 }
 
 /** Reads the log from `from` to its durable end; marks each batch's producer sequence in `appended`. */
@@ -28,8 +30,10 @@ export async function scanAfterCheckpoint(
 ): Promise<ReplayScan> {
   let lastSpecs = specs;
   let pendingWork = 0;
+  let lastTickMs = 0;
   for await (const e of log.entries(from, SLICE_ENTRIES)) {
     if (e.kind !== ENTRY_TICK) pendingWork++;
+    else lastTickMs = Math.max(lastTickMs, decodeTick(e.payload));
     if (e.kind === ENTRY_BATCH) {
       const h = decodeBatchHeader(e.payload);
       appended.accept(h.producer, h.sequence);
@@ -37,7 +41,7 @@ export async function scanAfterCheckpoint(
       lastSpecs = unpackValue(e.payload) as OutputSpec[];
     }
   }
-  return { pendingWork, lastSpecs };
+  return { pendingWork, lastSpecs, lastTickMs };
 }
 
 /**

@@ -34,6 +34,9 @@ port.on('message', (m: HostToWorker) => {
     case 'reconfigure':
       rt.reconfigure(m.outputs);
       break;
+    case 'producers':
+      rt.setProducers(m.producers);
+      break;
     case 'stop-ingest':
       void rt.stopIngest();
       break;

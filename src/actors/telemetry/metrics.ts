@@ -42,6 +42,10 @@ export interface ActorStats {
   /** Checkpoints taken since the actor started, and the event-loop ms taking them cost (absent: 0). */
   readonly checkpointsTaken?: number;
   readonly checkpointTakeMs?: number;
+  /** Wait between periodic checkpoints now (absent: 0, not reported). */
+  readonly checkpointIntervalMs?: number;
+  /** How far the actor's latest tick is behind the wall clock (absent: 0). */
+  readonly timeLagMs?: number;
   /** Durations of the input log's group commits since the previous stats (absent: none). */
   readonly logCommits?: BucketReport;
   /** 0..1 since the previous stats message. */
@@ -108,6 +112,8 @@ export class HostMetrics {
   readonly #readBack: Counter<'node' | 'actor'>;
   readonly #checkpointAge: Gauge<'node' | 'actor'>;
   readonly #checkpointBytes: Gauge<'node' | 'actor'>;
+  readonly #checkpointInterval: Gauge<'node' | 'actor'>;
+  readonly #timeLag: Gauge<'node' | 'actor'>;
   readonly #checkpointsTaken: Counter<'node' | 'actor'>;
   readonly #checkpointTake: Counter<'node' | 'actor'>;
   readonly #logCommit: Histogram<'node' | 'actor'>;
@@ -190,6 +196,16 @@ export class HostMetrics {
       'Encoded size of the last checkpoint taken (handler state, output and ledger books).',
       actor,
     );
+    this.#checkpointInterval = gauge(
+      'narflow_actor_checkpoint_interval_seconds',
+      'Wait between periodic checkpoints now: host.checkpointIntervalMs, or longer after a checkpoint that took more than host.checkpointMaxLoad of the interval.',
+      actor,
+    );
+    this.#timeLag = gauge(
+      'narflow_actor_time_lag_seconds',
+      "How far the actor's time (its latest tick) is behind the wall clock. An actor fed by others takes their time: it lags while their input is behind (a backlog, a producer down or replaying), and its timeouts wait as long.",
+      actor,
+    );
     this.#checkpointsTaken = counter('narflow_actor_checkpoints_taken_total', 'Checkpoints taken.', actor);
     this.#checkpointTake = counter(
       'narflow_actor_checkpoint_take_seconds_total',
@@ -245,6 +261,8 @@ export class HostMetrics {
       inputMemoryBytes: check('inputMemoryBytes', stats.inputMemoryBytes ?? 0),
       checkpointAgeMs: check('checkpointAgeMs', stats.checkpointAgeMs),
       checkpointBytes: check('checkpointBytes', stats.checkpointBytes ?? 0),
+      checkpointIntervalMs: check('checkpointIntervalMs', stats.checkpointIntervalMs ?? 0),
+      timeLagMs: check('timeLagMs', stats.timeLagMs ?? 0),
       eventLoopUtilization: check('eventLoopUtilization', stats.eventLoopUtilization),
       durableLsn: check('durableLsn', stats.durableLsn),
     };
@@ -290,6 +308,8 @@ export class HostMetrics {
     this.#inputMemory.set(labels, gauges.inputMemoryBytes);
     this.#checkpointAge.set(labels, gauges.checkpointAgeMs / 1000);
     this.#checkpointBytes.set(labels, gauges.checkpointBytes);
+    this.#checkpointInterval.set(labels, gauges.checkpointIntervalMs / 1000);
+    this.#timeLag.set(labels, gauges.timeLagMs / 1000);
     this.#elu.set(labels, Math.min(1, gauges.eventLoopUtilization));
     this.#durableLsn.set(labels, gauges.durableLsn);
     for (const [to, on] of Object.entries(stats.backpressured)) this.setEdgeBackpressured(actor, to, on);
@@ -341,6 +361,8 @@ export class HostMetrics {
       this.#inputMemory,
       this.#checkpointAge,
       this.#checkpointBytes,
+      this.#checkpointInterval,
+      this.#timeLag,
       this.#elu,
       this.#durableLsn,
     ])

@@ -3,7 +3,8 @@
  * high-water mark (re-sent batches are dropped), appended to the actor's input log, and acknowledged
  * to its producer only once the log made it durable (DESIGN rule 1, 4). Credits bound what a
  * producer may have in this actor's mailbox: one credit per batch, returned when the batch was
- * processed (or dropped), so a slow consumer slows its producers and memory stays bounded.
+ * processed (or dropped), so a slow consumer slows its producers and memory stays bounded. The data
+ * time producers send (with batches and alone) goes to `onTime` once what it covers is appended.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Watermarks } from '../durability/watermarks.js';
@@ -32,6 +33,7 @@ export class InLinks {
     private readonly appended: Watermarks,
     private readonly mailboxBatches: number,
     private readonly onAppended: (lsn: number, payload: Uint8Array) => void,
+    private readonly onTime: (producer: string, upTo: number) => void,
   ) {}
 
   get redeliveredDropped(): number {
@@ -41,7 +43,7 @@ export class InLinks {
   connect(producer: string, port: MessagePort): void {
     this.disconnect(producer);
     this.#ports.set(producer, port);
-    port.on('message', (m: LinkToConsumer) => this.#onBatch(producer, m));
+    port.on('message', (m: LinkToConsumer) => this.#onMessage(producer, m));
     port.start();
     this.#post(producer, { type: 'credit', batches: this.mailboxBatches });
   }
@@ -78,7 +80,12 @@ export class InLinks {
     for (const [producer, sequence] of highest) this.#post(producer, { type: 'ack', sequence });
   }
 
-  #onBatch(producer: string, m: LinkToConsumer): void {
+  #onMessage(producer: string, m: LinkToConsumer): void {
+    if (m.type === 'batch') this.#onBatch(producer, m);
+    this.onTime(producer, m.upTo);
+  }
+
+  #onBatch(producer: string, m: Extract<LinkToConsumer, { type: 'batch' }>): void {
     if (!this.appended.accept(producer, m.sequence)) {
       // Already in the log: acknowledge once everything appended so far is durable.
       this.#redeliveredDropped++;

@@ -15,6 +15,7 @@ export interface OutLinksStats {
 
 export class OutLinks {
   readonly #links = new Map<string, OutLink>();
+  #upTo = 0;
 
   /** `onProgress`: a consumer granted credit or acknowledged batches. */
   constructor(private readonly onProgress: () => void) {}
@@ -24,9 +25,17 @@ export class OutLinks {
     let l = this.#links.get(target);
     if (l === undefined) {
       l = new OutLink(target, this.onProgress);
+      l.time(this.#upTo);
       this.#links.set(target, l);
     }
     return l;
+  }
+
+  /** The actor's data time moved on: every consumer learns it after the batches queued for it. */
+  time(upTo: number): void {
+    if (upTo <= this.#upTo) return;
+    this.#upTo = upTo;
+    for (const l of this.#links.values()) l.time(upTo);
   }
 
   /** Highest sequence `target` acknowledged as durable (0: none, or no link to it). */

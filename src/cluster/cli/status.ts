@@ -51,7 +51,7 @@ export function formatStatus(s: HostStatus): string {
         String(l?.held ?? '-'),
         st === undefined
           ? '-'
-          : `${(st.checkpointAgeMs / 1000).toFixed(1)}s ago, ${size(st.checkpointBytes)}`,
+          : `${(st.checkpointAgeMs / 1000).toFixed(1)}s ago, ${size(st.checkpointBytes)}, every ${(st.checkpointIntervalMs / 1000).toFixed(1)}s`,
       ]);
       for (const [name, alarm] of Object.entries(st?.alarms ?? {})) {
         const since = new Date(alarm.sinceMs).toISOString();

@@ -31,6 +31,8 @@ export const hostSchema = z.strictObject({
   tickIntervalMs: int(10, 60_000).default(1000),
   groupCommitMs: int(0, 1000).default(5),
   checkpointIntervalMs: int(10, 600_000).default(1000),
+  /** Share of an actor's thread periodic checkpoints may take: a checkpoint that took t ms waits t / this for the next. */
+  checkpointMaxLoad: z.number().min(0.001).max(1).default(0.05),
   startTimeoutMs: int(100, 600_000).default(30_000),
   segmentBytes: int(1_048_576, 4_294_967_296).default(67_108_864),
   /** Per actor: payload bytes of input-log entries kept in memory for handling; the rest is read back from the log. */

@@ -20,6 +20,7 @@ import {
   actorDirOf,
   actorsOf,
   linksOf,
+  producersOf,
   planActors,
   topologicalOrder,
   type ActorPlan,
@@ -170,9 +171,17 @@ export class HostAgent {
     const after = planActors(next);
     const afterIds = new Set(after.map((a) => a.actorId));
     const removed = [...before.keys()].filter((id) => !afterIds.has(id));
+    const linksBefore = linksOf(this.#actors);
+    const linksAfter = linksOf(after);
     this.#plan = next;
     this.#actors = after;
-    this.#wiring.setLinks(linksOf(after));
+    this.#wiring.setLinks(linksAfter);
+    // An actor's time waits for its producers: tell running actors whose producers changed.
+    for (const a of after) {
+      const producers = producersOf(linksAfter, a.actorId);
+      if (!sameConfig(producersOf(linksBefore, a.actorId), producers))
+        this.#running.get(a.actorId)?.send({ type: 'producers', producers });
+    }
     for (const a of after) {
       if (!this.#status.has(a.actorId)) {
         this.#status.set(a.actorId, newStatus(a));
@@ -321,6 +330,7 @@ export class HostAgent {
       quarantineDir: join(this.#plan.dataDir, 'quarantine'),
       plugins: this.#plan.plugins,
       outputs: a.outputs,
+      producers: producersOf(linksOf(this.#actors), a.actorId),
       runtime: this.#plan.runtime,
       poisonAfter: a.node.poisonAfter,
       poison: this.#crashes.poisonOf(a.actorId),

@@ -32,6 +32,7 @@ export function planFromConfig(config: LoadedConfig, registry: NodeTypeRegistry)
     runtime: {
       groupCommitMs: h.groupCommitMs,
       checkpointIntervalMs: h.checkpointIntervalMs,
+      checkpointMaxLoad: h.checkpointMaxLoad,
       tickIntervalMs: h.tickIntervalMs,
       segmentBytes: h.segmentBytes,
       batchMaxRecords: h.batch.maxRecords,

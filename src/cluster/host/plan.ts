@@ -106,6 +106,11 @@ export function planActors(plan: HostPlan): ActorPlan[] {
   return actors;
 }
 
+/** The actors with a link into `actor`, in link order. */
+export function producersOf(links: readonly Link[], actor: string): string[] {
+  return links.filter((l) => l.consumer === actor).map((l) => l.producer);
+}
+
 export function linksOf(actors: readonly ActorPlan[]): Link[] {
   const seen = new Set<string>();
   const links: Link[] = [];

@@ -5,6 +5,8 @@
  *                 or kills its own thread with process.exit (a hard crash no handler can catch),
  *                 or (`exitOnDrain`) kills its thread once when the host drains it on stop.
  *   slow-oi:      a sink that sleeps per batch (to test back-pressure) and counts rows into a file.
+ *   stall-ep:     passes records through; on a record whose `attribute` equals `value` it waits
+ *                 `stallMs` (its event loop free: ticks and messages go on) before passing it on.
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -92,6 +94,33 @@ class SlowOi implements NodeHandler {
   }
 }
 
+const stallSettings = z.strictObject({
+  attribute: z.string(),
+  value: z.union([z.string(), z.number()]),
+  stallMs: z.number().int().min(0),
+});
+type StallSettings = z.infer<typeof stallSettings>;
+
+class StallEp implements NodeHandler {
+  constructor(private readonly s: StallSettings) {}
+  init(): void {}
+  snapshot(): unknown {
+    return null;
+  }
+  held(): number {
+    return 0;
+  }
+  handleTick(): void {}
+  async handleBatch(records: Nar[], ctx: HandlerContext): Promise<void> {
+    for (const r of records) {
+      if (String(r[this.s.attribute]) === String(this.s.value)) {
+        await new Promise((done) => setTimeout(done, this.s.stallMs));
+      }
+      ctx.emit(r);
+    }
+  }
+}
+
 export const nodeTypes: NodeType[] = [
   {
     name: 'crash-on-ep',
@@ -100,6 +129,14 @@ export const nodeTypes: NodeType[] = [
     settings: crashSettings,
     checkpoint: 'periodic',
     create: (s, env) => new CrashOnEp(s as CrashSettings, env.actorDir),
+  } as NodeType,
+  {
+    name: 'stall-ep',
+    kind: 'EP',
+    description: 'test node: passes records, stalls on a marked one',
+    settings: stallSettings,
+    checkpoint: 'periodic',
+    create: (s) => new StallEp(s as StallSettings),
   } as NodeType,
   {
     name: 'slow-oi',

@@ -4,7 +4,7 @@ import type { HostStatus } from '../../../src/cluster/host/host-status.js';
 import type { ActorStatsMessage } from '../../../src/actors/runtime/protocol.js';
 import { emptyLedger } from '../../../src/actors/runtime/ledger.js';
 
-function stats(alarms: ActorStatsMessage['alarms']): ActorStatsMessage {
+function stats(alarms: ActorStatsMessage['alarms'], checkpointIntervalMs = 1000): ActorStatsMessage {
   return {
     type: 'stats',
     position: 10,
@@ -15,6 +15,8 @@ function stats(alarms: ActorStatsMessage['alarms']): ActorStatsMessage {
     checkpointBytes: 25_395,
     checkpointsTaken: 3,
     checkpointTakeMs: 2.5,
+    checkpointIntervalMs,
+    timeLagMs: 0,
     logCommits: { buckets: [], bucketSumsMs: [] },
     ledger: { ...emptyLedger(), in: 5, out: 5 },
     quarantinedByReason: {},
@@ -61,7 +63,7 @@ describe('narflow status output', () => {
     } as unknown as HostStatus;
     const text = formatStatus(status);
     expect(text).toContain('db    db.0   running');
-    expect(text).toMatch(/db\.0 .* 1\.5s ago, 24\.8 KiB\n/);
+    expect(text).toMatch(/db\.0 .* 1\.5s ago, 24\.8 KiB, every 1\.0s\n/);
     expect(text.trimEnd().split('\n').at(-1)).toBe(
       'ALARM db.0 database_unavailable since 2026-11-24T10:05:00.000Z: ECONNREFUSED: connect',
     );
@@ -70,6 +72,12 @@ describe('narflow status output', () => {
       nodes: [{ ...status.nodes[0]!, actors: [{ ...status.nodes[0]!.actors[0]!, stats: stats({}) }] }],
     } as HostStatus);
     expect(quiet).not.toContain('ALARM');
+    // A costly checkpoint stretches the wait (host.checkpointMaxLoad): the column shows the wait now.
+    const stretched = formatStatus({
+      ...status,
+      nodes: [{ ...status.nodes[0]!, actors: [{ ...status.nodes[0]!.actors[0]!, stats: stats({}, 7450) }] }],
+    } as HostStatus);
+    expect(stretched).toMatch(/db\.0 .* 1\.5s ago, 24\.8 KiB, every 7\.5s\n/);
   });
 
   it('ensures a repartition in progress is shown above the alarms with the layouts and the pause start', () => {

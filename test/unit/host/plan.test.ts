@@ -32,6 +32,7 @@ const base: Omit<HostPlan, 'nodes'> = {
   runtime: {
     groupCommitMs: 5,
     checkpointIntervalMs: 1000,
+    checkpointMaxLoad: 0.05,
     tickIntervalMs: 1000,
     segmentBytes: 1 << 20,
     batchMaxRecords: 1000,

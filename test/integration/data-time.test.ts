@@ -1,0 +1,110 @@
+/**
+ * Time at an actor fed by others is their time, not the wall clock: while input waits upstream, an
+ * order enhancer's inactivity timeout waits too. Before, an EP held up for longer than the S-CDR
+ * inactivity timeout let the order enhancer close a session whose next record was waiting in the
+ * EP's log, and that record was then dropped as a late duplicate: lost.
+ */
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hostStatus } from '../helpers/chain.js';
+import { drainOutputs, ROOT, sleep, startNarflow } from '../helpers/narflow-process.js';
+
+const PLUGIN = join(ROOT, 'dist', 'test', 'helpers', 'nodes', 'failing.js');
+const STALL_MS = 5000;
+const INACTIVITY_MS = 2000;
+const dirs: string[] = [];
+
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+function config(dir: string): string {
+  return `version: 1
+plugins: [${PLUGIN}]
+host:
+  dataDir: ${join(dir, 'data')}
+  tickIntervalMs: 200
+  checkpointIntervalMs: 200
+  metrics: { port: 0 }
+  log: { level: warn }
+nodes:
+  - id: collect
+    type: file-ei
+    settings: { inputDir: ${join(dir, 'in')}, header: true, pollMs: 20 }
+    rules:
+      - { name: recordType, type: string }
+      - { name: chargingId, type: integer }
+      - { name: ggsnAddress, type: ip }
+      - { name: recordSequenceNumber, type: integer }
+      - { name: causeForRecClosing, type: integer }
+      - { name: imsi, type: string }
+    destinations: [{ to: [stall] }]
+  - id: stall
+    type: stall-ep
+    settings: { attribute: imsi, value: stall, stallMs: ${STALL_MS} }
+    destinations:
+      - to: [dedup]
+        routing: { type: session, attributes: [chargingId, ggsnAddress] }
+  - id: dedup
+    type: order-enhancer-oe
+    settings: { sessionKey: [chargingId, ggsnAddress], inactivityTimeoutMs: ${INACTIVITY_MS} }
+    destinations: [{ to: [deliver] }]
+  - id: deliver
+    type: file-oi
+    settings: { dir: ${join(dir, 'out')}, rollRecords: 100, rollIntervalMs: 500 }
+    rules:
+      - { attribute: chargingId }
+      - { attribute: recordSequenceNumber }
+      - { attribute: imsi }
+`;
+}
+
+const HEADER = 'recordType,chargingId,ggsnAddress,recordSequenceNumber,causeForRecClosing,imsi';
+
+/** A CSV file into the input directory, written aside and renamed in (files are taken in name order). */
+async function drop(dir: string, name: string, lines: string[]): Promise<void> {
+  await writeFile(join(dir, 'in', `.${name}`), `${[HEADER, ...lines].join('\n')}\n`);
+  await rename(join(dir, 'in', `.${name}`), join(dir, 'in', name));
+}
+
+describe('data time', () => {
+  it('ensures an S-CDR session is not closed for inactivity while its next record waits upstream', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'narflow-time-'));
+    dirs.push(dir);
+    await mkdir(join(dir, 'in'));
+    const file = join(dir, 'narflow.yaml');
+    await writeFile(file, config(dir));
+    const r = startNarflow(['run', file]);
+    try {
+      for (let i = 0; i < 400; i++) {
+        const s = await hostStatus(join(dir, 'data'), r.child.pid);
+        if (s?.nodes.every((n) => n.actors.every((a) => a.stats !== undefined))) break;
+        await sleep(50);
+      }
+      // Session 1 opens in the order enhancer; then the EP is held up for longer than the
+      // inactivity timeout, with session 1's next record behind the record it stalls on.
+      await drop(dir, 'usage-1.csv', ['sgsnPDPRecord,1,10.0.0.1,1,17,262010000000001']);
+      await sleep(300);
+      await drop(dir, 'usage-2.csv', ['sgsnPDPRecord,2,10.0.0.1,1,0,stall']);
+      await sleep(100);
+      await drop(dir, 'usage-3.csv', ['sgsnPDPRecord,1,10.0.0.1,2,0,262010000000001']);
+
+      // Meanwhile the order enhancer's time stands still, and its lag shows it.
+      let lagMs = 0;
+      for (let i = 0; i < 90 && lagMs <= INACTIVITY_MS; i++) {
+        const s = await hostStatus(join(dir, 'data'), r.child.pid);
+        lagMs = Math.max(lagMs, s?.nodes.find((n) => n.node === 'dedup')?.actors[0]?.stats?.timeLagMs ?? 0);
+        await sleep(50);
+      }
+      expect(lagMs).toBeGreaterThan(INACTIVITY_MS);
+
+      const [rows] = await drainOutputs(r, [[join(dir, 'out'), 3]], 30_000);
+      // Session 1 went out whole, in order, after the stall; nothing was dropped as a duplicate.
+      expect(rows).toEqual(['1,1,262010000000001', '1,2,262010000000001', '2,1,stall']);
+    } finally {
+      r.child.kill('SIGKILL');
+    }
+  }, 60_000);
+});
