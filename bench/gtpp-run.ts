@@ -132,7 +132,10 @@ export async function runGtpp(
       `${count(soak.accepted)} CDRs and ${count(soak.sessions)} sessions in the outputs, equal to the ground truth ` +
       `(complete ${soak.catchUpSeconds.toFixed(1)} s after the load ended); ` +
       `narflow RSS ${mib(soak.rssThirdBytes)} after a third of the load, ${mib(soak.rssEndBytes)} at its end ` +
-      `(${(soak.rssEndBytes / soak.rssThirdBytes).toFixed(2)}×), peak ${mib(soak.rssPeakBytes)}`,
+      `(${(soak.rssEndBytes / soak.rssThirdBytes).toFixed(2)}×), peak ${mib(soak.rssPeakBytes)}; ` +
+      `order enhancer: checkpoints up to ${mib(soak.oeCheckpointBytes)}, at most every ` +
+      `${(soak.oeCheckpointIntervalMs / 1000).toFixed(1)} s (host.checkpointMaxLoad), time lag up to ` +
+      `${(soak.oeTimeLagMaxMs / 1000).toFixed(1)} s`,
   );
   return { decode, rows, encode, stream, ingest, scale, soak };
 }

@@ -7,11 +7,14 @@
  * duration: a session cut short keeps its partial records in the order enhancer, which holds them
  * until the final one, so they would be in the truth and not yet in the output. Reported: the rate
  * taken, narflow's resident memory sampled every second (at the end of the first third against the
- * end: a process that keeps what it should let go grows between the two), and whether the `cdr` and
- * `sessions` outputs equal the generator's ground truth exactly (a mismatch fails the bench).
+ * end: a process that keeps what it should let go grows between the two), the order enhancer's
+ * largest checkpoint, longest wait between checkpoints and time lag (sampled every second while
+ * loaded), and whether the `cdr` and `sessions` outputs equal the generator's ground truth exactly
+ * (a mismatch fails the bench).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hostStatus } from '../test/helpers/chain.js';
 import { csvRows, truthRows } from '../test/helpers/narflow-process.js';
 import { BIN, ROOT } from './narflow-process.js';
 import { child, withServer } from './servers.js';
@@ -36,6 +39,10 @@ export interface SoakResult {
   readonly rssThirdBytes: number;
   readonly rssEndBytes: number;
   readonly rssPeakBytes: number;
+  /** The order enhancer's actors, sampled every second: the largest checkpoint and wait between checkpoints, and time lag. */
+  readonly oeCheckpointBytes: number;
+  readonly oeCheckpointIntervalMs: number;
+  readonly oeTimeLagMaxMs: number;
 }
 
 function soakSeconds(text: string | undefined): number {
@@ -123,7 +130,20 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
       undefined,
     );
     const rss: number[] = [];
-    const sampler = setInterval(() => void rssBytes(pid).then((b) => rss.push(b)), 1000);
+    const oe = { bytes: 0, intervalMs: 0, lagMs: 0 };
+    const sampleOe = async (): Promise<void> => {
+      const node = (await hostStatus(join(dir, 'data'), pid))?.nodes.find((n) => n.node === 'dedup');
+      for (const a of node?.actors ?? []) {
+        if (a.stats === undefined) continue;
+        oe.bytes = Math.max(oe.bytes, a.stats.checkpointBytes);
+        oe.intervalMs = Math.max(oe.intervalMs, a.stats.checkpointIntervalMs);
+        oe.lagMs = Math.max(oe.lagMs, a.stats.timeLagMs);
+      }
+    };
+    const sampler = setInterval(() => {
+      void rssBytes(pid).then((b) => rss.push(b));
+      void sampleOe();
+    }, 1000);
     const code = await load.done;
     clearInterval(sampler);
     if (code !== 0)
@@ -166,6 +186,9 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
       rssThirdBytes: rss[Math.floor(rss.length / 3)] ?? 0,
       rssEndBytes: rss[rss.length - 1] ?? 0,
       rssPeakBytes: Math.max(0, ...rss),
+      oeCheckpointBytes: oe.bytes,
+      oeCheckpointIntervalMs: oe.intervalMs,
+      oeTimeLagMaxMs: oe.lagMs,
     };
   });
 }

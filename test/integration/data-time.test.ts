@@ -4,12 +4,19 @@
  * inactivity timeout let the order enhancer close a session whose next record was waiting in the
  * EP's log, and that record was then dropped as a late duplicate: lost.
  */
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hostStatus } from '../helpers/chain.js';
-import { drainOutputs, ROOT, sleep, startNarflow } from '../helpers/narflow-process.js';
+import { hostStatus, makeChain, writeInput } from '../helpers/chain.js';
+import {
+  drainOutputs,
+  ROOT,
+  runToCompletion,
+  sleep,
+  startNarflow,
+  waitForOutput,
+} from '../helpers/narflow-process.js';
 
 const PLUGIN = join(ROOT, 'dist', 'test', 'helpers', 'nodes', 'failing.js');
 const STALL_MS = 5000;
@@ -103,6 +110,36 @@ describe('data time', () => {
       const [rows] = await drainOutputs(r, [[join(dir, 'out'), 3]], 30_000);
       // Session 1 went out whole, in order, after the stall; nothing was dropped as a duplicate.
       expect(rows).toEqual(['1,1,262010000000001', '1,2,262010000000001', '2,1,stall']);
+    } finally {
+      r.child.kill('SIGKILL');
+    }
+  }, 60_000);
+});
+
+describe('data time across a change of the plan', () => {
+  it('ensures an actor whose producer left the plan takes the time of the producers that remain', async () => {
+    const chain = await makeChain('time-producers', { epPartitions: 2 });
+    dirs.push(chain.dir);
+    const fewer = join(chain.dir, 'fewer.yaml');
+    const original = await readFile(chain.config, 'utf8');
+    await writeFile(fewer, original.replace('partitions: 2', 'partitions: 1'));
+    const r = startNarflow(['run', chain.config, '--set', 'host.log.level=info']);
+    try {
+      const deliverLag = async (): Promise<number | undefined> =>
+        (await hostStatus(chain.dataDir, r.child.pid))?.nodes.find((n) => n.node === 'deliver')?.actors[0]
+          ?.stats?.timeLagMs;
+      for (let i = 0; i < 100 && (await deliverLag()) === undefined; i++) await sleep(100);
+      await writeInput(chain.input, 1, 100);
+      await runToCompletion(['apply', fewer]);
+      await waitForOutput(r, /actor removed from the plan and stopped/, 20_000);
+      // enrich.1 is gone: were deliver still waiting for it, its time would stand still.
+      await sleep(1000);
+      let worst = 0;
+      for (let i = 0; i < 10; i++) {
+        worst = Math.max(worst, (await deliverLag()) ?? Infinity);
+        await sleep(200);
+      }
+      expect(worst, r.output().slice(-2000)).toBeLessThan(1500);
     } finally {
       r.child.kill('SIGKILL');
     }
