@@ -71,11 +71,8 @@ class CrashOnEp implements NodeHandler {
   }
 }
 
-const slowSettings = z.strictObject({ delayMs: z.number().int().min(0), countFile: z.string() });
-type SlowSettings = z.infer<typeof slowSettings>;
-
-class SlowOi implements NodeHandler {
-  constructor(private readonly s: SlowSettings) {}
+/** A node without state or timers: only its batch handling differs. */
+abstract class StatelessNode implements NodeHandler {
   init(): void {}
   snapshot(): unknown {
     return null;
@@ -84,6 +81,16 @@ class SlowOi implements NodeHandler {
     return 0;
   }
   handleTick(): void {}
+  abstract handleBatch(records: Nar[], ctx: HandlerContext): Promise<void>;
+}
+
+const slowSettings = z.strictObject({ delayMs: z.number().int().min(0), countFile: z.string() });
+type SlowSettings = z.infer<typeof slowSettings>;
+
+class SlowOi extends StatelessNode {
+  constructor(private readonly s: SlowSettings) {
+    super();
+  }
   async handleBatch(records: Nar[], ctx: HandlerContext): Promise<void> {
     await new Promise((r) => setTimeout(r, this.s.delayMs));
     const before = existsSync(this.s.countFile) ? Number(readFileSync(this.s.countFile, 'utf8')) : 0;
@@ -101,16 +108,10 @@ const stallSettings = z.strictObject({
 });
 type StallSettings = z.infer<typeof stallSettings>;
 
-class StallEp implements NodeHandler {
-  constructor(private readonly s: StallSettings) {}
-  init(): void {}
-  snapshot(): unknown {
-    return null;
+class StallEp extends StatelessNode {
+  constructor(private readonly s: StallSettings) {
+    super();
   }
-  held(): number {
-    return 0;
-  }
-  handleTick(): void {}
   async handleBatch(records: Nar[], ctx: HandlerContext): Promise<void> {
     for (const r of records) {
       if (String(r[this.s.attribute]) === String(this.s.value)) {
