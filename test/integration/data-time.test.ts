@@ -34,6 +34,7 @@ host:
   dataDir: ${join(dir, 'data')}
   tickIntervalMs: 200
   checkpointIntervalMs: 200
+  timeLagAlarmSeconds: 1
   metrics: { port: 0 }
   log: { level: warn }
 nodes:
@@ -98,14 +99,28 @@ describe('data time', () => {
       await sleep(100);
       await drop(dir, 'usage-3.csv', ['sgsnPDPRecord,1,10.0.0.1,2,0,262010000000001']);
 
-      // Meanwhile the order enhancer's time stands still, and its lag shows it.
+      // Meanwhile the order enhancer's time stands still: its lag shows it, and past a second
+      // (timeLagAlarmSeconds) the alarm names the producer holding it back.
+      const dedup = async () =>
+        (await hostStatus(join(dir, 'data'), r.child.pid))?.nodes.find((n) => n.node === 'dedup')?.actors[0]
+          ?.stats;
       let lagMs = 0;
-      for (let i = 0; i < 90 && lagMs <= INACTIVITY_MS; i++) {
-        const s = await hostStatus(join(dir, 'data'), r.child.pid);
-        lagMs = Math.max(lagMs, s?.nodes.find((n) => n.node === 'dedup')?.actors[0]?.stats?.timeLagMs ?? 0);
+      let alarm = '';
+      for (let i = 0; i < 90 && (lagMs <= INACTIVITY_MS || alarm === ''); i++) {
+        const st = await dedup();
+        lagMs = Math.max(lagMs, st?.timeLagMs ?? 0);
+        alarm = st?.alarms?.['time_lag']?.detail ?? alarm;
         await sleep(50);
       }
       expect(lagMs).toBeGreaterThan(INACTIVITY_MS);
+      expect(alarm).toMatch(/^time \d+ s behind the wall clock; held back by stall\.0 /);
+      // Once the EP goes on, time catches up and the alarm clears.
+      let cleared = false;
+      for (let i = 0; i < 200 && !cleared; i++) {
+        cleared = (await dedup())?.alarms?.['time_lag'] === undefined;
+        if (!cleared) await sleep(50);
+      }
+      expect(cleared).toBe(true);
 
       const [rows] = await drainOutputs(r, [[join(dir, 'out'), 3]], 30_000);
       // Session 1 went out whole, in order, after the stall; nothing was dropped as a duplicate.

@@ -67,6 +67,7 @@ export class ActorRuntime {
   #tickFloor = 0;
   /** The latest tick time handled: everything that reached the actor before it is handled. */
   #handledTickMs = 0;
+  readonly #startedMs = Date.now();
   #unprocessedWork = 0;
   #lastActivityMs = 0;
   #timers: NodeJS.Timeout[] = [];
@@ -451,7 +452,20 @@ export class ActorRuntime {
   }
 
   #sendStats(): void {
+    this.#checkTimeLag();
     this.post(this.stats());
+  }
+
+  /** `time_lag`: this actor's producers have held its time back for longer than `timeLagAlarmMs`. */
+  #checkTimeLag(): void {
+    const limit = this.data.runtime.timeLagAlarmMs;
+    if (limit === 0 || this.#clock.producers.length === 0 || this.#ticksStopped) return;
+    const lagMs = Date.now() - (this.#tickFloor === 0 ? this.#startedMs : this.#tickFloor);
+    const raised = lagMs > limit;
+    const detail = raised
+      ? `time ${Math.round(lagMs / 1000)} s behind the wall clock; held back by ${this.#clock.laggards().join(', ')} (input waiting upstream, or a producer down)`
+      : '';
+    this.#books.alarm('time_lag', raised, detail);
   }
 
   #crash(position: number, err: unknown): void {

@@ -21,6 +21,8 @@ export interface ActorRuntimeSettings {
   readonly checkpointIntervalMs: number;
   /** Share of the event loop periodic checkpoints may take (see checkpoint-taking.ts). */
   readonly checkpointMaxLoad: number;
+  /** An actor fed by others whose time lags the wall clock by more than this raises `time_lag` (0: never). */
+  readonly timeLagAlarmMs: number;
   readonly tickIntervalMs: number;
   readonly segmentBytes: number;
   readonly batchMaxRecords: number;

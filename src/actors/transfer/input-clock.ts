@@ -48,4 +48,13 @@ export class InputClock {
     }
     return min;
   }
+
+  /** The producers holding the time back: those that have not reported, and those at the earliest time. */
+  laggards(): string[] {
+    const now = this.now();
+    return this.#producers.filter((p) => {
+      const t = this.#upTo.get(p);
+      return t === undefined || t === now;
+    });
+  }
 }

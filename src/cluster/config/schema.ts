@@ -33,6 +33,8 @@ export const hostSchema = z.strictObject({
   checkpointIntervalMs: int(10, 600_000).default(1000),
   /** Share of an actor's thread periodic checkpoints may take: a checkpoint that took t ms waits t / this for the next. */
   checkpointMaxLoad: z.number().min(0.001).max(1).default(0.05),
+  /** An actor fed by others whose time is this far behind the wall clock raises `time_lag` (0: never). */
+  timeLagAlarmSeconds: int(0, 2_678_400).default(300),
   startTimeoutMs: int(100, 600_000).default(30_000),
   segmentBytes: int(1_048_576, 4_294_967_296).default(67_108_864),
   /** Per actor: payload bytes of input-log entries kept in memory for handling; the rest is read back from the log. */

@@ -33,6 +33,7 @@ export function planFromConfig(config: LoadedConfig, registry: NodeTypeRegistry)
       groupCommitMs: h.groupCommitMs,
       checkpointIntervalMs: h.checkpointIntervalMs,
       checkpointMaxLoad: h.checkpointMaxLoad,
+      timeLagAlarmMs: h.timeLagAlarmSeconds * 1000,
       tickIntervalMs: h.tickIntervalMs,
       segmentBytes: h.segmentBytes,
       batchMaxRecords: h.batch.maxRecords,

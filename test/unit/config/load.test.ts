@@ -21,6 +21,7 @@ describe('loadConfig fills defaults, applies overrides and loads plugins', () =>
       groupCommitMs: 5,
       checkpointIntervalMs: 1000,
       checkpointMaxLoad: 0.05,
+      timeLagAlarmSeconds: 300,
       startTimeoutMs: 30_000,
       segmentBytes: 67_108_864,
       inputMemoryBytes: 33_554_432,

@@ -33,6 +33,7 @@ const base: Omit<HostPlan, 'nodes'> = {
     groupCommitMs: 5,
     checkpointIntervalMs: 1000,
     checkpointMaxLoad: 0.05,
+    timeLagAlarmMs: 300_000,
     tickIntervalMs: 1000,
     segmentBytes: 1 << 20,
     batchMaxRecords: 1000,

@@ -23,6 +23,16 @@ describe('input clock', () => {
     expect(c.now()).toBe(3000);
     c.report('ep.1', 9000);
     expect(c.now()).toBe(5000);
+    expect(c.laggards()).toEqual(['ep.0']);
+  });
+
+  it('ensures the producers holding the time back are named: those not heard from, and those at the earliest time', () => {
+    const c = new InputClock(['a.0', 'b.0', 'c.0']);
+    c.report('a.0', 1000);
+    expect(c.laggards()).toEqual(['b.0', 'c.0']);
+    c.report('b.0', 1000);
+    c.report('c.0', 4000);
+    expect(c.laggards()).toEqual(['a.0', 'b.0']);
   });
 
   it('ensures a producer replaying older time (after its restart) does not move the time back', () => {
