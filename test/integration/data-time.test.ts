@@ -12,6 +12,7 @@ import { hostStatus, makeChain, writeInput } from '../helpers/chain.js';
 import {
   drainOutputs,
   ROOT,
+  type Running,
   runToCompletion,
   sleep,
   startNarflow,
@@ -77,28 +78,47 @@ async function drop(dir: string, name: string, lines: string[]): Promise<void> {
   await rename(join(dir, 'in', `.${name}`), join(dir, 'in', name));
 }
 
+/** A temp directory with the config; the caller removes it. */
+async function setUp(): Promise<{ dir: string; file: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'narflow-time-'));
+  dirs.push(dir);
+  await mkdir(join(dir, 'in'));
+  const file = join(dir, 'narflow.yaml');
+  await writeFile(file, config(dir));
+  return { dir, file };
+}
+
+async function untilRunning(dir: string, r: Running): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const s = await hostStatus(join(dir, 'data'), r.child.pid);
+    if (s?.nodes.every((n) => n.actors.every((a) => a.stats !== undefined))) return;
+    await sleep(50);
+  }
+  throw new Error(`narflow did not start:\n${r.output().slice(-2000)}`);
+}
+
+/**
+ * Session 1 opens in the order enhancer; then the EP is held up for longer than the inactivity
+ * timeout, with session 1's next record behind the record it stalls on.
+ */
+async function sessionAroundAStall(dir: string): Promise<void> {
+  await drop(dir, 'usage-1.csv', ['sgsnPDPRecord,1,10.0.0.1,1,17,262010000000001']);
+  await sleep(300);
+  await drop(dir, 'usage-2.csv', ['sgsnPDPRecord,2,10.0.0.1,1,0,stall']);
+  await sleep(100);
+  await drop(dir, 'usage-3.csv', ['sgsnPDPRecord,1,10.0.0.1,2,0,262010000000001']);
+}
+
+/** Session 1 whole, in order, and session 2: nothing dropped as a late duplicate. */
+const WHOLE = ['1,1,262010000000001', '1,2,262010000000001', '2,1,stall'];
+
 describe('data time', () => {
   it('ensures an S-CDR session is not closed for inactivity while its next record waits upstream', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'narflow-time-'));
-    dirs.push(dir);
-    await mkdir(join(dir, 'in'));
-    const file = join(dir, 'narflow.yaml');
-    await writeFile(file, config(dir));
+    const { dir, file } = await setUp();
     const r = startNarflow(['run', file]);
     try {
-      for (let i = 0; i < 400; i++) {
-        const s = await hostStatus(join(dir, 'data'), r.child.pid);
-        if (s?.nodes.every((n) => n.actors.every((a) => a.stats !== undefined))) break;
-        await sleep(50);
-      }
-      // Session 1 opens in the order enhancer; then the EP is held up for longer than the
-      // inactivity timeout, with session 1's next record behind the record it stalls on.
-      await drop(dir, 'usage-1.csv', ['sgsnPDPRecord,1,10.0.0.1,1,17,262010000000001']);
-      await sleep(300);
-      await drop(dir, 'usage-2.csv', ['sgsnPDPRecord,2,10.0.0.1,1,0,stall']);
-      await sleep(100);
-      await drop(dir, 'usage-3.csv', ['sgsnPDPRecord,1,10.0.0.1,2,0,262010000000001']);
-
+      await untilRunning(dir, r);
+      await sessionAroundAStall(dir);
       // Meanwhile the order enhancer's time stands still: its lag shows it, and past a second
       // (timeLagAlarmSeconds) the alarm names the producer holding it back.
       const dedup = async () =>
@@ -123,10 +143,33 @@ describe('data time', () => {
       expect(cleared).toBe(true);
 
       const [rows] = await drainOutputs(r, [[join(dir, 'out'), 3]], 30_000);
-      // Session 1 went out whole, in order, after the stall; nothing was dropped as a duplicate.
-      expect(rows).toEqual(['1,1,262010000000001', '1,2,262010000000001', '2,1,stall']);
+      expect(rows).toEqual(WHOLE);
     } finally {
       r.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('ensures a session open at a kill -9 is not closed by the outage when its next record was still upstream', async () => {
+    const { dir, file } = await setUp();
+    const first = startNarflow(['run', file]);
+    try {
+      await untilRunning(dir, first);
+      await sessionAroundAStall(dir);
+      // Killed while the EP stalls: session 1's next record is in the EP's log only.
+      await sleep(1500);
+    } finally {
+      first.child.kill('SIGKILL');
+      await first.exit;
+    }
+    // Down for longer than the inactivity timeout. On the wall clock, the order enhancer's first
+    // tick after the restart would close session 1 before its next record came.
+    await sleep(INACTIVITY_MS + 1500);
+    const second = startNarflow(['run', file]);
+    try {
+      const [rows] = await drainOutputs(second, [[join(dir, 'out'), 3]], 30_000);
+      expect(rows).toEqual(WHOLE);
+    } finally {
+      second.child.kill('SIGKILL');
     }
   }, 60_000);
 });
