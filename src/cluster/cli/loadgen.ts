@@ -30,6 +30,10 @@ export const GTPP_USAGE = `usage: narflow loadgen gtpp [options]
   --shape S                 constant | square:period=10s,low=0.2 | ramp:from=0.1[,over=30s] | poisson
                             | storm:gsn=0,down=5s,at=10s
   --duration D              stop sending new CDRs after D (e.g. 60s)
+  --at-duration cut|finish-sessions
+                            when the duration ends: cut (default) sends nothing new, leaving open
+                            sessions unfinished; finish-sessions opens no new session and sends the
+                            rest of the open ones first, so the truth holds whole sessions (streamed)
   --count N                 send at most N CDRs
   --max-seconds N           hard cap on the run (default 600)
   --prepare auto|ahead|stream

@@ -81,6 +81,11 @@ export interface SendLoopPlan {
   release(allowed: number): boolean;
   /** The duration is over: the peers take no new work. */
   stopNew(): void;
+  /**
+   * When present, the end of the duration calls this instead of `stopNew`: the work goes on until
+   * `release` has handed out all of it (bounded by maxSeconds, not by the duration's drain).
+   */
+  finishSessions?(): void;
 }
 
 const LOOP_MS = 1;
@@ -102,6 +107,7 @@ export function sendLoop(
   const durationMs = plan.durationMs ?? Infinity;
   const hardMs = plan.maxSeconds * 1000;
   let releasing = true;
+  let finishing = false;
   let lastTimeouts = 0;
   let lastProgress = 0;
   let lastSent = 0;
@@ -129,9 +135,14 @@ export function sendLoop(
       storm.step(n);
       if (releasing) {
         releasing = plan.release(plan.scheduler.allowed(n));
-        if (n >= durationMs) {
-          releasing = false;
-          plan.stopNew();
+        if (n >= durationMs && !finishing) {
+          if (plan.finishSessions !== undefined) {
+            finishing = true;
+            plan.finishSessions();
+          } else {
+            releasing = false;
+            plan.stopNew();
+          }
         }
       }
       for (const p of peers) p.pump(n);
@@ -144,7 +155,7 @@ export function sendLoop(
       progress(n, outstanding);
       if (hooks.signal?.aborted === true) return finish('aborted');
       if (n >= hardMs) return finish('max-seconds');
-      if (n >= durationMs + plan.drainMs) return finish('duration');
+      if (!finishing && n >= durationMs + plan.drainMs) return finish('duration');
       const stormPending = storm.pending && stormPeer !== undefined && !stormPeer.idle;
       if (!releasing && !stormPending && peers.every((p) => p.idle))
         finish(n >= durationMs ? 'duration' : 'done');

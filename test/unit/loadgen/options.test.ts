@@ -30,6 +30,7 @@ describe('loadgen gtpp options', () => {
       maxSeconds: 600,
       seed: 1,
       out: './loadgen-out',
+      atDuration: 'cut',
     });
     expect(o.mix).toEqual(DEFAULT_MIX);
     expect(sessionLimit(o)).toEqual({ sessions: 10_000 });
@@ -286,5 +287,32 @@ describe('loadgen gtpp options', () => {
     expect(planLimit(fill(['--duration', '10m', '--rate', '100']))).toEqual({ minRecords: 60_000 });
     expect(planLimit(fill(['--duration', '10m', '--count', '7']))).toEqual({ minRecords: 7 });
     expect(fill([]).prepare).toBe('ahead');
+  });
+
+  it('ensures --at-duration finish-sessions needs a duration, is streamed, and is refused with a run prepared ahead', () => {
+    const o = fill(['--duration', '30s', '--count', '1000', '--at-duration', 'finish-sessions']);
+    // A small run would be prepared ahead; finishing sessions needs the maker of a streamed run.
+    expect(o).toMatchObject({ atDuration: 'finish-sessions', prepare: 'stream' });
+    expect(fill(['--duration=5s', '--at-duration=cut']).atDuration).toBe('cut');
+    expect(usageMessage(() => fill(['--at-duration', 'finish-sessions']))).toContain(
+      '--at-duration finish-sessions: expected a --duration to finish the sessions at',
+    );
+    expect(
+      usageMessage(() =>
+        fill([
+          '--duration',
+          '5s',
+          '--count',
+          '100',
+          '--prepare',
+          'ahead',
+          '--at-duration',
+          'finish-sessions',
+        ]),
+      ),
+    ).toContain('--at-duration finish-sessions: expected --prepare stream or auto');
+    expect(usageMessage(() => fill(['--duration', '5s', '--at-duration', 'finish']))).toContain(
+      '--at-duration: expected cut or finish-sessions, got "finish"',
+    );
   });
 });

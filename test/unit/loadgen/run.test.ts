@@ -395,6 +395,37 @@ describe("runGtppLoad --prepare stream against a GTP' responder", () => {
     expect(sessions.length).toBeGreaterThan(0);
     expect(sessions.reduce((n, l) => n + Number(l.split(',')[3]), 0)).toBeLessThanOrEqual(s.accepted);
   });
+
+  it('ensures --at-duration finish-sessions ends a run bounded by its duration on whole sessions, where cut leaves some open', async () => {
+    const r = await responder(new Responder());
+    const run = (atDuration: 'cut' | 'finish-sessions') => {
+      const out = outDir();
+      const input: GtppLoadInput = {
+        ...base(r.port, out),
+        gsns: 2,
+        durationMs: 400,
+        window: 16,
+        records: { kind: 'uniform', min: 1, max: 8 },
+        seed: 5,
+        atDuration,
+      };
+      return runGtppLoad(input).then((report) => ({ report, out }));
+    };
+    const recordsInSessions = (out: string): number =>
+      rows(join(out, 'truth/sessions.csv')).reduce((n, l) => n + Number(l.split(',')[3]), 0);
+
+    const finished = await run('finish-sessions');
+    const s = finished.report.summary;
+    expect(finished.report.ended).toBe('duration');
+    expect(s.accepted).toBe(s.sent);
+    // Everything made was sent, and every CDR the gateway took belongs to a session in the truth.
+    expect(finished.report.prepared.cdrs).toBe(s.sent);
+    expect(rows(join(finished.out, 'truth/cdr.csv'))).toHaveLength(s.accepted);
+    expect(recordsInSessions(finished.out)).toBe(s.accepted);
+
+    const cut = await run('cut');
+    expect(recordsInSessions(cut.out)).toBeLessThan(cut.report.summary.accepted);
+  });
 });
 
 describe('several load generators against one gateway', () => {

@@ -4,9 +4,8 @@
  */
 import type { MadeCounts, MadeMessage } from './maker.js';
 
-export interface ChunkRequest {
-  readonly messages: number;
-}
+/** Worker requests: the next messages, or to open no new session from now on. */
+export type ChunkRequest = { readonly messages: number } | { readonly finishSessions: true };
 
 export interface MadeChunk {
   readonly messages: Array<Omit<MadeMessage, 'frame'>>;

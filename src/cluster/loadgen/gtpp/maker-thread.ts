@@ -14,6 +14,8 @@ export interface MakerSource {
   next(): MadeMessage | undefined | typeof PENDING;
   /** Sessions the maker has planned so far. */
   readonly sessionsPlanned: number;
+  /** Open no new session: messages end once the open ones are made (see MessageMaker). */
+  finishSessions(): void;
   close(): void;
 }
 
@@ -26,6 +28,7 @@ export function makerInThread(o: StreamOptions): MakerSource & { readonly maker:
     get sessionsPlanned() {
       return maker.made.sessions;
     },
+    finishSessions: () => maker.finishSessions(),
     close: () => undefined,
   };
 }
@@ -82,6 +85,11 @@ export class MakerThread implements MakerSource {
 
   get sessionsPlanned(): number {
     return this.#sessionsPlanned;
+  }
+
+  finishSessions(): void {
+    // Messages the worker was asked for before this still open sessions; those after do not.
+    this.#worker.postMessage({ finishSessions: true } satisfies ChunkRequest);
   }
 
   close(): void {

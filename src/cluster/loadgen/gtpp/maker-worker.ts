@@ -11,6 +11,10 @@ const maker = new MessageMaker(workerData as StreamOptions);
 const port = parentPort;
 if (port === null) throw new Error('maker-worker: expected to run in a worker thread');
 port.on('message', (req: ChunkRequest) => {
+  if ('finishSessions' in req) {
+    maker.finishSessions();
+    return;
+  }
   const made = [];
   for (let i = 0; i < req.messages; i++) {
     const m = maker.make();

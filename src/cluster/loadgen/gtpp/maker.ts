@@ -80,6 +80,8 @@ export class MessageMaker {
   readonly #dup: Rng;
   readonly #making = new Map<number, Making>();
   #opened: number[] = [];
+  /** No session is opened any more: the GSNs send the rest of their open sessions, then end. */
+  #finishing = false;
   #messages = 0;
   #cdrsMade = 0;
 
@@ -119,6 +121,14 @@ export class MessageMaker {
     return this.#making.size;
   }
 
+  /**
+   * From now on no session is opened: each GSN makes the rest of the sessions it has open, then has
+   * no more (sessions planned for it and not opened are dropped; no CDR of theirs was made).
+   */
+  finishSessions(): void {
+    this.#finishing = true;
+  }
+
   /** The next message of the GSN furthest behind that has CDRs left; undefined when none has. */
   make(): MadeMessage | undefined {
     for (;;) {
@@ -143,6 +153,7 @@ export class MessageMaker {
 
   /** The next session of GSN `g`, planning sessions (for every GSN) until one is its. */
   #takeSession(g: number): number | undefined {
+    if (this.#finishing) return undefined;
     const q = this.#queued[g] as number[];
     for (;;) {
       const s = q.shift();

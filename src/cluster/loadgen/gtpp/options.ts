@@ -39,6 +39,14 @@ export type ProgressMode = 'auto' | 'off';
 export type PrepareMode = 'auto' | 'ahead' | 'stream';
 const PREPARE_MODES: readonly unknown[] = ['auto', 'ahead', 'stream'] satisfies PrepareMode[];
 const PREPARE_EXPECTED = 'auto, ahead or stream';
+/**
+ * When `--duration` ends: `cut` sends nothing new (what is in flight completes), so sessions open
+ * then stay incomplete; `finish-sessions` opens no new session and sends the rest of the open ones'
+ * records first, so the ground truth holds whole sessions only (prepared as the run goes).
+ */
+export type AtDuration = 'cut' | 'finish-sessions';
+const AT_DURATION: readonly unknown[] = ['cut', 'finish-sessions'] satisfies AtDuration[];
+const AT_DURATION_EXPECTED = 'cut or finish-sessions';
 
 export interface GtppLoadOptions {
   readonly target: Endpoint;
@@ -75,6 +83,7 @@ export interface GtppLoadOptions {
   readonly progress: ProgressMode;
   /** After `fillGtppLoadOptions`: `ahead` or `stream`, never `auto`. */
   readonly prepare: PrepareMode;
+  readonly atDuration: AtDuration;
 }
 
 export type GtppLoadInput = Partial<GtppLoadOptions>;
@@ -113,6 +122,7 @@ const DEFAULTS: Omit<
   out: undefined,
   progress: 'off',
   prepare: 'auto',
+  atDuration: 'cut',
 };
 
 export function parseMix(text: string): { ok: true; value: MixEntry[] } | { ok: false; expected: string } {
@@ -204,6 +214,10 @@ const PARSERS: Readonly<Record<string, readonly [keyof GtppLoadOptions, FieldPar
   prepare: [
     'prepare',
     (t) => (PREPARE_MODES.includes(t) ? { ok: true, value: t } : { ok: false, expected: PREPARE_EXPECTED }),
+  ],
+  'at-duration': [
+    'atDuration',
+    (t) => (AT_DURATION.includes(t) ? { ok: true, value: t } : { ok: false, expected: AT_DURATION_EXPECTED }),
   ],
 };
 
@@ -314,8 +328,18 @@ export function fillGtppLoadOptions(input: GtppLoadInput): GtppLoadOptions {
   if (o.dupRate > 0 && o.cdrsPerMessage < 1) errors.push('--dup-rate: needs --cdrs-per-message ≥ 1');
   if (!PREPARE_MODES.includes(o.prepare))
     errors.push(`--prepare: expected ${PREPARE_EXPECTED}, got ${JSON.stringify(o.prepare)}`);
+  if (!AT_DURATION.includes(o.atDuration))
+    errors.push(`--at-duration: expected ${AT_DURATION_EXPECTED}, got ${JSON.stringify(o.atDuration)}`);
+  const finishing = o.atDuration === 'finish-sessions';
+  if (finishing && o.durationMs === undefined)
+    errors.push('--at-duration finish-sessions: expected a --duration to finish the sessions at');
+  if (finishing && o.prepare === 'ahead')
+    errors.push(
+      '--at-duration finish-sessions: expected --prepare stream or auto (a run prepared ahead has its messages, sessions interleaved, made already)',
+    );
   const planned = durationBound(o) ? Infinity : plannedCdrs(o);
-  if (o.prepare === 'auto') Object.assign(o, { prepare: planned > MAX_PREPARED_CDRS ? 'stream' : 'ahead' });
+  if (o.prepare === 'auto')
+    Object.assign(o, { prepare: planned > MAX_PREPARED_CDRS || finishing ? 'stream' : 'ahead' });
   if (o.prepare === 'ahead' && planned > MAX_PREPARED_CDRS) {
     errors.push(
       Number.isFinite(planned)

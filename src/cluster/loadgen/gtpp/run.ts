@@ -86,6 +86,8 @@ interface MessageSource {
   made(): { readonly cdrs: number; readonly messages: number; readonly sessions: number };
   /** The gateway confirmed message `m` (first time). */
   readonly confirmed?: (m: number) => void;
+  /** Open no new session (`--at-duration finish-sessions`; streamed runs only). */
+  readonly finishSessions?: () => void;
   /** After the run: writes (or completes) the truth files under `out`, and counts them. */
   truth(ledger: Ledger, out: string | undefined): Promise<TruthCounts>;
 }
@@ -143,6 +145,7 @@ function streamSource(o: GtppLoadOptions): MessageSource {
     paced: true,
     made: () => run.made,
     confirmed: (m) => run.confirmed(m),
+    finishSessions: () => run.finishSessions(),
     // The truth files were opened at the start (under `--out`) and filled as the gateway confirmed.
     async truth(ledger) {
       try {
@@ -288,6 +291,9 @@ function releasePlan(o: GtppLoadOptions, source: MessageSource, gsns: readonly S
     stopNew(): void {
       for (const g of gsns) g.dropBacklog();
     },
+    ...(o.atDuration === 'finish-sessions' && source.finishSessions !== undefined
+      ? { finishSessions: source.finishSessions }
+      : {}),
   };
 }
 

@@ -136,6 +136,11 @@ export class StreamedRun implements RunMessages, MessageFeed {
     }
   }
 
+  /** Open no new session: the messages end once the sessions open now are made whole. */
+  finishSessions(): void {
+    this.source.finishSessions();
+  }
+
   /** The run is over: messages sent and never confirmed go to `unconfirmed`; the rest is let go. */
   finish(outcomeOf: (m: number) => OutcomeValue): {
     readonly cdrs: number;
