@@ -106,10 +106,11 @@ describe("GTP' chain under kill -9", () => {
     };
     expect(cdrTruth.length).toBeGreaterThan(10_000);
     // Wait until the S-CDR sessions closed by inactivity are out, then stop in order. The inactivity
-    // timeout (20 s) is longer than any gap the restart storm and the duplicate scenarios put between
-    // two records of a session before the gateway has them: an S-CDR arriving after its session
-    // closed is dropped by the order enhancer as a late duplicate. (The kills put no gap: time at the
-    // order enhancer is the gateway's, which waits while the process is down.)
+    // timeout (20 s) is longer than any gap the kills (the gateway down: the GSNs retransmit), the
+    // restart storm and the duplicate scenarios put between two records of a session reaching the
+    // gateway: an S-CDR arriving after its session closed is dropped by the order enhancer as a late
+    // duplicate. Records already in the gateway's log put no gap: the order enhancer's time is the
+    // gateway's data time.
     const [cdr, sessions] = await drainOutputs(
       narflow,
       [
