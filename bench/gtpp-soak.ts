@@ -15,6 +15,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostStatus } from '../test/helpers/chain.js';
+import { gtppChainArgs } from '../test/helpers/gtpp-chain.js';
 import { csvRows, truthRows } from '../test/helpers/narflow-process.js';
 import { BIN, ROOT } from './narflow-process.js';
 import { child, withServer } from './servers.js';
@@ -91,21 +92,18 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
   const soakS = soakSeconds(process.env['NARFLOW_BENCH_SOAK_S']);
   /** Sessions of 1–5 records (3 on average) for soakS seconds at RATE. */
   const sessionCount = Math.round((soakS * RATE) / 3);
-  const set = (path: string, value: string | number): string[] => ['--set', `${path}=${value}`];
   const args = [
     BIN,
-    'run',
-    join(ROOT, 'config', 'gtpp-chain.yaml'),
-    '--data-dir',
-    join(dir, 'data'),
-    ...set('nodes[gtpp].settings.listen.port', PORT),
-    ...set('nodes[gtpp].settings.listen.address', '127.0.0.1'),
-    ...set('host.metrics.port', 0),
-    ...set('nodes[cdr].settings.dir', join(dir, 'out', 'cdr')),
-    ...set('nodes[sessions].settings.dir', join(dir, 'out', 'sessions')),
-    ...set('nodes[cdr-files].settings.inputDir', join(dir, 'in')),
-    // S-CDR sessions (closed by inactivity) leave 5 s after their last record, within the soak.
-    ...set('nodes[dedup].settings.inactivityTimeoutMs', 5000),
+    ...gtppChainArgs(
+      dir,
+      PORT,
+      [
+        ['nodes[gtpp].settings.listen.address', '127.0.0.1'],
+        // S-CDR sessions (closed by inactivity) leave 5 s after their last record, within the soak.
+        ['nodes[dedup].settings.inactivityTimeoutMs', 5000],
+      ],
+      ROOT,
+    ),
     // Settings to try under the same load, e.g. 'nodes[dedup].settings.maxProcessedSessions=100000'.
     ...(process.env['NARFLOW_BENCH_SOAK_SETS'] ?? '')
       .split(' ')

@@ -12,14 +12,8 @@ import { QuarantineReader } from '../../src/actors/quarantine/store.js';
 import { prepareRun } from '../../src/cluster/loadgen/gtpp/prepare.js';
 import { encodeCdrFile, type CdrHeader } from '../../src/protocols/cdr/file.js';
 import { decodeFrame } from '../../src/protocols/gtpp/index.js';
-import {
-  csvRows,
-  drainOutputs,
-  ROOT,
-  sleep,
-  startNarflow,
-  type Running,
-} from '../helpers/narflow-process.js';
+import { gtppChainArgs } from '../helpers/gtpp-chain.js';
+import { csvRows, drainOutputs, sleep, startNarflow, type Running } from '../helpers/narflow-process.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -95,30 +89,12 @@ describe('CDR files into the GTP’ chain under kill -9', () => {
     files.push(['GSN0_resent', (files[0] as [string, Uint8Array])[1]]);
     files.push(['GSN1_with_bad_cdr', cdrFile([bad], ++seq)]);
 
-    const args = [
-      'run',
-      join(ROOT, 'config', 'gtpp-chain.yaml'),
-      '--data-dir',
-      join(dir, 'data'),
-      '--set',
-      'nodes[gtpp].settings.listen.port=0',
-      '--set',
-      'host.metrics.port=0',
-      '--set',
-      `nodes[cdr-files].settings.inputDir=${input}`,
-      '--set',
-      'nodes[cdr-files].settings.pollMs=50',
-      '--set',
-      'nodes[cdr-files].settings.cdrsPerSlice=100',
-      '--set',
-      `nodes[cdr].settings.dir=${join(dir, 'out', 'cdr')}`,
-      '--set',
-      `nodes[sessions].settings.dir=${join(dir, 'out', 'sessions')}`,
-      '--set',
-      'nodes[cdr].settings.rollIntervalMs=500',
-      '--set',
-      'nodes[sessions].settings.rollIntervalMs=500',
-    ];
+    const args = gtppChainArgs(dir, 0, [
+      ['nodes[cdr-files].settings.pollMs', 50],
+      ['nodes[cdr-files].settings.cdrsPerSlice', 100],
+      ['nodes[cdr].settings.rollIntervalMs', 500],
+      ['nodes[sessions].settings.rollIntervalMs', 500],
+    ]);
     let narflow: Running = startNarflow(args);
     await sleep(2500);
     for (const [name, bytes] of files) {

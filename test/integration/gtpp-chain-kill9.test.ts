@@ -10,14 +10,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  drainOutputs,
-  ROOT,
-  sleep,
-  startNarflow,
-  truthRows,
-  type Running,
-} from '../helpers/narflow-process.js';
+import { gtppChainArgs } from '../helpers/gtpp-chain.js';
+import { drainOutputs, sleep, startNarflow, truthRows, type Running } from '../helpers/narflow-process.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -30,28 +24,11 @@ describe("GTP' chain under kill -9", () => {
     const dir = await mkdtemp(join(tmpdir(), 'narflow-gtpp-e2e-'));
     dirs.push(dir);
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const args = [
-      'run',
-      join(ROOT, 'config', 'gtpp-chain.yaml'),
-      '--data-dir',
-      join(dir, 'data'),
-      '--set',
-      `nodes[gtpp].settings.listen.port=${port}`,
-      '--set',
-      'host.metrics.port=0',
-      '--set',
-      `nodes[cdr].settings.dir=${join(dir, 'out', 'cdr')}`,
-      '--set',
-      `nodes[sessions].settings.dir=${join(dir, 'out', 'sessions')}`,
-      '--set',
-      `nodes[cdr-files].settings.inputDir=${join(dir, 'in')}`,
-      '--set',
-      'nodes[dedup].settings.inactivityTimeoutMs=20000',
-      '--set',
-      'nodes[cdr].settings.rollIntervalMs=500',
-      '--set',
-      'nodes[sessions].settings.rollIntervalMs=500',
-    ];
+    const args = gtppChainArgs(dir, port, [
+      ['nodes[dedup].settings.inactivityTimeoutMs', 20000],
+      ['nodes[cdr].settings.rollIntervalMs', 500],
+      ['nodes[sessions].settings.rollIntervalMs', 500],
+    ]);
     let narflow: Running = startNarflow(args);
     const runs = [narflow];
     await sleep(2500);

@@ -8,14 +8,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  drainOutputs,
-  ROOT,
-  runToCompletion,
-  sleep,
-  startNarflow,
-  truthRows,
-} from '../helpers/narflow-process.js';
+import { gtppChainArgs } from '../helpers/gtpp-chain.js';
+import { drainOutputs, runToCompletion, sleep, startNarflow, truthRows } from '../helpers/narflow-process.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -27,23 +21,15 @@ describe("GTP' chain under a load bounded by its duration", () => {
     const dir = await mkdtemp(join(tmpdir(), 'narflow-gtpp-duration-'));
     dirs.push(dir);
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const set = (path: string, value: string | number): string[] => ['--set', `${path}=${value}`];
-    const narflow = startNarflow([
-      'run',
-      join(ROOT, 'config', 'gtpp-chain.yaml'),
-      '--data-dir',
-      join(dir, 'data'),
-      ...set('nodes[gtpp].settings.listen.port', port),
-      ...set('host.metrics.port', 0),
-      ...set('nodes[cdr].settings.dir', join(dir, 'out', 'cdr')),
-      ...set('nodes[sessions].settings.dir', join(dir, 'out', 'sessions')),
-      ...set('nodes[cdr-files].settings.inputDir', join(dir, 'in')),
-      // Longer than any gap a duplicate scenario puts between two records of a session (a request
-      // held for its retransmissions before it is released): S-CDR sessions close on inactivity.
-      ...set('nodes[dedup].settings.inactivityTimeoutMs', 8000),
-      ...set('nodes[cdr].settings.rollIntervalMs', 500),
-      ...set('nodes[sessions].settings.rollIntervalMs', 500),
-    ]);
+    const narflow = startNarflow(
+      gtppChainArgs(dir, port, [
+        // Longer than any gap a duplicate scenario puts between two records of a session (a request
+        // held for its retransmissions before it is released): S-CDR sessions close on inactivity.
+        ['nodes[dedup].settings.inactivityTimeoutMs', 8000],
+        ['nodes[cdr].settings.rollIntervalMs', 500],
+        ['nodes[sessions].settings.rollIntervalMs', 500],
+      ]),
+    );
     try {
       await sleep(2500);
       // Bounded by the duration alone: as fast as the answers come, through a small window.
