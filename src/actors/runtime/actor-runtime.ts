@@ -2,8 +2,7 @@
  * One actor inside its worker thread: the input log, replay from the last checkpoint, the
  * processing loop, outputs with credit-based back-pressure, checkpoints and poison entries.
  * The handler sees only deterministic input: entries of its log, in log order. Ticks carry the
- * wall clock in an actor no other actor feeds, and elsewhere the time its producers have sent all
- * their data up to (input-clock.ts); they never go back, across restarts too.
+ * actor's time (actor-time.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,10 +12,10 @@ import type { InputLog } from '../durability/input-log.js';
 import type { NodeType } from '../nodes/registry.js';
 import type { QuarantineWriter } from '../quarantine/store.js';
 import { InLinks } from '../transfer/in-links.js';
-import { InputClock } from '../transfer/input-clock.js';
 import { OutLinks } from '../transfer/out-links.js';
 import type { HandleResult, IngestSource, NodeHandler } from './actor.js';
 import { ActorBooks } from './actor-books.js';
+import { ActorTime } from './actor-time.js';
 import { nodeEnv, openActor, type OpenedActor } from './actor-open.js';
 import { makeHandlerContext, type RuntimeHandlerContext } from './handler-context.js';
 import { CheckpointTaking } from './checkpoint-taking.js';
@@ -62,12 +61,7 @@ export class ActorRuntime {
   #running = false;
   #stopping = false;
   #ticksStopped = false;
-  readonly #clock: InputClock;
-  /** The latest tick time in the log: ticks appended never go below it. */
-  #tickFloor = 0;
-  /** The latest tick time handled: everything that reached the actor before it is handled. */
-  #handledTickMs = 0;
-  readonly #startedMs = Date.now();
+  readonly #time: ActorTime;
   #unprocessedWork = 0;
   #lastActivityMs = 0;
   #timers: NodeJS.Timeout[] = [];
@@ -109,14 +103,18 @@ export class ActorRuntime {
       ckpt?.outputSpecs ?? data.outputs,
       ckpt?.outputs,
     );
-    this.#clock = new InputClock(data.producers);
+    this.#time = new ActorTime(
+      data.producers,
+      Math.max(ckpt?.tickMs ?? 0, opened.scan.lastTickMs),
+      data.runtime.tickIntervalMs,
+    );
     this.#inLinks = new InLinks(
       log,
       appended,
       data.runtime.mailboxBatches,
       (lsn, payload) => this.#appended(lsn, { lsn, kind: ENTRY_BATCH, payload }),
       (producer, upTo) => {
-        if (this.#clock.report(producer, upTo)) this.#inputTimeMoved();
+        if (this.#time.report(producer, upTo)) this.#inputTimeMoved();
       },
     );
     this.#checkpointer = new Checkpointer(
@@ -147,7 +145,7 @@ export class ActorRuntime {
       processed,
       checkpointer: this.#checkpointer,
       handlerPosition: () => this.#ctx.position,
-      tickMs: () => this.#tickFloor,
+      tickMs: () => this.#time.floorMs,
     });
     this.#dispatch = new EntryDispatch({
       type,
@@ -169,7 +167,6 @@ export class ActorRuntime {
     const opened = await openActor(data, type, logger);
     const rt = new ActorRuntime(data, type, logger, post, opened);
     rt.#unprocessedWork = opened.scan.pendingWork;
-    rt.#tickFloor = Math.max(opened.ckpt?.tickMs ?? 0, opened.scan.lastTickMs);
     if (!sameConfig(opened.scan.lastSpecs, data.outputs)) rt.reconfigure(data.outputs);
     return rt;
   }
@@ -230,7 +227,7 @@ export class ActorRuntime {
 
   /** The plan's links into this actor changed: its time waits for these producers from now on. */
   setProducers(producers: readonly string[]): void {
-    this.#clock.setProducers(producers);
+    this.#time.setProducers(producers);
     this.#inputTimeMoved();
   }
 
@@ -320,7 +317,7 @@ export class ActorRuntime {
       committedPosition: this.#checkpointer.committedPosition,
       checkpointAgeMs: Date.now() - this.#checkpointer.committedAtMs,
       ...this.#checkpoints.stats(),
-      timeLagMs: this.#tickFloor === 0 ? 0 : Math.max(0, Date.now() - this.#tickFloor),
+      timeLagMs: this.#time.lagMs(),
       logCommits: this.#log.commits.take(),
       ...this.#books.stats(this.#handler.held()),
       queueDepth: this.#unprocessedWork,
@@ -353,16 +350,10 @@ export class ActorRuntime {
     this.#input.appended(entry);
   }
 
-  /** This actor's time now: the wall clock with no producer, else theirs (undefined: not known yet). */
-  #timeNow(): number | undefined {
-    return this.#clock.producers.length === 0 ? Date.now() : this.#clock.now();
-  }
-
   #appendTick(): void {
     if (this.#stopping || this.#ticksStopped) return;
-    const now = this.#timeNow();
-    if (now === undefined || now <= this.#tickFloor) return;
-    this.#tickFloor = now;
+    const now = this.#time.takeTick();
+    if (now === undefined) return;
     const payload = encodeTick(now);
     const lsn = this.#log.append(ENTRY_TICK, payload);
     this.#appended(lsn, { lsn, kind: ENTRY_TICK, payload });
@@ -370,24 +361,18 @@ export class ActorRuntime {
 
   /** The producers' time moved: a tick as soon as it is a tick interval on, not at the next timer. */
   #inputTimeMoved(): void {
-    const now = this.#clock.now();
-    if (now === undefined) return;
-    if (now - this.#tickFloor >= this.data.runtime.tickIntervalMs) this.#appendTick();
+    if (this.#time.tickDue()) this.#appendTick();
     this.#reportTime();
   }
 
-  /**
-   * Tells consumers this actor's data time: the latest tick it handled, or, with nothing left to
-   * handle or to send, its time now (whatever reaches it later comes after that).
-   */
+  /** Tells consumers this actor's data time (ActorTime.upTo: idle, with nothing to handle or send). */
   #reportTime(): void {
-    let upTo = this.#handledTickMs;
     const idle =
       !this.#running &&
       this.#position > this.#log.lastLsn &&
       !this.#links.backpressured() &&
       (this.#ingest?.idle() ?? true);
-    if (idle) upTo = Math.max(upTo, this.#timeNow() ?? 0);
+    const upTo = this.#time.upTo(idle);
     if (upTo > 0) this.#links.time(upTo);
   }
 
@@ -428,10 +413,7 @@ export class ActorRuntime {
         this.#lastActivityMs = Date.now();
       }
       if (entry.kind === ENTRY_BATCH) this.#inLinks.grantCredit(decodeBatchHeader(entry.payload).producer);
-      else if (entry.kind === ENTRY_TICK) {
-        this.#handledTickMs = Math.max(this.#handledTickMs, decodeTick(entry.payload));
-        this.#links.time(this.#handledTickMs);
-      }
+      else if (entry.kind === ENTRY_TICK) this.#links.time(this.#time.handled(decodeTick(entry.payload)));
       this.#checkpoints.maybeTake(this.#position, false);
     }
   }
@@ -459,13 +441,9 @@ export class ActorRuntime {
   /** `time_lag`: this actor's producers have held its time back for longer than `timeLagAlarmMs`. */
   #checkTimeLag(): void {
     const limit = this.data.runtime.timeLagAlarmMs;
-    if (limit === 0 || this.#clock.producers.length === 0 || this.#ticksStopped) return;
-    const lagMs = Date.now() - (this.#tickFloor === 0 ? this.#startedMs : this.#tickFloor);
-    const raised = lagMs > limit;
-    const detail = raised
-      ? `time ${Math.round(lagMs / 1000)} s behind the wall clock; held back by ${this.#clock.laggards().join(', ')} (input waiting upstream, or a producer down)`
-      : '';
-    this.#books.alarm('time_lag', raised, detail);
+    if (limit === 0 || !this.#time.fedByOthers || this.#ticksStopped) return;
+    const detail = this.#time.heldBack(limit);
+    this.#books.alarm('time_lag', detail !== '', detail);
   }
 
   #crash(position: number, err: unknown): void {

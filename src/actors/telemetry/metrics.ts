@@ -17,6 +17,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { emptyLedger, ledgerImbalance, type Ledger } from '../runtime/ledger.js';
 import type { IngestStats } from '../runtime/actor.js';
+import { ActorGauges } from './actor-gauges.js';
 import { IngestMetrics } from './ingest-metrics.js';
 import { LATENCY_BUCKETS_SECONDS, observeBuckets, type BucketReport } from './latency-buckets.js';
 import { BoundedLabels, OVERFLOW_LABEL, SeriesMarks } from './series-marks.js';
@@ -107,21 +108,14 @@ export class HostMetrics {
   readonly #redelivered: Counter<'node'>;
   readonly #held: Gauge<'node'>;
   readonly #imbalance: Gauge<'node'>;
-  readonly #queueDepth: Gauge<'node' | 'actor'>;
-  readonly #inputMemory: Gauge<'node' | 'actor'>;
   readonly #readBack: Counter<'node' | 'actor'>;
-  readonly #checkpointAge: Gauge<'node' | 'actor'>;
-  readonly #checkpointBytes: Gauge<'node' | 'actor'>;
-  readonly #checkpointInterval: Gauge<'node' | 'actor'>;
-  readonly #timeLag: Gauge<'node' | 'actor'>;
+  readonly #gauges: ActorGauges;
   readonly #checkpointsTaken: Counter<'node' | 'actor'>;
   readonly #checkpointTake: Counter<'node' | 'actor'>;
   readonly #logCommit: Histogram<'node' | 'actor'>;
   readonly #restarts: Counter<'node' | 'actor'>;
-  readonly #elu: Gauge<'node' | 'actor'>;
   readonly #state: Gauge<'node' | 'actor' | 'state'>;
   readonly #backpressured: Gauge<'from' | 'to'>;
-  readonly #durableLsn: Gauge<'node' | 'actor'>;
   readonly #alarm: Gauge<'node' | 'actor' | 'alarm'>;
 
   readonly #actors = new Map<string, ActorTrack>();
@@ -175,35 +169,10 @@ export class HostMetrics {
       'in + created + moved in - out - duplicates - filtered - merged - quarantined - held - moved out; 0 when balanced.',
       node,
     );
-    this.#queueDepth = gauge('narflow_actor_queue_depth', 'Batches waiting in the actor input.', actor);
-    this.#inputMemory = gauge(
-      'narflow_actor_input_memory_bytes',
-      'Payload bytes of input entries kept in memory for handling (at most host.inputMemoryBytes).',
-      actor,
-    );
+    this.#gauges = new ActorGauges(this.registry);
     this.#readBack = counter(
       'narflow_actor_input_read_back_total',
       'Input entries let go from memory past host.inputMemoryBytes and read back from the input log.',
-      actor,
-    );
-    this.#checkpointAge = gauge(
-      'narflow_actor_checkpoint_age_seconds',
-      'Seconds since the last checkpoint.',
-      actor,
-    );
-    this.#checkpointBytes = gauge(
-      'narflow_actor_checkpoint_bytes',
-      'Encoded size of the last checkpoint taken (handler state, output and ledger books).',
-      actor,
-    );
-    this.#checkpointInterval = gauge(
-      'narflow_actor_checkpoint_interval_seconds',
-      'Wait between periodic checkpoints now: host.checkpointIntervalMs, or longer after a checkpoint that took more than host.checkpointMaxLoad of the interval.',
-      actor,
-    );
-    this.#timeLag = gauge(
-      'narflow_actor_time_lag_seconds',
-      "How far the actor's time (its latest tick) is behind the wall clock. An actor fed by others takes their time: it lags while their input is behind (a backlog, a producer down or replaying), and its timeouts wait as long.",
       actor,
     );
     this.#checkpointsTaken = counter('narflow_actor_checkpoints_taken_total', 'Checkpoints taken.', actor);
@@ -220,14 +189,12 @@ export class HostMetrics {
       registers: [this.registry],
     });
     this.#restarts = counter('narflow_actor_restarts_total', 'Restarts of the actor.', actor);
-    this.#elu = gauge('narflow_actor_event_loop_utilization', 'Event-loop utilisation, 0..1.', actor);
     this.#state = gauge('narflow_actor_state', '1 for the current state of the actor.', [
       'node',
       'actor',
       'state',
     ]);
     this.#backpressured = gauge('narflow_edge_backpressured', '1 while the edge is paused.', ['from', 'to']);
-    this.#durableLsn = gauge('narflow_input_log_durable_lsn', 'Last durable input-log position.', actor);
     this.#alarm = gauge('narflow_alarm', '1 while the alarm raised by the actor is active.', [
       'node',
       'actor',
@@ -256,16 +223,7 @@ export class HostMetrics {
     const l = stats.ledger;
     for (const k of Object.keys(l) as (keyof Ledger)[]) check(`ledger.${k}`, l[k]);
     for (const [r, v] of Object.entries(stats.quarantinedByReason)) check(`quarantinedByReason.${r}`, v);
-    const gauges = {
-      queueDepth: check('queueDepth', stats.queueDepth),
-      inputMemoryBytes: check('inputMemoryBytes', stats.inputMemoryBytes ?? 0),
-      checkpointAgeMs: check('checkpointAgeMs', stats.checkpointAgeMs),
-      checkpointBytes: check('checkpointBytes', stats.checkpointBytes ?? 0),
-      checkpointIntervalMs: check('checkpointIntervalMs', stats.checkpointIntervalMs ?? 0),
-      timeLagMs: check('timeLagMs', stats.timeLagMs ?? 0),
-      eventLoopUtilization: check('eventLoopUtilization', stats.eventLoopUtilization),
-      durableLsn: check('durableLsn', stats.durableLsn),
-    };
+    const gauges = this.#gauges.read(stats, check);
     check('redeliveredDropped', stats.redeliveredDropped);
 
     const track = this.#track(node, actor);
@@ -304,14 +262,7 @@ export class HostMetrics {
     if (stats.logCommits !== undefined) observeBuckets(this.#logCommit, { node, actor }, stats.logCommits);
 
     const labels = { node, actor };
-    this.#queueDepth.set(labels, gauges.queueDepth);
-    this.#inputMemory.set(labels, gauges.inputMemoryBytes);
-    this.#checkpointAge.set(labels, gauges.checkpointAgeMs / 1000);
-    this.#checkpointBytes.set(labels, gauges.checkpointBytes);
-    this.#checkpointInterval.set(labels, gauges.checkpointIntervalMs / 1000);
-    this.#timeLag.set(labels, gauges.timeLagMs / 1000);
-    this.#elu.set(labels, Math.min(1, gauges.eventLoopUtilization));
-    this.#durableLsn.set(labels, gauges.durableLsn);
+    this.#gauges.set(labels, gauges);
     for (const [to, on] of Object.entries(stats.backpressured)) this.setEdgeBackpressured(actor, to, on);
     const raised = new Set(Object.keys(stats.alarms ?? {}));
     for (const name of new Set([...track.alarms, ...raised])) {
@@ -344,7 +295,7 @@ export class HostMetrics {
 
   checkpointCommitted(node: string, actor: string): void {
     this.#track(node, actor);
-    this.#checkpointAge.set({ node, actor }, 0);
+    this.#gauges.setOne('checkpointAgeMs', { node, actor }, 0);
   }
 
   setEdgeBackpressured(from: string, to: string, on: boolean): void {
@@ -356,17 +307,7 @@ export class HostMetrics {
   removeActor(node: string, actor: string): void {
     const track = this.#actors.get(actor);
     const labels = { node, actor };
-    for (const g of [
-      this.#queueDepth,
-      this.#inputMemory,
-      this.#checkpointAge,
-      this.#checkpointBytes,
-      this.#checkpointInterval,
-      this.#timeLag,
-      this.#elu,
-      this.#durableLsn,
-    ])
-      g.remove(labels);
+    this.#gauges.remove(labels);
     for (const c of [this.#restarts, this.#readBack, this.#checkpointsTaken, this.#checkpointTake])
       c.remove(labels);
     this.#logCommit.remove(labels);
