@@ -183,6 +183,31 @@ describe('gtpp-ei handler', () => {
     expect(restored.held()).toBe(0);
   });
 
+  it('ensures a Release or Cancel repeating one from before the GSN went round its sequence numbers is carried out, not taken for a retransmission', () => {
+    const h = new GtppEiHandler(gtppEiSettings.parse({ retransmitWindowMs: 600_000 }));
+    h.init(undefined);
+    const out = recorded();
+    const ctx = recordingContext(out);
+    const release: GtppMessage = { type: 'data-record-transfer-request', command: 4, released: [20] };
+    const cancel: GtppMessage = { type: 'data-record-transfer-request', command: 3, cancelled: [21] };
+    const round = (first: number): void => {
+      h.handleExternal(entry(20, send([encodeCdr(cdr(first, 1))], 2)), ctx);
+      h.handleExternal(entry(21, send([encodeCdr(cdr(first + 1, 1))], 2)), ctx);
+      h.handleExternal(entry(30, release), ctx);
+      h.handleExternal(entry(31, cancel), ctx);
+    };
+    round(50);
+    // A busy GSN goes round its 65,536 numbers within the window (here in steps of 1000).
+    for (let seq = 1031; seq < 65_536 + 20; seq += 1000) {
+      h.handleExternal(entry(seq & 0xffff, send([encodeCdr(cdr(seq, 1))])), ctx);
+    }
+    const before = out.emitted.length;
+    round(60);
+    expect(out.emitted.slice(before)).toEqual([cdrToNar(cdr(60, 1))]);
+    expect(out.duplicates).toEqual({ gtpp_cancelled: 2 });
+    expect(h.held()).toBe(0);
+  });
+
   it('ensures a possibly duplicated packet neither released nor cancelled goes to the quarantine after the timeout of tick time', () => {
     const h = new GtppEiHandler(s);
     h.init(undefined);

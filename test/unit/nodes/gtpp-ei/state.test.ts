@@ -107,6 +107,13 @@ describe('gtpp-ei requests in flight and answered', () => {
     expect([t.peers, t.size]).toEqual([0, 0]);
   });
 
+  it('ensures a request with the number and content of one from before the peer went round is taken, not answered as a copy', () => {
+    const t = new RequestTable(600_000);
+    record(t, 'a', 20, 77n, 1000); // "release packet 20"
+    for (let k = 21; k < 65_536 + 20; k += 100) record(t, 'a', k & 0xffff, BigInt(k), 2000);
+    expect(t.earlier('a', 20, 77n, 3000)).toBeUndefined();
+  });
+
   it('ensures a copy of a request in flight waits for its answer, and a request whose append failed is forgotten so its copy is taken again', async () => {
     const t = new RequestTable(10_000);
     let resolve = (): void => {};
@@ -164,6 +171,43 @@ describe('gtpp-ei retransmission window', () => {
     expect(r.seen('10.0.0.1', 65_535, 2n ** 63n + 5n, 25_000)).toBe(true);
     expect(r.seen('2001:db8::7', 0, 3n, 25_000)).toBe(true);
     expect(r.seen('10.0.0.1', 1, 1n, 5_000)).toBe(false); // expired at the snapshot: forgotten
+  });
+});
+
+describe('gtpp-ei retransmission window over wrapping sequence numbers', () => {
+  const release = 77n; // the same content each time: "release packet 20"
+
+  it('ensures a sequence number used again after the peer went round is new even with the same content inside the window, and its own retransmission is caught', () => {
+    const w = new PeerWindow(600_000);
+    expect(w.seen('10.0.0.1', 20, release, 1000)).toBe(false);
+    // About two minutes of a busy GSN: every other number, up to 20 again.
+    for (let k = 21; k < 65_536 + 20; k++)
+      expect(w.seen('10.0.0.1', k & 0xffff, BigInt(k), 1000 + k)).toBe(false);
+    expect(w.seen('10.0.0.1', 20, release, 70_000)).toBe(false);
+    expect(w.seen('10.0.0.1', 20, release, 70_500)).toBe(true);
+    // Retransmissions a few numbers back, and numbers arriving out of order, are still caught.
+    expect(w.seen('10.0.0.1', 19, BigInt(65_536 + 19), 70_600)).toBe(true);
+    expect(w.seen('10.0.0.1', 15, BigInt(65_536 + 15), 70_600)).toBe(true);
+  });
+
+  it('ensures numbers a peer skips are forgotten half the space ahead too, and a snapshot since a base carries what was forgotten', () => {
+    const w = new PeerWindow(600_000);
+    w.seen('10.0.0.1', 100, 1n, 1000);
+    w.seen('10.0.0.1', 33_000, release, 1000); // an old request, half the space from where the peer goes
+    w.seen('10.0.0.1', 40_000, 2n, 1000); // out of reach of the jump below
+    const base = unpackValue(packValue(w.snapshot(1000))) as ReturnType<PeerWindow['snapshot']>;
+    const baseOps = w.ops;
+    w.seen('10.0.0.1', 5000, 3n, 2000); // jumps from 100 to 5000: forgets 32,869–37,768
+    const changes = unpackValue(packValue(w.snapshot(2000, baseOps))) as ReturnType<PeerWindow['snapshot']>;
+    for (const r of [w, PeerWindow.restore(600_000, changes, base, w.ops)]) {
+      expect(r.size()).toBe(3);
+      expect(r.has('10.0.0.1', 40_000, 2n, 3000)).toBe(true);
+      expect(r.has('10.0.0.1', 33_000, release, 3000)).toBe(false);
+      // The restored window goes on from the peer's latest number: 5003 forgets 37,769–37,771.
+      r.seen('10.0.0.1', 37_770, 4n, 3000);
+      r.seen('10.0.0.1', 5003, 5n, 3000);
+      expect(r.seen('10.0.0.1', 37_770, 4n, 3000)).toBe(false);
+    }
   });
 });
 

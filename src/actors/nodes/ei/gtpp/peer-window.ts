@@ -10,6 +10,13 @@
  * 10 requests/s and the default 10-minute window holds 24 pages (150 KB), a very busy one all 256
  * (1.6 MB); one that went quiet, nothing.
  *
+ * Sequence numbers wrap: a GSN at 500 requests/s uses each of them again after about 2 minutes,
+ * well inside the default window, and a Release or Cancel naming the same packet number can then
+ * repeat one from before byte for byte. So an entry also ends when the peer's sequence numbers have
+ * moved half their space past it: recording sequence number s forgets s + 32768 (and, when the peer
+ * skipped numbers, every one it passed over on that side). A retransmission comes within a few
+ * requests of the original, never half the space later.
+ *
  * Deterministic: times are the receipt times written in the input log, never the clock. Pages are
  * dropped only when a snapshot is taken (or `prune` is called, by a window that is never
  * snapshotted: the ingest's), and only pages whose every entry has expired, which `seen` would
@@ -37,10 +44,15 @@ class Page {
   newest = 0;
 }
 
+const HALF = 0x8000;
+const SEQ_MASK = 0xffff;
+
 class Peer {
   readonly pages: Array<Page | undefined> = new Array<Page | undefined>(PAGES).fill(undefined);
   live = 0;
   pageCount = 0;
+  /** The sequence number furthest ahead recorded (-1: none yet). */
+  latest = -1;
 
   page(seq: number): Page {
     const g = seq >> PAGE_BITS;
@@ -67,6 +79,31 @@ class Peer {
     if (at > page.newest) page.newest = at;
   }
 
+  /**
+   * `seq` is recorded: forgets the entry half the space ahead of it and, when `seq` is ahead of
+   * `latest` (by less than half the space), those half the space ahead of the numbers it moved over.
+   * A cleared entry keeps `ver`, so a snapshot since a base carries the removal.
+   */
+  advance(seq: number, ver: number): void {
+    const from = this.latest;
+    const d = from < 0 ? 1 : (seq - from) & SEQ_MASK;
+    const ahead = d > 0 && d < HALF;
+    if (ahead) this.latest = seq;
+    const passed = ahead ? d : 1;
+    for (let k = 0; k < passed; k++) this.clear((seq - k + HALF) & SEQ_MASK, ver);
+  }
+
+  clear(seq: number, ver: number): void {
+    const page = this.pages[seq >> PAGE_BITS];
+    const i = seq & PAGE_MASK;
+    if (page === undefined || (page.at[i] as number) === 0) return;
+    page.at[i] = 0;
+    page.ver[i] = ver;
+    if (ver > page.maxVer) page.maxVer = ver;
+    page.live--;
+    this.live--;
+  }
+
   /** Drops the pages whose every entry is older than `oldest`. */
   prune(oldest: number): void {
     for (let g = 0; g < PAGES; g++) {
@@ -79,12 +116,17 @@ class Peer {
   }
 }
 
-/** One peer's remembered requests: parallel arrays (u16 sequence, f64 time, u64 fingerprint). */
+/**
+ * One peer's remembered requests: parallel arrays (u16 sequence, f64 time, u64 fingerprint). In a
+ * snapshot of the changes since a base, time 0 is an entry forgotten since.
+ */
 export interface PeerEntry {
   readonly address: string;
   readonly seq: Uint8Array;
   readonly at: Uint8Array;
   readonly fp: Uint8Array;
+  /** The sequence number furthest ahead recorded (absent in snapshots written before it was kept). */
+  readonly latest?: number;
 }
 
 export interface PeerWindowSnapshot {
@@ -123,7 +165,9 @@ export class PeerWindow {
       p = new Peer();
       this.#peers.set(address, p);
     }
-    p.set(seq, atMs > 0 ? atMs : Number.MIN_VALUE, fingerprint, ++this.#ops);
+    const ver = ++this.#ops;
+    p.advance(seq, ver);
+    p.set(seq, atMs > 0 ? atMs : Number.MIN_VALUE, fingerprint, ver);
   }
 
   /**
@@ -212,13 +256,12 @@ export class PeerWindow {
     const oldest = nowMs - this.windowMs;
     if (!this.#prunePeer(address, p, oldest)) return undefined;
     const wanted = (page: Page | undefined): page is Page => page !== undefined && page.maxVer > since;
+    // Since a base: entries forgotten after it too (time 0), so a restore removes them from the base.
+    const listed = (t: number, ver: number): boolean => ver > since && (t > 0 ? t >= oldest : since >= 0);
     let n = 0;
     for (const page of p.pages) {
       if (!wanted(page)) continue;
-      for (let i = 0; i < PAGE_SIZE; i++) {
-        const t = page.at[i] as number;
-        if (t > 0 && t >= oldest && (page.ver[i] as number) > since) n++;
-      }
+      for (let i = 0; i < PAGE_SIZE; i++) if (listed(page.at[i] as number, page.ver[i] as number)) n++;
     }
     if (n === 0) return undefined;
     const seq = new Uint16Array(n);
@@ -233,7 +276,7 @@ export class PeerWindow {
       const from = new Uint32Array(page.fp.buffer);
       for (let i = 0; i < PAGE_SIZE; i++) {
         const t = page.at[i] as number;
-        if (!(t > 0 && t >= oldest && (page.ver[i] as number) > since)) continue;
+        if (!listed(t, page.ver[i] as number)) continue;
         seq[k] = (g << PAGE_BITS) | i;
         times[k] = t;
         to[2 * k] = from[2 * i] as number;
@@ -241,7 +284,7 @@ export class PeerWindow {
         k++;
       }
     }
-    return { address, seq: bytes(seq), at: bytes(times), fp: bytes(fp) };
+    return { address, seq: bytes(seq), at: bytes(times), fp: bytes(fp), latest: p.latest };
   }
 
   /**
@@ -274,7 +317,12 @@ export class PeerWindow {
         p = new Peer();
         this.#peers.set(e.address, p);
       }
-      for (let i = 0; i < seq.length; i++) p.set(seq[i] as number, at[i] as number, fp[i] as bigint, ver);
+      for (let i = 0; i < seq.length; i++) {
+        const t = at[i] as number;
+        if (t === 0) p.clear(seq[i] as number, ver);
+        else p.set(seq[i] as number, t, fp[i] as bigint, ver);
+      }
+      if (e.latest !== undefined && Number.isInteger(e.latest)) p.latest = e.latest;
     }
   }
 }
