@@ -50,10 +50,11 @@
 import { packValue } from '../../../protocols/nar/batch.js';
 import type { Nar } from '../../../protocols/nar/nar.js';
 import { hashString } from '../../routing/key-groups.js';
-import type { HandlerContext, NodeHandler } from '../../runtime/actor.js';
+import type { HandlerContext, NodeEnv, NodeHandler } from '../../runtime/actor.js';
 import type { NodeType } from '../registry.js';
 import { OeAlarms, type SpillCounts } from './alarm-state.js';
 import { cutoffSecond, isForced } from './processed.js';
+import { JOURNAL_LIMITS, ProcessedJournal, readJournal, type JournalLimits } from './processed-journal.js';
 import { fullKeyOf, ProcessedSpill, unspill } from './spill.js';
 import { PASS_THROUGH, RecordKinds, RULE_COMPLETE, RULE_TIMEOUT } from './record-kinds.js';
 import {
@@ -79,7 +80,7 @@ export const DUPLICATES_CHANNEL = 'duplicates';
 
 export type DuplicateReason = 'in_session_duplicate' | 'late_duplicate' | 'late_after_forced_close';
 
-class OrderEnhancerHandler implements NodeHandler {
+export class OrderEnhancerHandler implements NodeHandler {
   readonly #s: OrderEnhancerOeSettings;
   readonly #kinds: RecordKinds;
   readonly #table: SessionTable;
@@ -93,34 +94,53 @@ class OrderEnhancerHandler implements NodeHandler {
   #retired: RetiredSession[] = [];
   /** Processed sessions beyond `maxProcessedSessions`, on disk. */
   readonly #spill: ProcessedSpill;
+  /** Processed sessions in memory, in chunk files: checkpoints hold only what came since. */
+  readonly #journal: ProcessedJournal;
   readonly #actorDir: string;
 
-  constructor(s: OrderEnhancerOeSettings, actorDir: string) {
+  constructor(
+    s: OrderEnhancerOeSettings,
+    env: Pick<NodeEnv, 'actorDir' | 'log'>,
+    journalLimits: JournalLimits = JOURNAL_LIMITS,
+  ) {
     this.#s = s;
     this.#kinds = new RecordKinds(s);
     this.#table = new SessionTable(s.keyGroups);
     this.#alarms = new OeAlarms(s.maxOpenSessions, s.maxProcessedSessions);
-    this.#actorDir = actorDir;
-    this.#spill = new ProcessedSpill(actorDir);
+    this.#actorDir = env.actorDir;
+    this.#spill = new ProcessedSpill(env.actorDir);
+    this.#journal = new ProcessedJournal(env.actorDir, journalLimits, (err, what) =>
+      env.log.error({ err }, what),
+    );
   }
 
   init(snapshot: unknown): void {
     if (snapshot === undefined || snapshot === null) {
       this.#spill.restore(undefined);
+      this.#journal.restore(undefined, undefined);
       return;
     }
-    let snap = checkSnapshot(snapshot);
-    if (snap.keyGroups !== this.#s.keyGroups) {
+    const checked = checkSnapshot(snapshot);
+    const window = this.#s.processedWindowMs;
+    const read = readJournal(checked, this.#actorDir, window);
+    let snap = read.snapshot;
+    const regroup = snap.keyGroups !== this.#s.keyGroups;
+    if (regroup) {
       // Spilled entries are placed by key group too: back in memory first, spilled again later.
-      snap = regroupSnapshot(unspill(snap, this.#actorDir, this.#s.processedWindowMs), this.#s.keyGroups);
+      snap = regroupSnapshot(unspill(snap, this.#actorDir, window), this.#s.keyGroups);
     }
     const restored = restoreGroups(snap, this.#table, this.#kinds);
+    this.#journal.restore(
+      checked.journal,
+      regroup ? undefined : { read, table: this.#table, kinds: this.#kinds },
+    );
     for (const group of this.#table.groups) {
       if (group !== undefined && group.watermark !== null) {
         group.cutoff = cutoffSecond(group.watermark, this.#s.processedWindowMs);
       }
     }
-    this.#spill.restore(snap.spill);
+    this.#spill.restore(regroup ? checked.spill : snap.spill);
+    if (regroup) this.#spill.retireAll();
     this.#held = restored.held;
     this.#processed = restored.processed;
     this.#retired = restored.retired;
@@ -136,6 +156,8 @@ class OrderEnhancerHandler implements NodeHandler {
       lastTick: this.#lastTick,
       order: this.#table.order,
       alarms: structuredClone(this.#alarms.state),
+      // Before the lists are taken: a chunk cut now is not durable yet, so they still hold its entries.
+      journal: this.#journal.snapshot(this.#table.groups, this.#kinds.names, this.#processed),
       groups: snapshotGroups(this.#table, this.#kinds, this.#retired),
       spill: this.#spill.snapshot(),
     };
@@ -143,10 +165,16 @@ class OrderEnhancerHandler implements NodeHandler {
 
   checkpointCommitted(n: number): void {
     this.#spill.committed(n);
+    this.#journal.committed(n);
   }
 
   terminate(): void {
     this.#spill.close();
+  }
+
+  /** Resolves when no journal chunk is being written (tests). */
+  settled(): Promise<void> {
+    return this.#journal.settled();
   }
 
   held(): number {
@@ -189,6 +217,7 @@ class OrderEnhancerHandler implements NodeHandler {
     if (this.#spill.segments > 0) {
       this.#spill.expire((g) => this.#table.groups[g]?.cutoff ?? -Infinity);
     }
+    if (this.#journal.chunks > 0) this.#journal.expire(this.#table.groups);
     this.#limits(ctx);
   }
 
@@ -199,6 +228,7 @@ class OrderEnhancerHandler implements NodeHandler {
   #limits(ctx: HandlerContext): void {
     if (this.#processed > this.#s.maxProcessedSessions) {
       this.#processed -= this.#spill.spillGroups(this.#table.groups, this.#kinds.names);
+      this.#journal.spilled(this.#table.groups);
     }
     this.#alarms.limits(this.#table.size, this.#spillCounts(), ctx);
   }
@@ -281,6 +311,7 @@ class OrderEnhancerHandler implements NodeHandler {
     group.watermark = time;
     if (first) {
       const second = Math.floor(time / 1000);
+      group.firstStamp = second;
       for (const list of group.processed) list?.stampPending(second);
     }
     const cutoff = cutoffSecond(time, this.#s.processedWindowMs);
@@ -380,5 +411,5 @@ export const orderEnhancerOe: NodeType<OrderEnhancerOeSettings> = {
   repartition: (s, states, placement, actorDirs) =>
     repartitionActors(states, placement, actorDirs, s.processedWindowMs),
   checkpoint: 'periodic',
-  create: (s, env) => new OrderEnhancerHandler(s, env.actorDir),
+  create: (s, env) => new OrderEnhancerHandler(s, env),
 };

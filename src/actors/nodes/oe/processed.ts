@@ -54,9 +54,20 @@ export class ProcessedList {
   #head = 0;
   /** Queue entries from `#head` on that have no stamp yet (their map value is the forced bit). */
   #pending = 0;
+  /** Entries added since the list was made (restored ones included): the journal's positions. */
+  #ops = 0;
+  /**
+   * The first `journaled` of the `ops` added entries are in durable journal chunks
+   * (processed-journal.ts); the ones after it go into the checkpoint itself.
+   */
+  journaled = 0;
 
   get size(): number {
     return this.#map.size;
+  }
+
+  get ops(): number {
+    return this.#ops;
   }
 
   /** The packed entry of a processed session, or undefined. */
@@ -76,6 +87,7 @@ export class ProcessedList {
       this.#pending++;
     } else this.#map.set(key, pack(second, forced));
     this.#queue.push(key);
+    this.#ops++;
     return true;
   }
 
@@ -133,17 +145,23 @@ export class ProcessedList {
     return n;
   }
 
-  snapshot(): ProcessedListSnapshot {
-    const n = this.#queue.length - this.#head;
+  /**
+   * The entries in queue order; `from`: only those added at or after that position (of `ops`),
+   * still in the list (newer entries are at the tail, and expire last).
+   */
+  snapshot(from = 0): ProcessedListSnapshot {
+    const live = this.#queue.length - this.#head;
+    const n = Math.max(0, Math.min(live, this.#ops - from));
+    const first = live - n;
     const out: ProcessedListSnapshot = {
       keys: new Array<string>(n),
       seconds: new Array<number | null>(n),
       forced: new Array<number>(n),
     };
     for (let i = 0; i < n; i++) {
-      const key = this.#queue[this.#head + i] as string;
+      const key = this.#queue[this.#head + first + i] as string;
       const packed = this.#map.get(key) as number;
-      const pending = i < this.#pending;
+      const pending = first + i < this.#pending;
       out.keys[i] = key;
       out.seconds[i] = pending ? null : secondOf(packed);
       out.forced[i] = (pending ? packed === 1 : isForced(packed)) ? 1 : 0;

@@ -17,6 +17,7 @@ import {
   type GroupSnapshot,
   type OrderEnhancerSnapshot,
 } from './snapshot.js';
+import { readJournal } from './processed-journal.js';
 import { unspill } from './spill.js';
 
 function checkPlacement(p: KeyGroupPlacement): void {
@@ -90,8 +91,9 @@ export function repartitionSnapshots(
 }
 
 /**
- * The order enhancer's `repartition`: each old actor's spilled sessions (files in its directory)
- * back in its snapshot first, then `repartitionSnapshots`; the new states name no spill file.
+ * The order enhancer's `repartition`: each old actor's journal chunks and spilled sessions (files
+ * in its directory) back in its snapshot first, then `repartitionSnapshots`; the new states name
+ * no file.
  */
 export function repartitionActors(
   states: readonly unknown[],
@@ -99,10 +101,10 @@ export function repartitionActors(
   actorDirs: readonly string[],
   processedWindowMs: number,
 ): Repartitioned {
-  const inMemory = states.map((st, i) =>
-    st === undefined || st === null
-      ? st
-      : unspill(checkSnapshot(st), actorDirs[i] as string, processedWindowMs),
-  );
+  const inMemory = states.map((st, i) => {
+    if (st === undefined || st === null) return st;
+    const dir = actorDirs[i] as string;
+    return unspill(readJournal(checkSnapshot(st), dir, processedWindowMs).snapshot, dir, processedWindowMs);
+  });
   return repartitionSnapshots(inMemory, placement);
 }

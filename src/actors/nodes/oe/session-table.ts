@@ -43,6 +43,8 @@ export class SessionList {
 export class GroupState {
   /** Highest usable record time seen in this key group (ms), or null before the first one. */
   watermark: number | null = null;
+  /** The stamp its first watermark gave the pending processed entries (second), if it came. */
+  firstStamp: number | undefined = undefined;
   /** Processed entries stamped before this second are gone (derived: not in the snapshot). */
   cutoff = -Infinity;
   /** Open sessions by record type index, then session key. */

@@ -44,6 +44,11 @@ export interface ProcessedSnapshot extends ProcessedListSnapshot {
 export interface GroupSnapshot {
   /** Highest usable record time seen in the key group (ms), null before the first. */
   watermark: number | null;
+  /**
+   * The stamp (second) the group's first watermark gave its pending processed entries (absent
+   * before it, and in snapshots written before journals): journal chunks may hold them unstamped.
+   */
+  firstStamp?: number | undefined;
   sessions: SessionSnapshot[];
   processed: ProcessedSnapshot[];
 }
@@ -53,6 +58,15 @@ export interface SpillSnapshot {
   readonly next: number;
   /** Live segment ids, oldest first. */
   readonly segments: number[];
+}
+
+/**
+ * The journal of processed sessions (processed-journal.ts): the next chunk id and the live chunks,
+ * oldest first. With it, a group's `processed` lists hold only the entries after the chunks'.
+ */
+export interface JournalSnapshot {
+  readonly next: number;
+  readonly chunks: number[];
 }
 
 export interface OrderEnhancerSnapshot {
@@ -66,6 +80,8 @@ export interface OrderEnhancerSnapshot {
   groups: Array<[number, GroupSnapshot]>;
   /** Absent: nothing was ever spilled. */
   spill?: SpillSnapshot | undefined;
+  /** Absent in snapshots written before journals: the processed lists are whole. */
+  journal?: JournalSnapshot | undefined;
 }
 
 export function isSpillSnapshot(v: unknown): v is SpillSnapshot {
@@ -76,6 +92,17 @@ export function isSpillSnapshot(v: unknown): v is SpillSnapshot {
     Number.isSafeInteger(s.next) &&
     Array.isArray(s.segments) &&
     s.segments.every((id) => Number.isSafeInteger(id) && id >= 1 && id < (s.next as number))
+  );
+}
+
+export function isJournalSnapshot(v: unknown): v is JournalSnapshot {
+  const s = v as Partial<JournalSnapshot> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    Number.isSafeInteger(s.next) &&
+    Array.isArray(s.chunks) &&
+    s.chunks.every((id) => Number.isSafeInteger(id) && id >= 1 && id < (s.next as number))
   );
 }
 
@@ -94,6 +121,8 @@ export function checkSnapshot(v: unknown): OrderEnhancerSnapshot {
   if (!isAlarmSnapshot(s.alarms)) fail('the alarm state');
   if (!Array.isArray(s.groups)) fail('groups to be a list');
   if (s.spill !== undefined && !isSpillSnapshot(s.spill)) fail('spill { next, segments: ids below next }');
+  if (s.journal !== undefined && !isJournalSnapshot(s.journal))
+    fail('journal { next, chunks: ids below next }');
   let last = -1;
   for (const entry of s.groups as unknown[]) {
     if (!Array.isArray(entry) || entry.length !== 2) return fail('each group as [keyGroup, state]');
@@ -108,9 +137,10 @@ export function checkSnapshot(v: unknown): OrderEnhancerSnapshot {
       gs === null ||
       !Array.isArray(gs.sessions) ||
       !Array.isArray(gs.processed) ||
-      (gs.watermark !== null && typeof gs.watermark !== 'number')
+      (gs.watermark !== null && typeof gs.watermark !== 'number') ||
+      (gs.firstStamp !== undefined && !Number.isSafeInteger(gs.firstStamp))
     ) {
-      fail(`key group ${String(g)} to have watermark, sessions and processed`);
+      fail(`key group ${String(g)} to have watermark, sessions and processed (and an integer firstStamp)`);
     }
   }
   return s as OrderEnhancerSnapshot;
@@ -163,6 +193,14 @@ export function mergeSnapshots(snapshots: readonly OrderEnhancerSnapshot[]): Ord
       'mergeSnapshots: expected snapshots without spill segments (their entries back in memory)',
     );
   }
+  // Journal chunks too.
+  const journals = snapshots.flatMap((s) => (s.journal === undefined ? [] : [s.journal]));
+  if (journals.some((j) => j.chunks.length > 0)) {
+    throw new OrderEnhancerStateError(
+      'invalid_snapshot',
+      'mergeSnapshots: expected snapshots without journal chunks (their entries back in the lists)',
+    );
+  }
   return {
     version: 1,
     keyGroups: first.keyGroups,
@@ -171,6 +209,9 @@ export function mergeSnapshots(snapshots: readonly OrderEnhancerSnapshot[]): Ord
     alarms: mergeAlarms(snapshots.map((s) => s.alarms)),
     groups: [...groups.entries()].sort((a, b) => a[0] - b[0]),
     ...(spills.length > 0 ? { spill: { next: Math.max(...spills.map((sp) => sp.next)), segments: [] } } : {}),
+    ...(journals.length > 0
+      ? { journal: { next: Math.max(...journals.map((j) => j.next)), chunks: [] } }
+      : {}),
   };
 }
 

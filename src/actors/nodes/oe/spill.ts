@@ -138,6 +138,12 @@ export class ProcessedSpill {
     });
   }
 
+  /** Gives up every live segment (their entries are back in memory): files go as retired ones do. */
+  retireAll(): void {
+    for (const segment of this.#live) this.#dead.push({ segment, deadAt: this.#snapshots });
+    this.#live = [];
+  }
+
   snapshot(): SpillSnapshot {
     this.#snapshots++;
     return { next: this.#next, segments: this.#live.map((s) => s.id) };

@@ -42,10 +42,15 @@ function sessionSnapshot(s: Session, kinds: RecordKinds): SessionSnapshot {
   };
 }
 
+/**
+ * The table's key groups; each processed list from its `journaled` position on (the entries before
+ * it are in journal chunks), or whole with `wholeLists`.
+ */
 export function snapshotGroups(
   table: SessionTable,
   kinds: RecordKinds,
   retired: readonly RetiredSession[],
+  wholeLists = false,
 ): Array<[number, GroupSnapshot]> {
   const out: Array<[number, GroupSnapshot]> = [];
   const retiredBy = new Map<number, SessionSnapshot[]>();
@@ -65,15 +70,16 @@ export function snapshotGroups(
         if (map !== undefined) for (const s of map.values()) sessions.push(sessionSnapshot(s, kinds));
       }
       state.processed.forEach((list, type) => {
-        if (list !== undefined && list.size > 0) {
-          processed.push({ recordType: kinds.names[type] as string, ...list.snapshot() });
-        }
+        if (list === undefined || list.size === 0) return;
+        const own = list.snapshot(wholeLists ? 0 : list.journaled);
+        if (own.keys.length > 0) processed.push({ recordType: kinds.names[type] as string, ...own });
       });
     }
     if (old !== undefined) sessions.push(...old);
     const watermark = state?.watermark ?? null;
     if (sessions.length === 0 && processed.length === 0 && watermark === null) continue;
-    out.push([g, { watermark, sessions, processed }]);
+    const firstStamp = state?.firstStamp;
+    out.push([g, { watermark, sessions, processed, ...(firstStamp === undefined ? {} : { firstStamp }) }]);
   }
   return out;
 }
@@ -124,6 +130,7 @@ export function restoreGroups(
   for (const [g, gs] of snapshot.groups) {
     const group = table.group(g);
     group.watermark = gs.watermark;
+    group.firstStamp = gs.firstStamp;
     for (const s of gs.sessions) {
       checkSession(s, g);
       const type = kinds.indexOf(s.recordType);

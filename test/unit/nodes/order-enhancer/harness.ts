@@ -7,7 +7,12 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { orderEnhancerOe, orderEnhancerOeSettings } from '../../../../src/actors/nodes/oe/order-enhancer.js';
+import {
+  OrderEnhancerHandler,
+  orderEnhancerOe,
+  orderEnhancerOeSettings,
+} from '../../../../src/actors/nodes/oe/order-enhancer.js';
+import type { JournalLimits } from '../../../../src/actors/nodes/oe/processed-journal.js';
 import type { HandlerContext, NodeHandler } from '../../../../src/actors/runtime/actor.js';
 import { packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';
 import type { Nar } from '../../../../src/protocols/nar/nar.js';
@@ -75,14 +80,28 @@ export class Run {
   constructor(
     readonly settingsInput: Record<string, unknown> = {},
     readonly dir: string = actorDir(),
+    /** When journal chunks are cut (default: the node type's own). */
+    readonly journal?: JournalLimits,
   ) {
     this.ctx = recordingContext(this.out, 1, { nodeId: 'oe' });
-    this.handler = Run.create(settingsInput, dir);
+    this.handler = Run.create(settingsInput, dir, journal);
     void this.handler.init(undefined);
   }
 
-  static create(settingsInput: Record<string, unknown>, dir: string = actorDir()): NodeHandler {
-    return orderEnhancerOe.create(orderEnhancerOeSettings.parse(settingsInput), nodeEnv(dir));
+  static create(
+    settingsInput: Record<string, unknown>,
+    dir: string = actorDir(),
+    journal?: JournalLimits,
+  ): NodeHandler {
+    const settings = orderEnhancerOeSettings.parse(settingsInput);
+    return journal === undefined
+      ? orderEnhancerOe.create(settings, nodeEnv(dir))
+      : new OrderEnhancerHandler(settings, nodeEnv(dir), journal);
+  }
+
+  /** Resolves when the handler's journal chunks being written are durable. */
+  async settled(): Promise<void> {
+    await (this.handler as OrderEnhancerHandler).settled();
   }
 
   /** The handler's snapshot, as a checkpoint would take and commit it. */
@@ -112,7 +131,7 @@ export class Run {
   restart(settingsInput: Record<string, unknown> = this.settingsInput): this {
     const bytes = packValue(this.snapshot());
     void this.handler.terminate?.('restart');
-    this.handler = Run.create(settingsInput, this.dir);
+    this.handler = Run.create(settingsInput, this.dir, this.journal);
     this.#snapshots = 0;
     void this.handler.init(unpackValue(bytes));
     this.expectBalanced();
