@@ -9,6 +9,10 @@
  *    includes the garbage collection the handler causes (held records are promoted). Best of
  *    three after a warm-up.
  *    The same again with maxProcessedSessions 10,000, so processed sessions spill to disk.
+ *  - checkpoints of 1,000,000 processed sessions, 10,000 more closing between two: the snapshot's
+ *    MessagePack bytes and the time taken (snapshot and packing, during which the actor handles
+ *    nothing), with the journal (chunks of `journalChunkEntries`, default) against the whole lists in
+ *    every checkpoint (the baseline, `journalChunkEntries` past the state), medians of 10.
  *  - memory (needs `node --expose-gc`): heap bytes per processed-session entry (1,000,000 closed
  *    sessions), all in memory and with all but 50,000 on disk, and per open session holding 3
  *    records, with and without the records themselves.
@@ -19,6 +23,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { orderEnhancerOe, orderEnhancerOeSettings } from '../src/actors/nodes/oe/order-enhancer.js';
 import type { HandlerContext, NodeHandler } from '../src/actors/runtime/actor.js';
+import { packValue } from '../src/protocols/nar/batch.js';
 import type { Nar } from '../src/protocols/nar/nar.js';
 import { makeRecord } from './records.js';
 import { BenchError } from './stats.js';
@@ -38,7 +43,20 @@ export interface OrderEnhancerBenchResult {
   readonly bytesPerOpenSession: number;
   /** The same without the held records' own size: what the order enhancer adds. */
   readonly bytesPerOpenSessionOverhead: number;
+  /** Checkpoints of CHECKPOINT_SESSIONS processed sessions with the journal, and of the whole lists. */
+  readonly checkpoint: { readonly journal: CheckpointCost; readonly whole: CheckpointCost };
 }
+
+export interface CheckpointCost {
+  /** Median MessagePack bytes of the snapshot. */
+  readonly bytes: number;
+  /** Median milliseconds to take and pack it. */
+  readonly ms: number;
+}
+
+/** Processed sessions in memory for the checkpoint measurement, and those closing between two. */
+export const CHECKPOINT_SESSIONS = 1_000_000;
+const CHECKPOINT_STEP = 10_000;
 
 const SESSIONS = 100_000;
 /** maxProcessedSessions of the spilling throughput runs: the 100,000 sessions spill about 10 times. */
@@ -163,7 +181,7 @@ function context(): HandlerContext & { emitted: number; duplicates: number } {
 let spillRoot = '';
 let spillDirs = 0;
 
-function create(settings: Record<string, unknown> = {}): NodeHandler {
+function create(settings: Record<string, unknown> = {}): NodeHandler & { settled?: () => Promise<void> } {
   const handler = orderEnhancerOe.create(orderEnhancerOeSettings.parse(settings), {
     nodeId: 'oe',
     actorId: 'oe.0',
@@ -293,6 +311,40 @@ function openBytes(): [number, number] {
   return [total, total - records];
 }
 
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+/** Snapshot bytes and time with CHECKPOINT_SESSIONS processed sessions, CHECKPOINT_STEP closing between two. */
+async function checkpointCost(journalChunkEntries: number): Promise<CheckpointCost> {
+  const handler = create({ maxProcessedSessions: 4 * CHECKPOINT_SESSIONS, journalChunkEntries });
+  const ctx = context();
+  void handler.handleTick(T0, ctx);
+  let s = 0;
+  const close = (n: number): void => {
+    for (const end = s + n; s < end; s += BATCH) {
+      const batch: Nar[] = [];
+      for (let i = s; i < s + BATCH; i++) batch.push(closedSession(i, T0));
+      void handler.handleBatch(batch, ctx);
+    }
+  };
+  close(CHECKPOINT_SESSIONS);
+  const bytes: number[] = [];
+  const times: number[] = [];
+  for (let round = 0; round < 13; round++) {
+    close(CHECKPOINT_STEP);
+    const t0 = performance.now();
+    const n = packValue(handler.snapshot()).length;
+    const spent = performance.now() - t0;
+    await handler.settled?.();
+    // The first rounds cut the chunks of the state built up front.
+    if (round >= 3) {
+      bytes.push(n);
+      times.push(spent);
+    }
+  }
+  handler.terminate?.('done');
+  return { bytes: median(bytes), ms: median(times) };
+}
+
 export interface OrderEnhancerMemory {
   readonly bytesPerProcessedEntry: number;
   /** The same when at most SPILL_LIMIT entries stay in memory and the rest are on disk. */
@@ -333,8 +385,12 @@ export async function runOrderEnhancerBench(
         spilling = Math.min(spilling, spilled);
       }
     }
+    progress('order-enhancer: checkpoints with the journal and whole');
+    const journal = await checkpointCost(orderEnhancerOeSettings.parse({}).journalChunkEntries);
+    const whole = await checkpointCost(100_000_000);
     progress('order-enhancer: memory');
     return {
+      checkpoint: { journal, whole },
       recordsPerSecond: p.stream.length / (best / 1000),
       recordsPerSecondSpilling: p.stream.length / (spilling / 1000),
       records: p.stream.length,

@@ -19,7 +19,12 @@ import { parseArgs } from 'node:util';
 import { runBaseline, type BaselineResult } from './baseline.js';
 import { runBlocks } from './blocks.js';
 import { runNodeTypes } from './node-types.js';
-import { runOrderEnhancerBench, SPILL_LIMIT, SPILL_THROUGHPUT_LIMIT } from './order-enhancer.js';
+import {
+  CHECKPOINT_SESSIONS,
+  runOrderEnhancerBench,
+  SPILL_LIMIT,
+  SPILL_THROUGHPUT_LIMIT,
+} from './order-enhancer.js';
 import { runRepartitionBench } from './repartition.js';
 import { runChainLatency, runChainThroughput, type ChainSettings } from './chain.js';
 import { own, prepareData } from './data.js';
@@ -223,6 +228,14 @@ async function main(): Promise<void> {
         `same workload): ${rate(oe.recordsPerSecondSpilling)} rec/s, ${(oe.recordsPerSecondSpilling / oe.recordsPerSecond).toFixed(2)}× ` +
         `the run without a limit; ${oe.bytesPerProcessedEntrySpilling.toFixed(1)} B of memory per processed-session entry ` +
         `with all but ${count(SPILL_LIMIT)} of 1,000,000 on disk`,
+    );
+
+    const cj = oe.checkpoint.journal;
+    const cw = oe.checkpoint.whole;
+    say(
+      `node type order-enhancer-oe checkpoint of ${count(CHECKPOINT_SESSIONS)} processed sessions (10,000 closing ` +
+        `between two): ${mib(cj.bytes)} in ${ms(cj.ms)} with the journal, against ${mib(cw.bytes)} in ${ms(cw.ms)} ` +
+        `with the whole lists (${(cw.bytes / cj.bytes).toFixed(0)}× the bytes, ${(cw.ms / cj.ms).toFixed(0)}× the time)`,
     );
 
     gc();

@@ -26,6 +26,8 @@ describe("GTP' chain under kill -9", () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const args = gtppChainArgs(dir, port, [
       ['nodes[dedup].settings.inactivityTimeoutMs', 20000],
+      // Journal chunks of 200 processed sessions: the kills find the order enhancer's state in them.
+      ['nodes[dedup].settings.journalChunkEntries', 200],
       ['nodes[cdr].settings.rollIntervalMs', 500],
       ['nodes[sessions].settings.rollIntervalMs', 500],
     ]);
@@ -65,8 +67,21 @@ describe("GTP' chain under kill -9", () => {
       '180',
     ]);
     let kills = 0;
+    /** Journal chunks of the order enhancer's actors at each kill. */
+    const chunksAtKill: number[] = [];
+    const chunks = async (): Promise<number> => {
+      let n = 0;
+      for (const actor of ['0', '1']) {
+        const files = await readdir(join(dir, 'data', 'actors', 'dedup', actor, 'oe-journal')).catch(
+          () => [],
+        );
+        n += files.filter((f) => f.endsWith('.npj')).length;
+      }
+      return n;
+    };
     for (const at of [3000, 5000]) {
       await sleep(at);
+      chunksAtKill.push(await chunks());
       narflow.child.kill('SIGKILL');
       await narflow.exit;
       kills++;
@@ -106,5 +121,9 @@ describe("GTP' chain under kill -9", () => {
     const bases = await readdir(join(dir, 'data', 'actors', 'gtpp', '0', 'gtpp-window'));
     expect(bases.filter((f) => f.endsWith('.pwb')).length).toBeGreaterThan(0);
     for (const r of runs) expect(r.output()).not.toMatch(/state base/);
+    // The order enhancer's processed sessions were in journal chunks when it was killed, and every
+    // restart read them back.
+    expect(Math.max(...chunksAtKill)).toBeGreaterThan(0);
+    for (const r of runs) expect(r.output()).not.toMatch(/journal chunk/);
   }, 300_000);
 });

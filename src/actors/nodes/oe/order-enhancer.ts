@@ -54,7 +54,12 @@ import type { HandlerContext, NodeEnv, NodeHandler } from '../../runtime/actor.j
 import type { NodeType } from '../registry.js';
 import { OeAlarms, type SpillCounts } from './alarm-state.js';
 import { cutoffSecond, isForced } from './processed.js';
-import { JOURNAL_LIMITS, ProcessedJournal, readJournal, type JournalLimits } from './processed-journal.js';
+import {
+  JOURNAL_LIVE_SHARE,
+  ProcessedJournal,
+  readJournal,
+  type JournalLimits,
+} from './processed-journal.js';
 import { fullKeyOf, ProcessedSpill, unspill } from './spill.js';
 import { PASS_THROUGH, RecordKinds, RULE_COMPLETE, RULE_TIMEOUT } from './record-kinds.js';
 import {
@@ -101,7 +106,7 @@ export class OrderEnhancerHandler implements NodeHandler {
   constructor(
     s: OrderEnhancerOeSettings,
     env: Pick<NodeEnv, 'actorDir' | 'log'>,
-    journalLimits: JournalLimits = JOURNAL_LIMITS,
+    journalLimits: JournalLimits = { minEntries: s.journalChunkEntries, liveShare: JOURNAL_LIVE_SHARE },
   ) {
     this.#s = s;
     this.#kinds = new RecordKinds(s);

@@ -5,8 +5,8 @@
  * `<actorDir>/oe-journal/`, and a checkpoint holds only the entries added since the last durable
  * chunk (plus the names of the live chunks). Without it each checkpoint held every processed
  * session: 16 MB and 0.7 s of the actor's thread at 600,000 of them.
- *  - A chunk is cut at a snapshot once the entries not in chunks reach `minEntries` and a share
- *    (`liveShare`) of the processed sessions in memory; it holds, per list, the entries from the
+ *  - A chunk is cut at a snapshot once the entries not in chunks reach `minEntries` (the setting
+ *    `journalChunkEntries`) and a share (`liveShare`) of the processed sessions in memory; it holds, per list, the entries from the
  *    list's `journaled` position on. It is written in the background (chunk-files.ts); the lists'
  *    `journaled` positions move, and snapshots name the chunk, only once it is durable. Until then
  *    its entries stay in the checkpoints.
@@ -46,7 +46,8 @@ export interface JournalLimits {
   readonly liveShare: number;
 }
 
-export const JOURNAL_LIMITS: JournalLimits = { minEntries: 4096, liveShare: 1 / 64 };
+/** A chunk holds at least this share of the processed sessions in memory: a large state takes larger chunks, not more. */
+export const JOURNAL_LIVE_SHARE = 1 / 64;
 
 /** Per key group a chunk holds entries of: their latest stamp (second), and whether some are pending. */
 export type ChunkReach = Map<number, { latest: number; pending: boolean }>;

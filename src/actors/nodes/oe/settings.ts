@@ -92,6 +92,11 @@ export const orderEnhancerOeSettings = z
     /** Processed sessions kept in memory; past it they go to spill segments on disk (never away). */
     maxProcessedSessions: z.number().int().min(1).max(100_000_000).default(5_000_000),
     maxOpenSessions: z.number().int().min(1).max(10_000_000).default(1_000_000),
+    /**
+     * Processed sessions not yet in a journal chunk, at least, before a checkpoint cuts one (and at
+     * least 1/64 of those in memory): fewer makes smaller checkpoints and more chunk files.
+     */
+    journalChunkEntries: z.number().int().min(1).max(100_000_000).default(4096),
     auditDuplicates: z.boolean().default(false),
   })
   .superRefine(
