@@ -52,15 +52,11 @@ import type { Nar } from '../../../protocols/nar/nar.js';
 import { hashString } from '../../routing/key-groups.js';
 import type { HandlerContext, NodeEnv, NodeHandler } from '../../runtime/actor.js';
 import type { NodeType } from '../registry.js';
-import { OeAlarms, type SpillCounts } from './alarm-state.js';
-import { cutoffSecond, isForced } from './processed.js';
-import {
-  JOURNAL_LIVE_SHARE,
-  ProcessedJournal,
-  readJournal,
-  type JournalLimits,
-} from './processed-journal.js';
-import { fullKeyOf, ProcessedSpill, unspill } from './spill.js';
+import { OeAlarms } from './alarm-state.js';
+import { isForced } from './processed.js';
+import { JOURNAL_LIVE_SHARE, readJournal, type JournalLimits } from './processed-journal.js';
+import { ProcessedSessions } from './processed-sessions.js';
+import { unspill } from './spill.js';
 import { PASS_THROUGH, RecordKinds, RULE_COMPLETE, RULE_TIMEOUT } from './record-kinds.js';
 import {
   missingAttribute,
@@ -92,15 +88,12 @@ export class OrderEnhancerHandler implements NodeHandler {
   readonly #alarms: OeAlarms;
   #lastTick: number | null = null;
   #held = 0;
-  #processed = 0;
   /** Alarms came back with a snapshot and are raised again at the next call. */
   #announce = false;
   /** Sessions of record types no longer tracked: emitted at the next call. */
   #retired: RetiredSession[] = [];
-  /** Processed sessions beyond `maxProcessedSessions`, on disk. */
-  readonly #spill: ProcessedSpill;
-  /** Processed sessions in memory, in chunk files: checkpoints hold only what came since. */
-  readonly #journal: ProcessedJournal;
+  /** The duplicate history: processed lists, their journal chunks, spill segments. */
+  readonly #done: ProcessedSessions;
   readonly #actorDir: string;
 
   constructor(
@@ -113,16 +106,19 @@ export class OrderEnhancerHandler implements NodeHandler {
     this.#table = new SessionTable(s.keyGroups);
     this.#alarms = new OeAlarms(s.maxOpenSessions, s.maxProcessedSessions);
     this.#actorDir = env.actorDir;
-    this.#spill = new ProcessedSpill(env.actorDir);
-    this.#journal = new ProcessedJournal(env.actorDir, journalLimits, (err, what) =>
+    this.#done = new ProcessedSessions(env.actorDir, s.processedWindowMs, journalLimits, (err, what) =>
       env.log.error({ err }, what),
     );
   }
 
   init(snapshot: unknown): void {
     if (snapshot === undefined || snapshot === null) {
-      this.#spill.restore(undefined);
-      this.#journal.restore(undefined, undefined);
+      this.#done.restore(undefined, undefined, {
+        table: this.#table,
+        kinds: this.#kinds,
+        processed: 0,
+        regrouped: false,
+      });
       return;
     }
     const checked = checkSnapshot(snapshot);
@@ -135,19 +131,13 @@ export class OrderEnhancerHandler implements NodeHandler {
       snap = regroupSnapshot(unspill(snap, this.#actorDir, window), this.#s.keyGroups);
     }
     const restored = restoreGroups(snap, this.#table, this.#kinds);
-    this.#journal.restore(
-      checked.journal,
-      regroup ? undefined : { read, table: this.#table, kinds: this.#kinds },
-    );
-    for (const group of this.#table.groups) {
-      if (group !== undefined && group.watermark !== null) {
-        group.cutoff = cutoffSecond(group.watermark, this.#s.processedWindowMs);
-      }
-    }
-    this.#spill.restore(regroup ? checked.spill : snap.spill);
-    if (regroup) this.#spill.retireAll();
+    this.#done.restore(checked, read, {
+      table: this.#table,
+      kinds: this.#kinds,
+      processed: restored.processed,
+      regrouped: regroup,
+    });
     this.#held = restored.held;
-    this.#processed = restored.processed;
     this.#retired = restored.retired;
     this.#lastTick = snap.lastTick;
     this.#alarms.state = structuredClone(snap.alarms);
@@ -162,24 +152,23 @@ export class OrderEnhancerHandler implements NodeHandler {
       order: this.#table.order,
       alarms: structuredClone(this.#alarms.state),
       // Before the lists are taken: a chunk cut now is not durable yet, so they still hold its entries.
-      journal: this.#journal.snapshot(this.#table.groups, this.#kinds.names, this.#processed),
+      journal: this.#done.snapshot(this.#table.groups, this.#kinds.names),
       groups: snapshotGroups(this.#table, this.#kinds, this.#retired),
-      spill: this.#spill.snapshot(),
+      spill: this.#done.spillSnapshot(),
     };
   }
 
   checkpointCommitted(n: number): void {
-    this.#spill.committed(n);
-    this.#journal.committed(n);
+    this.#done.committed(n);
   }
 
   terminate(): void {
-    this.#spill.close();
+    this.#done.close();
   }
 
   /** Resolves when no journal chunk is being written (tests). */
   settled(): Promise<void> {
-    return this.#journal.settled();
+    return this.#done.settled();
   }
 
   held(): number {
@@ -219,10 +208,7 @@ export class OrderEnhancerHandler implements NodeHandler {
       } else this.#close(s, true); // a G-CDR session holding only keys: it never completed
     }
     this.#alarms.tick(now, ctx);
-    if (this.#spill.segments > 0) {
-      this.#spill.expire((g) => this.#table.groups[g]?.cutoff ?? -Infinity);
-    }
-    if (this.#journal.chunks > 0) this.#journal.expire(this.#table.groups);
+    this.#done.tick(this.#table.groups);
     this.#limits(ctx);
   }
 
@@ -231,15 +217,8 @@ export class OrderEnhancerHandler implements NodeHandler {
    * segment on disk; the limit alarms follow.
    */
   #limits(ctx: HandlerContext): void {
-    if (this.#processed > this.#s.maxProcessedSessions) {
-      this.#processed -= this.#spill.spillGroups(this.#table.groups, this.#kinds.names);
-      this.#journal.spilled(this.#table.groups);
-    }
-    this.#alarms.limits(this.#table.size, this.#spillCounts(), ctx);
-  }
-
-  #spillCounts(): SpillCounts {
-    return { inMemory: this.#processed, onDisk: this.#spill.entries, segments: this.#spill.segments };
+    this.#done.limit(this.#table.groups, this.#kinds.names, this.#s.maxProcessedSessions);
+    this.#alarms.limits(this.#table.size, this.#done.counts(), ctx);
   }
 
   #accept(r: Nar, now: number, ctx: HandlerContext): void {
@@ -269,11 +248,7 @@ export class OrderEnhancerHandler implements NodeHandler {
     // A key is open or processed, never both: most records find their open session first.
     let session = group.sessions[type]?.get(key);
     if (session === undefined) {
-      const done =
-        group.processed[type]?.lookup(key) ??
-        (this.#spill.segments === 0
-          ? undefined
-          : this.#spill.lookup(fullKeyOf(this.#kinds.names[type] as string, key), group.id, group.cutoff));
+      const done = this.#done.lookup(group, type, this.#kinds.names[type] as string, key);
       if (done !== undefined) {
         this.#dropDuplicate(r, isForced(done) ? 'late_after_forced_close' : 'late_duplicate', ctx);
         return;
@@ -312,17 +287,7 @@ export class OrderEnhancerHandler implements NodeHandler {
   #advance(group: GroupState, time: number): void {
     const ahead = this.#s.maxTimeAheadMs;
     if (ahead > 0 && this.#lastTick !== null && time > this.#lastTick + ahead) return;
-    const first = group.watermark === null;
-    group.watermark = time;
-    if (first) {
-      const second = Math.floor(time / 1000);
-      group.firstStamp = second;
-      for (const list of group.processed) list?.stampPending(second);
-    }
-    const cutoff = cutoffSecond(time, this.#s.processedWindowMs);
-    if (cutoff <= group.cutoff) return;
-    group.cutoff = cutoff;
-    for (const list of group.processed) if (list !== undefined) this.#processed -= list.expireBefore(cutoff);
+    this.#done.advance(group, time);
   }
 
   /**
@@ -343,11 +308,7 @@ export class OrderEnhancerHandler implements NodeHandler {
   /** Removes an open session and remembers it as processed. */
   #close(s: Session, forced: boolean): void {
     this.#table.remove(s);
-    const group = this.#table.group(s.group);
-    const w = group.watermark;
-    if (group.processedList(s.type).add(s.key, w === null ? null : Math.floor(w / 1000), forced)) {
-      this.#processed++;
-    }
+    this.#done.add(this.#table.group(s.group), s.type, s.key, forced);
   }
 
   #holdExpired(s: Session, now: number, ctx: HandlerContext): void {
@@ -391,7 +352,7 @@ export class OrderEnhancerHandler implements NodeHandler {
   #catchUp(ctx: HandlerContext): void {
     if (this.#announce) {
       this.#announce = false;
-      this.#alarms.announce(ctx, this.#spillCounts());
+      this.#alarms.announce(ctx, this.#done.counts());
     }
     if (this.#retired.length === 0) return;
     const retired = this.#retired;
