@@ -1,6 +1,6 @@
 /**
  * Immutable files of a handler's state kept beside its checkpoints, by numeric id in one directory
- * (e.g. the order enhancer's journal of processed sessions). A file is written in the background,
+ * (the order enhancer's journal chunks and spill segments). A file is written in the background,
  * durably (temporary name, fdatasync, rename, directory fsync), and a snapshot may name it only
  * once `write` resolved true. Files the restored snapshot does not name are removed at restore.
  * A file given up (`retire`) at the handler's snapshot call d is still named by the snapshots up to
@@ -29,6 +29,15 @@ export class ChunkFiles {
   /** The id the next file gets. */
   get next(): number {
     return this.#next;
+  }
+
+  /** A new file id (for a file its owner writes itself, durably, before any snapshot names it). */
+  newId(): number {
+    return this.#next++;
+  }
+
+  get dir(): string {
+    return this.#dir;
   }
 
   file(id: number): string {
@@ -63,7 +72,7 @@ export class ChunkFiles {
     bytes: Uint8Array,
     onError: (err: unknown, file: string) => void,
   ): { id: number; done: Promise<boolean> } {
-    const id = this.#next++;
+    const id = this.newId();
     const file = this.file(id);
     const tmp = `${file}.tmp`;
     const done = (async () => {

@@ -84,26 +84,21 @@ export interface OrderEnhancerSnapshot {
   journal?: JournalSnapshot | undefined;
 }
 
+/** `{ next, <list>: ids }`, every id in 1..next-1: what names the files of a spill or a journal. */
+function isFileIds(v: unknown, list: 'segments' | 'chunks'): boolean {
+  const s = v as { next?: unknown; [k: string]: unknown } | null;
+  if (typeof s !== 'object' || s === null || !Number.isSafeInteger(s.next)) return false;
+  const ids = s[list];
+  const next = s.next as number;
+  return Array.isArray(ids) && ids.every((id) => Number.isSafeInteger(id) && id >= 1 && id < next);
+}
+
 export function isSpillSnapshot(v: unknown): v is SpillSnapshot {
-  const s = v as Partial<SpillSnapshot> | null;
-  return (
-    typeof s === 'object' &&
-    s !== null &&
-    Number.isSafeInteger(s.next) &&
-    Array.isArray(s.segments) &&
-    s.segments.every((id) => Number.isSafeInteger(id) && id >= 1 && id < (s.next as number))
-  );
+  return isFileIds(v, 'segments');
 }
 
 export function isJournalSnapshot(v: unknown): v is JournalSnapshot {
-  const s = v as Partial<JournalSnapshot> | null;
-  return (
-    typeof s === 'object' &&
-    s !== null &&
-    Number.isSafeInteger(s.next) &&
-    Array.isArray(s.chunks) &&
-    s.chunks.every((id) => Number.isSafeInteger(id) && id >= 1 && id < (s.next as number))
-  );
+  return isFileIds(v, 'chunks');
 }
 
 /** Checks the outline (the restore checks each entry); throws `invalid_snapshot`. */

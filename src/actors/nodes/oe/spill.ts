@@ -11,8 +11,9 @@
  * removed at restore; a dead segment's file is removed once two committed checkpoints (the current
  * and the previous one, which the checkpoint store falls back to) no longer name it.
  */
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ChunkFiles } from '../../durability/chunk-files.js';
 import { hashString } from '../../routing/key-groups.js';
 import { cutoffSecond, isForced, secondOf } from './processed.js';
 import type { GroupState } from './session-table.js';
@@ -41,17 +42,13 @@ export function splitFullKey(fullKey: string): [string, string] {
 
 export class ProcessedSpill {
   readonly #actorDir: string;
-  readonly #dir: string;
-  #next = 1;
+  /** The segment files: ids, and the removal of dead ones once no kept checkpoint names them. */
+  readonly #files: ChunkFiles;
   #live: SpillSegment[] = [];
-  /** Dead segments whose files wait until no kept checkpoint names them. */
-  #dead: Array<{ segment: SpillSegment; deadAt: number }> = [];
-  #snapshots = 0;
-  #lastCommitted = 0;
 
   constructor(actorDir: string) {
     this.#actorDir = actorDir;
-    this.#dir = join(actorDir, SPILL_DIR);
+    this.#files = new ChunkFiles(join(actorDir, SPILL_DIR), SUFFIX);
   }
 
   /** Entries in live segments (some may have expired since the segment was written). */
@@ -78,15 +75,7 @@ export class ProcessedSpill {
       );
     }
     this.close();
-    this.#next = s?.next ?? 1;
-    const keep = new Set((s?.segments ?? []).map((id) => `${id}${SUFFIX}`));
-    let files: string[] = [];
-    try {
-      files = readdirSync(this.#dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    for (const f of files) if (!keep.has(f)) rmSync(join(this.#dir, f), { force: true });
+    this.#files.restore(s?.segments ?? [], s?.next ?? 1);
     this.#live = (s?.segments ?? []).map((id) =>
       SpillSegment.open(id, ProcessedSpill.fileOf(this.#actorDir, id)),
     );
@@ -109,8 +98,8 @@ export class ProcessedSpill {
       });
     }
     if (entries.length === 0) return 0;
-    mkdirSync(this.#dir, { recursive: true });
-    const id = this.#next++;
+    mkdirSync(this.#files.dir, { recursive: true });
+    const id = this.#files.newId();
     const file = ProcessedSpill.fileOf(this.#actorDir, id);
     writeSegment(file, entries);
     this.#live.push(SpillSegment.open(id, file));
@@ -133,40 +122,36 @@ export class ProcessedSpill {
   expire(cutoffOf: (group: number) => number): void {
     this.#live = this.#live.filter((seg) => {
       for (const [g, latest] of seg.groups) if (latest >= cutoffOf(g)) return true;
-      this.#dead.push({ segment: seg, deadAt: this.#snapshots });
+      this.#retire(seg);
       return false;
     });
   }
 
   /** Gives up every live segment (their entries are back in memory): files go as retired ones do. */
   retireAll(): void {
-    for (const segment of this.#live) this.#dead.push({ segment, deadAt: this.#snapshots });
+    for (const segment of this.#live) this.#retire(segment);
     this.#live = [];
   }
 
   snapshot(): SpillSnapshot {
-    this.#snapshots++;
-    return { next: this.#next, segments: this.#live.map((s) => s.id) };
+    this.#files.snapshotTaken();
+    return { next: this.#files.next, segments: this.#live.map((s) => s.id) };
   }
 
   /** The checkpoint of snapshot `n` is durable. */
   committed(n: number): void {
-    const previous = this.#lastCommitted;
-    this.#lastCommitted = n;
-    // Neither the new checkpoint nor the previous one (kept as a fallback) names these.
-    this.#dead = this.#dead.filter(({ segment, deadAt }) => {
-      if (deadAt >= previous) return true;
-      segment.close();
-      rmSync(segment.file, { force: true });
-      return false;
-    });
+    this.#files.committed(n);
   }
 
   close(): void {
     for (const s of this.#live) s.close();
-    for (const d of this.#dead) d.segment.close();
     this.#live = [];
-    this.#dead = [];
+  }
+
+  /** A dead segment is never read again; its file goes once no kept checkpoint names it. */
+  #retire(segment: SpillSegment): void {
+    segment.close();
+    this.#files.retire(segment.id);
   }
 }
 
