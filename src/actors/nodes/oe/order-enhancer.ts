@@ -145,14 +145,15 @@ export class OrderEnhancerHandler implements NodeHandler {
   }
 
   snapshot(): OrderEnhancerSnapshot {
+    // Before the lists are taken: a chunk cut now is not durable yet, so they still hold its entries.
+    const journal = this.#done.snapshot(this.#table.groups, this.#kinds.names);
     return {
-      version: 1,
+      version: journal.chunks.length > 0 ? 2 : 1,
       keyGroups: this.#s.keyGroups,
       lastTick: this.#lastTick,
       order: this.#table.order,
       alarms: structuredClone(this.#alarms.state),
-      // Before the lists are taken: a chunk cut now is not durable yet, so they still hold its entries.
-      journal: this.#done.snapshot(this.#table.groups, this.#kinds.names),
+      journal,
       groups: snapshotGroups(this.#table, this.#kinds, this.#retired),
       spill: this.#done.spillSnapshot(),
     };

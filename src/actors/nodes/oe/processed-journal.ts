@@ -333,6 +333,7 @@ export function readJournal(
   return {
     snapshot: {
       ...snapshot,
+      version: 1,
       groups: [...groups.entries()].sort((a, b) => a[0] - b[0]),
       journal: { next: snapshot.journal?.next ?? 1, chunks: [] },
     },

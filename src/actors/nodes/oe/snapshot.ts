@@ -70,7 +70,11 @@ export interface JournalSnapshot {
 }
 
 export interface OrderEnhancerSnapshot {
-  version: 1;
+  /**
+   * 2 when it names journal chunks (older builds, which would restore it without their entries,
+   * refuse it), else 1.
+   */
+  version: 1 | 2;
   keyGroups: number;
   lastTick: number | null;
   /** Highest list stamp handed out. */
@@ -108,7 +112,8 @@ export function checkSnapshot(v: unknown): OrderEnhancerSnapshot {
   };
   if (typeof v !== 'object' || v === null) return fail('an object');
   const s = v as Partial<OrderEnhancerSnapshot>;
-  if (s.version !== 1) fail('version 1');
+  if (s.version !== 1 && s.version !== 2) fail('version 1 or 2');
+  if (s.version === 2 && s.journal === undefined) fail('a journal in a version 2 snapshot');
   if (typeof s.keyGroups !== 'number' || !Number.isInteger(s.keyGroups) || s.keyGroups < 1)
     fail('keyGroups ≥ 1');
   if (s.lastTick !== null && typeof s.lastTick !== 'number') fail('lastTick to be a number or null');

@@ -44,6 +44,13 @@ describe('journal of processed sessions', () => {
     const second = run.snapshot();
     expect(ownEntries(second)).toBe(0);
     expect((second as OrderEnhancerSnapshot).journal?.chunks).toEqual([1]);
+    // Naming chunks, it is version 2: a build without journals refuses it instead of forgetting them.
+    expect([(first as OrderEnhancerSnapshot).version, (second as OrderEnhancerSnapshot).version]).toEqual([
+      1, 2,
+    ]);
+    expect(() =>
+      Run.create({ keyGroups: 4 }).init({ ...(second as OrderEnhancerSnapshot), journal: undefined }),
+    ).toThrow(expect.objectContaining({ code: 'invalid_snapshot' }));
     expect(packValue(second).length).toBeLessThan(packValue(first).length / 4);
     for (let s = 101; s <= 110; s++) run.batch(last(s, 1));
     expect(ownEntries(run.snapshot())).toBe(10);
