@@ -6,10 +6,11 @@
  * chunk (plus the names of the live chunks). Without it each checkpoint held every processed
  * session: 16 MB and 0.7 s of the actor's thread at 600,000 of them.
  *  - A chunk is cut at a snapshot once the entries not in chunks reach `minEntries` (the setting
- *    `journalChunkEntries`) and a share (`liveShare`) of the processed sessions in memory; it holds, per list, the entries from the
- *    list's `journaled` position on. It is written in the background (chunk-files.ts); the lists'
- *    `journaled` positions move, and snapshots name the chunk, only once it is durable. Until then
- *    its entries stay in the checkpoints.
+ *    `journalChunkEntries`) and a share (`liveShare`) of the processed sessions in memory; it
+ *    holds, per list, the entries from the list's `journaled` position on. It is written in the
+ *    background (chunk-files.ts); the lists' `journaled` positions move, and snapshots name the
+ *    chunk, only once it is durable. Until then its entries stay in the checkpoints. A snapshot
+ *    naming chunks is state version 2 (snapshot.ts).
  *  - A chunk is dead once every key group it holds entries of is past their latest stamp (pending
  *    entries, closed before their group saw a record time, take the group's first stamp). Its file
  *    goes once no kept checkpoint names it.
