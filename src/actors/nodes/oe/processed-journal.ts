@@ -85,7 +85,8 @@ export class ProcessedJournal {
   readonly #limits: JournalLimits;
   readonly #onError: (err: unknown, what: string) => void;
   #live: Array<{ id: number; reach: ChunkReach }> = [];
-  #writing = false;
+  /** The chunk being written, if any. */
+  #writing: number | undefined = undefined;
   /** Bumped by a spill: a chunk begun before it is void. */
   #generation = 0;
 
@@ -114,7 +115,7 @@ export class ProcessedJournal {
     const ids = s?.chunks ?? [];
     this.#files.restore(ids, s?.next ?? 1);
     this.#generation++;
-    this.#writing = false;
+    this.#writing = undefined;
     this.#live = ids.map((id) => ({ id, reach: into?.read.reaches.get(id) ?? new Map() }));
     if (into === undefined) {
       this.#retireAll();
@@ -140,7 +141,7 @@ export class ProcessedJournal {
     inMemory: number,
   ): JournalSnapshot {
     this.#files.snapshotTaken();
-    if (!this.#writing) {
+    if (this.#writing === undefined) {
       let since = 0;
       for (const g of groups)
         for (const list of g?.processed ?? []) if (list !== undefined) since += list.ops - list.journaled;
@@ -206,19 +207,20 @@ export class ProcessedJournal {
     const parts = [packValue(header), ...lists.map((l) => packValue(l))];
     const bytes = Buffer.concat(parts);
     const generation = this.#generation;
-    this.#writing = true;
     const { id, done } = this.#files.write(bytes, (err, file) =>
       this.#onError(
         err,
         `order-enhancer journal chunk ${file} could not be written; checkpoints keep its entries`,
       ),
     );
+    this.#writing = id;
     void done.then((ok) => {
+      if (this.#writing === id) this.#writing = undefined;
       if (generation !== this.#generation) {
+        // A spill or a restore since: its entries are elsewhere now.
         if (ok) this.#files.retire(id);
         return;
       }
-      this.#writing = false;
       if (!ok) return;
       for (const [list, mark] of marks) if (mark > list.journaled) list.journaled = mark;
       this.#live.push({ id, reach: reachOf(lists) });

@@ -165,6 +165,25 @@ describe('journal of processed sessions', () => {
     expect(run.duplicates).toEqual({ late_duplicate: 40 });
   });
 
+  it('ensures a spill while a chunk is being written voids that chunk, and the journal goes on with the next', async () => {
+    const run = new Run({ keyGroups: 2, maxProcessedSessions: 30 }, undefined, EAGER).tick(T0);
+    for (let s = 1; s <= 20; s++) run.batch(last(s, 1));
+    run.snapshot(); // cuts chunk 1
+    for (let s = 21; s <= 35; s++) run.batch(last(s, 1)); // spills while chunk 1 is written
+    await run.settled();
+    expect((run.snapshot() as OrderEnhancerSnapshot).journal?.chunks).toEqual([]);
+    // That snapshot cut chunk 2 (sessions 32–35, closed after the spill); 36–40 go in chunk 3.
+    for (let s = 36; s <= 40; s++) run.batch(last(s, 1));
+    await durableSnapshot(run);
+    await run.settled();
+    const snap = run.snapshot();
+    expect((snap as OrderEnhancerSnapshot).journal?.chunks).toEqual([2, 3]);
+    expect(ownEntries(snap)).toBe(0);
+    run.restart();
+    for (let s = 1; s <= 40; s++) run.batch(last(s, 1));
+    expect(run.duplicates).toEqual({ late_duplicate: 40 });
+  });
+
   it('ensures a restart with another number of key groups reads the chunks, and keeps their files until newer checkpoints are committed', async () => {
     const run = new Run({ keyGroups: 4 }, undefined, EAGER).tick(T0);
     for (let s = 1; s <= 50; s++) run.batch(last(s, 1));
