@@ -26,8 +26,8 @@ describe("GTP' chain under kill -9", () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const args = gtppChainArgs(dir, port, [
       ['nodes[dedup].settings.inactivityTimeoutMs', 20000],
-      // Journal chunks of 200 processed sessions: the kills find the order enhancer's state in them.
-      ['nodes[dedup].settings.journalChunkEntries', 200],
+      // Journal chunks of 20 processed sessions: the kills find the order enhancer's state in them.
+      ['nodes[dedup].settings.journalChunkEntries', 20],
       ['nodes[cdr].settings.rollIntervalMs', 500],
       ['nodes[sessions].settings.rollIntervalMs', 500],
     ]);
@@ -81,6 +81,8 @@ describe("GTP' chain under kill -9", () => {
     };
     for (const at of [3000, 5000]) {
       await sleep(at);
+      // On a slow machine the first chunks may take a moment more: the kill waits for one (up to 5 s).
+      for (let i = 0; i < 50 && (await chunks()) === 0; i++) await sleep(100);
       chunksAtKill.push(await chunks());
       narflow.child.kill('SIGKILL');
       await narflow.exit;
