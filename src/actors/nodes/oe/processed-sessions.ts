@@ -29,10 +29,6 @@ export class ProcessedSessions {
     this.#journal = new ProcessedJournal(actorDir, journalLimits, onError);
   }
 
-  get inMemory(): number {
-    return this.#inMemory;
-  }
-
   counts(): SpillCounts {
     return { inMemory: this.#inMemory, onDisk: this.#spill.entries, segments: this.#spill.segments };
   }

@@ -41,13 +41,11 @@ export function splitFullKey(fullKey: string): [string, string] {
 }
 
 export class ProcessedSpill {
-  readonly #actorDir: string;
   /** The segment files: ids, and the removal of dead ones once no kept checkpoint names them. */
   readonly #files: ChunkFiles;
   #live: SpillSegment[] = [];
 
   constructor(actorDir: string) {
-    this.#actorDir = actorDir;
     this.#files = new ChunkFiles(join(actorDir, SPILL_DIR), SUFFIX);
   }
 
@@ -76,9 +74,7 @@ export class ProcessedSpill {
     }
     this.close();
     this.#files.restore(s?.segments ?? [], s?.next ?? 1);
-    this.#live = (s?.segments ?? []).map((id) =>
-      SpillSegment.open(id, ProcessedSpill.fileOf(this.#actorDir, id)),
-    );
+    this.#live = (s?.segments ?? []).map((id) => SpillSegment.open(id, this.#files.file(id)));
   }
 
   /**
@@ -100,7 +96,7 @@ export class ProcessedSpill {
     if (entries.length === 0) return 0;
     mkdirSync(this.#files.dir, { recursive: true });
     const id = this.#files.newId();
-    const file = ProcessedSpill.fileOf(this.#actorDir, id);
+    const file = this.#files.file(id);
     writeSegment(file, entries);
     this.#live.push(SpillSegment.open(id, file));
     return entries.length;
