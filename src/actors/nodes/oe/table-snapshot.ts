@@ -44,13 +44,12 @@ function sessionSnapshot(s: Session, kinds: RecordKinds): SessionSnapshot {
 
 /**
  * The table's key groups; each processed list from its `journaled` position on (the entries before
- * it are in journal chunks), or whole with `wholeLists`.
+ * it are in journal chunks).
  */
 export function snapshotGroups(
   table: SessionTable,
   kinds: RecordKinds,
   retired: readonly RetiredSession[],
-  wholeLists = false,
 ): Array<[number, GroupSnapshot]> {
   const out: Array<[number, GroupSnapshot]> = [];
   const retiredBy = new Map<number, SessionSnapshot[]>();
@@ -71,7 +70,7 @@ export function snapshotGroups(
       }
       state.processed.forEach((list, type) => {
         if (list === undefined || list.size === 0) return;
-        const own = list.snapshot(wholeLists ? 0 : list.journaled);
+        const own = list.snapshot(list.journaled);
         if (own.keys.length > 0) processed.push({ recordType: kinds.names[type] as string, ...own });
       });
     }
