@@ -2,7 +2,8 @@
  * A soak of the whole GTP' chain: `config/gtpp-chain.yaml` (gtpp-ei → order enhancer → cdr file and
  * per-session aggregate) taking a steady streamed load (`narflow loadgen gtpp --prepare stream`,
  * 4 GSNs, 2% duplicate scenarios) of whole sessions at RATE CDRs/s for about 40 seconds
- * (`NARFLOW_BENCH_SOAK_S`: longer soaks show whether memory levels off; `NARFLOW_BENCH_SOAK_SETS`:
+ * (`NARFLOW_BENCH_SOAK_S`: longer soaks show whether memory levels off; `NARFLOW_BENCH_SOAK_INACTIVITY_MS`:
+ * the S-CDR inactivity timeout, 5 s by default; `NARFLOW_BENCH_SOAK_SETS`:
  * space-separated `--set path=value` overrides of the chain's config to try). Whole sessions, not a
  * duration: a session cut short keeps its partial records in the order enhancer, which holds them
  * until the final one, so they would be in the truth and not yet in the output. Reported: the rate
@@ -44,6 +45,22 @@ export interface SoakResult {
   readonly oeCheckpointBytes: number;
   readonly oeCheckpointIntervalMs: number;
   readonly oeTimeLagMaxMs: number;
+}
+
+/**
+ * The order enhancer's S-CDR inactivity timeout (`NARFLOW_BENCH_SOAK_INACTIVITY_MS`, default 5 s, so
+ * S-CDR sessions leave within the soak; the shipped chain's 600000 holds every S-CDR session open for
+ * 10 minutes after its last record, and the outputs are complete that much after the load).
+ */
+function inactivityMs(text: string | undefined): number {
+  if (text === undefined) return 5000;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 1000 || ms > 3_600_000)
+    throw new BenchError(
+      'usage',
+      `NARFLOW_BENCH_SOAK_INACTIVITY_MS: expected whole milliseconds 1000–3600000, got ${text}`,
+    );
+  return ms;
 }
 
 function soakSeconds(text: string | undefined): number {
@@ -90,6 +107,7 @@ async function waitForRows(outputs: ReadonlyArray<readonly [string, number]>, un
 
 export function runGtppSoakBench(dir: string, progress: (s: string) => void): Promise<SoakResult> {
   const soakS = soakSeconds(process.env['NARFLOW_BENCH_SOAK_S']);
+  const inactivity = inactivityMs(process.env['NARFLOW_BENCH_SOAK_INACTIVITY_MS']);
   /** Sessions of 1–5 records (3 on average) for soakS seconds at RATE. */
   const sessionCount = Math.round((soakS * RATE) / 3);
   const args = [
@@ -99,8 +117,8 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
       PORT,
       [
         ['nodes[gtpp].settings.listen.address', '127.0.0.1'],
-        // S-CDR sessions (closed by inactivity) leave 5 s after their last record, within the soak.
-        ['nodes[dedup].settings.inactivityTimeoutMs', 5000],
+        // S-CDR sessions (closed by inactivity) leave that long after their last record.
+        ['nodes[dedup].settings.inactivityTimeoutMs', inactivity],
       ],
       ROOT,
     ),
@@ -151,7 +169,12 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
     };
     const truth = (await truthRows(join(dir, 'lg', 'truth', 'cdr.csv'))).sort();
     const truthSessions = (await truthRows(join(dir, 'lg', 'truth', 'sessions.csv'))).sort();
-    progress(`gtpp soak: waiting for the outputs (${truth.length} CDRs, ${truthSessions.length} sessions)`);
+    progress(
+      `gtpp soak: load done at ${Math.round(report.summary.cdrsPerSecond)} CDRs/s; order enhancer ` +
+        `checkpoints up to ${(oe.bytes / 2 ** 20).toFixed(1)} MiB, at most ${(oe.intervalMs / 1000).toFixed(1)} s ` +
+        `apart, time lag up to ${(oe.lagMs / 1000).toFixed(1)} s; waiting for the outputs ` +
+        `(${truth.length} CDRs, ${truthSessions.length} sessions)`,
+    );
     const loadEnded = Date.now();
     const cdrDir = join(dir, 'out', 'cdr');
     const sessionsDir = join(dir, 'out', 'sessions');
@@ -160,7 +183,7 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
         [cdrDir, truth.length],
         [sessionsDir, truthSessions.length],
       ],
-      loadEnded + Math.max(DRAIN_MS, soakS * 1000),
+      loadEnded + Math.max(DRAIN_MS, soakS * 1000) + inactivity,
     );
     const catchUpSeconds = (Date.now() - loadEnded) / 1000;
     // Every possibly duplicated packet was released or cancelled: the gateway holds none of them

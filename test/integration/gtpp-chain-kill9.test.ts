@@ -26,7 +26,7 @@ describe("GTP' chain under kill -9", () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const args = gtppChainArgs(dir, port, [
       ['nodes[dedup].settings.inactivityTimeoutMs', 20000],
-      // Journal chunks of 20 processed sessions: the kills find the order enhancer's state in them.
+      // Journal chunks of 20 sessions: the kills find the order enhancer's state in them.
       ['nodes[dedup].settings.journalChunkEntries', 20],
       ['nodes[cdr].settings.rollIntervalMs', 500],
       ['nodes[sessions].settings.rollIntervalMs', 500],
@@ -67,22 +67,24 @@ describe("GTP' chain under kill -9", () => {
       '180',
     ]);
     let kills = 0;
-    /** Journal chunks of the order enhancer's actors at each kill. */
-    const chunksAtKill: number[] = [];
-    const chunks = async (): Promise<number> => {
+    /** Journal chunks of the order enhancer's actors at each kill: processed sessions, open sessions. */
+    const chunksAtKill: Array<[number, number]> = [];
+    const count = async (sub: string, suffix: string): Promise<number> => {
       let n = 0;
       for (const actor of ['0', '1']) {
-        const files = await readdir(join(dir, 'data', 'actors', 'dedup', actor, 'oe-journal')).catch(
-          () => [],
-        );
-        n += files.filter((f) => f.endsWith('.npj')).length;
+        const files = await readdir(join(dir, 'data', 'actors', 'dedup', actor, sub)).catch(() => []);
+        n += files.filter((f) => f.endsWith(suffix)).length;
       }
       return n;
     };
+    const chunks = async (): Promise<[number, number]> => [
+      await count('oe-journal', '.npj'),
+      await count('oe-sessions', '.nsj'),
+    ];
     for (const at of [3000, 5000]) {
       await sleep(at);
-      // On a slow machine the first chunks may take a moment more: the kill waits for one (up to 5 s).
-      for (let i = 0; i < 50 && (await chunks()) === 0; i++) await sleep(100);
+      // On a slow machine the first chunks may take a moment more: the kill waits for them (up to 5 s).
+      for (let i = 0; i < 50 && (await chunks()).includes(0); i++) await sleep(100);
       chunksAtKill.push(await chunks());
       narflow.child.kill('SIGKILL');
       await narflow.exit;
@@ -123,9 +125,10 @@ describe("GTP' chain under kill -9", () => {
     const bases = await readdir(join(dir, 'data', 'actors', 'gtpp', '0', 'gtpp-window'));
     expect(bases.filter((f) => f.endsWith('.pwb')).length).toBeGreaterThan(0);
     for (const r of runs) expect(r.output()).not.toMatch(/state base/);
-    // The order enhancer's processed sessions were in journal chunks when it was killed, and every
-    // restart read them back.
-    expect(Math.max(...chunksAtKill)).toBeGreaterThan(0);
-    for (const r of runs) expect(r.output()).not.toMatch(/journal chunk/);
+    // The order enhancer's processed and open sessions were in journal chunks when it was killed,
+    // and every restart read them back.
+    expect(Math.max(...chunksAtKill.map(([processed]) => processed))).toBeGreaterThan(0);
+    expect(Math.max(...chunksAtKill.map(([, open]) => open))).toBeGreaterThan(0);
+    for (const r of runs) expect(r.output()).not.toMatch(/journal chunk|session chunk/);
   }, 300_000);
 });

@@ -56,6 +56,7 @@ import { OeAlarms } from './alarm-state.js';
 import { isForced } from './processed.js';
 import { JOURNAL_LIVE_SHARE, readJournal, type JournalLimits } from './processed-journal.js';
 import { ProcessedSessions } from './processed-sessions.js';
+import { readSessionJournal, SessionJournal } from './session-journal.js';
 import { unspill } from './spill.js';
 import { PASS_THROUGH, RecordKinds, RULE_COMPLETE, RULE_TIMEOUT } from './record-kinds.js';
 import {
@@ -69,7 +70,7 @@ import { emissionOrder, LIST_IDLE, missingSequenceNumbers, Session } from './ses
 import { SessionTable, type GroupState } from './session-table.js';
 import { orderEnhancerOeSettings, type OrderEnhancerOeSettings } from './settings.js';
 import { repartitionActors } from './repartition.js';
-import { checkSnapshot, regroupSnapshot, type OrderEnhancerSnapshot } from './snapshot.js';
+import { checkSnapshot, regroupSnapshot, stateVersion, type OrderEnhancerSnapshot } from './snapshot.js';
 import { restoreGroups, retiredRecords, snapshotGroups, type RetiredSession } from './table-snapshot.js';
 
 /** Set on records of a session emitted with a sequence-number gap: the missing numbers, "3,5-7". */
@@ -94,6 +95,8 @@ export class OrderEnhancerHandler implements NodeHandler {
   #retired: RetiredSession[] = [];
   /** The duplicate history: processed lists, their journal chunks, spill segments. */
   readonly #done: ProcessedSessions;
+  /** The open sessions' changes since their latest version went to a chunk. */
+  readonly #changes: SessionJournal;
   readonly #actorDir: string;
 
   constructor(
@@ -103,12 +106,12 @@ export class OrderEnhancerHandler implements NodeHandler {
   ) {
     this.#s = s;
     this.#kinds = new RecordKinds(s);
-    this.#table = new SessionTable(s.keyGroups);
+    const onError = (err: unknown, what: string): void => env.log.error({ err }, what);
+    this.#changes = new SessionJournal(env.actorDir, this.#kinds, journalLimits, onError);
+    this.#table = new SessionTable(s.keyGroups, this.#changes);
     this.#alarms = new OeAlarms(s.maxOpenSessions, s.maxProcessedSessions);
     this.#actorDir = env.actorDir;
-    this.#done = new ProcessedSessions(env.actorDir, s.processedWindowMs, journalLimits, (err, what) =>
-      env.log.error({ err }, what),
-    );
+    this.#done = new ProcessedSessions(env.actorDir, s.processedWindowMs, journalLimits, onError);
   }
 
   init(snapshot: unknown): void {
@@ -119,11 +122,13 @@ export class OrderEnhancerHandler implements NodeHandler {
         processed: 0,
         regrouped: false,
       });
+      this.#changes.restore(undefined, this.#table, undefined, []);
       return;
     }
     const checked = checkSnapshot(snapshot);
     const window = this.#s.processedWindowMs;
-    const read = readJournal(checked, this.#actorDir, window);
+    const sessions = readSessionJournal(checked, this.#actorDir);
+    const read = readJournal(sessions.snapshot, this.#actorDir, window);
     let snap = read.snapshot;
     const regroup = snap.keyGroups !== this.#s.keyGroups;
     if (regroup) {
@@ -137,6 +142,12 @@ export class OrderEnhancerHandler implements NodeHandler {
       processed: restored.processed,
       regrouped: regroup,
     });
+    this.#changes.restore(
+      checked.sessionJournal,
+      this.#table,
+      regroup ? undefined : sessions,
+      restored.retired,
+    );
     this.#held = restored.held;
     this.#retired = restored.retired;
     this.#lastTick = snap.lastTick;
@@ -147,20 +158,24 @@ export class OrderEnhancerHandler implements NodeHandler {
   snapshot(): OrderEnhancerSnapshot {
     // Before the lists are taken: a chunk cut now is not durable yet, so they still hold its entries.
     const journal = this.#done.snapshot(this.#table.groups, this.#kinds.names);
+    // Likewise the sessions: those of a chunk cut now are still dirty, so the snapshot holds them.
+    const sessionJournal = this.#changes.snapshot(this.#table);
     return {
-      version: journal.chunks.length > 0 ? 2 : 1,
+      version: stateVersion({ journal, sessionJournal }),
       keyGroups: this.#s.keyGroups,
       lastTick: this.#lastTick,
       order: this.#table.order,
       alarms: structuredClone(this.#alarms.state),
       journal,
-      groups: snapshotGroups(this.#table, this.#kinds, this.#retired),
+      sessionJournal,
+      groups: snapshotGroups(this.#table, this.#kinds, this.#changes.inline(), this.#retired),
       spill: this.#done.spillSnapshot(),
     };
   }
 
   checkpointCommitted(n: number): void {
     this.#done.committed(n);
+    this.#changes.committed(n);
   }
 
   terminate(): void {
@@ -168,8 +183,8 @@ export class OrderEnhancerHandler implements NodeHandler {
   }
 
   /** Resolves when no journal chunk is being written (tests). */
-  settled(): Promise<void> {
-    return this.#done.settled();
+  async settled(): Promise<void> {
+    await Promise.all([this.#done.settled(), this.#changes.settled()]);
   }
 
   held(): number {
@@ -191,7 +206,10 @@ export class OrderEnhancerHandler implements NodeHandler {
     const table = this.#table;
     if (previous === null) {
       // Sessions opened before the first tick have no tick time yet: their clocks start now.
-      for (const s of table.all()) s.updatedAt = s.holdSince = now;
+      for (const s of table.all()) {
+        s.updatedAt = s.holdSince = now;
+        table.touch(s);
+      }
       this.#alarms.firstTick(now);
     }
     const { maxHoldMs, inactivityTimeoutMs } = this.#s;
@@ -267,6 +285,7 @@ export class OrderEnhancerHandler implements NodeHandler {
     }
     this.#held++;
     session.updatedAt = now;
+    table.touch(session);
     if (rule === RULE_TIMEOUT) {
       if (session.held === 1) session.holdSince = now;
       table.moveTo(session, table.idle);
@@ -303,6 +322,7 @@ export class OrderEnhancerHandler implements NodeHandler {
       ctx.emit(missing === '' ? r : { ...r, [MISSING_SEQUENCE_NUMBERS]: missing });
     this.#held -= n;
     s.release();
+    this.#table.touch(s);
     if (missing !== '') this.#alarms.incompleteEmitted(this.#lastTick, ctx);
   }
 

@@ -34,6 +34,7 @@ import {
   type JournalSnapshot,
   type OrderEnhancerSnapshot,
   type ProcessedSnapshot,
+  stateVersion,
 } from './snapshot.js';
 
 export const JOURNAL_DIR = 'oe-journal';
@@ -333,12 +334,13 @@ export function readJournal(
     for (const p of gs.processed) if (!byType.has(p.recordType)) processed.push(p);
     groups.set(g, { ...gs, processed });
   }
+  const journal = { next: snapshot.journal?.next ?? 1, chunks: [] };
   return {
     snapshot: {
       ...snapshot,
-      version: 1,
+      version: stateVersion({ ...snapshot, journal }),
       groups: [...groups.entries()].sort((a, b) => a[0] - b[0]),
-      journal: { next: snapshot.journal?.next ?? 1, chunks: [] },
+      journal,
     },
     reaches,
     inline,

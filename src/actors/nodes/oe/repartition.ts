@@ -18,6 +18,7 @@ import {
   type OrderEnhancerSnapshot,
 } from './snapshot.js';
 import { readJournal } from './processed-journal.js';
+import { readSessionJournal } from './session-journal.js';
 import { unspill } from './spill.js';
 
 function checkPlacement(p: KeyGroupPlacement): void {
@@ -91,7 +92,7 @@ export function repartitionSnapshots(
 }
 
 /**
- * The order enhancer's `repartition`: each old actor's journal chunks and spilled sessions (files
+ * The order enhancer's `repartition`: each old actor's journal chunks (sessions and processed ones) and spilled sessions (files
  * in its directory) back in its snapshot first, then `repartitionSnapshots`; the new states name
  * no file.
  */
@@ -104,7 +105,8 @@ export function repartitionActors(
   const inMemory = states.map((st, i) => {
     if (st === undefined || st === null) return st;
     const dir = actorDirs[i] as string;
-    return unspill(readJournal(checkSnapshot(st), dir, processedWindowMs).snapshot, dir, processedWindowMs);
+    const whole = readJournal(readSessionJournal(checkSnapshot(st), dir).snapshot, dir, processedWindowMs);
+    return unspill(whole.snapshot, dir, processedWindowMs);
   });
   return repartitionSnapshots(inMemory, placement);
 }

@@ -8,6 +8,8 @@
  *    arrived; head first, they are flushed after `maxHoldMs`.
  * Both lists are in deadline order, so a tick only looks at their heads. Each list move stamps
  * the session with a growing `order`, which rebuilds both lists exactly after a restore.
+ * Every change of an open session goes through `touch` (the table's own moves call it), and
+ * `changes` (the session journal) hears of it and of each removal.
  */
 import { ProcessedList } from './processed.js';
 import { LIST_HOLD, LIST_IDLE, LIST_NONE, type Session } from './session.js';
@@ -67,6 +69,14 @@ export class GroupState {
   }
 }
 
+/** Told of every change of an open session and of its removal (session-journal.ts). */
+export interface SessionChanges {
+  touched(s: Session): void;
+  removed(s: Session): void;
+}
+
+const IGNORED: SessionChanges = { touched: () => undefined, removed: () => undefined };
+
 export class SessionTable {
   readonly groups: Array<GroupState | undefined>;
   readonly idle = new SessionList(LIST_IDLE);
@@ -76,7 +86,10 @@ export class SessionTable {
   /** Last list stamp handed out. */
   order = 0;
 
-  constructor(readonly keyGroups: number) {
+  constructor(
+    readonly keyGroups: number,
+    readonly changes: SessionChanges = IGNORED,
+  ) {
     this.groups = new Array<GroupState | undefined>(keyGroups);
   }
 
@@ -90,16 +103,24 @@ export class SessionTable {
     this.group(s.group).sessionMap(s.type).set(s.key, s);
     this.size++;
     list.append(s, ++this.order);
+    this.changes.touched(s);
   }
 
   remove(s: Session): void {
     this.groups[s.group]?.sessions[s.type]?.delete(s.key);
     this.size--;
     this.#listOf(s)?.remove(s);
+    this.changes.removed(s);
+  }
+
+  /** `s` changed (records, times, completeness). */
+  touch(s: Session): void {
+    this.changes.touched(s);
   }
 
   /** Moves `s` to the tail of `list` (from wherever it is). */
   moveTo(s: Session, list: SessionList): void {
+    this.changes.touched(s);
     if (s.list === list.id && list.tail === s) {
       s.order = ++this.order;
       return;

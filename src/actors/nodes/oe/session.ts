@@ -35,6 +35,12 @@ export class Session {
   list = LIST_NONE;
   prev: Session | null = null;
   next: Session | null = null;
+  /** Bumped at each change (session-journal.ts): tells a chunk's version from a later one. */
+  version = 0;
+  /** The durable journal chunk holding its latest version (0: none, or it changed since). */
+  chunk = 0;
+  /** Whether a journal chunk was cut with a version of it: closing it then writes a tombstone. */
+  written = false;
 
   constructor(
     readonly key: string,

@@ -69,12 +69,26 @@ export interface JournalSnapshot {
   readonly chunks: number[];
 }
 
+/** A closed session whose versions session chunks may hold: [key group, record type, key]. */
+export type ClosedSession = [number, string, string];
+
+/**
+ * The journal of open sessions (session-journal.ts): the next chunk id, the live chunks (oldest
+ * first) and the tombstones no durable chunk holds yet. With it, a group's `sessions` hold only
+ * the sessions changed since their latest version went to a durable chunk.
+ */
+export interface SessionJournalSnapshot {
+  readonly next: number;
+  readonly chunks: number[];
+  readonly closed: ClosedSession[];
+}
+
 export interface OrderEnhancerSnapshot {
   /**
-   * 2 when it names journal chunks (older builds, which would restore it without their entries,
-   * refuse it), else 1.
+   * 3 when it names session chunks, 2 when it names processed journal chunks only (older builds,
+   * which would restore it without what the chunks hold, refuse it), else 1.
    */
-  version: 1 | 2;
+  version: 1 | 2 | 3;
   keyGroups: number;
   lastTick: number | null;
   /** Highest list stamp handed out. */
@@ -86,6 +100,14 @@ export interface OrderEnhancerSnapshot {
   spill?: SpillSnapshot | undefined;
   /** Absent in snapshots written before journals: the processed lists are whole. */
   journal?: JournalSnapshot | undefined;
+  /** Absent in snapshots written before session journals: the open sessions are all there. */
+  sessionJournal?: SessionJournalSnapshot | undefined;
+}
+
+/** The version a snapshot with these chunks named has (see `version`). */
+export function stateVersion(s: Pick<OrderEnhancerSnapshot, 'journal' | 'sessionJournal'>): 1 | 2 | 3 {
+  if ((s.sessionJournal?.chunks.length ?? 0) > 0) return 3;
+  return (s.journal?.chunks.length ?? 0) > 0 ? 2 : 1;
 }
 
 /** `{ next, <list>: ids }`, every id in 1..next-1: what names the files of a spill or a journal. */
@@ -105,6 +127,22 @@ export function isJournalSnapshot(v: unknown): v is JournalSnapshot {
   return isFileIds(v, 'chunks');
 }
 
+export function isSessionJournalSnapshot(v: unknown): v is SessionJournalSnapshot {
+  if (!isFileIds(v, 'chunks')) return false;
+  const closed = (v as { closed?: unknown }).closed;
+  return (
+    Array.isArray(closed) &&
+    closed.every(
+      (t) =>
+        Array.isArray(t) &&
+        t.length === 3 &&
+        Number.isInteger(t[0]) &&
+        typeof t[1] === 'string' &&
+        typeof t[2] === 'string',
+    )
+  );
+}
+
 /** Checks the outline (the restore checks each entry); throws `invalid_snapshot`. */
 export function checkSnapshot(v: unknown): OrderEnhancerSnapshot {
   const fail = (what: string): never => {
@@ -112,8 +150,9 @@ export function checkSnapshot(v: unknown): OrderEnhancerSnapshot {
   };
   if (typeof v !== 'object' || v === null) return fail('an object');
   const s = v as Partial<OrderEnhancerSnapshot>;
-  if (s.version !== 1 && s.version !== 2) fail('version 1 or 2');
+  if (s.version !== 1 && s.version !== 2 && s.version !== 3) fail('version 1, 2 or 3');
   if (s.version === 2 && s.journal === undefined) fail('a journal in a version 2 snapshot');
+  if (s.version === 3 && s.sessionJournal === undefined) fail('a session journal in a version 3 snapshot');
   if (typeof s.keyGroups !== 'number' || !Number.isInteger(s.keyGroups) || s.keyGroups < 1)
     fail('keyGroups ≥ 1');
   if (s.lastTick !== null && typeof s.lastTick !== 'number') fail('lastTick to be a number or null');
@@ -123,6 +162,8 @@ export function checkSnapshot(v: unknown): OrderEnhancerSnapshot {
   if (s.spill !== undefined && !isSpillSnapshot(s.spill)) fail('spill { next, segments: ids below next }');
   if (s.journal !== undefined && !isJournalSnapshot(s.journal))
     fail('journal { next, chunks: ids below next }');
+  if (s.sessionJournal !== undefined && !isSessionJournalSnapshot(s.sessionJournal))
+    fail('sessionJournal { next, chunks: ids below next, closed: [keyGroup, recordType, key] }');
   let last = -1;
   for (const entry of s.groups as unknown[]) {
     if (!Array.isArray(entry) || entry.length !== 2) return fail('each group as [keyGroup, state]');
@@ -201,6 +242,16 @@ export function mergeSnapshots(snapshots: readonly OrderEnhancerSnapshot[]): Ord
       'mergeSnapshots: expected snapshots without journal chunks (their entries back in the lists)',
     );
   }
+  // And session chunks.
+  const sessionJournals = snapshots.flatMap((s) =>
+    s.sessionJournal === undefined ? [] : [s.sessionJournal],
+  );
+  if (sessionJournals.some((j) => j.chunks.length > 0)) {
+    throw new OrderEnhancerStateError(
+      'invalid_snapshot',
+      'mergeSnapshots: expected snapshots without session chunks (their sessions back in the groups)',
+    );
+  }
   return {
     version: 1,
     keyGroups: first.keyGroups,
@@ -211,6 +262,9 @@ export function mergeSnapshots(snapshots: readonly OrderEnhancerSnapshot[]): Ord
     ...(spills.length > 0 ? { spill: { next: Math.max(...spills.map((sp) => sp.next)), segments: [] } } : {}),
     ...(journals.length > 0
       ? { journal: { next: Math.max(...journals.map((j) => j.next)), chunks: [] } }
+      : {}),
+    ...(sessionJournals.length > 0
+      ? { sessionJournal: { next: Math.max(...sessionJournals.map((j) => j.next)), chunks: [], closed: [] } }
       : {}),
   };
 }

@@ -24,7 +24,7 @@ export interface RetiredSession {
   readonly session: SessionSnapshot;
 }
 
-function sessionSnapshot(s: Session, kinds: RecordKinds): SessionSnapshot {
+export function sessionSnapshot(s: Session, kinds: RecordKinds): SessionSnapshot {
   const keys: string[] = [];
   for (let i = 0; i < s.accepted; i++) keys.push(s.keyAt(i));
   return {
@@ -43,38 +43,37 @@ function sessionSnapshot(s: Session, kinds: RecordKinds): SessionSnapshot {
 }
 
 /**
- * The table's key groups; each processed list from its `journaled` position on (the entries before
- * it are in journal chunks).
+ * The table's key groups with the open sessions `inline` (the others are in session journal
+ * chunks) and the retired ones; each processed list from its `journaled` position on (the entries
+ * before it are in processed journal chunks).
  */
 export function snapshotGroups(
   table: SessionTable,
   kinds: RecordKinds,
+  inline: Iterable<Session>,
   retired: readonly RetiredSession[],
 ): Array<[number, GroupSnapshot]> {
   const out: Array<[number, GroupSnapshot]> = [];
-  const retiredBy = new Map<number, SessionSnapshot[]>();
-  for (const r of retired) {
-    const list = retiredBy.get(r.group);
-    if (list === undefined) retiredBy.set(r.group, [r.session]);
-    else list.push(r.session);
-  }
+  const sessionsBy = new Map<number, SessionSnapshot[]>();
+  const add = (g: number, s: SessionSnapshot): void => {
+    const list = sessionsBy.get(g);
+    if (list === undefined) sessionsBy.set(g, [s]);
+    else list.push(s);
+  };
+  for (const s of inline) add(s.group, sessionSnapshot(s, kinds));
+  for (const r of retired) add(r.group, r.session);
   for (let g = 0; g < table.keyGroups; g++) {
     const state = table.groups[g];
-    const old = retiredBy.get(g);
-    if (state === undefined && old === undefined) continue;
-    const sessions: SessionSnapshot[] = [];
+    const sessions = sessionsBy.get(g) ?? [];
+    if (state === undefined && sessions.length === 0) continue;
     const processed: ProcessedSnapshot[] = [];
     if (state !== undefined) {
-      for (const map of state.sessions) {
-        if (map !== undefined) for (const s of map.values()) sessions.push(sessionSnapshot(s, kinds));
-      }
       state.processed.forEach((list, type) => {
         if (list === undefined || list.size === 0) return;
         const own = list.snapshot(list.journaled);
         if (own.keys.length > 0) processed.push({ recordType: kinds.names[type] as string, ...own });
       });
     }
-    if (old !== undefined) sessions.push(...old);
     const watermark = state?.watermark ?? null;
     if (sessions.length === 0 && processed.length === 0 && watermark === null) continue;
     const firstStamp = state?.firstStamp;
