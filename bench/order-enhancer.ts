@@ -13,6 +13,8 @@
  *    MessagePack bytes and the time taken (snapshot and packing, during which the actor handles
  *    nothing), with the journal (chunks of `journalChunkEntries`, default) against the whole lists in
  *    every checkpoint (the baseline, `journalChunkEntries` past the state), medians of 10.
+ *  - checkpoints of 200,000 open sessions holding 2 records each, 10,000 of them taking a record
+ *    between two: the same, with the session journal against the whole sessions in every checkpoint.
  *  - memory (needs `node --expose-gc`): heap bytes per processed-session entry (1,000,000 closed
  *    sessions), all in memory and with all but 50,000 on disk, and per open session holding 3
  *    records, with and without the records themselves.
@@ -45,6 +47,8 @@ export interface OrderEnhancerBenchResult {
   readonly bytesPerOpenSessionOverhead: number;
   /** Checkpoints of CHECKPOINT_SESSIONS processed sessions with the journal, and of the whole lists. */
   readonly checkpoint: { readonly journal: CheckpointCost; readonly whole: CheckpointCost };
+  /** Checkpoints of CHECKPOINT_OPEN open sessions with the session journal, and whole. */
+  readonly openCheckpoint: { readonly journal: CheckpointCost; readonly whole: CheckpointCost };
 }
 
 export interface CheckpointCost {
@@ -57,6 +61,8 @@ export interface CheckpointCost {
 /** Processed sessions in memory for the checkpoint measurement, and those closing between two. */
 export const CHECKPOINT_SESSIONS = 1_000_000;
 const CHECKPOINT_STEP = 10_000;
+/** Open sessions (2 records each) for the open-session checkpoint measurement; CHECKPOINT_STEP change between two. */
+export const CHECKPOINT_OPEN = 200_000;
 
 const SESSIONS = 100_000;
 /** maxProcessedSessions of the spilling throughput runs: the 100,000 sessions spill about 10 times. */
@@ -313,24 +319,20 @@ function openBytes(): [number, number] {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-/** Snapshot bytes and time with CHECKPOINT_SESSIONS processed sessions, CHECKPOINT_STEP closing between two. */
-async function checkpointCost(journalChunkEntries: number): Promise<CheckpointCost> {
-  const handler = create({ maxProcessedSessions: 4 * CHECKPOINT_SESSIONS, journalChunkEntries });
-  const ctx = context();
-  void handler.handleTick(T0, ctx);
-  let s = 0;
-  const close = (n: number): void => {
-    for (const end = s + n; s < end; s += BATCH) {
-      const batch: Nar[] = [];
-      for (let i = s; i < s + BATCH; i++) batch.push(closedSession(i, T0));
-      void handler.handleBatch(batch, ctx);
-    }
-  };
-  close(CHECKPOINT_SESSIONS);
+/**
+ * Snapshot bytes and time of `handler` once `fill` built its state, `step` changing it between two
+ * (medians of 10, after 3 rounds that cut the chunks of the state built up front).
+ */
+async function checkpointCost(
+  handler: NodeHandler & { settled?: () => Promise<void> },
+  fill: () => void,
+  step: () => void,
+): Promise<CheckpointCost> {
+  fill();
   const bytes: number[] = [];
   const times: number[] = [];
   for (let round = 0; round < 13; round++) {
-    close(CHECKPOINT_STEP);
+    step();
     const t0 = performance.now();
     const n = packValue(handler.snapshot()).length;
     const spent = performance.now() - t0;
@@ -343,6 +345,61 @@ async function checkpointCost(journalChunkEntries: number): Promise<CheckpointCo
   }
   handler.terminate?.('done');
   return { bytes: median(bytes), ms: median(times) };
+}
+
+/** With CHECKPOINT_SESSIONS processed sessions, CHECKPOINT_STEP closing between two. */
+function processedCheckpointCost(journalChunkEntries: number): Promise<CheckpointCost> {
+  const handler = create({ maxProcessedSessions: 4 * CHECKPOINT_SESSIONS, journalChunkEntries });
+  const ctx = context();
+  void handler.handleTick(T0, ctx);
+  let s = 0;
+  const close = (n: number): void => {
+    for (const end = s + n; s < end; s += BATCH) {
+      const batch: Nar[] = [];
+      for (let i = s; i < s + BATCH; i++) batch.push(closedSession(i, T0));
+      void handler.handleBatch(batch, ctx);
+    }
+  };
+  return checkpointCost(
+    handler,
+    () => close(CHECKPOINT_SESSIONS),
+    () => close(CHECKPOINT_STEP),
+  );
+}
+
+/** With CHECKPOINT_OPEN open sessions of 2 records, CHECKPOINT_STEP of them taking a third between two. */
+function openCheckpointCost(journalChunkEntries: number): Promise<CheckpointCost> {
+  const handler = create({ maxOpenSessions: 2 * CHECKPOINT_OPEN, journalChunkEntries });
+  const ctx = context();
+  void handler.handleTick(T0, ctx);
+  const partial = (s: number, q: number): Nar => {
+    const r = makeRecord(s * 32 + q);
+    r['chargingId'] = s + 1;
+    r['ggsnAddress'] = `10.0.${s % 4}.1`;
+    r['recordSequenceNumber'] = q;
+    r['causeForRecClosing'] = 17;
+    r['recordOpeningTime'] = new Date(T0 + q * 60_000).toISOString();
+    return r;
+  };
+  let next = 0;
+  return checkpointCost(
+    handler,
+    () => {
+      for (let s = 0; s < CHECKPOINT_OPEN; s += BATCH / 2) {
+        const batch: Nar[] = [];
+        for (let i = s; i < s + BATCH / 2; i++) batch.push(partial(i, 1), partial(i, 2));
+        void handler.handleBatch(batch, ctx);
+      }
+    },
+    () => {
+      for (let n = 0; n < CHECKPOINT_STEP; n += BATCH) {
+        const batch: Nar[] = [];
+        for (let i = 0; i < BATCH; i++)
+          batch.push(partial(next++ % CHECKPOINT_OPEN, 3 + Math.floor(next / CHECKPOINT_OPEN)));
+        void handler.handleBatch(batch, ctx);
+      }
+    },
+  );
 }
 
 export interface OrderEnhancerMemory {
@@ -386,11 +443,16 @@ export async function runOrderEnhancerBench(
       }
     }
     progress('order-enhancer: checkpoints with the journal and whole');
-    const journal = await checkpointCost(orderEnhancerOeSettings.parse({}).journalChunkEntries);
-    const whole = await checkpointCost(100_000_000);
+    const chunkEntries = orderEnhancerOeSettings.parse({}).journalChunkEntries;
+    const journal = await processedCheckpointCost(chunkEntries);
+    const whole = await processedCheckpointCost(100_000_000);
+    progress('order-enhancer: checkpoints of open sessions with the journal and whole');
+    const openJournal = await openCheckpointCost(chunkEntries);
+    const openWhole = await openCheckpointCost(100_000_000);
     progress('order-enhancer: memory');
     return {
       checkpoint: { journal, whole },
+      openCheckpoint: { journal: openJournal, whole: openWhole },
       recordsPerSecond: p.stream.length / (best / 1000),
       recordsPerSecondSpilling: p.stream.length / (spilling / 1000),
       records: p.stream.length,

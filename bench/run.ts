@@ -20,6 +20,7 @@ import { runBaseline, type BaselineResult } from './baseline.js';
 import { runBlocks } from './blocks.js';
 import { runNodeTypes } from './node-types.js';
 import {
+  CHECKPOINT_OPEN,
   CHECKPOINT_SESSIONS,
   runOrderEnhancerBench,
   SPILL_LIMIT,
@@ -236,6 +237,14 @@ async function main(): Promise<void> {
       `node type order-enhancer-oe checkpoint of ${count(CHECKPOINT_SESSIONS)} processed sessions (10,000 closing ` +
         `between two): ${mib(cj.bytes)} in ${ms(cj.ms)} with the journal, against ${mib(cw.bytes)} in ${ms(cw.ms)} ` +
         `with the whole lists (${(cw.bytes / cj.bytes).toFixed(0)}× the bytes, ${(cw.ms / cj.ms).toFixed(0)}× the time)`,
+    );
+    const oj = oe.openCheckpoint.journal;
+    const ow = oe.openCheckpoint.whole;
+    say(
+      `node type order-enhancer-oe checkpoint of ${count(CHECKPOINT_OPEN)} open sessions holding 2 records each ` +
+        `(10,000 taking a record between two): ${mib(oj.bytes)} in ${ms(oj.ms)} with the session journal, against ` +
+        `${mib(ow.bytes)} in ${ms(ow.ms)} with the whole sessions (${(ow.bytes / oj.bytes).toFixed(0)}× the bytes, ` +
+        `${(ow.ms / oj.ms).toFixed(0)}× the time)`,
     );
 
     gc();

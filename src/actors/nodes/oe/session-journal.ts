@@ -18,8 +18,8 @@
  *    the chunks hold more than twice the live versions, the oldest chunk's live sessions are made
  *    dirty, so the next chunk takes them and the oldest dies. A dead chunk's file goes once no
  *    kept checkpoint names it. A snapshot naming chunks is state version 3 (snapshot.ts).
- * Chunk file: MessagePack values: a header `{ version: 1, closed, sessions }`, the tombstones
- * `[[keyGroup, recordType, key], …]`, then each session as `[keyGroup, SessionSnapshot]`.
+ * Chunk file: three MessagePack values: a header `{ version: 1, closed, sessions }`, the tombstones
+ * `[[keyGroup, recordType, key], …]`, and the sessions `[[keyGroup, SessionSnapshot], …]`.
  */
 import { join } from 'node:path';
 import { packValue, unpackValues } from '../../../protocols/nar/batch.js';
@@ -74,7 +74,12 @@ export class SessionJournal implements SessionChanges {
   /** Live chunks, oldest first. */
   #live: LiveChunk[] = [];
   readonly #byId = new Map<number, LiveChunk>();
-  #writing: number | undefined = undefined;
+  /**
+   * The chunk being written: its bytes (snapshots carry them until it is durable, instead of its
+   * sessions packed again), the versions of the sessions it holds, its tombstones (the first ones pending).
+   */
+  #pending: { id: number; bytes: Uint8Array; versions: Map<Session, number>; closed: number } | undefined =
+    undefined;
 
   constructor(
     actorDir: string,
@@ -93,9 +98,10 @@ export class SessionJournal implements SessionChanges {
     return this.#live.length;
   }
 
-  /** The open sessions a snapshot holds itself. */
-  inline(): Iterable<Session> {
-    return this.#dirty;
+  /** The open sessions a snapshot holds itself: the dirty ones, but those the chunk being written holds as they are. */
+  *inline(): IterableIterator<Session> {
+    const versions = this.#pending?.versions;
+    for (const s of this.#dirty) if (versions?.get(s) !== s.version) yield s;
   }
 
   touched(s: Session): void {
@@ -125,12 +131,12 @@ export class SessionJournal implements SessionChanges {
   ): void {
     const ids = s?.chunks ?? [];
     this.#files.restore(ids, s?.next ?? 1);
-    this.#writing = undefined;
+    this.#pending = undefined;
     this.#dirty.clear();
     this.#byId.clear();
     this.#live = ids.map((id) => ({ id, entries: read?.entries.get(id) ?? 0, live: 0, sessions: [] }));
     for (const c of this.#live) this.#byId.set(c.id, c);
-    this.#closed = read === undefined ? [] : [...(s?.closed ?? [])];
+    this.#closed = read === undefined ? [] : [...read.closed];
     for (const session of table.all()) {
       const id = sessionId(this.#kinds.names[session.type] as string, session.key);
       const chunk = read?.origin.get(id);
@@ -160,17 +166,19 @@ export class SessionJournal implements SessionChanges {
   snapshot(table: SessionTable): SessionJournalSnapshot {
     this.#files.snapshotTaken();
     while (this.#live[0]?.live === 0) this.#retire(this.#live[0]);
-    if (this.#writing === undefined) {
+    if (this.#pending === undefined) {
       this.#compact();
       const since = this.#dirty.size + this.#closed.length;
       if (since > 0 && since >= Math.max(this.#limits.minEntries, table.size * this.#limits.liveShare)) {
         this.#cut();
       }
     }
+    const pending = this.#pending;
     return {
       next: this.#files.next,
       chunks: this.#live.map((c) => c.id),
-      closed: this.#closed.slice(),
+      closed: this.#closed.slice(pending?.closed ?? 0),
+      ...(pending === undefined ? {} : { pending: pending.bytes }),
     };
   }
 
@@ -212,28 +220,30 @@ export class SessionJournal implements SessionChanges {
   }
 
   #cut(): void {
-    const marks: Array<[Session, number]> = [];
-    const parts: Uint8Array[] = [];
+    const versions = new Map<Session, number>();
+    const sessions: Array<[number, SessionSnapshot]> = [];
     const closed = this.#closed.slice();
     for (const s of this.#dirty) {
-      marks.push([s, s.version]);
+      versions.set(s, s.version);
       s.written = true;
-      parts.push(packValue([s.group, sessionSnapshot(s, this.#kinds)]));
+      sessions.push([s.group, sessionSnapshot(s, this.#kinds)]);
     }
-    const header: ChunkHeader = { version: 1, closed: closed.length, sessions: marks.length };
-    const bytes = Buffer.concat([packValue(header), packValue(closed), ...parts]);
+    const header: ChunkHeader = { version: 1, closed: closed.length, sessions: sessions.length };
+    // One value for all sessions: their records share the packer's structures (about half the bytes and time of one value each).
+    const bytes = Buffer.concat([packValue(header), packValue(closed), packValue(sessions)]);
     const { id, done } = this.#files.write(bytes, (err, file) =>
       this.#onError(
         err,
         `order-enhancer session chunk ${file} could not be written; checkpoints keep its sessions`,
       ),
     );
-    this.#writing = id;
+    this.#pending = { id, bytes, versions, closed: closed.length };
     void done.then((ok) => {
-      if (this.#writing === id) this.#writing = undefined;
+      if (this.#pending?.id !== id) return; // a restore since
+      this.#pending = undefined;
       if (!ok) return;
-      const c: LiveChunk = { id, entries: marks.length, live: 0, sessions: [] };
-      for (const [s, version] of marks) {
+      const c: LiveChunk = { id, entries: versions.size, live: 0, sessions: [] };
+      for (const [s, version] of versions) {
         // Closed since the cut (its tombstone is pending), or changed again: still dirty.
         if (s.version !== version || !this.#dirty.delete(s)) continue;
         s.chunk = id;
@@ -257,27 +267,34 @@ export interface ReadSessions {
   readonly written: Set<string>;
   /** Versions per chunk. */
   readonly entries: Map<number, number>;
+  /** Tombstones no named chunk holds (the pending chunk's, then the snapshot's own): still to be journaled. */
+  readonly closed: ClosedSession[];
 }
 
-function readChunk(
-  files: ChunkFiles,
-  id: number,
+/** A chunk's tombstones and sessions; `what` names it in errors. */
+function parseChunk(
+  what: string,
+  read: () => Uint8Array,
 ): { closed: ClosedSession[]; sessions: Array<[number, SessionSnapshot]> } {
-  const file = files.file(id);
-  const fail = (what: string): never => {
-    throw new OrderEnhancerStateError('invalid_snapshot', `order-enhancer session chunk ${file}: ${what}`);
+  const fail = (problem: string): never => {
+    throw new OrderEnhancerStateError('invalid_snapshot', `order-enhancer ${what}: ${problem}`);
   };
   let values: unknown[] = [];
   try {
-    values = unpackValues(files.read(id));
+    values = unpackValues(read());
   } catch (err) {
     fail((err as Error).message);
   }
-  const header = values[0] as Partial<ChunkHeader> | undefined;
-  const closed = values[1];
-  if (header?.version !== 1 || header.sessions !== values.length - 2 || !Array.isArray(closed)) {
+  const [header, closed, listed] = values as [Partial<ChunkHeader> | undefined, unknown, unknown];
+  if (
+    values.length !== 3 ||
+    header?.version !== 1 ||
+    !Array.isArray(closed) ||
+    !Array.isArray(listed) ||
+    listed.length !== header.sessions
+  ) {
     fail(
-      `expected a version 1 header, the tombstones and ${String(header?.sessions)} sessions, got ${values.length} values`,
+      `expected a version 1 header, the tombstones and a list of ${String(header?.sessions)} sessions, got ${values.length} values`,
     );
   }
   if (
@@ -293,7 +310,7 @@ function readChunk(
   ) {
     fail(`expected ${String(header?.closed)} tombstones [keyGroup, recordType, key]`);
   }
-  const sessions = values.slice(2) as Array<[number, SessionSnapshot]>;
+  const sessions = listed as Array<[number, SessionSnapshot]>;
   for (const entry of sessions) {
     const ok =
       Array.isArray(entry) &&
@@ -319,7 +336,9 @@ export function readSessionJournal(snapshot: OrderEnhancerSnapshot, actorDir: st
   const origin = new Map<string, number>();
   const written = new Set<string>();
   const entries = new Map<number, number>();
-  if (ids.length === 0) return { snapshot, origin, written, entries };
+  const closedSince = [...(journal?.closed ?? [])];
+  if (ids.length === 0 && journal?.pending === undefined)
+    return { snapshot, origin, written, entries, closed: closedSince };
   const open = new Map<string, { group: number; session: SessionSnapshot }>();
   const files = new ChunkFiles(join(actorDir, SESSION_JOURNAL_DIR), SUFFIX);
   const hide = (closed: readonly ClosedSession[]): void => {
@@ -330,7 +349,7 @@ export function readSessionJournal(snapshot: OrderEnhancerSnapshot, actorDir: st
     }
   };
   for (const chunk of ids) {
-    const { closed, sessions } = readChunk(files, chunk);
+    const { closed, sessions } = parseChunk(`session chunk ${files.file(chunk)}`, () => files.read(chunk));
     entries.set(chunk, sessions.length);
     hide(closed);
     for (const [group, session] of sessions) {
@@ -338,6 +357,18 @@ export function readSessionJournal(snapshot: OrderEnhancerSnapshot, actorDir: st
       open.set(id, { group, session });
       origin.set(id, chunk);
       written.add(id);
+    }
+  }
+  const pending = journal?.pending;
+  if (pending !== undefined) {
+    // The chunk being written when the snapshot was taken: after the named ones, before the snapshot's own.
+    const { closed, sessions } = parseChunk('snapshot: the session chunk being written', () => pending);
+    hide(closed);
+    closedSince.unshift(...closed);
+    for (const [group, session] of sessions) {
+      const id = sessionId(session.recordType, session.key);
+      open.set(id, { group, session });
+      origin.delete(id);
     }
   }
   hide(journal?.closed ?? []);
@@ -367,5 +398,6 @@ export function readSessionJournal(snapshot: OrderEnhancerSnapshot, actorDir: st
     origin,
     written,
     entries,
+    closed: closedSince,
   };
 }

@@ -94,7 +94,8 @@ export const orderEnhancerOeSettings = z
     maxOpenSessions: z.number().int().min(1).max(10_000_000).default(1_000_000),
     /**
      * Processed sessions not yet in a journal chunk, at least, before a checkpoint cuts one (and at
-     * least 1/64 of those in memory): fewer makes smaller checkpoints and more chunk files.
+     * least 1/64 of those in memory); likewise open sessions changed since their latest version went
+     * to a session chunk (and 1/64 of those open): fewer makes smaller checkpoints and more chunk files.
      */
     journalChunkEntries: z.number().int().min(1).max(100_000_000).default(4096),
     auditDuplicates: z.boolean().default(false),

@@ -80,7 +80,13 @@ export type ClosedSession = [number, string, string];
 export interface SessionJournalSnapshot {
   readonly next: number;
   readonly chunks: number[];
+  /** Tombstones after the named chunks' (and after the pending chunk's). */
   readonly closed: ClosedSession[];
+  /**
+   * The bytes of the chunk being written at the snapshot, not durable yet: read after the named
+   * chunks; the group's `sessions` then hold only the sessions changed since it was cut.
+   */
+  readonly pending?: Uint8Array | undefined;
 }
 
 export interface OrderEnhancerSnapshot {
@@ -106,7 +112,7 @@ export interface OrderEnhancerSnapshot {
 
 /** The version a snapshot with these chunks named has (see `version`). */
 export function stateVersion(s: Pick<OrderEnhancerSnapshot, 'journal' | 'sessionJournal'>): 1 | 2 | 3 {
-  if ((s.sessionJournal?.chunks.length ?? 0) > 0) return 3;
+  if ((s.sessionJournal?.chunks.length ?? 0) > 0 || s.sessionJournal?.pending !== undefined) return 3;
   return (s.journal?.chunks.length ?? 0) > 0 ? 2 : 1;
 }
 
@@ -129,8 +135,9 @@ export function isJournalSnapshot(v: unknown): v is JournalSnapshot {
 
 export function isSessionJournalSnapshot(v: unknown): v is SessionJournalSnapshot {
   if (!isFileIds(v, 'chunks')) return false;
-  const closed = (v as { closed?: unknown }).closed;
+  const { closed, pending } = v as { closed?: unknown; pending?: unknown };
   return (
+    (pending === undefined || pending instanceof Uint8Array) &&
     Array.isArray(closed) &&
     closed.every(
       (t) =>
@@ -246,7 +253,7 @@ export function mergeSnapshots(snapshots: readonly OrderEnhancerSnapshot[]): Ord
   const sessionJournals = snapshots.flatMap((s) =>
     s.sessionJournal === undefined ? [] : [s.sessionJournal],
   );
-  if (sessionJournals.some((j) => j.chunks.length > 0)) {
+  if (sessionJournals.some((j) => j.chunks.length > 0 || j.pending !== undefined)) {
     throw new OrderEnhancerStateError(
       'invalid_snapshot',
       'mergeSnapshots: expected snapshots without session chunks (their sessions back in the groups)',

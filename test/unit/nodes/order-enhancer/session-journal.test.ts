@@ -41,37 +41,55 @@ describe('journal of open sessions', () => {
     both((r) => {
       for (let s = 1; s <= 100; s++) r.batch(cdr(s, 1), cdr(s, 2));
     });
-    // The chunk cut at this snapshot is not durable yet: the snapshot holds every session itself.
+    // The chunk cut at this snapshot is not durable yet: the snapshot carries its bytes, and is whole.
     const first = run.snapshot();
-    expect(ownSessions(first)).toBe(100);
+    expect(ownSessions(first)).toBe(0);
     expect(snap(first).sessionJournal?.chunks).toEqual([]);
+    expect(snap(first).sessionJournal?.pending).toBeInstanceOf(Uint8Array);
+    const elsewhere = Run.create({ keyGroups: 4 });
+    void elsewhere.init(snap(first));
+    expect(elsewhere.held()).toBe(200);
     await run.settled();
     const second = run.snapshot();
     expect(ownSessions(second)).toBe(0);
     expect(snap(second).sessionJournal?.chunks).toEqual([1]);
-    // Naming session chunks, it is version 3: a build without them refuses it instead of losing them.
-    expect([snap(first).version, snap(second).version]).toEqual([1, 3]);
-    expect(() => Run.create({ keyGroups: 4 }).init({ ...snap(second), sessionJournal: undefined })).toThrow(
-      expect.objectContaining({ code: 'invalid_snapshot' }),
-    );
+    expect(snap(second).sessionJournal?.pending).toBeUndefined();
+    // With session chunks, it is version 3: a build without them refuses it instead of losing them.
+    expect([snap(first).version, snap(second).version]).toEqual([3, 3]);
+    for (const taken of [first, second]) {
+      expect(() => Run.create({ keyGroups: 4 }).init({ ...snap(taken), sessionJournal: undefined })).toThrow(
+        expect.objectContaining({ code: 'invalid_snapshot' }),
+      );
+    }
     expect(packValue(second).length).toBeLessThan(packValue(first).length / 10);
-    // Ten sessions change: the checkpoint holds those ten.
+    // Ten sessions change: the checkpoint holds those ten (in the chunk it cuts).
     both((r) => {
       for (let s = 1; s <= 10; s++) r.batch(cdr(s, 3));
     });
-    expect(ownSessions(run.snapshot())).toBe(10);
+    const third = run.snapshot();
+    expect(packValue(third).length).toBeLessThan(packValue(first).length / 5);
+    // Two more change while that chunk is written: the checkpoint holds those two itself.
+    both((r) => {
+      for (let s = 11; s <= 12; s++) r.batch(cdr(s, 3));
+    });
+    expect(ownSessions(run.snapshot())).toBe(2);
+    await run.settled();
+    // The next chunk takes them.
+    const fourth = run.snapshot();
+    expect(ownSessions(fourth)).toBe(0);
+    expect(snap(fourth).sessionJournal?.chunks).toEqual([1, 2]);
     await run.settled();
     run.restart();
-    expect(run.handler.held()).toBe(210);
+    expect(run.handler.held()).toBe(212);
     const again = run.snapshot();
     expect(ownSessions(again)).toBe(0);
-    expect(snap(again).sessionJournal?.chunks).toEqual([1, 2]);
+    expect(snap(again).sessionJournal?.chunks).toEqual([1, 2, 3]);
     // Every session still de-duplicates and completes: same output as a run never restarted.
     both((r) => {
-      for (let s = 1; s <= 100; s++) r.batch(cdr(s, 2), last(s, s <= 10 ? 4 : 3));
+      for (let s = 1; s <= 100; s++) r.batch(cdr(s, 2), last(s, s <= 12 ? 4 : 3));
     });
     expect(ids(run.emitted)).toEqual(ids(plain.emitted));
-    expect(run.emitted).toHaveLength(310);
+    expect(run.emitted).toHaveLength(312);
     expect(run.duplicates).toEqual({ in_session_duplicate: 100 });
     expect(run.handler.held()).toBe(0);
   });
@@ -81,31 +99,30 @@ describe('journal of open sessions', () => {
     const run = new Run(settings, undefined, EAGER).tick(T0);
     for (let s = 1; s <= 20; s++) run.batch(cdr(s, 1));
     await durableSnapshot(run);
-    // Sessions 1–5 complete: their versions are in chunk 1, so the checkpoint holds tombstones.
+    // Sessions 1–5 complete: their versions are in chunk 1, so the next chunk holds tombstones.
     for (let s = 1; s <= 5; s++) run.batch(last(s, 2));
+    expect(snap(run.snapshot()).sessionJournal?.pending).toBeDefined();
+    // Sessions 6–8 complete while it is written: the checkpoint holds their tombstones itself.
+    for (let s = 6; s <= 8; s++) run.batch(last(s, 2));
     const withTombstones = run.snapshot();
-    expect(
-      snap(withTombstones)
-        .sessionJournal?.closed.map(([, , key]) => key)
-        .sort(),
-    ).toHaveLength(5);
+    expect(snap(withTombstones).sessionJournal?.closed).toHaveLength(3);
     run.restart();
-    expect(run.handler.held()).toBe(15);
-    expect(run.emitted).toHaveLength(10);
+    expect(run.handler.held()).toBe(12);
+    expect(run.emitted).toHaveLength(16);
     // Once a durable chunk holds the tombstones, checkpoints no longer do.
     await durableSnapshot(run);
     const later = run.snapshot();
     expect(snap(later).sessionJournal?.closed).toEqual([]);
     expect(ownSessions(later)).toBe(0);
     run.restart();
-    expect(run.handler.held()).toBe(15);
-    for (let s = 1; s <= 5; s++) run.batch(last(s, 2));
-    expect(run.duplicates).toEqual({ late_duplicate: 5 });
+    expect(run.handler.held()).toBe(12);
+    for (let s = 1; s <= 8; s++) run.batch(last(s, 2));
+    expect(run.duplicates).toEqual({ late_duplicate: 8 });
     // Past the processed window, session 1's key opens a new session, in a later chunk than its tombstone.
     run.batch(cdr(1, 1, { at: T0 + 70 * MINUTE }));
     await durableSnapshot(run);
     run.restart();
-    expect(run.handler.held()).toBe(16);
+    expect(run.handler.held()).toBe(13);
     run.batch(last(1, 2, { at: T0 + 70 * MINUTE }));
     expect(ids(run.emitted.slice(-2))).toEqual(['1/1', '1/2']);
   });
@@ -223,8 +240,10 @@ describe('journal of open sessions', () => {
     run.restart({ keyGroups: 7 });
     expect(chunkFiles(run)).toEqual(['1.nsj']);
     expect(run.handler.held()).toBe(30);
+    // Regrouped, every session is dirty: the next chunk takes them all.
     const taken = run.snapshot();
-    expect(ownSessions(taken)).toBe(30);
+    expect(snap(taken).sessionJournal?.chunks).toEqual([]);
+    expect(snap(taken).sessionJournal?.pending).toBeDefined();
     await run.settled();
     run.snapshot();
     run.snapshot();
@@ -267,7 +286,11 @@ describe('journal of open sessions', () => {
     for (let s = 1; s <= 10; s++) run.batch(cdr(s, 1));
     const taken = await durableSnapshot(run);
     expect(snap(taken).sessionJournal?.chunks).toEqual([]);
-    expect(ownSessions(taken)).toBe(10);
+    await run.settled();
+    // Each checkpoint holds the sessions (the bytes of the chunk it tried again): whole anywhere.
+    const elsewhere = Run.create({ keyGroups: 2 });
+    void elsewhere.init(taken);
+    expect(elsewhere.held()).toBe(10);
     rmSync(join(run.dir, 'oe-sessions'));
     run.restart();
     expect(run.handler.held()).toBe(10);
