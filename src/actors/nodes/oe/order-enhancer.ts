@@ -45,7 +45,7 @@
  * `auditDuplicates` a copy of it, with `duplicateReason` set, goes to the `duplicates` channel and
  * counts `created`. Time comes only from ticks (and record times from records). State is kept per
  * key group (snapshot.ts), so key groups can move between actors with their state. Drain does not
- * flush: open sessions are state and stay in the checkpoint.
+ * flush: open sessions are state and stay in the checkpoint (and its session chunks).
  */
 import { packValue } from '../../../protocols/nar/batch.js';
 import type { Nar } from '../../../protocols/nar/nar.js';
@@ -127,8 +127,8 @@ export class OrderEnhancerHandler implements NodeHandler {
     }
     const checked = checkSnapshot(snapshot);
     const window = this.#s.processedWindowMs;
-    const sessions = readSessionJournal(checked, this.#actorDir);
-    const read = readJournal(sessions.snapshot, this.#actorDir, window);
+    const open = readSessionJournal(checked, this.#actorDir);
+    const read = readJournal(open.snapshot, this.#actorDir, window);
     let snap = read.snapshot;
     const regroup = snap.keyGroups !== this.#s.keyGroups;
     if (regroup) {
@@ -142,12 +142,7 @@ export class OrderEnhancerHandler implements NodeHandler {
       processed: restored.processed,
       regrouped: regroup,
     });
-    this.#changes.restore(
-      checked.sessionJournal,
-      this.#table,
-      regroup ? undefined : sessions,
-      restored.retired,
-    );
+    this.#changes.restore(checked.sessionJournal, this.#table, regroup ? undefined : open, restored.retired);
     this.#held = restored.held;
     this.#retired = restored.retired;
     this.#lastTick = snap.lastTick;
@@ -158,7 +153,7 @@ export class OrderEnhancerHandler implements NodeHandler {
   snapshot(): OrderEnhancerSnapshot {
     // Before the lists are taken: a chunk cut now is not durable yet, so they still hold its entries.
     const journal = this.#done.snapshot(this.#table.groups, this.#kinds.names);
-    // Likewise the sessions: those of a chunk cut now are still dirty, so the snapshot holds them.
+    // The sessions: a chunk cut now is not durable yet, so the snapshot carries its bytes.
     const sessionJournal = this.#changes.snapshot(this.#table);
     return {
       version: stateVersion({ journal, sessionJournal }),

@@ -67,8 +67,11 @@ export class SessionJournal implements SessionChanges {
   readonly #limits: JournalLimits;
   readonly #onError: (err: unknown, what: string) => void;
   readonly #kinds: RecordKinds;
-  /** Open sessions whose latest version no durable chunk holds: the checkpoints hold them. */
-  readonly #dirty = new Set<Session>();
+  /**
+   * Open sessions whose latest version no durable chunk holds: the checkpoints hold them. A list,
+   * each session knowing its `slot` (a field test and a swap instead of a Set's hashing per record).
+   */
+  #dirty: Session[] = [];
   /** Closed sessions some chunk may hold a version of, not yet in a durable chunk. */
   #closed: ClosedSession[] = [];
   /** Live chunks, oldest first. */
@@ -104,15 +107,27 @@ export class SessionJournal implements SessionChanges {
     for (const s of this.#dirty) if (versions?.get(s) !== s.version) yield s;
   }
 
+  /** Takes `s` off the dirty list. */
+  #clean(s: Session): void {
+    const last = this.#dirty.pop() as Session;
+    if (last !== s) {
+      this.#dirty[s.slot] = last;
+      last.slot = s.slot;
+    }
+    s.slot = -1;
+  }
+
   touched(s: Session): void {
     s.version++;
-    if (this.#dirty.has(s)) return;
-    this.#dirty.add(s);
+    if (s.slot >= 0) return; // dirty already
     this.#unpin(s);
+    s.slot = this.#dirty.length;
+    this.#dirty.push(s);
   }
 
   removed(s: Session): void {
-    if (!this.#dirty.delete(s)) this.#unpin(s);
+    if (s.slot >= 0) this.#clean(s);
+    else this.#unpin(s);
     if (s.written) this.#closed.push([s.group, this.#kinds.names[s.type] as string, s.key]);
   }
 
@@ -132,7 +147,7 @@ export class SessionJournal implements SessionChanges {
     const ids = s?.chunks ?? [];
     this.#files.restore(ids, s?.next ?? 1);
     this.#pending = undefined;
-    this.#dirty.clear();
+    this.#dirty = [];
     this.#byId.clear();
     this.#live = ids.map((id) => ({ id, entries: read?.entries.get(id) ?? 0, live: 0, sessions: [] }));
     for (const c of this.#live) this.#byId.set(c.id, c);
@@ -143,7 +158,8 @@ export class SessionJournal implements SessionChanges {
       session.written = read !== undefined && read.written.has(id);
       const c = chunk === undefined ? undefined : this.#byId.get(chunk);
       if (c === undefined) {
-        this.#dirty.add(session);
+        session.slot = this.#dirty.length;
+        this.#dirty.push(session);
         continue;
       }
       session.chunk = c.id;
@@ -168,7 +184,7 @@ export class SessionJournal implements SessionChanges {
     while (this.#live[0]?.live === 0) this.#retire(this.#live[0]);
     if (this.#pending === undefined) {
       this.#compact();
-      const since = this.#dirty.size + this.#closed.length;
+      const since = this.#dirty.length + this.#closed.length;
       if (since > 0 && since >= Math.max(this.#limits.minEntries, table.size * this.#limits.liveShare)) {
         this.#cut();
       }
@@ -191,7 +207,7 @@ export class SessionJournal implements SessionChanges {
     return this.#files.settled();
   }
 
-  /** `s` is dirty now: the chunk holding its latest version holds one live session fewer. */
+  /** `s` leaves the chunk holding its latest version (it changed or closed): one live session fewer there. */
   #unpin(s: Session): void {
     if (s.chunk === 0) return;
     const c = this.#byId.get(s.chunk);
@@ -245,7 +261,8 @@ export class SessionJournal implements SessionChanges {
       const c: LiveChunk = { id, entries: versions.size, live: 0, sessions: [] };
       for (const [s, version] of versions) {
         // Closed since the cut (its tombstone is pending), or changed again: still dirty.
-        if (s.version !== version || !this.#dirty.delete(s)) continue;
+        if (s.version !== version || s.slot < 0) continue;
+        this.#clean(s);
         s.chunk = id;
         c.live++;
         c.sessions.push(s);

@@ -39,6 +39,8 @@ export class Session {
   version = 0;
   /** The durable journal chunk holding its latest version (0: none, or it changed since). */
   chunk = 0;
+  /** Its place in the journal's list of dirty sessions (-1: not dirty) (session-journal.ts). */
+  slot = -1;
   /** Whether a journal chunk was cut with a version of it: closing it then writes a tombstone. */
   written = false;
 

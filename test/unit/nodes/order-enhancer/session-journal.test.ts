@@ -172,9 +172,17 @@ describe('journal of open sessions', () => {
   });
 
   it('ensures a long-quiet session does not keep old chunks: the oldest chunk is compacted and its file goes', async () => {
-    const run = new Run({ keyGroups: 2 }, undefined, EAGER).tick(T0);
-    run.batch(cdr(1, 1)); // open and quiet for the whole test
+    const settings = { keyGroups: 2, maxHoldMs: 10 * MINUTE, inactivityTimeoutMs: 20 * MINUTE };
+    const scdr = (id: number, seq: number): Nar => cdr(id, seq, { type: 'sgsnPDPRecord' });
+    const run = new Run(settings, undefined, EAGER).tick(T0);
+    // S-CDR sessions 2 and 3: past maxHoldMs a copy flushes them, so they hold nothing.
+    run.batch(scdr(2, 1), scdr(3, 1));
+    run.tick(T0 + 11 * MINUTE).batch(scdr(2, 1), scdr(3, 1));
+    // Session 1 is open and quiet for the rest of the test; one chunk takes all three.
+    run.batch(cdr(1, 1));
     await durableSnapshot(run);
+    // 2 and 3 time out unchanged since that chunk: closed while it holds their latest version.
+    run.tick(T0 + 20.5 * MINUTE);
     // Many short sessions come and go, each taken by a chunk while open.
     for (let round = 0; round < 30; round++) {
       for (let s = 0; s < 10; s++) run.batch(cdr(1000 + round * 10 + s, 1));
@@ -191,7 +199,10 @@ describe('journal of open sessions', () => {
     expect(run.handler.held()).toBe(1);
     run.batch(last(1, 2));
     expect(ids(run.emitted.slice(-2))).toEqual(['1/1', '1/2']);
-    expect(run.emitted).toHaveLength(602);
+    expect(run.emitted).toHaveLength(604);
+    // Sessions 2 and 3 stayed closed through the compaction of their chunk.
+    run.batch(scdr(2, 1), scdr(3, 1));
+    expect(run.duplicates).toEqual({ in_session_duplicate: 2, late_duplicate: 2 });
   });
 
   it('ensures changes without a new record (a flush on a duplicate, the first tick) reach the chunks too', async () => {
