@@ -56,7 +56,8 @@ import { OeAlarms } from './alarm-state.js';
 import { isForced } from './processed.js';
 import { JOURNAL_LIVE_SHARE, readJournal, type JournalLimits } from './processed-journal.js';
 import { ProcessedSessions } from './processed-sessions.js';
-import { readSessionJournal, SessionJournal } from './session-journal.js';
+import { readSessionJournal } from './session-journal-read.js';
+import { SessionJournal } from './session-journal.js';
 import { unspill } from './spill.js';
 import { PASS_THROUGH, RecordKinds, RULE_COMPLETE, RULE_TIMEOUT } from './record-kinds.js';
 import {

@@ -18,7 +18,7 @@ import {
   type OrderEnhancerSnapshot,
 } from './snapshot.js';
 import { readJournal } from './processed-journal.js';
-import { readSessionJournal } from './session-journal.js';
+import { readSessionJournal } from './session-journal-read.js';
 import { unspill } from './spill.js';
 
 function checkPlacement(p: KeyGroupPlacement): void {

@@ -18,37 +18,21 @@
  *    the chunks hold more than twice the live versions, the oldest chunk's live sessions are made
  *    dirty, so the next chunk takes them and the oldest dies. A dead chunk's file goes once no
  *    kept checkpoint names it. A snapshot naming chunks is state version 3 (snapshot.ts).
- * Chunk file: three MessagePack values: a header `{ version: 1, closed, sessions }`, the tombstones
+ * Reading it back: session-journal-read.ts. Chunk file: three MessagePack values: a header `{ version: 1, closed, sessions }`, the tombstones
  * `[[keyGroup, recordType, key], …]`, and the sessions `[[keyGroup, SessionSnapshot], …]`.
  */
-import { join } from 'node:path';
-import { packValue, unpackValues } from '../../../protocols/nar/batch.js';
-import { ChunkFiles } from '../../durability/chunk-files.js';
+import { packValue } from '../../../protocols/nar/batch.js';
+import type { ChunkFiles } from '../../durability/chunk-files.js';
 import type { JournalLimits } from './processed-journal.js';
 import type { RecordKinds } from './record-kinds.js';
 import type { Session } from './session.js';
+import { sessionChunkFiles, sessionId, type ChunkHeader, type ReadSessions } from './session-journal-read.js';
 import type { SessionChanges, SessionTable } from './session-table.js';
-import {
-  OrderEnhancerStateError,
-  type ClosedSession,
-  type GroupSnapshot,
-  type OrderEnhancerSnapshot,
-  type SessionJournalSnapshot,
-  type SessionSnapshot,
-  stateVersion,
-} from './snapshot.js';
+import type { ClosedSession, SessionJournalSnapshot, SessionSnapshot } from './snapshot.js';
 import { sessionSnapshot, type RetiredSession } from './table-snapshot.js';
 
-export const SESSION_JOURNAL_DIR = 'oe-sessions';
-const SUFFIX = '.nsj';
 /** Chunks may hold this many versions per live one before the oldest chunk is compacted. */
 const COMPACT_RATIO = 2;
-
-interface ChunkHeader {
-  readonly version: 1;
-  readonly closed: number;
-  readonly sessions: number;
-}
 
 interface LiveChunk {
   readonly id: number;
@@ -59,8 +43,6 @@ interface LiveChunk {
   /** The sessions it was cut with (some closed or changed since). */
   readonly sessions: Session[];
 }
-
-const sessionId = (recordType: string, key: string): string => `${recordType}\u0000${key}`;
 
 export class SessionJournal implements SessionChanges {
   readonly #files: ChunkFiles;
@@ -90,7 +72,7 @@ export class SessionJournal implements SessionChanges {
     limits: JournalLimits,
     onError: (err: unknown, what: string) => void,
   ) {
-    this.#files = new ChunkFiles(join(actorDir, SESSION_JOURNAL_DIR), SUFFIX);
+    this.#files = sessionChunkFiles(actorDir);
     this.#kinds = kinds;
     this.#limits = limits;
     this.#onError = onError;
@@ -273,148 +255,4 @@ export class SessionJournal implements SessionChanges {
       this.#byId.set(id, c);
     });
   }
-}
-
-/** What `readSessionJournal` found besides the whole snapshot. */
-export interface ReadSessions {
-  readonly snapshot: OrderEnhancerSnapshot;
-  /** Per session (`recordType` NUL `key`) whose latest version is in a chunk: that chunk. */
-  readonly origin: Map<string, number>;
-  /** Sessions some chunk holds a version of. */
-  readonly written: Set<string>;
-  /** Versions per chunk. */
-  readonly entries: Map<number, number>;
-  /** Tombstones no named chunk holds (the pending chunk's, then the snapshot's own): still to be journaled. */
-  readonly closed: ClosedSession[];
-}
-
-/** A chunk's tombstones and sessions; `what` names it in errors. */
-function parseChunk(
-  what: string,
-  read: () => Uint8Array,
-): { closed: ClosedSession[]; sessions: Array<[number, SessionSnapshot]> } {
-  const fail = (problem: string): never => {
-    throw new OrderEnhancerStateError('invalid_snapshot', `order-enhancer ${what}: ${problem}`);
-  };
-  let values: unknown[] = [];
-  try {
-    values = unpackValues(read());
-  } catch (err) {
-    fail((err as Error).message);
-  }
-  const [header, closed, listed] = values as [Partial<ChunkHeader> | undefined, unknown, unknown];
-  if (
-    values.length !== 3 ||
-    header?.version !== 1 ||
-    !Array.isArray(closed) ||
-    !Array.isArray(listed) ||
-    listed.length !== header.sessions
-  ) {
-    fail(
-      `expected a version 1 header, the tombstones and a list of ${String(header?.sessions)} sessions, got ${values.length} values`,
-    );
-  }
-  if (
-    (closed as unknown[]).length !== header?.closed ||
-    !(closed as unknown[]).every(
-      (t) =>
-        Array.isArray(t) &&
-        t.length === 3 &&
-        Number.isInteger(t[0]) &&
-        typeof t[1] === 'string' &&
-        typeof t[2] === 'string',
-    )
-  ) {
-    fail(`expected ${String(header?.closed)} tombstones [keyGroup, recordType, key]`);
-  }
-  const sessions = listed as Array<[number, SessionSnapshot]>;
-  for (const entry of sessions) {
-    const ok =
-      Array.isArray(entry) &&
-      entry.length === 2 &&
-      Number.isInteger(entry[0]) &&
-      typeof entry[1] === 'object' &&
-      entry[1] !== null &&
-      typeof entry[1].recordType === 'string' &&
-      typeof entry[1].key === 'string';
-    if (!ok) fail('expected sessions as [keyGroup, session]');
-  }
-  return { closed: closed as ClosedSession[], sessions };
-}
-
-/**
- * `snapshot` with the open sessions of its session chunks (files under `actorDir`) folded in:
- * the chunks in order, each one's tombstones then its sessions, then the snapshot's own; the
- * result names no chunk. For restoring, regrouping and moving key groups.
- */
-export function readSessionJournal(snapshot: OrderEnhancerSnapshot, actorDir: string): ReadSessions {
-  const journal = snapshot.sessionJournal;
-  const ids = journal?.chunks ?? [];
-  const origin = new Map<string, number>();
-  const written = new Set<string>();
-  const entries = new Map<number, number>();
-  const closedSince = [...(journal?.closed ?? [])];
-  if (ids.length === 0 && journal?.pending === undefined)
-    return { snapshot, origin, written, entries, closed: closedSince };
-  const open = new Map<string, { group: number; session: SessionSnapshot }>();
-  const files = new ChunkFiles(join(actorDir, SESSION_JOURNAL_DIR), SUFFIX);
-  const hide = (closed: readonly ClosedSession[]): void => {
-    for (const [, recordType, key] of closed) {
-      const id = sessionId(recordType, key);
-      open.delete(id);
-      origin.delete(id);
-    }
-  };
-  for (const chunk of ids) {
-    const { closed, sessions } = parseChunk(`session chunk ${files.file(chunk)}`, () => files.read(chunk));
-    entries.set(chunk, sessions.length);
-    hide(closed);
-    for (const [group, session] of sessions) {
-      const id = sessionId(session.recordType, session.key);
-      open.set(id, { group, session });
-      origin.set(id, chunk);
-      written.add(id);
-    }
-  }
-  const pending = journal?.pending;
-  if (pending !== undefined) {
-    // The chunk being written when the snapshot was taken: after the named ones, before the snapshot's own.
-    const { closed, sessions } = parseChunk('snapshot: the session chunk being written', () => pending);
-    hide(closed);
-    closedSince.unshift(...closed);
-    for (const [group, session] of sessions) {
-      const id = sessionId(session.recordType, session.key);
-      open.set(id, { group, session });
-      origin.delete(id);
-    }
-  }
-  hide(journal?.closed ?? []);
-  for (const [group, gs] of snapshot.groups) {
-    for (const session of gs.sessions) {
-      const id = sessionId(session.recordType, session.key);
-      open.set(id, { group, session });
-      origin.delete(id);
-    }
-  }
-  const groups = new Map<number, GroupSnapshot>(
-    snapshot.groups.map(([g, gs]) => [g, { ...gs, sessions: [] as SessionSnapshot[] }]),
-  );
-  for (const { group, session } of open.values()) {
-    let gs = groups.get(group);
-    if (gs === undefined) groups.set(group, (gs = { watermark: null, sessions: [], processed: [] }));
-    gs.sessions.push(session);
-  }
-  const sessionJournal = { next: journal?.next ?? 1, chunks: [], closed: [] };
-  return {
-    snapshot: {
-      ...snapshot,
-      version: stateVersion({ ...snapshot, sessionJournal }),
-      groups: [...groups.entries()].sort((a, b) => a[0] - b[0]),
-      sessionJournal,
-    },
-    origin,
-    written,
-    entries,
-    closed: closedSince,
-  };
 }

@@ -133,20 +133,23 @@ export function isJournalSnapshot(v: unknown): v is JournalSnapshot {
   return isFileIds(v, 'chunks');
 }
 
+export function isClosedSession(t: unknown): t is ClosedSession {
+  return (
+    Array.isArray(t) &&
+    t.length === 3 &&
+    Number.isInteger(t[0]) &&
+    typeof t[1] === 'string' &&
+    typeof t[2] === 'string'
+  );
+}
+
 export function isSessionJournalSnapshot(v: unknown): v is SessionJournalSnapshot {
   if (!isFileIds(v, 'chunks')) return false;
   const { closed, pending } = v as { closed?: unknown; pending?: unknown };
   return (
     (pending === undefined || pending instanceof Uint8Array) &&
     Array.isArray(closed) &&
-    closed.every(
-      (t) =>
-        Array.isArray(t) &&
-        t.length === 3 &&
-        Number.isInteger(t[0]) &&
-        typeof t[1] === 'string' &&
-        typeof t[2] === 'string',
-    )
+    closed.every(isClosedSession)
   );
 }
 
