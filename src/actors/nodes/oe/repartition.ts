@@ -92,9 +92,9 @@ export function repartitionSnapshots(
 }
 
 /**
- * The order enhancer's `repartition`: each old actor's journal chunks (sessions and processed ones) and spilled sessions (files
- * in its directory) back in its snapshot first, then `repartitionSnapshots`; the new states name
- * no file.
+ * The order enhancer's `repartition`: each old actor's journal chunks (open and processed
+ * sessions) and spilled sessions (files in its directory) back in its snapshot first, then
+ * `repartitionSnapshots`; the new states name no file.
  */
 export function repartitionActors(
   states: readonly unknown[],
