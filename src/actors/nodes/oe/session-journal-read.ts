@@ -99,7 +99,7 @@ export function readSessionJournal(snapshot: OrderEnhancerSnapshot, actorDir: st
   const origin = new Map<string, number>();
   const written = new Set<string>();
   const entries = new Map<number, number>();
-  const closedSince = [...(journal?.closed ?? [])];
+  let closedSince = journal?.closed ?? [];
   if (ids.length === 0 && journal?.pending === undefined)
     return { snapshot, origin, written, entries, closed: closedSince };
   const open = new Map<string, { group: number; session: SessionSnapshot }>();
@@ -127,7 +127,7 @@ export function readSessionJournal(snapshot: OrderEnhancerSnapshot, actorDir: st
     // The chunk being written when the snapshot was taken: after the named ones, before the snapshot's own.
     const { closed, sessions } = parseChunk('snapshot: the session chunk being written', () => pending);
     hide(closed);
-    closedSince.unshift(...closed);
+    closedSince = [...closed, ...closedSince]; // (not unshift(...closed): no argument-count limit)
     for (const [group, session] of sessions) {
       const id = sessionId(session.recordType, session.key);
       open.set(id, { group, session });

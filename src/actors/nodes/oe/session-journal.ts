@@ -17,9 +17,13 @@
  *    oldest on (a tombstone only ever hides versions in older chunks, so it goes with them). When
  *    the chunks hold more than twice the live versions, the oldest chunk's live sessions are made
  *    dirty, so the next chunk takes them and the oldest dies. A dead chunk's file goes once no
- *    kept checkpoint names it. A snapshot naming chunks is state version 3 (snapshot.ts).
- * Reading it back: session-journal-read.ts. Chunk file: three MessagePack values: a header `{ version: 1, closed, sessions }`, the tombstones
- * `[[keyGroup, recordType, key], …]`, and the sessions `[[keyGroup, SessionSnapshot], …]`.
+ *    kept checkpoint names it.
+ *  - A snapshot taken while a chunk is being written carries the chunk's bytes (`pending`) instead
+ *    of its sessions packed again, and holds only the sessions changed since the cut and the
+ *    tombstones after the chunk's. A snapshot naming or carrying a chunk is state version 3.
+ * Reading it back: session-journal-read.ts. Chunk file: three MessagePack values: a header
+ * `{ version: 1, closed, sessions }`, the tombstones `[[keyGroup, recordType, key], …]`, and the
+ * sessions `[[keyGroup, SessionSnapshot], …]` (one value: their records share the packer's structures).
  */
 import { packValue } from '../../../protocols/nar/batch.js';
 import type { ChunkFiles } from '../../durability/chunk-files.js';
