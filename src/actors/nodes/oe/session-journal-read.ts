@@ -104,6 +104,17 @@ export function readSessionJournal(snapshot: OrderEnhancerSnapshot, actorDir: st
     return { snapshot, origin, written, entries, closed: closedSince };
   const open = new Map<string, { group: number; session: SessionSnapshot }>();
   const files = sessionChunkFiles(actorDir);
+  /** `session` is the latest version of its session; `chunk`: the named chunk holding it, if one does. */
+  const put = (group: number, session: SessionSnapshot, chunk?: number): void => {
+    const id = sessionId(session.recordType, session.key);
+    open.set(id, { group, session });
+    if (chunk === undefined) {
+      origin.delete(id);
+      return;
+    }
+    origin.set(id, chunk);
+    written.add(id);
+  };
   const hide = (closed: readonly ClosedSession[]): void => {
     for (const [, recordType, key] of closed) {
       const id = sessionId(recordType, key);
@@ -115,12 +126,7 @@ export function readSessionJournal(snapshot: OrderEnhancerSnapshot, actorDir: st
     const { closed, sessions } = parseChunk(`session chunk ${files.file(chunk)}`, () => files.read(chunk));
     entries.set(chunk, sessions.length);
     hide(closed);
-    for (const [group, session] of sessions) {
-      const id = sessionId(session.recordType, session.key);
-      open.set(id, { group, session });
-      origin.set(id, chunk);
-      written.add(id);
-    }
+    for (const [group, session] of sessions) put(group, session, chunk);
   }
   const pending = journal?.pending;
   if (pending !== undefined) {
@@ -128,20 +134,10 @@ export function readSessionJournal(snapshot: OrderEnhancerSnapshot, actorDir: st
     const { closed, sessions } = parseChunk('snapshot: the session chunk being written', () => pending);
     hide(closed);
     closedSince = [...closed, ...closedSince]; // (not unshift(...closed): no argument-count limit)
-    for (const [group, session] of sessions) {
-      const id = sessionId(session.recordType, session.key);
-      open.set(id, { group, session });
-      origin.delete(id);
-    }
+    for (const [group, session] of sessions) put(group, session);
   }
   hide(journal?.closed ?? []);
-  for (const [group, gs] of snapshot.groups) {
-    for (const session of gs.sessions) {
-      const id = sessionId(session.recordType, session.key);
-      open.set(id, { group, session });
-      origin.delete(id);
-    }
-  }
+  for (const [group, gs] of snapshot.groups) for (const session of gs.sessions) put(group, session);
   const groups = new Map<number, GroupSnapshot>(
     snapshot.groups.map(([g, gs]) => [g, { ...gs, sessions: [] as SessionSnapshot[] }]),
   );

@@ -91,7 +91,7 @@ export interface SessionJournalSnapshot {
 
 export interface OrderEnhancerSnapshot {
   /**
-   * 3 when it names session chunks, 2 when it names processed journal chunks only (older builds,
+   * 3 when it names or carries session chunks, 2 when it names processed journal chunks only (older builds,
    * which would restore it without what the chunks hold, refuse it), else 1.
    */
   version: 1 | 2 | 3;
@@ -236,32 +236,22 @@ export function mergeSnapshots(snapshots: readonly OrderEnhancerSnapshot[]): Ord
     if (s.lastTick !== null) lastTick = lastTick === null ? s.lastTick : Math.max(lastTick, s.lastTick);
     order = Math.max(order, s.order);
   }
-  // Spill segments are files of one actor: they are read back into memory before a merge.
-  const spills = snapshots.flatMap((s) => (s.spill === undefined ? [] : [s.spill]));
-  if (spills.some((sp) => sp.segments.length > 0)) {
-    throw new OrderEnhancerStateError(
-      'invalid_snapshot',
-      'mergeSnapshots: expected snapshots without spill segments (their entries back in memory)',
-    );
-  }
-  // Journal chunks too.
-  const journals = snapshots.flatMap((s) => (s.journal === undefined ? [] : [s.journal]));
-  if (journals.some((j) => j.chunks.length > 0)) {
-    throw new OrderEnhancerStateError(
-      'invalid_snapshot',
-      'mergeSnapshots: expected snapshots without journal chunks (their entries back in the lists)',
-    );
-  }
-  // And session chunks.
-  const sessionJournals = snapshots.flatMap((s) =>
-    s.sessionJournal === undefined ? [] : [s.sessionJournal],
+  // Spill segments and journal chunks are files of one actor: read back into the state before a merge.
+  const spillNext = mergedNext(
+    snapshots.map((s) => s.spill),
+    (sp) => sp.segments.length > 0,
+    'spill segments (their entries back in memory)',
   );
-  if (sessionJournals.some((j) => j.chunks.length > 0 || j.pending !== undefined)) {
-    throw new OrderEnhancerStateError(
-      'invalid_snapshot',
-      'mergeSnapshots: expected snapshots without session chunks (their sessions back in the groups)',
-    );
-  }
+  const journalNext = mergedNext(
+    snapshots.map((s) => s.journal),
+    (j) => j.chunks.length > 0,
+    'journal chunks (their entries back in the lists)',
+  );
+  const sessionJournalNext = mergedNext(
+    snapshots.map((s) => s.sessionJournal),
+    (j) => j.chunks.length > 0 || j.pending !== undefined,
+    'session chunks (their sessions back in the groups)',
+  );
   return {
     version: 1,
     keyGroups: first.keyGroups,
@@ -269,14 +259,35 @@ export function mergeSnapshots(snapshots: readonly OrderEnhancerSnapshot[]): Ord
     order,
     alarms: mergeAlarms(snapshots.map((s) => s.alarms)),
     groups: [...groups.entries()].sort((a, b) => a[0] - b[0]),
-    ...(spills.length > 0 ? { spill: { next: Math.max(...spills.map((sp) => sp.next)), segments: [] } } : {}),
-    ...(journals.length > 0
-      ? { journal: { next: Math.max(...journals.map((j) => j.next)), chunks: [] } }
-      : {}),
-    ...(sessionJournals.length > 0
-      ? { sessionJournal: { next: Math.max(...sessionJournals.map((j) => j.next)), chunks: [], closed: [] } }
-      : {}),
+    ...(spillNext === undefined ? {} : { spill: { next: spillNext, segments: [] } }),
+    ...(journalNext === undefined ? {} : { journal: { next: journalNext, chunks: [] } }),
+    ...(sessionJournalNext === undefined
+      ? {}
+      : { sessionJournal: { next: sessionJournalNext, chunks: [], closed: [] } }),
   };
+}
+
+/**
+ * The highest `next` of the snapshots' file lists of one kind (undefined: none has one); throws
+ * `invalid_snapshot` when one still names files (`namesFiles`).
+ */
+function mergedNext<T extends { readonly next: number }>(
+  lists: ReadonlyArray<T | undefined>,
+  namesFiles: (list: T) => boolean,
+  what: string,
+): number | undefined {
+  let next: number | undefined;
+  for (const list of lists) {
+    if (list === undefined) continue;
+    if (namesFiles(list)) {
+      throw new OrderEnhancerStateError(
+        'invalid_snapshot',
+        `mergeSnapshots: expected snapshots without ${what}`,
+      );
+    }
+    next = Math.max(next ?? 0, list.next);
+  }
+  return next;
 }
 
 /**
