@@ -3,6 +3,7 @@
  * load generator streaming its CDRs, gtpp-ei ingest over UDP and TCP against a bare responder, UDP
  * over two gateways, and a soak of the whole chain (config/gtpp-chain.yaml).
  */
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { runGtppScaleBench, type ScaleRun } from './gtpp-scale.js';
 import { runGtppSoakBench, type SoakResult } from './gtpp-soak.js';
@@ -17,17 +18,13 @@ import {
   type IngestRun,
   type RowsResult,
 } from './gtpp.js';
+import type { BusyCost } from './servers.js';
 import { count, mib, ms, rate } from './stats.js';
 
 const GTPP_CDRS = 400_000;
 
 /** What a busy span of a narflow process cost, as the ingest lines print it. */
-function cpuText(r: {
-  readonly cpuUsPerCdr: number | undefined;
-  readonly cores: number | undefined;
-  readonly busiestThread: { readonly usPerCdr: number; readonly share: number } | undefined;
-  readonly peakRssBytes: number | undefined;
-}): string {
+function cpuText(r: BusyCost & { readonly peakRssBytes: number | undefined }): string {
   return (
     (r.cpuUsPerCdr === undefined || r.cores === undefined
       ? ''
@@ -35,6 +32,10 @@ function cpuText(r: {
     (r.busiestThread === undefined
       ? ''
       : `busiest thread ${r.busiestThread.usPerCdr.toFixed(1)} µs/CDR (${r.busiestThread.share.toFixed(2)} of a core); `) +
+    (r.machineCores === undefined || r.cores === undefined
+      ? ''
+      : `the machine ${r.machineCores.toFixed(2)} of ${cpus().length} cores busy ` +
+        `(${(r.machineCores - r.cores).toFixed(2)} besides narflow: the load generator and the host's other work); `) +
     (r.peakRssBytes === undefined ? '' : `peak RSS ${mib(r.peakRssBytes)}; `)
   );
 }
@@ -102,7 +103,8 @@ export async function runGtpp(
         `${r.manyGsns.gsns * 64} in flight: ${rate(r.manyGsns.cdrsPerSecond)}/s` +
         `${r.manyGsns.cores === undefined ? '' : `, narflow at ${r.manyGsns.cores.toFixed(2)} cores`}) — ` +
         `${(r.cdrsPerSecond / r.baselinePerSecond).toFixed(2)}× ` +
-        `baseline (bare responder, no decode, no log: ${rate(r.baselinePerSecond)}/s); ` +
+        `baseline (bare responder, no decode, no log: ${rate(r.baselinePerSecond)}/s` +
+        `${r.baselineMachineCores === undefined ? '' : `, the machine ${r.baselineMachineCores.toFixed(2)} of ${cpus().length} cores busy`}); ` +
         cpuText(r) +
         `at half rate (${rate(r.halfRate.offered)}/s) send → answer p50 ${ms(r.halfRate.p50Ms)}, p99 ${ms(r.halfRate.p99Ms)}, max ${ms(r.halfRate.maxMs)} ` +
         `(bare responder at that rate: p99 ${ms(r.halfRate.baselineP99Ms)}, max ${ms(r.halfRate.baselineMaxMs)}); ` +

@@ -9,21 +9,18 @@ import { join } from 'node:path';
 import { TRUTH_CDR_COLUMNS } from '../src/cluster/loadgen/gtpp/truth-columns.js';
 import { allAccepted, COLD_SEED, load } from './gtpp.js';
 import { BIN, peakRssBytes } from './narflow-process.js';
-import { busyCpuDuring, withServer, writeIngestBenchConfig } from './servers.js';
+import { busyCost, busyCpuDuring, type BusyCost, withServer, writeIngestBenchConfig } from './servers.js';
 import { BenchError } from './stats.js';
 
 const PORTS = [23_010, 23_011] as const;
 const LISTENING = /GTP' charging gateway listening/;
 
-export interface ScaleRun {
+export interface ScaleRun extends BusyCost {
   readonly gateways: number;
   /** CDRs sent, all gateways together. */
   readonly cdrs: number;
   /** CDRs accepted per second, all gateways together, over narflow's busy span. */
   readonly cdrsPerSecond: number | undefined;
-  readonly cpuUsPerCdr: number | undefined;
-  readonly cores: number | undefined;
-  readonly busiestThread: { readonly usPerCdr: number; readonly share: number } | undefined;
   readonly peakRssBytes: number | undefined;
 }
 
@@ -80,15 +77,7 @@ export async function runGtppScaleBench(
       gateways: PORTS.length,
       cdrs: each * PORTS.length,
       cdrsPerSecond: busy === undefined ? undefined : accepted / busy.wallSeconds,
-      cpuUsPerCdr: busy === undefined ? undefined : (busy.cpuSeconds * 1e6) / accepted,
-      cores: busy === undefined ? undefined : busy.cpuSeconds / busy.wallSeconds,
-      busiestThread:
-        busy === undefined
-          ? undefined
-          : {
-              usPerCdr: (busy.busiestThreadSeconds * 1e6) / accepted,
-              share: busy.busiestThreadSeconds / busy.wallSeconds,
-            },
+      ...busyCost(busy, accepted),
       peakRssBytes: await peakRssBytes(server.pid),
     };
   });

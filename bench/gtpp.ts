@@ -32,7 +32,10 @@ import { TRUTH_CDR_COLUMNS } from '../src/cluster/loadgen/gtpp/truth-columns.js'
 import { sampleCdr } from '../src/protocols/cdr/samples.js';
 import { BIN, peakRssBytes, ROOT, scrapeMetrics } from './narflow-process.js';
 import {
+  busyCost,
   busyCpuDuring,
+  type BusyCost,
+  type Child,
   decodeAgainstMsgpackr,
   loadgenSummary,
   narsOf,
@@ -222,7 +225,8 @@ export const COLD_SEED = 101;
 const MANY_GSNS = 8;
 const MANY_SEED = 3;
 
-export interface IngestRun {
+/** `BusyCost`: of the full-rate run. */
+export interface IngestRun extends BusyCost {
   readonly transport: 'udp' | 'tcp';
   readonly cdrs: number;
   /** CDRs/s as fast as answers come, after the cold load. */
@@ -239,17 +243,13 @@ export interface IngestRun {
     readonly cores: number | undefined;
   };
   readonly baselinePerSecond: number;
-  /** CPU of the whole narflow process (every thread) per accepted CDR in the full-rate run. */
-  readonly cpuUsPerCdr: number | undefined;
-  /** Cores the narflow process kept busy meanwhile, on average. */
-  readonly cores: number | undefined;
+  /**
+   * Cores the whole machine kept busy during the baseline run (the bare responder, the load
+   * generator, the host's other work): how much of the machine the load alone takes at that rate.
+   */
+  readonly baselineMachineCores: number | undefined;
   /** CDRs accepted over the span the load kept narflow busy (as the two-gateway run measures it). */
   readonly busyCdrsPerSecond: number | undefined;
-  /**
-   * The busiest thread (the gateway's, in practice): its CPU per accepted CDR, and the share of one
-   * core it used (near 1: saturated, so it bounds the rate however much the other core has left).
-   */
-  readonly busiestThread: { readonly usPerCdr: number; readonly share: number } | undefined;
   readonly receiveBufferBytes: number | undefined;
   /** Peak resident memory of the narflow process over both runs (VmHWM). */
   readonly peakRssBytes: number | undefined;
@@ -325,13 +325,15 @@ export async function runGtppIngestBench(
 ): Promise<IngestRun> {
   const port = 23_000 + (transport === 'tcp' ? 1 : 0);
   progress(`gtpp ${transport}: baseline (bare responder)`);
-  const responder = <T>(body: () => Promise<T>): Promise<T> =>
+  const responder = <T>(body: (server: Child) => Promise<T>): Promise<T> =>
     withServer(
       [join(ROOT, 'dist', 'bench', 'gtpp-responder.js'), transport, String(port)],
       /^listening/,
-      body,
+      (_line, server) => body(server),
     );
-  const baseline = await responder(() => load(dir, transport, port, cdrs, 0));
+  const { result: baseline, busy: baselineBusy } = await responder((server) =>
+    busyCpuDuring(server.pid, () => load(dir, transport, port, cdrs, 0)),
+  );
   const config = await writeIngestBenchConfig(
     join(dir, `gtpp-${transport}`),
     'gtpp.yaml',
@@ -393,16 +395,9 @@ export async function runGtppIngestBench(
           cores: manyBusy === undefined ? undefined : manyBusy.cpuSeconds / manyBusy.wallSeconds,
         },
         baselinePerSecond: baseline.cdrsPerSecond,
-        cpuUsPerCdr: busy === undefined ? undefined : (busy.cpuSeconds * 1e6) / full.accepted,
-        cores: busy === undefined ? undefined : busy.cpuSeconds / busy.wallSeconds,
+        baselineMachineCores: busyCost(baselineBusy, baseline.accepted).machineCores,
+        ...busyCost(busy, full.accepted),
         busyCdrsPerSecond: busy === undefined ? undefined : full.accepted / busy.wallSeconds,
-        busiestThread:
-          busy === undefined
-            ? undefined
-            : {
-                usPerCdr: (busy.busiestThreadSeconds * 1e6) / full.accepted,
-                share: busy.busiestThreadSeconds / busy.wallSeconds,
-              },
         receiveBufferBytes: granted === null ? undefined : Number(granted[1]),
         peakRssBytes: peak,
         udpReceiveErrors: dropsAfterFull - dropsBefore,

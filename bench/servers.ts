@@ -120,6 +120,19 @@ async function cpuSeconds(pid: number): Promise<{ all: number; threads: Map<stri
   return { all, threads };
 }
 
+/**
+ * CPU seconds the whole machine has spent busy (every core; idle and I/O wait left out), from the
+ * first line of /proc/stat: what the process under test, the load generator and anything else on the
+ * host used together.
+ */
+async function machineBusySeconds(): Promise<number> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already inside user and nice)
+  const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+  return (total - (ticks[3] ?? 0) - (ticks[4] ?? 0)) / CLOCK_TICKS;
+}
+
 const CLOCK_TICKS = 100;
 const CPU_SAMPLE_MS = 100;
 /** A sample interval counts as busy above this share of one core (an idle host uses a few %). */
@@ -137,12 +150,18 @@ export interface BusyCpu {
    * was saturated and bounds the rate, whatever the other cores had left.
    */
   readonly busiestThreadSeconds: number;
+  /**
+   * CPU seconds the whole machine was busy in the same span, this process included: the rest is the
+   * load generator and whatever else shared the cores.
+   */
+  readonly machineBusySeconds: number;
 }
 
 interface CpuSample {
   readonly t: number;
   readonly cpu: number;
   readonly threads: Map<string, number>;
+  readonly machine: number;
 }
 
 /**
@@ -157,8 +176,8 @@ export async function busyCpuDuring<T>(
   const samples: CpuSample[] = [];
   const sample = async (): Promise<void> => {
     const t = performance.now() / 1000;
-    const { all, threads } = await cpuSeconds(pid);
-    samples.push({ t, cpu: all, threads });
+    const [{ all, threads }, machine] = await Promise.all([cpuSeconds(pid), machineBusySeconds()]);
+    samples.push({ t, cpu: all, threads, machine });
   };
   await sample();
   let sampling = Promise.resolve();
@@ -185,7 +204,12 @@ export async function busyCpuDuring<T>(
     if (best === undefined || b.cpu - a.cpu > best.cpuSeconds) {
       let busiest = 0;
       for (const [tid, cpu] of b.threads) busiest = Math.max(busiest, cpu - (a.threads.get(tid) ?? 0));
-      best = { cpuSeconds: b.cpu - a.cpu, wallSeconds: b.t - a.t, busiestThreadSeconds: busiest };
+      best = {
+        cpuSeconds: b.cpu - a.cpu,
+        wallSeconds: b.t - a.t,
+        busiestThreadSeconds: busiest,
+        machineBusySeconds: b.machine - a.machine,
+      };
     }
     start = -1;
   };
@@ -201,6 +225,35 @@ export async function busyCpuDuring<T>(
   }
   close();
   return { result, busy: best };
+}
+
+/** What a busy span of a narflow process cost per accepted CDR, as the ingest lines print it. */
+export interface BusyCost {
+  /** CPU of the whole process (every thread) per accepted CDR. */
+  readonly cpuUsPerCdr: number | undefined;
+  /** Cores the process kept busy meanwhile, on average. */
+  readonly cores: number | undefined;
+  /**
+   * The busiest thread (the gateway's, in practice): its CPU per accepted CDR, and the share of one
+   * core it used (near 1: saturated, so it bounds the rate however much the other core has left).
+   */
+  readonly busiestThread: { readonly usPerCdr: number; readonly share: number } | undefined;
+  /** Cores the whole machine kept busy meanwhile (the process, the load generator, anything else). */
+  readonly machineCores: number | undefined;
+}
+
+export function busyCost(busy: BusyCpu | undefined, accepted: number): BusyCost {
+  if (busy === undefined)
+    return { cpuUsPerCdr: undefined, cores: undefined, busiestThread: undefined, machineCores: undefined };
+  return {
+    cpuUsPerCdr: (busy.cpuSeconds * 1e6) / accepted,
+    cores: busy.cpuSeconds / busy.wallSeconds,
+    busiestThread: {
+      usPerCdr: (busy.busiestThreadSeconds * 1e6) / accepted,
+      share: busy.busiestThreadSeconds / busy.wallSeconds,
+    },
+    machineCores: busy.machineBusySeconds / busy.wallSeconds,
+  };
 }
 
 /** Udp RcvbufErrors from /proc/net/snmp: datagrams the kernel dropped for full receive buffers. */
