@@ -11,20 +11,22 @@ import { decodeBatchHeader, packValue } from '../../protocols/nar/batch.js';
 import type { InputLog } from '../durability/input-log.js';
 import type { NodeType } from '../nodes/registry.js';
 import type { QuarantineWriter } from '../quarantine/store.js';
-import { InLinks } from '../transfer/in-links.js';
+import type { InLinks } from '../transfer/in-links.js';
 import { OutLinks } from '../transfer/out-links.js';
 import type { HandleResult, IngestSource, NodeHandler } from './actor.js';
-import { ActorBooks } from './actor-books.js';
-import { ActorTime } from './actor-time.js';
+import type { ActorBooks } from './actor-books.js';
+import { crashActor } from './actor-crash.js';
+import { wireActor } from './actor-parts.js';
+import type { ActorTime } from './actor-time.js';
 import { nodeEnv, openActor, type OpenedActor } from './actor-open.js';
-import { makeHandlerContext, type RuntimeHandlerContext } from './handler-context.js';
-import { CheckpointTaking } from './checkpoint-taking.js';
-import { Checkpointer } from './checkpointer.js';
+import type { RuntimeHandlerContext } from './handler-context.js';
+import type { CheckpointTaking } from './checkpoint-taking.js';
+import type { Checkpointer } from './checkpointer.js';
 import { decodeTick, ENTRY_BATCH, ENTRY_CONTROL, ENTRY_TICK, encodeTick } from './entries.js';
-import { EntryDispatch } from './entry-dispatch.js';
+import type { EntryDispatch } from './entry-dispatch.js';
 import { ingestContext } from './ingest-context.js';
-import { InputQueue, type Entry } from './input-queue.js';
-import { Outputs } from './outputs.js';
+import type { InputQueue, Entry } from './input-queue.js';
+import type { Outputs } from './outputs.js';
 import { sameConfig } from './same-config.js';
 import type {
   ActorStatsMessage,
@@ -33,17 +35,6 @@ import type {
   OutputSpec,
   WorkerToHost,
 } from './protocol.js';
-
-export class HandlerCrash extends Error {
-  override readonly name = 'HandlerCrash';
-  readonly code = 'handler_crash';
-  constructor(
-    readonly position: number,
-    readonly failure: unknown,
-  ) {
-    super(`handler failed at input position ${position}: ${(failure as Error)?.message ?? String(failure)}`);
-  }
-}
 
 /** A drain whose outputs are refused (back-pressure) without progress for this long stops. */
 const DRAIN_STALL_MS = 5000;
@@ -85,77 +76,27 @@ export class ActorRuntime {
     private readonly post: (m: WorkerToHost) => void,
     opened: OpenedActor,
   ) {
-    const { log, store, ckpt, processed, appended, handler, poison } = opened;
-    this.#handler = handler;
-    this.#log = log;
+    this.#handler = opened.handler;
+    this.#log = opened.log;
     this.#quarantine = opened.quarantine;
-    this.#position = ckpt?.position ?? 1;
-    this.#logEndAtStart = log.lastLsn;
-    this.#input = new InputQueue(log.lastLsn, data.runtime.inputMemoryBytes, (from, max) =>
-      log.read(from, max),
-    );
-    this.#durable = log.durableLsn;
-    this.#books = new ActorBooks(ckpt, data, opened.quarantine, logger, data.runtime.errorRateLimitMs);
-    this.#outputs = new Outputs(
-      data.actorId,
-      data.runtime.batchMaxRecords,
-      (t) => this.#links.get(t),
-      ckpt?.outputSpecs ?? data.outputs,
-      ckpt?.outputs,
-    );
-    this.#time = new ActorTime(
-      data.producers,
-      Math.max(ckpt?.tickMs ?? 0, opened.scan.lastTickMs),
-      data.runtime.tickIntervalMs,
-    );
-    this.#inLinks = new InLinks(
-      log,
-      appended,
-      data.runtime.mailboxBatches,
-      (lsn, payload) => this.#appended(lsn, { lsn, kind: ENTRY_BATCH, payload }),
-      (producer, upTo) => {
-        if (this.#time.report(producer, upTo)) this.#inputTimeMoved();
-      },
-    );
-    this.#checkpointer = new Checkpointer(
-      store,
-      this.#position,
-      (t) => this.#links.acked(t),
-      () => this.#quarantine.flush(),
-      (c) => this.#committed(c.position, c.snapshot),
-      (err) => this.#fail(err),
-    );
-    this.#ctx = makeHandlerContext(
-      {
-        data,
-        logger,
-        books: this.#books,
-        outputs: this.#outputs,
-        requestCheckpoint: () => this.#checkpoints.request(),
-      },
-      this.#position,
-    );
-    this.#checkpoints = new CheckpointTaking({
-      mode: type.checkpoint,
-      intervalMs: data.runtime.checkpointIntervalMs,
-      maxLoad: data.runtime.checkpointMaxLoad,
-      handler,
-      outputs: this.#outputs,
-      books: this.#books,
-      processed,
-      checkpointer: this.#checkpointer,
-      handlerPosition: () => this.#ctx.position,
-      tickMs: () => this.#time.floorMs,
+    this.#logEndAtStart = opened.log.lastLsn;
+    this.#durable = opened.log.durableLsn;
+    const parts = wireActor(data, type, logger, opened, this.#links, {
+      appended: (lsn, entry) => this.#appended(lsn, entry),
+      inputTimeMoved: () => this.#inputTimeMoved(),
+      committed: (position, snapshot) => this.#committed(position, snapshot),
+      failed: (err) => this.#fail(err),
     });
-    this.#dispatch = new EntryDispatch({
-      type,
-      handler,
-      ctx: this.#ctx,
-      books: this.#books,
-      outputs: this.#outputs,
-      processed,
-      poison,
-    });
+    this.#position = parts.position;
+    this.#input = parts.input;
+    this.#books = parts.books;
+    this.#outputs = parts.outputs;
+    this.#time = parts.time;
+    this.#inLinks = parts.inLinks;
+    this.#checkpointer = parts.checkpointer;
+    this.#ctx = parts.ctx;
+    this.#checkpoints = parts.checkpoints;
+    this.#dispatch = parts.dispatch;
   }
 
   static async start(
@@ -447,17 +388,9 @@ export class ActorRuntime {
   }
 
   #crash(position: number, err: unknown): void {
-    const e = err as Error;
-    this.post({
-      type: 'crashed',
-      position,
-      error: { name: e?.name ?? 'Error', message: e?.message ?? String(err), stack: e?.stack },
-    });
     this.#stopping = true;
-    // Let the message go out, then die: the supervisor restarts us from the last checkpoint.
-    setImmediate(() => {
-      throw new HandlerCrash(position, err);
-    });
+    // The supervisor restarts us from the last checkpoint.
+    crashActor(this.post, position, err);
   }
 
   #fail(err: Error): void {
