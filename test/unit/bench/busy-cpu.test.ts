@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { cpus } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { busyCpuDuring } from '../../../bench/servers.js';
 
@@ -18,7 +19,9 @@ process.stdin.once('data', () => {
 process.stdout.write('ready\\n');
 `;
 
-async function measure(workers: number): Promise<{ cpu: number; busiest: number; wall: number }> {
+async function measure(
+  workers: number,
+): Promise<{ cpu: number; busiest: number; wall: number; machine: number }> {
   const child = spawn(process.execPath, ['-e', SPINNER, String(workers), '700'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -30,7 +33,12 @@ async function measure(workers: number): Promise<{ cpu: number; busiest: number;
   child.kill();
   expect(busy).toBeDefined();
   const b = busy as NonNullable<typeof busy>;
-  return { cpu: b.cpuSeconds, busiest: b.busiestThreadSeconds, wall: b.wallSeconds };
+  return {
+    cpu: b.cpuSeconds,
+    busiest: b.busiestThreadSeconds,
+    wall: b.wallSeconds,
+    machine: b.machineBusySeconds,
+  };
 }
 
 describe('bench busy CPU', () => {
@@ -44,5 +52,14 @@ describe('bench busy CPU', () => {
     const two = await measure(1);
     expect(two.busiest).toBeGreaterThan(0);
     expect(two.busiest).toBeLessThan(two.cpu);
+  }, 30_000);
+
+  it('counts the whole machine over the same span, the process included', async () => {
+    // A thread spinning on every core: what is not busy is near nothing, unlike what is.
+    const m = await measure(Math.max(0, cpus().length - 1));
+    // Both read in ticks of 10 ms at slightly different instants: a tick or two either way.
+    expect(m.machine).toBeGreaterThanOrEqual(m.cpu - 0.03);
+    // No more than every core busy for the whole span.
+    expect(m.machine).toBeLessThanOrEqual(cpus().length * m.wall + 0.03);
   }, 30_000);
 });
