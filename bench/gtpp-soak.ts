@@ -10,15 +10,16 @@
  * taken, narflow's resident memory sampled every second (at the end of the first third against the
  * end: a process that keeps what it should let go grows between the two), the order enhancer's
  * largest checkpoint, longest wait between checkpoints and time lag (sampled every second while
- * loaded), and whether the `cdr` and `sessions` outputs equal the generator's ground truth exactly
- * and the gateway holds no possibly duplicated packet at the end (else the bench fails).
+ * loaded), and whether the `cdr` and `sessions` outputs equal the generator's ground truth (the
+ * same rows, as many times each: compared as streamed digests, `RowDigest`, so a soak of hours fits
+ * in memory) and the gateway holds no possibly duplicated packet at the end (else the bench fails).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostStatus } from '../test/helpers/chain.js';
 import { gtppChainArgs } from '../test/helpers/gtpp-chain.js';
-import { csvRows, truthRows } from '../test/helpers/narflow-process.js';
 import { BIN, ROOT } from './narflow-process.js';
+import { digestCsvFiles, sameRows, type RowDigest } from './row-digest.js';
 import { child, withServer } from './servers.js';
 import { BenchError } from './stats.js';
 
@@ -27,6 +28,8 @@ const PORT = 23_020;
 /** How long the outputs may take to hold every row once the load has ended (at least). */
 const DRAIN_MS = 120_000;
 const POLL_MS = 1000;
+/** 24 hours: the ground truth and the outputs are compared as streamed digests, so any length fits in memory. */
+const MAX_SOAK_S = 86_400;
 
 export interface SoakResult {
   /** How long the load took. */
@@ -66,10 +69,18 @@ function inactivityMs(text: string | undefined): number {
 function soakSeconds(text: string | undefined): number {
   if (text === undefined) return 40;
   const s = Number(text);
-  // Longer, the ground truth (read whole) is past the longest string the runtime makes.
-  if (!Number.isInteger(s) || s < 5 || s > 180)
-    throw new BenchError('usage', `NARFLOW_BENCH_SOAK_S: expected whole seconds 5–180, got ${text}`);
+  if (!Number.isInteger(s) || s < 5 || s > MAX_SOAK_S)
+    throw new BenchError(
+      'usage',
+      `NARFLOW_BENCH_SOAK_S: expected whole seconds 5–${MAX_SOAK_S}, got ${text}`,
+    );
   return s;
+}
+
+/** The CSV files of an output directory, as a digest of their rows (`RowDigest`). */
+async function outputDigest(dir: string): Promise<RowDigest> {
+  const files = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.csv')).sort();
+  return digestCsvFiles(files.map((f) => join(dir, f)));
 }
 
 async function rssBytes(pid: number): Promise<number> {
@@ -168,21 +179,21 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
     const report = JSON.parse(await readFile(join(dir, 'lg', 'report.json'), 'utf8')) as {
       summary: { cdrsPerSecond: number; accepted: number; unconfirmed: number; elapsedMs: number };
     };
-    const truth = (await truthRows(join(dir, 'lg', 'truth', 'cdr.csv'))).sort();
-    const truthSessions = (await truthRows(join(dir, 'lg', 'truth', 'sessions.csv'))).sort();
+    const truth = await digestCsvFiles([join(dir, 'lg', 'truth', 'cdr.csv')]);
+    const truthSessions = await digestCsvFiles([join(dir, 'lg', 'truth', 'sessions.csv')]);
     progress(
       `gtpp soak: load done at ${Math.round(report.summary.cdrsPerSecond)} CDRs/s; order enhancer ` +
         `checkpoints up to ${(oe.bytes / 2 ** 20).toFixed(1)} MiB, at most ${(oe.intervalMs / 1000).toFixed(1)} s ` +
         `apart, time lag up to ${(oe.lagMs / 1000).toFixed(1)} s; waiting for the outputs ` +
-        `(${truth.length} CDRs, ${truthSessions.length} sessions)`,
+        `(${truth.rows} CDRs, ${truthSessions.rows} sessions)`,
     );
     const loadEnded = Date.now();
     const cdrDir = join(dir, 'out', 'cdr');
     const sessionsDir = join(dir, 'out', 'sessions');
     await waitForRows(
       [
-        [cdrDir, truth.length],
-        [sessionsDir, truthSessions.length],
+        [cdrDir, truth.rows],
+        [sessionsDir, truthSessions.rows],
       ],
       loadEnded + Math.max(DRAIN_MS, soakS * 1000) + inactivity,
     );
@@ -196,20 +207,18 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
       if (gatewayHeld === 0) break;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
-    const cdrRows = (await csvRows(cdrDir)).sort();
-    const sessionRows = (await csvRows(sessionsDir)).sort();
-    const same = (a: readonly string[], b: readonly string[]): boolean =>
-      a.length === b.length && a.every((x, i) => x === b[i]);
-    if (
-      report.summary.unconfirmed > 0 ||
-      gatewayHeld > 0 ||
-      !same(cdrRows, truth) ||
-      !same(sessionRows, truthSessions)
-    ) {
+    const cdrRows = await outputDigest(cdrDir);
+    const sessionRows = await outputDigest(sessionsDir);
+    const cdrSame = sameRows(cdrRows, truth);
+    const sessionsSame = sameRows(sessionRows, truthSessions);
+    if (report.summary.unconfirmed > 0 || gatewayHeld > 0 || !cdrSame || !sessionsSame) {
+      const rowsText = (name: string, out: RowDigest, want: RowDigest, same: boolean): string =>
+        `${name} ${out.rows} rows against ${want.rows} in the truth` +
+        (same ? '' : out.rows === want.rows ? ' (the same count, other rows)' : '');
       throw new BenchError(
         'output_mismatch',
-        `gtpp soak: cdr ${cdrRows.length} rows against ${truth.length} in the truth, sessions ` +
-          `${sessionRows.length} against ${truthSessions.length}, ${report.summary.unconfirmed} unconfirmed, ` +
+        `gtpp soak: ${rowsText('cdr', cdrRows, truth, cdrSame)}, ` +
+          `${rowsText('sessions', sessionRows, truthSessions, sessionsSame)}, ${report.summary.unconfirmed} unconfirmed, ` +
           `${gatewayHeld} CDRs of possibly duplicated packets still held by the gateway`,
       );
     }
@@ -218,7 +227,7 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
       offered: RATE,
       cdrsPerSecond: report.summary.cdrsPerSecond,
       accepted: report.summary.accepted,
-      sessions: truthSessions.length,
+      sessions: truthSessions.rows,
       catchUpSeconds,
       rssThirdBytes: rss[Math.floor(rss.length / 3)] ?? 0,
       rssEndBytes: rss[rss.length - 1] ?? 0,
