@@ -36,7 +36,24 @@ function cpuText(r: BusyCost & { readonly peakRssBytes: number | undefined }): s
       ? ''
       : `the machine ${r.machineCores.toFixed(2)} of ${cpus().length} cores busy ` +
         `(${(r.machineCores - r.cores).toFixed(2)} besides narflow: the load generator and the host's other work); `) +
+    projectedText(r) +
     (r.peakRssBytes === undefined ? '' : `peak RSS ${mib(r.peakRssBytes)}; `)
+  );
+}
+
+/**
+ * What narflow would take with the machine's cores to itself, from what it spent per CDR: every
+ * thread's CPU spread over all cores, but no faster than its busiest thread on one. A projection (the
+ * load generator cannot run elsewhere here), printed as one, next to the measured rate.
+ */
+function projectedText(r: BusyCost): string {
+  if (r.cpuUsPerCdr === undefined || r.busiestThread === undefined) return '';
+  const cores = cpus().length;
+  const spread = (cores * 1e6) / r.cpuUsPerCdr;
+  const thread = 1e6 / r.busiestThread.usPerCdr;
+  return (
+    `projected with its ${cores} cores to itself ${rate(Math.min(spread, thread))} CDRs/s ` +
+    `(${thread < spread ? 'bounded by its busiest thread' : 'all its threads spread over the cores'}); `
   );
 }
 
