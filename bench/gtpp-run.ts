@@ -154,7 +154,8 @@ export async function runGtpp(
       `(${(soak.rssEndBytes / soak.rssThirdBytes).toFixed(2)}×), peak ${mib(soak.rssPeakBytes)}; ` +
       `order enhancer: checkpoints up to ${mib(soak.oeCheckpointBytes)}, at most every ` +
       `${(soak.oeCheckpointIntervalMs / 1000).toFixed(1)} s (host.checkpointMaxLoad), time lag up to ` +
-      `${(soak.oeTimeLagMaxMs / 1000).toFixed(1)} s`,
+      `${(soak.oeTimeLagMaxMs / 1000).toFixed(1)} s, records held (open sessions') up to ${count(soak.oeHeldMax)}, ` +
+      `${count(soak.oeHeldEnd)} at the end of the load`,
   );
   return { decode, rows, encode, stream, ingest, scale, soak };
 }

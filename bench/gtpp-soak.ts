@@ -9,8 +9,8 @@
  * until the final one, so they would be in the truth and not yet in the output. Reported: the rate
  * taken, narflow's resident memory sampled every second (at the end of the first third against the
  * end: a process that keeps what it should let go grows between the two), the order enhancer's
- * largest checkpoint, longest wait between checkpoints and time lag (sampled every second while
- * loaded), and whether the `cdr` and `sessions` outputs equal the generator's ground truth (the
+ * largest checkpoint, longest wait between checkpoints, time lag and the records its actors hold
+ * (sampled every second while loaded), and whether the `cdr` and `sessions` outputs equal the generator's ground truth (the
  * same rows, as many times each: compared as streamed digests, `RowDigest`, so a soak of hours fits
  * in memory) and the gateway holds no possibly duplicated packet at the end (else the bench fails).
  */
@@ -48,6 +48,9 @@ export interface SoakResult {
   readonly oeCheckpointBytes: number;
   readonly oeCheckpointIntervalMs: number;
   readonly oeTimeLagMaxMs: number;
+  /** Records the order enhancer's actors held together (open sessions' records): the most sampled, and at the end of the load. */
+  readonly oeHeldMax: number;
+  readonly oeHeldEnd: number;
 }
 
 /**
@@ -158,10 +161,13 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
       undefined,
     );
     const rss: number[] = [];
-    const oe = { bytes: 0, intervalMs: 0, lagMs: 0 };
+    const oe = { bytes: 0, intervalMs: 0, lagMs: 0, heldMax: 0, held: 0 };
     const sampleOe = async (): Promise<void> => {
       const node = (await hostStatus(join(dir, 'data'), pid))?.nodes.find((n) => n.node === 'dedup');
-      for (const a of node?.actors ?? []) {
+      if (node === undefined) return;
+      oe.held = node.actors.reduce((n, a) => n + (a.stats?.ledger.held ?? 0), 0);
+      oe.heldMax = Math.max(oe.heldMax, oe.held);
+      for (const a of node.actors) {
         if (a.stats === undefined) continue;
         oe.bytes = Math.max(oe.bytes, a.stats.checkpointBytes);
         oe.intervalMs = Math.max(oe.intervalMs, a.stats.checkpointIntervalMs);
@@ -235,6 +241,8 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
       oeCheckpointBytes: oe.bytes,
       oeCheckpointIntervalMs: oe.intervalMs,
       oeTimeLagMaxMs: oe.lagMs,
+      oeHeldMax: oe.heldMax,
+      oeHeldEnd: oe.held,
     };
   });
 }
