@@ -10,9 +10,10 @@
  * taken, narflow's resident memory sampled every second (at the end of the first third against the
  * end: a process that keeps what it should let go grows between the two), the order enhancer's
  * largest checkpoint, longest wait between checkpoints, time lag and the records its actors hold
- * (sampled every second while loaded), and whether the `cdr` and `sessions` outputs equal the generator's ground truth (the
- * same rows, as many times each: compared as streamed digests, `RowDigest`, so a soak of hours fits
- * in memory) and the gateway holds no possibly duplicated packet at the end (else the bench fails).
+ * (sampled every second while loaded), and whether the `cdr` and `sessions` outputs equal the
+ * generator's ground truth (the same rows, as many times each: compared as streamed digests,
+ * `RowDigest`, so a soak of hours fits in memory) and the gateway holds no possibly duplicated
+ * packet at the end (else the bench fails).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
