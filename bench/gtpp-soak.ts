@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { hostStatus } from '../test/helpers/chain.js';
 import { gtppChainArgs } from '../test/helpers/gtpp-chain.js';
 import { BIN, ROOT } from './narflow-process.js';
-import { digestCsvFiles, sameRows, type RowDigest } from './row-digest.js';
+import { digestCsvFiles, sameRows, sumDigests, type RowDigest } from './row-digest.js';
 import { child, withServer } from './servers.js';
 import { BenchError } from './stats.js';
 
@@ -81,12 +81,6 @@ function soakSeconds(text: string | undefined): number {
   return s;
 }
 
-/** The CSV files of an output directory, as a digest of their rows (`RowDigest`). */
-async function outputDigest(dir: string): Promise<RowDigest> {
-  const files = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.csv')).sort();
-  return digestCsvFiles(files.map((f) => join(dir, f)));
-}
-
 async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
   const m = /VmRSS:\s+(\d+) kB/.exec(status);
@@ -94,29 +88,28 @@ async function rssBytes(pid: number): Promise<number> {
 }
 
 /**
- * Data rows in the CSV files of `dir` (a header each), counted without making strings. A file OI's
- * CSV file appears whole (renamed into place when rolled), so each is counted once (`seen`).
+ * The digest of the rows of the CSV files of `dir` (a header each). A file OI's CSV file appears
+ * whole (renamed into place when rolled), so each is read once, as it appears (`seen`).
  */
-async function rowCount(dir: string, seen: Map<string, number>): Promise<number> {
+async function outputDigest(dir: string, seen: Map<string, RowDigest>): Promise<RowDigest> {
   for (const f of (await readdir(dir).catch(() => [])).filter((x) => x.endsWith('.csv'))) {
-    if (seen.has(f)) continue;
-    const b = await readFile(join(dir, f));
-    let lines = 0;
-    for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) lines++;
-    seen.set(f, lines - 1);
+    if (!seen.has(f)) seen.set(f, await digestCsvFiles([join(dir, f)]));
   }
-  let n = 0;
-  for (const rows of seen.values()) n += rows;
-  return n;
+  return sumDigests(seen.values());
 }
 
-/** Waits (polling cheaply) until each output directory holds its rows, or `until`. */
-async function waitForRows(outputs: ReadonlyArray<readonly [string, number]>, until: number): Promise<void> {
-  const seen = outputs.map(() => new Map<string, number>());
+/** An output directory, the digests of the files read from it so far, and the rows it should hold. */
+interface Output {
+  readonly dir: string;
+  readonly seen: Map<string, RowDigest>;
+  readonly rows: number;
+}
+
+/** Waits (polling) until each output directory holds its rows, or `until`. */
+async function waitForRows(outputs: readonly Output[], until: number): Promise<void> {
   for (;;) {
-    const counts = await Promise.all(outputs.map(([d], i) => rowCount(d, seen[i] as Map<string, number>)));
-    if (counts.every((n, i) => n >= (outputs[i] as readonly [string, number])[1]) || Date.now() > until)
-      return;
+    const digests = await Promise.all(outputs.map((o) => outputDigest(o.dir, o.seen)));
+    if (digests.every((d, i) => d.rows >= (outputs[i] as Output).rows) || Date.now() > until) return;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }
@@ -195,15 +188,13 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
         `(${truth.rows} CDRs, ${truthSessions.rows} sessions)`,
     );
     const loadEnded = Date.now();
-    const cdrDir = join(dir, 'out', 'cdr');
-    const sessionsDir = join(dir, 'out', 'sessions');
-    await waitForRows(
-      [
-        [cdrDir, truth.rows],
-        [sessionsDir, truthSessions.rows],
-      ],
-      loadEnded + Math.max(DRAIN_MS, soakS * 1000) + inactivity,
-    );
+    const cdrOut: Output = { dir: join(dir, 'out', 'cdr'), seen: new Map(), rows: truth.rows };
+    const sessionsOut: Output = {
+      dir: join(dir, 'out', 'sessions'),
+      seen: new Map(),
+      rows: truthSessions.rows,
+    };
+    await waitForRows([cdrOut, sessionsOut], loadEnded + Math.max(DRAIN_MS, soakS * 1000) + inactivity);
     const catchUpSeconds = (Date.now() - loadEnded) / 1000;
     // Every possibly duplicated packet was released or cancelled: the gateway holds none of them
     // (its stats come about once a second: a few seconds for the last ones to show).
@@ -214,8 +205,9 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
       if (gatewayHeld === 0) break;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
-    const cdrRows = await outputDigest(cdrDir);
-    const sessionRows = await outputDigest(sessionsDir);
+    // Files that appeared since (a row too many) are read too.
+    const cdrRows = await outputDigest(cdrOut.dir, cdrOut.seen);
+    const sessionRows = await outputDigest(sessionsOut.dir, sessionsOut.seen);
     const cdrSame = sameRows(cdrRows, truth);
     const sessionsSame = sameRows(sessionRows, truthSessions);
     if (report.summary.unconfirmed > 0 || gatewayHeld > 0 || !cdrSame || !sessionsSame) {

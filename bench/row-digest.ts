@@ -17,6 +17,17 @@ export interface RowDigest {
   readonly sum: bigint;
 }
 
+/** The digest of the rows of several digests together. */
+export function sumDigests(digests: Iterable<RowDigest>): RowDigest {
+  let rows = 0;
+  let sum = 0n;
+  for (const d of digests) {
+    rows += d.rows;
+    sum = (sum + d.sum) & MASK;
+  }
+  return { rows, sum };
+}
+
 export function sameRows(a: RowDigest, b: RowDigest): boolean {
   return a.rows === b.rows && a.sum === b.sum;
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestCsvFiles, sameRows, type RowDigest } from '../../../bench/row-digest.js';
+import { digestCsvFiles, sameRows, sumDigests, type RowDigest } from '../../../bench/row-digest.js';
 import { prng } from '../../helpers/narflow-process.js';
 
 let dir = '';
@@ -61,6 +61,8 @@ describe('bench row digest', () => {
     const shuffled = [...rows].sort(() => rand() - 0.5);
     const parts = Array.from({ length: 60 }, (_, i) => csv(shuffled.slice(i * 1000, (i + 1) * 1000)));
     expect(sameRows(await digest(...parts), big)).toBe(true);
+    // Files digested one by one and summed: the same as read together.
+    expect(sameRows(sumDigests(await Promise.all(parts.map((p) => digest(p)))), big)).toBe(true);
     const oneChanged = [...rows];
     oneChanged[33_333] = `${oneChanged[33_333]}0`;
     expect(sameRows(await digest(csv(oneChanged)), big)).toBe(false);
