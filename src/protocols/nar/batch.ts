@@ -58,13 +58,7 @@ export function encodeBatch(producer: string, sequence: number, records: readonl
       `sequence must be a safe non-negative integer, got ${sequence}`,
     );
   }
-  const prefix = FIXED + id.length;
-  let out = recordPacker.pack(records, prefix);
-  if (out === undefined) {
-    const payload = packr.pack(records.map(plainNar));
-    out = new Uint8Array(prefix + payload.length);
-    out.set(payload, prefix);
-  }
+  const out = packRecordsAfter(records, FIXED + id.length);
   const view = new DataView(out.buffer);
   out[0] = MAGIC0;
   out[1] = MAGIC1;
@@ -74,6 +68,24 @@ export function encodeBatch(producer: string, sequence: number, records: readonl
   view.setBigUint64(4 + id.length, BigInt(sequence));
   view.setUint32(12 + id.length, records.length);
   return out;
+}
+
+/**
+ * Records as one MessagePack value (an array, read back with `unpackValue`), written as a batch's
+ * payload is: a packed record's bytes are copied. For state that holds records (checkpoints).
+ */
+export function packRecords(records: readonly NarRecord[]): Uint8Array {
+  return packRecordsAfter(records, 0);
+}
+
+/** `prefix` free bytes, then the records as one value; a buffer of its own. */
+function packRecordsAfter(records: readonly NarRecord[], prefix: number): Uint8Array {
+  const out = recordPacker.pack(records, prefix);
+  if (out !== undefined) return out;
+  const payload = packr.pack(records.map(plainNar));
+  const whole = new Uint8Array(prefix + payload.length);
+  whole.set(payload, prefix);
+  return whole;
 }
 
 /** Reads only the header: cheap, used for high-water-mark checks without decoding records. */

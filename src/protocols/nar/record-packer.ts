@@ -15,6 +15,7 @@
  */
 import { MsgpackWriter } from './msgpack-writer.js';
 import type { Nar } from './nar.js';
+import { MATCHED, NOT_FLAT, writeNarValues } from './nar-values.js';
 import { PackedNar } from './packed-nar.js';
 
 /** One byte per record id: msgpackr numbers a message's own structures 0x40..0x7f. */
@@ -25,13 +26,6 @@ interface Shape {
   readonly id: number;
   readonly keys: readonly string[];
 }
-
-/** How writing a record's values against a shape went. */
-const MATCHED = 0;
-/** The record's attribute names differ from the shape's (its values are to be written again). */
-const OTHER_SHAPE = 1;
-/** A value the packer does not write: the batch goes to msgpackr. */
-const NOT_FLAT = 2;
 
 export class RecordPacker {
   readonly #w = new MsgpackWriter();
@@ -60,13 +54,13 @@ export class RecordPacker {
       if (last !== undefined) {
         w.room(1);
         w.buf[w.pos++] = last.id;
-        const written = this.#values(r, last.keys);
+        const written = writeNarValues(w, r, last.keys);
         if (written === MATCHED) continue;
         if (written === NOT_FLAT) return this.#done(undefined);
         w.pos = start;
       }
       last = this.#shapeOf(Object.keys(r));
-      if (last === undefined || this.#values(r, last.keys) !== MATCHED) return this.#done(undefined);
+      if (last === undefined || writeNarValues(w, r, last.keys) !== MATCHED) return this.#done(undefined);
     }
     return this.#done(w.buf.slice(0, w.pos));
   }
@@ -110,40 +104,6 @@ export class RecordPacker {
     w.arrayHeader(keys.length);
     for (const k of keys) w.string(k);
     return shape;
-  }
-
-  /** Writes the record's values while its attribute names match `keys`, in order. */
-  #values(r: Nar, keys: readonly string[]): typeof MATCHED | typeof OTHER_SHAPE | typeof NOT_FLAT {
-    let i = 0;
-    for (const k in r) {
-      if (k !== keys[i]) return OTHER_SHAPE;
-      if (!this.#value(r[k])) return NOT_FLAT;
-      i++;
-    }
-    return i === keys.length ? MATCHED : OTHER_SHAPE;
-  }
-
-  #value(v: unknown): boolean {
-    const w = this.#w;
-    switch (typeof v) {
-      case 'string':
-        w.string(v);
-        return true;
-      case 'number':
-        w.number(v);
-        return true;
-      case 'bigint':
-        return w.bigint(v);
-      case 'boolean':
-        w.boolean(v);
-        return true;
-      case 'object':
-        if (v !== null) return false;
-        w.nil();
-        return true;
-      default:
-        return false;
-    }
   }
 }
 

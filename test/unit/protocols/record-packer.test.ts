@@ -4,8 +4,9 @@
  */
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { decodeBatch, encodeBatch } from '../../../src/protocols/nar/batch.js';
+import { decodeBatch, encodeBatch, packRecords, unpackValue } from '../../../src/protocols/nar/batch.js';
 import type { Nar } from '../../../src/protocols/nar/nar.js';
+import { PackedNar } from '../../../src/protocols/nar/packed-nar.js';
 import { RecordPacker } from '../../../src/protocols/nar/record-packer.js';
 import { prng } from '../../helpers/narflow-process.js';
 import { BOUNDARY_INTEGERS, randomNarBatch } from '../../helpers/random-nars.js';
@@ -119,5 +120,23 @@ describe('record packer', () => {
         `seed ${seed} round ${round}`,
       ).toBe(true);
     }
+  });
+
+  it('ensures records packed as one value for state (packRecords) read back as they were, packed and plain, flat or not', () => {
+    const plain: Nar[] = [
+      { a: 1, b: 'x' },
+      { a: 2n ** 63n - 1n, b: 'ä' },
+      { c: null, d: true },
+    ];
+    // A packed record holds its values only: the array header msgpackr writes before them is skipped.
+    const values = packr.pack([5, 'y']);
+    const packed = new PackedNar(['a', 'b'], values, 1, values.length);
+    const flat = packRecords([...plain, packed]);
+    expect(unpackValue(flat)).toEqual([...plain, { a: 5, b: 'y' }]);
+    expect(Buffer.from(packRecords(plain)).toString('hex')).toBe(
+      Buffer.from(packr.pack(plain)).toString('hex'),
+    );
+    const nested = [...plain, { n: { deep: 1 } } as unknown as Nar, packed];
+    expect(unpackValue(packRecords(nested))).toEqual([...plain, { n: { deep: 1 } }, { a: 5, b: 'y' }]);
   });
 });

@@ -11,6 +11,7 @@ import type { GtppFrame } from '../../../../protocols/gtpp/index.js';
 import { MsgpackWriter } from '../../../../protocols/nar/msgpack-writer.js';
 import type { Nar } from '../../../../protocols/nar/nar.js';
 import { PackedNar } from '../../../../protocols/nar/packed-nar.js';
+import { Slabs } from '../../../../protocols/nar/slabs.js';
 import { DecodedCache } from '../datagram/decoded-cache.js';
 
 /** A CDR that could not be decoded: the code is the quarantine reason. */
@@ -27,28 +28,10 @@ export type RecordResult = Nar | PackedNar | RecordFailure;
 const requestWriter = new MsgpackWriter(16 << 10);
 
 /**
- * Requests' NAR bytes are copied into shared slabs rather than each into a buffer of its own: a
- * fresh buffer of a few kilobytes costs microseconds (its own zeroed backing store, swept by the
- * GC). A slab lives as long as the PackedNars pointing into it: until their batches are encoded,
- * a commit or so later. Nothing transfers or writes into a PackedNar's bytes.
+ * Requests' NAR bytes are copied into shared slabs rather than each into a buffer of its own; a slab
+ * lives until the batches of the PackedNars pointing into it are encoded, a commit or so later.
  */
-const SLAB_BYTES = 256 << 10;
-let slab = new Uint8Array(SLAB_BYTES);
-let slabUsed = 0;
-
-/** `bytes` copied into a slab (a buffer of its own past a quarter slab): the buffer and the offset. */
-function keep(bytes: Uint8Array): { buf: Uint8Array; at: number } {
-  const n = bytes.length;
-  if (n > SLAB_BYTES >> 2) return { buf: bytes.slice(), at: 0 };
-  if (slabUsed + n > SLAB_BYTES) {
-    slab = new Uint8Array(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const at = slabUsed;
-  slab.set(bytes, at);
-  slabUsed += n;
-  return { buf: slab, at };
-}
+const slabs = new Slabs();
 
 /** Format 1 is ASN.1 BER; `accept` lists the formats this node takes. */
 export function decodeRecords(
@@ -80,7 +63,8 @@ export function decodeRecords(
     ends[i + 1] = w.pos;
   }
   if (w.pos > 0) {
-    const { buf, at } = keep(w.buf.subarray(0, w.pos));
+    const { buf, at } = slabs.reserve(w.pos);
+    buf.set(w.buf.subarray(0, w.pos), at);
     for (let i = 0; i < records.length; i++) {
       const k = keys[i];
       if (k !== undefined)
