@@ -222,7 +222,7 @@ async function main(): Promise<void> {
         `${count(oe.duplicates)} duplicates in ${count(oe.records)} records): ${rate(oe.recordsPerSecond)} rec/s ` +
         `(${(1e6 / oe.recordsPerSecond).toFixed(2)} µs/record); ${Math.round(oe.bytesPerProcessedEntry)} B per processed-session ` +
         `entry; ${Math.round(oe.bytesPerOpenSession)} B per open session of 3 records ` +
-        `(${Math.round(oe.bytesPerOpenSessionOverhead)} B without the records)`,
+        `(the 3 records alone as NAR objects: ${Math.round(oe.bytesPerOpenSessionRecordsAsNars)} B)`,
     );
     say(
       `node type order-enhancer-oe spilling processed sessions to disk (maxProcessedSessions ${count(SPILL_THROUGHPUT_LIMIT)}, ` +

@@ -47,7 +47,7 @@
  * key group (snapshot.ts), so key groups can move between actors with their state. Drain does not
  * flush: open sessions are state and stay in the checkpoint (and its session chunks).
  */
-import { packValue } from '../../../protocols/nar/batch.js';
+import { packRecords, packValue } from '../../../protocols/nar/batch.js';
 import type { Nar } from '../../../protocols/nar/nar.js';
 import { hashString } from '../../routing/key-groups.js';
 import type { HandlerContext, NodeEnv, NodeHandler } from '../../runtime/actor.js';
@@ -67,6 +67,7 @@ import {
   sequenceNumberOf,
   sessionKeyOf,
 } from './record-fields.js';
+import { heldNar, RecordHolder } from './held-record.js';
 import { emissionOrder, LIST_IDLE, missingSequenceNumbers, Session } from './session.js';
 import { SessionTable, type GroupState } from './session-table.js';
 import { orderEnhancerOeSettings, type OrderEnhancerOeSettings } from './settings.js';
@@ -99,6 +100,8 @@ export class OrderEnhancerHandler implements NodeHandler {
   /** The open sessions' changes since their latest version went to a chunk. */
   readonly #changes: SessionJournal;
   readonly #actorDir: string;
+  /** Keeps held records packed, and emits them so. */
+  readonly #holder = new RecordHolder();
 
   constructor(
     s: OrderEnhancerOeSettings,
@@ -108,7 +111,7 @@ export class OrderEnhancerHandler implements NodeHandler {
     this.#s = s;
     this.#kinds = new RecordKinds(s);
     const onError = (err: unknown, what: string): void => env.log.error({ err }, what);
-    this.#changes = new SessionJournal(env.actorDir, this.#kinds, journalLimits, onError);
+    this.#changes = new SessionJournal(env.actorDir, this.#kinds, journalLimits, onError, this.#holder);
     this.#table = new SessionTable(s.keyGroups, this.#changes);
     this.#alarms = new OeAlarms(s.maxOpenSessions, s.maxProcessedSessions);
     this.#actorDir = env.actorDir;
@@ -136,7 +139,7 @@ export class OrderEnhancerHandler implements NodeHandler {
       // Spilled entries are placed by key group too: back in memory first, spilled again later.
       snap = regroupSnapshot(unspill(snap, this.#actorDir, window), this.#s.keyGroups);
     }
-    const restored = restoreGroups(snap, this.#table, this.#kinds);
+    const restored = restoreGroups(snap, this.#table, this.#kinds, (r) => this.#holder.hold(r));
     this.#done.restore(checked, read, {
       table: this.#table,
       kinds: this.#kinds,
@@ -156,6 +159,13 @@ export class OrderEnhancerHandler implements NodeHandler {
     const journal = this.#done.snapshot(this.#table.groups, this.#kinds.names);
     // The sessions: a chunk cut now is not durable yet, so the snapshot carries its bytes.
     const sessionJournal = this.#changes.snapshot(this.#table);
+    const { groups, records } = snapshotGroups(
+      this.#table,
+      this.#kinds,
+      this.#changes.inline(),
+      this.#retired,
+      (h) => this.#holder.emitted(h),
+    );
     return {
       version: stateVersion({ journal, sessionJournal }),
       keyGroups: this.#s.keyGroups,
@@ -164,8 +174,9 @@ export class OrderEnhancerHandler implements NodeHandler {
       alarms: structuredClone(this.#alarms.state),
       journal,
       sessionJournal,
-      groups: snapshotGroups(this.#table, this.#kinds, this.#changes.inline(), this.#retired),
+      groups,
       spill: this.#done.spillSnapshot(),
+      ...(records.length > 0 ? { heldRecords: packRecords(records) } : {}),
     };
   }
 
@@ -275,7 +286,7 @@ export class OrderEnhancerHandler implements NodeHandler {
       this.#flush(session, false, ctx);
     }
     const seq = sequenceNumberOf(r[s.sequenceAttribute]);
-    if (!session.admit(recordKeyOf(r, s.recordKey), seq, r)) {
+    if (!session.admit(recordKeyOf(r, s.recordKey), seq, r, this.#holder)) {
       this.#dropDuplicate(r, 'in_session_duplicate', ctx);
       return;
     }
@@ -315,7 +326,9 @@ export class OrderEnhancerHandler implements NodeHandler {
     if (n === 0) return;
     const missing = mark ? missingSequenceNumbers(s.seqList(), s.finalSeq) : '';
     for (const r of emissionOrder(s))
-      ctx.emit(missing === '' ? r : { ...r, [MISSING_SEQUENCE_NUMBERS]: missing });
+      ctx.emit(
+        missing === '' ? this.#holder.emitted(r) : { ...heldNar(r), [MISSING_SEQUENCE_NUMBERS]: missing },
+      );
     this.#held -= n;
     s.release();
     this.#table.touch(s);

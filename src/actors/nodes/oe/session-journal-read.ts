@@ -7,6 +7,7 @@ import { unpackValues } from '../../../protocols/nar/batch.js';
 import { ChunkFiles } from '../../durability/chunk-files.js';
 import {
   isClosedSession,
+  placeHeldRecords,
   OrderEnhancerStateError,
   stateVersion,
   type ClosedSession,
@@ -19,9 +20,12 @@ export const SESSION_JOURNAL_DIR = 'oe-sessions';
 export const SESSION_CHUNK_SUFFIX = '.nsj';
 
 export interface ChunkHeader {
-  readonly version: 1;
+  /** 2: the held records in a fourth value; 1: in each session. */
+  readonly version: 1 | 2;
   readonly closed: number;
   readonly sessions: number;
+  /** Version 2: the held records of all the sessions. */
+  readonly records?: number;
 }
 
 /** A session's identity across key groups: record type NUL key. */
@@ -58,16 +62,23 @@ function parseChunk(
   } catch (err) {
     fail((err as Error).message);
   }
-  const [header, closed, listed] = values as [Partial<ChunkHeader> | undefined, unknown, unknown];
+  const [header, closed, listed, held] = values as [
+    Partial<ChunkHeader> | undefined,
+    unknown,
+    unknown,
+    unknown,
+  ];
+  const version = header?.version;
   if (
-    values.length !== 3 ||
-    header?.version !== 1 ||
+    values.length !== (version === 2 ? 4 : 3) ||
+    (version !== 1 && version !== 2) ||
     !Array.isArray(closed) ||
     !Array.isArray(listed) ||
-    listed.length !== header.sessions
+    listed.length !== header?.sessions
   ) {
     fail(
-      `expected a version 1 header, the tombstones and a list of ${String(header?.sessions)} sessions, got ${values.length} values`,
+      `expected a version 1 or 2 header, the tombstones, a list of ${String(header?.sessions)} sessions ` +
+        `(and, version 2, their held records), got ${values.length} values`,
     );
   }
   if ((closed as unknown[]).length !== header?.closed || !(closed as unknown[]).every(isClosedSession)) {
@@ -84,6 +95,15 @@ function parseChunk(
       typeof entry[1].recordType === 'string' &&
       typeof entry[1].key === 'string';
     if (!ok) fail('expected sessions as [keyGroup, session]');
+  }
+  if (version === 2) {
+    if (!Array.isArray(held) || held.length !== header?.records)
+      fail(`expected ${String(header?.records)} held records`);
+    placeHeldRecords(
+      sessions.map(([, s]) => s),
+      held,
+      fail,
+    );
   }
   return { closed: closed as ClosedSession[], sessions };
 }

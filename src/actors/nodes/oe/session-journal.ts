@@ -21,12 +21,17 @@
  *  - A snapshot taken while a chunk is being written carries the chunk's bytes (`pending`) instead
  *    of its sessions packed again, and holds only the sessions changed since the cut and the
  *    tombstones after the chunk's. A snapshot naming or carrying a chunk is state version 3.
- * Reading it back: session-journal-read.ts. Chunk file: three MessagePack values: a header
- * `{ version: 1, closed, sessions }`, the tombstones `[[keyGroup, recordType, key], …]`, and the
- * sessions `[[keyGroup, SessionSnapshot], …]` (one value: their records share the packer's structures).
+ * Reading it back: session-journal-read.ts. Chunk file: four MessagePack values: a header
+ * `{ version: 2, closed, sessions, records }`, the tombstones `[[keyGroup, recordType, key], …]`,
+ * the sessions `[[keyGroup, SessionSnapshot], …]` with their `records` empty, and every session's
+ * held records in one array, in the sessions' order (each holds `keys.length − emitted`), written
+ * as a batch's payload is: the packed bytes a record is held as are copied, not packed again.
+ * Version 1 chunks (three values, each session's records in it) are still read.
  */
-import { packValue } from '../../../protocols/nar/batch.js';
+import { packRecords, packValue } from '../../../protocols/nar/batch.js';
+import type { NarRecord } from '../../../protocols/nar/packed-nar.js';
 import type { ChunkFiles } from '../../durability/chunk-files.js';
+import type { RecordHolder } from './held-record.js';
 import type { JournalLimits } from './processed-journal.js';
 import type { RecordKinds } from './record-kinds.js';
 import type { Session } from './session.js';
@@ -75,6 +80,8 @@ export class SessionJournal implements SessionChanges {
     kinds: RecordKinds,
     limits: JournalLimits,
     onError: (err: unknown, what: string) => void,
+    /** Writes held records into chunks as the packed bytes they are kept as. */
+    private readonly holder: Pick<RecordHolder, 'emitted'>,
   ) {
     this.#files = sessionChunkFiles(actorDir);
     this.#kinds = kinds;
@@ -224,15 +231,27 @@ export class SessionJournal implements SessionChanges {
   #cut(): void {
     const versions = new Map<Session, number>();
     const sessions: Array<[number, SessionSnapshot]> = [];
+    const records: NarRecord[] = [];
     const closed = this.#closed.slice();
     for (const s of this.#dirty) {
       versions.set(s, s.version);
       s.written = true;
-      sessions.push([s.group, sessionSnapshot(s, this.#kinds)]);
+      sessions.push([s.group, sessionSnapshot(s, this.#kinds, false)]);
+      for (const r of s.heldRecords()) records.push(this.holder.emitted(r));
     }
-    const header: ChunkHeader = { version: 1, closed: closed.length, sessions: sessions.length };
-    // One value for all sessions: their records share the packer's structures (about half the bytes and time of one value each).
-    const bytes = Buffer.concat([packValue(header), packValue(closed), packValue(sessions)]);
+    const header: ChunkHeader = {
+      version: 2,
+      closed: closed.length,
+      sessions: sessions.length,
+      records: records.length,
+    };
+    // The held records in one value after the sessions: their bytes copied as they are held.
+    const bytes = Buffer.concat([
+      packValue(header),
+      packValue(closed),
+      packValue(sessions),
+      packRecords(records),
+    ]);
     const { id, done } = this.#files.write(bytes, (err, file) =>
       this.#onError(
         err,

@@ -4,9 +4,11 @@
  * holds; and what completeness needs: the final record's sequence number n and how many distinct
  * numbers of 1..n are there. Sessions hold at most a few dozen records, so per-record work is a
  * scan of the session's keys, not a Set per session; the three per-record values share one array
- * (one array's growth slack per session instead of three: about 250 bytes less per session).
+ * (one array's growth slack per session instead of three: about 250 bytes less per session). A
+ * held record is kept packed (held-record.ts).
  */
 import type { Nar } from '../../../protocols/nar/nar.js';
+import type { Held } from './held-record.js';
 
 /** Which timer list a session is on (see session-table.ts). */
 export const LIST_NONE = 0;
@@ -20,7 +22,7 @@ export class Session {
    * Per accepted record, in acceptance order, three slots: record key, sequence number (0: none),
    * and the record while it is held (null once emitted). The first `emitted` records are out.
    */
-  readonly items: Array<string | number | Nar | null> = [];
+  readonly items: Array<string | number | Held | null> = [];
   emitted = 0;
   /** Sequence number of the highest final record (0: a final record without one), -1: none yet. */
   finalSeq = -1;
@@ -85,23 +87,23 @@ export class Session {
   }
 
   /**
-   * Accepts and holds a record with its key and sequence number; false (and nothing changes) when
-   * the session already has that key.
+   * Accepts and holds a record with its key and sequence number, as `holder` keeps it; false (and
+   * nothing changes) when the session already has that key.
    */
-  admit(recordKey: string, seq: number, record: Nar): boolean {
+  admit(recordKey: string, seq: number, record: Nar, holder: { hold(r: Nar): Held }): boolean {
     const items = this.items;
     let seqKnown = seq === 0;
     for (let i = 0; i < items.length; i += 3) {
       if (items[i] === recordKey) return false;
       if (items[i + 1] === seq) seqKnown = true;
     }
-    items.push(recordKey, seq, record);
+    items.push(recordKey, seq, holder.hold(record));
     if (!seqKnown && seq <= this.finalSeq) this.covered++;
     return true;
   }
 
   /** Adds an accepted record from a snapshot (`record` null: emitted already). */
-  restoreItem(recordKey: string, seq: number, record: Nar | null): void {
+  restoreItem(recordKey: string, seq: number, record: Held | null): void {
     this.items.push(recordKey, seq, record);
   }
 
@@ -113,9 +115,9 @@ export class Session {
   }
 
   /** Held records in arrival order. */
-  heldRecords(): Nar[] {
-    const out: Nar[] = [];
-    for (let i = 3 * this.emitted + 2; i < this.items.length; i += 3) out.push(this.items[i] as Nar);
+  heldRecords(): Held[] {
+    const out: Held[] = [];
+    for (let i = 3 * this.emitted + 2; i < this.items.length; i += 3) out.push(this.items[i] as Held);
     return out;
   }
 
@@ -161,7 +163,7 @@ export function missingSequenceNumbers(seqs: readonly number[], finalSeq: number
  * The held records in emission order: by sequence number, unnumbered ones last, ties in arrival
  * order.
  */
-export function emissionOrder(s: Session): Nar[] {
+export function emissionOrder(s: Session): Held[] {
   const from = s.emitted;
   const n = s.accepted;
   const rank = (i: number): number => {
@@ -173,5 +175,5 @@ export function emissionOrder(s: Session): Nar[] {
   const idx: number[] = [];
   for (let i = from; i < n; i++) idx.push(i);
   if (!sorted) idx.sort((a, b) => rank(a) - rank(b) || a - b);
-  return idx.map((i) => s.items[3 * i + 2] as Nar);
+  return idx.map((i) => s.items[3 * i + 2] as Held);
 }

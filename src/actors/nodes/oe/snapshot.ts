@@ -6,6 +6,7 @@
  * `keyGroups`). Actor-level parts (tick time, list stamps, alarms) go to both halves of a split
  * and are merged by taking the latest/highest.
  */
+import { unpackValue } from '../../../protocols/nar/batch.js';
 import type { Nar } from '../../../protocols/nar/nar.js';
 import { hashString } from '../../routing/key-groups.js';
 import { isAlarmSnapshot, mergeAlarms, type AlarmSnapshot } from './alarm-state.js';
@@ -108,6 +109,13 @@ export interface OrderEnhancerSnapshot {
   journal?: JournalSnapshot | undefined;
   /** Absent in snapshots written before session journals: the open sessions are all there. */
   sessionJournal?: SessionJournalSnapshot | undefined;
+  /**
+   * The held records of the sessions listing none, in the order the groups list them, as one
+   * MessagePack array (`packRecords`: packed records' bytes copied, not packed again). Absent
+   * when there are none, and in snapshots written before; `checkSnapshot` puts them in place.
+   * (A build without it refuses such a snapshot: its sessions lack records.)
+   */
+  heldRecords?: Uint8Array | undefined;
 }
 
 /** The version a snapshot with these chunks named has (see `version`). */
@@ -194,14 +202,68 @@ export function checkSnapshot(v: unknown): OrderEnhancerSnapshot {
       fail(`key group ${String(g)} to have watermark, sessions and processed (and an integer firstStamp)`);
     }
   }
-  return s as OrderEnhancerSnapshot;
+  return withHeldRecords(s as OrderEnhancerSnapshot);
+}
+
+/**
+ * The snapshot with `heldRecords` put in its sessions (itself when it has none): the form the pure
+ * functions here work on. A copy: the snapshot given is not changed.
+ */
+export function withHeldRecords(s: OrderEnhancerSnapshot): OrderEnhancerSnapshot {
+  if (s.heldRecords === undefined) return s;
+  const fail = (what: string): never => {
+    throw new OrderEnhancerStateError(
+      'invalid_snapshot',
+      `order-enhancer snapshot: expected heldRecords ${what}`,
+    );
+  };
+  if (!(s.heldRecords instanceof Uint8Array)) return fail('as bytes');
+  let held: unknown;
+  try {
+    held = unpackValue(s.heldRecords);
+  } catch (err) {
+    return fail(`as a MessagePack array (${(err as Error).message})`);
+  }
+  const { heldRecords: _packed, ...rest } = s;
+  const groups: Array<[number, GroupSnapshot]> = [];
+  const sessions: SessionSnapshot[] = [];
+  for (const [g, gs] of rest.groups) {
+    const own = gs.sessions.map((x) => ({ ...x }));
+    groups.push([g, { ...gs, sessions: own }]);
+    sessions.push(...own);
+  }
+  placeHeldRecords(sessions, held, (problem) => fail(`to fit the sessions: ${problem}`));
+  return { ...rest, groups };
+}
+
+/**
+ * Gives each session listing no records its held ones (`keys.length − emitted`) from `held`, in
+ * order; `fail` is called when they do not fit exactly.
+ */
+export function placeHeldRecords(
+  sessions: readonly SessionSnapshot[],
+  held: unknown,
+  fail: (problem: string) => never,
+): void {
+  if (!Array.isArray(held)) fail(`expected a list of records, got ${typeof held}`);
+  const records = held as Nar[];
+  let at = 0;
+  for (const s of sessions) {
+    if (typeof s !== 'object' || s === null || (Array.isArray(s.records) && s.records.length > 0)) continue;
+    const n = Array.isArray(s.keys) && Number.isInteger(s.emitted) ? s.keys.length - s.emitted : -1;
+    if (n < 0 || at + n > records.length) fail(`session "${s.key}": its held records are not all there`);
+    s.records = records.slice(at, at + n);
+    at += n;
+  }
+  if (at !== records.length) fail(`${records.length - at} held records belong to no session`);
 }
 
 /** `snapshot` cut in two: the key groups `keepGroup` accepts, and the others. */
 export function splitSnapshot(
-  snapshot: OrderEnhancerSnapshot,
+  whole: OrderEnhancerSnapshot,
   keepGroup: (keyGroup: number) => boolean,
 ): { kept: OrderEnhancerSnapshot; moved: OrderEnhancerSnapshot } {
+  const snapshot = withHeldRecords(whole);
   const kept: Array<[number, GroupSnapshot]> = [];
   const moved: Array<[number, GroupSnapshot]> = [];
   for (const entry of snapshot.groups) (keepGroup(entry[0]) ? kept : moved).push(entry);
@@ -209,7 +271,8 @@ export function splitSnapshot(
 }
 
 /** Snapshots of disjoint key groups (same `keyGroups`) joined into one. */
-export function mergeSnapshots(snapshots: readonly OrderEnhancerSnapshot[]): OrderEnhancerSnapshot {
+export function mergeSnapshots(given: readonly OrderEnhancerSnapshot[]): OrderEnhancerSnapshot {
+  const snapshots = given.map(withHeldRecords);
   const first = snapshots[0];
   if (first === undefined) {
     throw new OrderEnhancerStateError('invalid_snapshot', 'mergeSnapshots: expected at least one snapshot');
@@ -295,7 +358,8 @@ function mergedNext<T extends { readonly next: number }>(
  * its key hashes to. A new group's watermark is the lowest of the groups it takes entries from
  * (so nothing expires earlier than it would have); its processed entries are ordered by stamp.
  */
-export function regroupSnapshot(snapshot: OrderEnhancerSnapshot, keyGroups: number): OrderEnhancerSnapshot {
+export function regroupSnapshot(given: OrderEnhancerSnapshot, keyGroups: number): OrderEnhancerSnapshot {
+  const snapshot = withHeldRecords(given);
   interface Building {
     watermark: number | null;
     sessions: SessionSnapshot[];

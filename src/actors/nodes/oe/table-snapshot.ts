@@ -7,7 +7,9 @@
  * dropped.
  */
 import type { Nar } from '../../../protocols/nar/nar.js';
+import type { NarRecord } from '../../../protocols/nar/packed-nar.js';
 import type { RecordKinds } from './record-kinds.js';
+import { heldNar, type Held } from './held-record.js';
 import { emissionOrder, LIST_HOLD, Session } from './session.js';
 import type { SessionTable } from './session-table.js';
 import {
@@ -24,13 +26,17 @@ export interface RetiredSession {
   readonly session: SessionSnapshot;
 }
 
-export function sessionSnapshot(s: Session, kinds: RecordKinds): SessionSnapshot {
+/**
+ * A session as plain data; `withRecords` false leaves its held records out (`records` empty), for a
+ * writer that writes them apart.
+ */
+export function sessionSnapshot(s: Session, kinds: RecordKinds, withRecords = true): SessionSnapshot {
   const keys: string[] = [];
   for (let i = 0; i < s.accepted; i++) keys.push(s.keyAt(i));
   return {
     recordType: kinds.names[s.type] as string,
     key: s.key,
-    records: s.heldRecords(),
+    records: withRecords ? s.heldRecords().map(heldNar) : [],
     keys,
     seqs: s.seqList(),
     emitted: s.emitted,
@@ -45,27 +51,31 @@ export function sessionSnapshot(s: Session, kinds: RecordKinds): SessionSnapshot
 /**
  * The table's key groups with the open sessions `inline` (the others are in session journal
  * chunks) and the retired ones; each processed list from its `journaled` position on (the entries
- * before it are in processed journal chunks).
+ * before it are in processed journal chunks). The inline sessions' held records are not in their
+ * sessions but in `records`, in the order the groups list the sessions, as `emitted` makes them
+ * (see `placeHeldRecords`); retired sessions keep theirs.
  */
 export function snapshotGroups(
   table: SessionTable,
   kinds: RecordKinds,
   inline: Iterable<Session>,
   retired: readonly RetiredSession[],
-): Array<[number, GroupSnapshot]> {
+  emitted: (h: Held) => NarRecord,
+): { groups: Array<[number, GroupSnapshot]>; records: NarRecord[] } {
   const out: Array<[number, GroupSnapshot]> = [];
-  const sessionsBy = new Map<number, SessionSnapshot[]>();
-  const add = (g: number, s: SessionSnapshot): void => {
+  const records: NarRecord[] = [];
+  const sessionsBy = new Map<number, Array<[SessionSnapshot, Session | undefined]>>();
+  const add = (g: number, s: SessionSnapshot, live?: Session): void => {
     const list = sessionsBy.get(g);
-    if (list === undefined) sessionsBy.set(g, [s]);
-    else list.push(s);
+    if (list === undefined) sessionsBy.set(g, [[s, live]]);
+    else list.push([s, live]);
   };
-  for (const s of inline) add(s.group, sessionSnapshot(s, kinds));
+  for (const s of inline) add(s.group, sessionSnapshot(s, kinds, false), s);
   for (const r of retired) add(r.group, r.session);
   for (let g = 0; g < table.keyGroups; g++) {
     const state = table.groups[g];
-    const sessions = sessionsBy.get(g) ?? [];
-    if (state === undefined && sessions.length === 0) continue;
+    const listed = sessionsBy.get(g) ?? [];
+    if (state === undefined && listed.length === 0) continue;
     const processed: ProcessedSnapshot[] = [];
     if (state !== undefined) {
       state.processed.forEach((list, type) => {
@@ -75,11 +85,16 @@ export function snapshotGroups(
       });
     }
     const watermark = state?.watermark ?? null;
-    if (sessions.length === 0 && processed.length === 0 && watermark === null) continue;
+    if (listed.length === 0 && processed.length === 0 && watermark === null) continue;
+    const sessions: SessionSnapshot[] = [];
+    for (const [snapshot, live] of listed) {
+      sessions.push(snapshot);
+      if (live !== undefined) for (const h of live.heldRecords()) records.push(emitted(h));
+    }
     const firstStamp = state?.firstStamp;
     out.push([g, { watermark, sessions, processed, ...(firstStamp === undefined ? {} : { firstStamp }) }]);
   }
-  return out;
+  return { groups: out, records };
 }
 
 export interface Restored {
@@ -116,11 +131,15 @@ function checkSession(s: SessionSnapshot, g: number): void {
   }
 }
 
-/** Fills an empty `table` from `snapshot` (whose keyGroups equal the table's). */
+/**
+ * Fills an empty `table` from `snapshot` (whose keyGroups equal the table's); `keep` makes each
+ * held record what a live session holds.
+ */
 export function restoreGroups(
   snapshot: OrderEnhancerSnapshot,
   table: SessionTable,
   kinds: RecordKinds,
+  keep: (r: Nar) => Held,
 ): Restored {
   const result: Restored = { held: 0, processed: 0, retired: [] };
   const idle: Session[] = [];
@@ -137,7 +156,7 @@ export function restoreGroups(
         result.held += s.records.length;
         continue;
       }
-      const live = liveSession(s, g, type);
+      const live = liveSession(s, g, type, keep);
       live.holdSince = s.holdSince;
       live.order = s.order;
       if (s.finalSeq >= 0) live.final(s.finalSeq);
@@ -187,13 +206,13 @@ export function restoreGroups(
   return result;
 }
 
-function liveSession(s: SessionSnapshot, g: number, type: number): Session {
+function liveSession(s: SessionSnapshot, g: number, type: number, keep: (r: Nar) => Held): Session {
   const live = new Session(s.key, g, type, s.updatedAt);
   for (let i = 0; i < s.keys.length; i++) {
     live.restoreItem(
       s.keys[i] as string,
       s.seqs[i] as number,
-      i < s.emitted ? null : (s.records[i - s.emitted] as Nar),
+      i < s.emitted ? null : keep(s.records[i - s.emitted] as Nar),
     );
   }
   live.emitted = s.emitted;
@@ -202,5 +221,5 @@ function liveSession(s: SessionSnapshot, g: number, type: number): Session {
 
 /** A retired session's held records in emission order (by sequence number, unnumbered last). */
 export function retiredRecords(s: SessionSnapshot): Nar[] {
-  return emissionOrder(liveSession(s, 0, 0));
+  return emissionOrder(liveSession(s, 0, 0, heldNar)).map(heldNar);
 }

@@ -4,6 +4,7 @@ import {
   mergeSnapshots,
   OrderEnhancerStateError,
   splitSnapshot,
+  withHeldRecords,
   type OrderEnhancerSnapshot,
 } from '../../../../src/actors/nodes/oe/snapshot.js';
 import { keyGroupOf, sessionKey } from '../../../../src/actors/routing/key-groups.js';
@@ -101,7 +102,15 @@ describe('snapshot and restore', () => {
     const good = roundTrip(new Run().tick(T0).batch(cdr(1, 1)).handler.snapshot());
     const bad = structuredClone(good);
     (bad.groups[0]?.[1].sessions[0] as { keys: string[] }).keys.push('extra');
-    expect(() => Run.create({}).init(bad)).toThrow(/expected sessions with recordType/);
+    // The session now lists two accepted records and holds one: its held records do not fit.
+    expect(() => Run.create({}).init(bad)).toThrow(/expected heldRecords to fit the sessions/);
+    const inline = withHeldRecords(good);
+    const badInline = structuredClone(inline);
+    (badInline.groups[0]?.[1].sessions[0] as { keys: string[] }).keys.push('extra');
+    expect(() => Run.create({}).init(badInline)).toThrow(/expected sessions with recordType/);
+    expect(() => Run.create({}).init({ ...good, heldRecords: new Uint8Array([0x92, 0x01]) })).toThrow(
+      /expected heldRecords as a MessagePack array/,
+    );
     try {
       Run.create({}).init({ ...good, groups: [[5000, good.groups[0]?.[1]]] });
       expect.unreachable();
@@ -121,7 +130,7 @@ describe('key groups moving between actors', () => {
     const { kept, moved } = splitSnapshot(snap, (g) => g % 3 === 0);
     expect(kept.groups.every(([g]) => g % 3 === 0)).toBe(true);
     expect(moved.groups.every(([g]) => g % 3 !== 0)).toBe(true);
-    expect(mergeSnapshots([moved, kept])).toEqual(snap);
+    expect(mergeSnapshots([moved, kept])).toEqual(withHeldRecords(snap));
     expect(() => mergeSnapshots([snap, kept])).toThrow(
       expect.objectContaining({ code: 'key_group_conflict' }),
     );
