@@ -236,7 +236,7 @@ export class SessionJournal implements SessionChanges {
     for (const s of this.#dirty) {
       versions.set(s, s.version);
       s.written = true;
-      sessions.push([s.group, sessionSnapshot(s, this.#kinds, false)]);
+      sessions.push([s.group, sessionSnapshot(s, this.#kinds)]);
       for (const r of s.heldRecords()) records.push(this.holder.emitted(r));
     }
     const header: ChunkHeader = {

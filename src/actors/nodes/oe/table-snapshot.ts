@@ -27,16 +27,16 @@ export interface RetiredSession {
 }
 
 /**
- * A session as plain data; `withRecords` false leaves its held records out (`records` empty), for a
- * writer that writes them apart.
+ * A session as plain data, without its held records (`records` empty): the writers write those
+ * apart, as the packed bytes they are held as (`placeHeldRecords` puts them back).
  */
-export function sessionSnapshot(s: Session, kinds: RecordKinds, withRecords = true): SessionSnapshot {
+export function sessionSnapshot(s: Session, kinds: RecordKinds): SessionSnapshot {
   const keys: string[] = [];
   for (let i = 0; i < s.accepted; i++) keys.push(s.keyAt(i));
   return {
     recordType: kinds.names[s.type] as string,
     key: s.key,
-    records: withRecords ? s.heldRecords().map(heldNar) : [],
+    records: [],
     keys,
     seqs: s.seqList(),
     emitted: s.emitted,
@@ -70,7 +70,7 @@ export function snapshotGroups(
     if (list === undefined) sessionsBy.set(g, [[s, live]]);
     else list.push([s, live]);
   };
-  for (const s of inline) add(s.group, sessionSnapshot(s, kinds, false), s);
+  for (const s of inline) add(s.group, sessionSnapshot(s, kinds), s);
   for (const r of retired) add(r.group, r.session);
   for (let g = 0; g < table.keyGroups; g++) {
     const state = table.groups[g];
