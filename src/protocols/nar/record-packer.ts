@@ -9,7 +9,8 @@
  * Faster than the general encoder because a NAR is flat: the attribute names are compared with the
  * shape the previous record had (records of one source mostly share one), and values are only
  * strings, numbers, bigints, booleans and null. Anything else (a nested value, a bigint beyond 64
- * bits, more than 64 shapes in one batch) returns undefined, and the caller packs with msgpackr.
+ * bits) returns undefined, and the caller packs with msgpackr. Past 64 shapes in one batch, ids are
+ * defined again (then the bytes differ from msgpackr's, which reads them all the same).
  * Records are plain data objects: inherited enumerable properties are not expected. A `PackedNar`
  * (values written already) is copied as it is.
  */
@@ -30,6 +31,8 @@ interface Shape {
 export class RecordPacker {
   readonly #w = new MsgpackWriter();
   readonly #shapes: Shape[] = [];
+  /** Past MAX_SHAPES shapes: the index in #shapes whose id is defined again next. */
+  #reused = 0;
 
   /**
    * `prefix` bytes left free at the start (the caller's header), then the records. Returns a buffer
@@ -41,6 +44,7 @@ export class RecordPacker {
     w.room(prefix + 5);
     w.pos = prefix;
     this.#shapes.length = 0;
+    this.#reused = 0;
     w.arrayHeader(records.length);
     let last: Shape | undefined;
     for (let i = 0; i < records.length; i++) {
@@ -94,9 +98,18 @@ export class RecordPacker {
         w.buf[w.pos++] = s.id;
         return s;
       }
-    if (this.#shapes.length === MAX_SHAPES) return undefined;
-    const shape: Shape = { id: FIRST_ID + this.#shapes.length, keys };
-    this.#shapes.push(shape);
+    let shape: Shape;
+    if (this.#shapes.length < MAX_SHAPES) {
+      shape = { id: FIRST_ID + this.#shapes.length, keys };
+      this.#shapes.push(shape);
+    } else {
+      // Past 64 shapes an id is defined again, oldest definition first (msgpackr reads a new
+      // definition of an id as replacing the old one); a shape seen again later is defined again.
+      const at = this.#reused;
+      this.#reused = (at + 1) % MAX_SHAPES;
+      shape = { id: (this.#shapes[at] as Shape).id, keys };
+      this.#shapes[at] = shape;
+    }
     w.room(8);
     w.buf[w.pos++] = 0xd4;
     w.buf[w.pos++] = 0x72;
