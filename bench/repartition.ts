@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadRegistry } from '../src/actors/nodes/load.js';
-import type { OrderEnhancerSnapshot } from '../src/actors/nodes/oe/snapshot.js';
+import { withHeldRecords, type OrderEnhancerSnapshot } from '../src/actors/nodes/oe/snapshot.js';
 import type { NodeTypeRegistry } from '../src/actors/nodes/registry.js';
 import type { HandlerContext, NodeHandler } from '../src/actors/runtime/actor.js';
 import { keyGroupOf, sessionKey } from '../src/actors/routing/key-groups.js';
@@ -193,8 +193,10 @@ async function tally(dataDir: string, slots: number): Promise<{ processed: numbe
   let processed = 0;
   let held = 0;
   for (let p = 0; p < slots; p++) {
-    const state = ((await loadActorCheckpoint(actorDirOf(dataDir, 'dedup', p)))?.state ??
+    const saved = ((await loadActorCheckpoint(actorDirOf(dataDir, 'dedup', p)))?.state ??
       null) as OrderEnhancerSnapshot | null;
+    // Held records a checkpoint carries beside its sessions are counted in their sessions.
+    const state = saved === null ? null : withHeldRecords(saved);
     for (const [, gs] of state?.groups ?? []) {
       for (const list of gs.processed) processed += list.keys.length;
       for (const s of gs.sessions) held += s.records.length;

@@ -47,7 +47,7 @@
  * key group (snapshot.ts), so key groups can move between actors with their state. Drain does not
  * flush: open sessions are state and stay in the checkpoint (and its session chunks).
  */
-import { packRecords, packValue } from '../../../protocols/nar/batch.js';
+import { packValue } from '../../../protocols/nar/batch.js';
 import type { Nar } from '../../../protocols/nar/nar.js';
 import { hashString } from '../../routing/key-groups.js';
 import type { HandlerContext, NodeEnv, NodeHandler } from '../../runtime/actor.js';
@@ -72,7 +72,8 @@ import { emissionOrder, LIST_IDLE, missingSequenceNumbers, Session } from './ses
 import { SessionTable, type GroupState } from './session-table.js';
 import { orderEnhancerOeSettings, type OrderEnhancerOeSettings } from './settings.js';
 import { repartitionActors } from './repartition.js';
-import { checkSnapshot, regroupSnapshot, stateVersion, type OrderEnhancerSnapshot } from './snapshot.js';
+import { checkSnapshot, stateVersion, type OrderEnhancerSnapshot } from './snapshot.js';
+import { regroupSnapshot } from './snapshot-moves.js';
 import { restoreGroups, retiredRecords, snapshotGroups, type RetiredSession } from './table-snapshot.js';
 
 /** Set on records of a session emitted with a sequence-number gap: the missing numbers, "3,5-7". */
@@ -159,13 +160,6 @@ export class OrderEnhancerHandler implements NodeHandler {
     const journal = this.#done.snapshot(this.#table.groups, this.#kinds.names);
     // The sessions: a chunk cut now is not durable yet, so the snapshot carries its bytes.
     const sessionJournal = this.#changes.snapshot(this.#table);
-    const { groups, records } = snapshotGroups(
-      this.#table,
-      this.#kinds,
-      this.#changes.inline(),
-      this.#retired,
-      (h) => this.#holder.emitted(h),
-    );
     return {
       version: stateVersion({ journal, sessionJournal }),
       keyGroups: this.#s.keyGroups,
@@ -174,9 +168,8 @@ export class OrderEnhancerHandler implements NodeHandler {
       alarms: structuredClone(this.#alarms.state),
       journal,
       sessionJournal,
-      groups,
       spill: this.#done.spillSnapshot(),
-      ...(records.length > 0 ? { heldRecords: packRecords(records) } : {}),
+      ...snapshotGroups(this.#table, this.#kinds, this.#changes.inline(), this.#retired, this.#holder),
     };
   }
 
@@ -354,17 +347,7 @@ export class OrderEnhancerHandler implements NodeHandler {
 
   /** Force-closes the open session nearest its own deadline (limit of open sessions reached). */
   #evictOne(ctx: HandlerContext): void {
-    const { idle, hold } = this.#table;
-    const a = idle.head;
-    const b = hold.head;
-    const s =
-      a === null
-        ? b
-        : b === null
-          ? a
-          : a.updatedAt + this.#s.inactivityTimeoutMs <= b.holdSince + this.#s.maxHoldMs
-            ? a
-            : b;
+    const s = this.#table.nearestDeadline(this.#s.inactivityTimeoutMs, this.#s.maxHoldMs);
     if (s === null) return;
     this.#flush(s, this.#kinds.ruleOf(s.type) === RULE_COMPLETE, ctx);
     this.#close(s, true);

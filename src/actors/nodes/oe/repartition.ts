@@ -11,12 +11,11 @@ import type { KeyGroupPlacement, Repartitioned } from '../registry.js';
 import { hashString } from '../../routing/key-groups.js';
 import {
   checkSnapshot,
-  mergeSnapshots,
   OrderEnhancerStateError,
-  regroupSnapshot,
   type GroupSnapshot,
   type OrderEnhancerSnapshot,
 } from './snapshot.js';
+import { mergeSnapshots, regroupSnapshot } from './snapshot-moves.js';
 import { readJournal } from './processed-journal.js';
 import { readSessionJournal } from './session-journal-read.js';
 import { unspill } from './spill.js';

@@ -106,6 +106,18 @@ export class SessionTable {
     this.changes.touched(s);
   }
 
+  /**
+   * The open session nearest its own deadline: the idle list's head (`inactivityMs` after its last
+   * record) or the hold list's head (`holdMs` after its oldest held record), the idle one on a tie.
+   */
+  nearestDeadline(inactivityMs: number, holdMs: number): Session | null {
+    const a = this.idle.head;
+    const b = this.hold.head;
+    if (a === null) return b;
+    if (b === null) return a;
+    return a.updatedAt + inactivityMs <= b.holdSince + holdMs ? a : b;
+  }
+
   remove(s: Session): void {
     this.groups[s.group]?.sessions[s.type]?.delete(s.key);
     this.size--;

@@ -6,10 +6,11 @@
  * retired (their records are emitted at the next call); processed sessions of such types are
  * dropped.
  */
+import { packRecords } from '../../../protocols/nar/batch.js';
 import type { Nar } from '../../../protocols/nar/nar.js';
 import type { NarRecord } from '../../../protocols/nar/packed-nar.js';
 import type { RecordKinds } from './record-kinds.js';
-import { heldNar, type Held } from './held-record.js';
+import { heldNar, type Held, type RecordHolder } from './held-record.js';
 import { emissionOrder, LIST_HOLD, Session } from './session.js';
 import type { SessionTable } from './session-table.js';
 import {
@@ -52,16 +53,16 @@ export function sessionSnapshot(s: Session, kinds: RecordKinds): SessionSnapshot
  * The table's key groups with the open sessions `inline` (the others are in session journal
  * chunks) and the retired ones; each processed list from its `journaled` position on (the entries
  * before it are in processed journal chunks). The inline sessions' held records are not in their
- * sessions but in `records`, in the order the groups list the sessions, as `emitted` makes them
- * (see `placeHeldRecords`); retired sessions keep theirs.
+ * sessions but in `heldRecords` (absent: none), packed as they are held, in the order the groups
+ * list the sessions (see `placeHeldRecords`); retired sessions keep theirs.
  */
 export function snapshotGroups(
   table: SessionTable,
   kinds: RecordKinds,
   inline: Iterable<Session>,
   retired: readonly RetiredSession[],
-  emitted: (h: Held) => NarRecord,
-): { groups: Array<[number, GroupSnapshot]>; records: NarRecord[] } {
+  holder: Pick<RecordHolder, 'emitted'>,
+): Pick<OrderEnhancerSnapshot, 'groups' | 'heldRecords'> {
   const out: Array<[number, GroupSnapshot]> = [];
   const records: NarRecord[] = [];
   const sessionsBy = new Map<number, Array<[SessionSnapshot, Session | undefined]>>();
@@ -89,12 +90,12 @@ export function snapshotGroups(
     const sessions: SessionSnapshot[] = [];
     for (const [snapshot, live] of listed) {
       sessions.push(snapshot);
-      if (live !== undefined) for (const h of live.heldRecords()) records.push(emitted(h));
+      if (live !== undefined) for (const h of live.heldRecords()) records.push(holder.emitted(h));
     }
     const firstStamp = state?.firstStamp;
     out.push([g, { watermark, sessions, processed, ...(firstStamp === undefined ? {} : { firstStamp }) }]);
   }
-  return { groups: out, records };
+  return records.length > 0 ? { groups: out, heldRecords: packRecords(records) } : { groups: out };
 }
 
 export interface Restored {

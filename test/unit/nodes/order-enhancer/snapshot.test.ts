@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { orderEnhancerOe, orderEnhancerOeSettings } from '../../../../src/actors/nodes/oe/order-enhancer.js';
 import {
-  mergeSnapshots,
   OrderEnhancerStateError,
-  splitSnapshot,
   withHeldRecords,
   type OrderEnhancerSnapshot,
 } from '../../../../src/actors/nodes/oe/snapshot.js';
+import { mergeSnapshots, splitSnapshot } from '../../../../src/actors/nodes/oe/snapshot-moves.js';
 import { keyGroupOf, sessionKey } from '../../../../src/actors/routing/key-groups.js';
 import { packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';
 import type { Nar } from '../../../../src/protocols/nar/nar.js';
