@@ -5,6 +5,7 @@
  * encoder, which copies the bytes instead of walking an object; a router reads the few attributes
  * it needs with `get`. Values are those of a NAR: strings, numbers, bigints, booleans and null.
  */
+import { Buffer } from 'node:buffer';
 import { DecodeError } from '../errors.js';
 import type { AttributeValue, Nar } from './nar.js';
 
@@ -43,7 +44,6 @@ export class PackedNar {
   }
 }
 
-const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -52,6 +52,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export class ValueReader {
   readonly #view: DataView;
+  /** The same bytes as a Buffer, made when a first string is read (its latin1 text is the fastest). */
+  #text: Buffer | undefined;
   constructor(
     readonly buf: Uint8Array,
     public pos: number,
@@ -103,9 +105,11 @@ export class ValueReader {
     const n = this.#stringLength(b);
     if (n >= 0) {
       const at = this.#need(n);
-      const bytes = this.buf.subarray(at, at + n);
-      for (let i = 0; i < n; i++) if ((bytes[i] as number) >= 0x80) return this.#utf8(bytes);
-      return latin1.decode(bytes);
+      const buf = this.buf;
+      for (let i = at; i < at + n; i++)
+        if ((buf[i] as number) >= 0x80) return this.#utf8(buf.subarray(at, at + n));
+      this.#text ??= Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+      return this.#text.toString('latin1', at, at + n);
     }
     const v = this.#view;
     switch (b) {
