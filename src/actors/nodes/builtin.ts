@@ -6,7 +6,7 @@ import { gtppEi } from './ei/gtpp/index.js';
 import { netflowEi } from './ei/netflow/index.js';
 import { radiusEi } from './ei/radius/index.js';
 import { enhanceEp } from './ep/enhance.js';
-import { orderEnhancerOe } from './oe/order-enhancer.js';
+import { orderEnhancerOe } from './oe/index.js';
 import { fileOi } from './oi/file-oi.js';
 import { postgresOi } from './oi/postgres/node.js';
 import type { NodeTypeRegistry } from './registry.js';

@@ -85,6 +85,21 @@ export class RecordHolder {
     return new HeldRecord(keys, this.#view.toString('latin1', 0, w.pos));
   }
 
+  /**
+   * The attribute-name list held records with these names share (taken as the shared one when new),
+   * or undefined when MAX_SHAPES are kept already: such records are held as NAR objects.
+   */
+  shape(names: readonly string[]): readonly string[] | undefined {
+    const id = names.join('\u0000');
+    let keys = this.#shapes.get(id);
+    if (keys === undefined) {
+      if (this.#shapes.size >= MAX_SHAPES) return undefined;
+      keys = names;
+      this.#shapes.set(id, keys);
+    }
+    return keys;
+  }
+
   /** One of the shapes used last whose attribute names the record has, in order (most records). */
   #recent(r: Nar): readonly string[] | undefined {
     for (const keys of this.#mru) if (hasKeys(r, keys)) return keys;

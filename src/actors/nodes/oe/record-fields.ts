@@ -3,9 +3,14 @@
  * hashes, so both agree on the key group), its record key, its sequence number and its record time.
  * Each is read by position, without regular expressions or Date objects.
  */
-import type { AttributeValue, Nar } from '../../../protocols/nar/nar.js';
+import type { AttributeValue } from '../../../protocols/nar/nar.js';
 import { attributeText, SESSION_KEY_SEPARATOR } from '../../routing/key-groups.js';
 import { daysFromCivil, digitsAt, MAX_OFFSET_MINUTES, MS_PER_DAY, validDateTime } from '../ei/calendar.js';
+
+/** What the order enhancer reads a record through (record-view.ts). */
+export interface Attributes {
+  get(name: string): AttributeValue | undefined;
+}
 
 /** Stands for an absent attribute in a record key, so ("", 5) and (5, absent) differ. */
 const ABSENT = '\u0002';
@@ -14,11 +19,11 @@ const ABSENT = '\u0002';
  * The session key of `r` exactly as `sessionKey` in routing/key-groups.ts builds it, or undefined
  * when one of the attributes is absent or null (such a record cannot be placed in a session).
  */
-export function sessionKeyOf(r: Nar, attributes: readonly string[]): string | undefined {
+export function sessionKeyOf(r: Attributes, attributes: readonly string[]): string | undefined {
   const n = attributes.length;
   let key = '';
   for (let i = 0; i < n; i++) {
-    const v = r[attributes[i] as string];
+    const v = r.get(attributes[i] as string);
     if (v === undefined || v === null) return undefined;
     if (i > 0) key += SESSION_KEY_SEPARATOR;
     key += attributeText(v);
@@ -27,8 +32,8 @@ export function sessionKeyOf(r: Nar, attributes: readonly string[]): string | un
 }
 
 /** Index of the first session-key attribute `r` lacks (for the quarantine detail), or -1. */
-export function missingAttribute(r: Nar, attributes: readonly string[]): number {
-  return attributes.findIndex((a) => r[a] === undefined || r[a] === null);
+export function missingAttribute(r: Attributes, attributes: readonly string[]): number {
+  return attributes.findIndex((a) => r.get(a) === undefined || r.get(a) === null);
 }
 
 /**
@@ -36,11 +41,11 @@ export function missingAttribute(r: Nar, attributes: readonly string[]): number 
  * marked so that keys stay unambiguous), joined by U+0001. Two records of one session with equal
  * record keys are duplicates.
  */
-export function recordKeyOf(r: Nar, attributes: readonly string[]): string {
+export function recordKeyOf(r: Attributes, attributes: readonly string[]): string {
   const n = attributes.length;
   let key = '';
   for (let i = 0; i < n; i++) {
-    const v = r[attributes[i] as string];
+    const v = r.get(attributes[i] as string);
     if (i > 0) key += SESSION_KEY_SEPARATOR;
     key += v === undefined ? ABSENT : attributeText(v);
   }

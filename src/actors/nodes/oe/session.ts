@@ -7,7 +7,6 @@
  * (one array's growth slack per session instead of three: about 250 bytes less per session). A
  * held record is kept packed (held-record.ts).
  */
-import type { Nar } from '../../../protocols/nar/nar.js';
 import type { Held } from './held-record.js';
 
 /** Which timer list a session is on (see session-table.ts). */
@@ -87,17 +86,17 @@ export class Session {
   }
 
   /**
-   * Accepts and holds a record with its key and sequence number, as `holder` keeps it; false (and
-   * nothing changes) when the session already has that key.
+   * Accepts and holds a record with its key and sequence number, as `record.hold()` gives it; false
+   * (and nothing changes) when the session already has that key.
    */
-  admit(recordKey: string, seq: number, record: Nar, holder: { hold(r: Nar): Held }): boolean {
+  admit(recordKey: string, seq: number, record: { hold(): Held }): boolean {
     const items = this.items;
     let seqKnown = seq === 0;
     for (let i = 0; i < items.length; i += 3) {
       if (items[i] === recordKey) return false;
       if (items[i + 1] === seq) seqKnown = true;
     }
-    items.push(recordKey, seq, holder.hold(record));
+    items.push(recordKey, seq, record.hold());
     if (!seqKnown && seq <= this.finalSeq) this.covered++;
     return true;
   }

@@ -7,14 +7,12 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import {
-  OrderEnhancerHandler,
-  orderEnhancerOe,
-  orderEnhancerOeSettings,
-} from '../../../../src/actors/nodes/oe/order-enhancer.js';
+import { orderEnhancerOe, orderEnhancerOeSettings } from '../../../../src/actors/nodes/oe/index.js';
+import { OrderEnhancerHandler } from '../../../../src/actors/nodes/oe/order-enhancer.js';
 import type { JournalLimits } from '../../../../src/actors/nodes/oe/processed-journal.js';
 import type { HandlerContext, NodeHandler } from '../../../../src/actors/runtime/actor.js';
-import { packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';
+import { decodeBatch, encodeBatch, packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';
+import { readPackedBatch } from '../../../../src/protocols/nar/packed-batch.js';
 import type { Nar } from '../../../../src/protocols/nar/nar.js';
 import { nodeEnv, recorded, recordingContext, type Recorded } from '../../../helpers/handler-context.js';
 
@@ -76,6 +74,7 @@ export class Run {
   inCount = 0;
   /** Snapshots taken: the handler is told when each is "committed" (at once, as if durable). */
   #snapshots = 0;
+  #batches = 0;
 
   constructor(
     readonly settingsInput: Record<string, unknown> = {},
@@ -111,12 +110,19 @@ export class Run {
     return snap;
   }
 
+  /**
+   * Records reach the handler as an actor's input does: encoded as a batch, read in place when the
+   * batch allows it (`handlePackedBatch`), else decoded into NAR objects. `objects` always decodes.
+   */
+  input: 'packed' | 'objects' = 'packed';
+
   batch(...records: Nar[]): this {
     this.inCount += records.length;
-    void this.handler.handleBatch(
-      records.map((r) => ({ ...r })),
-      this.ctx,
-    );
+    const bytes = encodeBatch('in', ++this.#batches, records);
+    const packed = this.input === 'packed' ? readPackedBatch(bytes) : undefined;
+    if (packed !== undefined && this.handler.handlePackedBatch !== undefined)
+      void this.handler.handlePackedBatch(packed, this.ctx);
+    else void this.handler.handleBatch(decodeBatch(bytes).records, this.ctx);
     this.expectBalanced();
     return this;
   }

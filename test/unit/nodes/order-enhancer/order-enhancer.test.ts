@@ -5,7 +5,7 @@ import { registerBuiltins } from '../../../../src/actors/nodes/builtin.js';
 import { NodeTypeRegistry } from '../../../../src/actors/nodes/registry.js';
 import { keyGroupOf } from '../../../../src/actors/routing/key-groups.js';
 import { ALARM_QUIET_MS } from '../../../../src/actors/nodes/oe/alarm-state.js';
-import { orderEnhancerOe, orderEnhancerOeSettings } from '../../../../src/actors/nodes/oe/order-enhancer.js';
+import { orderEnhancerOe, orderEnhancerOeSettings } from '../../../../src/actors/nodes/oe/index.js';
 import { cdr, HOUR, ids, last, Run, T0 } from './harness.js';
 
 describe('pass-through and unknown record types', () => {

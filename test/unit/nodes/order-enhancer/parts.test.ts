@@ -11,7 +11,25 @@ import { missingSequenceNumbers } from '../../../../src/actors/nodes/oe/session.
 import { orderEnhancerOeSettings } from '../../../../src/actors/nodes/oe/settings.js';
 import { sessionKey } from '../../../../src/actors/routing/key-groups.js';
 import type { Nar } from '../../../../src/protocols/nar/nar.js';
+import { encodeBatch } from '../../../../src/protocols/nar/batch.js';
+import { readPackedBatch } from '../../../../src/protocols/nar/packed-batch.js';
+import { HeldRecord, heldNar, RecordHolder } from '../../../../src/actors/nodes/oe/held-record.js';
+import { PackedNar } from '../../../../src/protocols/nar/packed-nar.js';
+import { NarView, PackedView, type RecordView } from '../../../../src/actors/nodes/oe/record-view.js';
 import { prng } from '../../../helpers/narflow-process.js';
+
+/** The record read as a NAR object, and as a record of a batch read in place: both must agree. */
+function views(r: Nar): RecordView[] {
+  const holder = new RecordHolder();
+  const object = new NarView(holder);
+  object.r = r;
+  const batch = readPackedBatch(encodeBatch('p', 1, [{ other: 1 }, r]));
+  if (batch === undefined) throw new Error('the record should read in place');
+  const packed = new PackedView(holder);
+  packed.load(batch);
+  packed.select(1);
+  return [object, packed];
+}
 
 describe('record fields', () => {
   it('ensures the session key is the routing session key, and undefined when an attribute is absent or null', () => {
@@ -20,17 +38,49 @@ describe('record fields', () => {
       { chargingId: 5, ggsnAddress: '10.0.0.1', x: true },
       { chargingId: 5n, ggsnAddress: 'ä\u{1F600}', x: 1.5 },
       { chargingId: '5', ggsnAddress: '', x: false },
+      { chargingId: 2n ** 63n, ggsnAddress: '::1', x: -7 },
     ];
-    for (const r of records) expect(sessionKeyOf(r, attrs)).toBe(sessionKey(r, attrs));
-    expect(sessionKeyOf({ chargingId: 5, x: 1 }, attrs)).toBeUndefined();
-    expect(sessionKeyOf({ chargingId: 5, ggsnAddress: null, x: 1 }, attrs)).toBeUndefined();
+    for (const r of records)
+      for (const v of views(r)) expect(sessionKeyOf(v, attrs)).toBe(sessionKey(r, attrs));
+    for (const v of views({ chargingId: 5, x: 1 })) expect(sessionKeyOf(v, attrs)).toBeUndefined();
+    for (const v of views({ chargingId: 5, ggsnAddress: null, x: 1 }))
+      expect(sessionKeyOf(v, attrs)).toBeUndefined();
   });
 
   it('ensures record keys mark absent attributes so they cannot collide with present ones', () => {
     const attrs = ['a', 'b'];
-    expect(recordKeyOf({ a: 5 }, attrs)).not.toBe(recordKeyOf({ b: 5 }, attrs));
-    expect(recordKeyOf({ a: 5, b: '' }, attrs)).not.toBe(recordKeyOf({ a: 5 }, attrs));
-    expect(recordKeyOf({ a: 5n, b: 'x' }, attrs)).toBe(recordKeyOf({ a: '5', b: 'x' }, attrs));
+    const key = (r: Nar): string[] => views(r).map((v) => recordKeyOf(v, attrs));
+    expect(key({ a: 5 })).toEqual(Array(2).fill(recordKeyOf(views({ a: 5 })[0] as RecordView, attrs)));
+    expect(key({ a: 5 })[1]).not.toBe(key({ b: 5 })[1]);
+    expect(key({ a: 5, b: '' })[1]).not.toBe(key({ a: 5 })[1]);
+    expect(key({ a: 5n, b: 'x' })).toEqual(key({ a: '5', b: 'x' }));
+  });
+
+  it('ensures a record read in place is held, emitted and read back as the same NAR', () => {
+    const r: Nar = { a: 'x', b: 2n ** 40n, c: null, d: 1.25, e: true, f: 'ä' };
+    const [object, packed] = views(r) as [RecordView, RecordView];
+    expect(packed.nar()).toEqual(r);
+    const out = packed.out();
+    expect(out instanceof PackedNar ? out.toNar() : out).toEqual(r);
+    const held = packed.hold();
+    expect(heldNar(held)).toEqual(r);
+    expect(held).toEqual(object.hold());
+    // Records of one shape share one list of names, whichever way they were read.
+    expect((held as HeldRecord).keys).toBe((object.hold() as HeldRecord).keys);
+  });
+
+  it('ensures a record read in place past the shapes a holder keeps is held as a NAR object', () => {
+    const holder = new RecordHolder();
+    for (let i = 0; holder.shape([`a${i}`]) !== undefined; i++);
+    const batch = readPackedBatch(encodeBatch('p', 1, [{ x: 1, y: 'z' }]));
+    if (batch === undefined) throw new Error('the record should read in place');
+    const view = new PackedView(holder);
+    view.load(batch);
+    view.select(0);
+    expect(view.hold()).toEqual({ x: 1, y: 'z' });
+    expect(view.hold()).not.toBeInstanceOf(HeldRecord);
+    const out = view.out();
+    expect(out instanceof PackedNar ? out.toNar() : out).toEqual({ x: 1, y: 'z' });
   });
 
   it('ensures sequence numbers are positive safe integers from numbers, bigints or digits, else 0', () => {

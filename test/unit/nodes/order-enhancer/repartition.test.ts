@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderEnhancerOe, orderEnhancerOeSettings } from '../../../../src/actors/nodes/oe/order-enhancer.js';
+import { orderEnhancerOe, orderEnhancerOeSettings } from '../../../../src/actors/nodes/oe/index.js';
 import { repartitionSnapshots } from '../../../../src/actors/nodes/oe/repartition.js';
 import type { OrderEnhancerSnapshot } from '../../../../src/actors/nodes/oe/snapshot.js';
 import type { KeyGroupPlacement } from '../../../../src/actors/nodes/registry.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderEnhancerOe, orderEnhancerOeSettings } from '../../../../src/actors/nodes/oe/order-enhancer.js';
+import { orderEnhancerOe, orderEnhancerOeSettings } from '../../../../src/actors/nodes/oe/index.js';
 import {
   OrderEnhancerStateError,
   withHeldRecords,
