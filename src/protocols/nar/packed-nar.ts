@@ -29,7 +29,7 @@ export class PackedNar {
   get(name: string): AttributeValue | undefined {
     const index = this.keys.indexOf(name);
     if (index < 0) return undefined;
-    const r = new ValueReader(this.bytes, this.start, this.end);
+    const r = readerOver(this.bytes, this.start, this.end);
     for (let i = 0; i < index; i++) r.pass();
     return r.read();
   }
@@ -47,6 +47,20 @@ export class PackedNar {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
+ * The reader `get` uses, made again only for other bytes: records of one batch or slab share their
+ * bytes, and a reader (with its DataView) per call was a good part of what routing a record cost.
+ */
+let shared: ValueReader | undefined;
+
+function readerOver(bytes: Uint8Array, start: number, end: number): ValueReader {
+  let r = shared;
+  if (r === undefined || r.buf !== bytes) shared = r = new ValueReader(bytes, start, end);
+  r.pos = start;
+  r.end = end;
+  return r;
+}
+
+/**
  * Reads the values `MsgpackWriter` writes (strings, integers, floats, booleans, nil), no others: any
  * other type byte (a nested record, map, array, binary or extension) fails with a DecodeError.
  */
@@ -57,7 +71,7 @@ export class ValueReader {
   constructor(
     readonly buf: Uint8Array,
     public pos: number,
-    readonly end: number,
+    public end: number,
   ) {
     this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
