@@ -1,9 +1,11 @@
 /**
- * Per-node-type throughput: each node type's handler on its own, in this thread, fed batches of
- * 1000 benchmark records through `handleBatch` (and ticks/drain where the type commits on them),
- * with emitted records counted and dropped. It measures what the node type costs per record,
- * without threads, input logs or links (the chain benchmark measures those).
- * Records are built before each timed run (EPs change them in place); best of three after a warm-up.
+ * Per-node-type throughput: each node type's handler on its own, in this thread, fed encoded
+ * batches of 1000 benchmark records read as an actor reads them: in place (`handlePackedBatch`)
+ * when the type takes them so, else decoded into NAR objects (`handleBatch`); ticks/drain where
+ * the type commits on them; emitted records counted and dropped. It measures what the node type
+ * costs per record, reading its input included, without threads, input logs or links (the chain
+ * benchmark measures those). For a type that reads batches in place, the same decoded into
+ * objects is the baseline. Batches are encoded before each timed run; best of three after a warm-up.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,13 +18,17 @@ import { fileOi } from '../src/actors/nodes/oi/file-oi.js';
 import { postgresOi } from '../src/actors/nodes/oi/postgres/node.js';
 import type { NodeType } from '../src/actors/nodes/registry.js';
 import type { HandlerContext, NodeEnv, NodeHandler } from '../src/actors/runtime/actor.js';
+import { decodeBatch, encodeBatch } from '../src/protocols/nar/batch.js';
 import type { Nar } from '../src/protocols/nar/nar.js';
+import { readPackedBatch } from '../src/protocols/nar/packed-batch.js';
 import { makeRecord } from './records.js';
 import { BenchError } from './stats.js';
 
 export interface NodeTypeResult {
   readonly name: string;
   readonly recordsPerSecond: number;
+  /** A type that reads batches in place: the same with the batches decoded into NAR objects. */
+  readonly decodedPerSecond?: number;
   readonly note?: string;
 }
 
@@ -69,12 +75,12 @@ function env(dir: string, nodeId: string): NodeEnv {
   };
 }
 
-function batches(records: number, firstId: number): Nar[][] {
-  const out: Nar[][] = [];
+function batches(records: number, firstId: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
   for (let b = 0; b < records / BATCH; b++) {
     const batch: Nar[] = [];
     for (let i = 0; i < BATCH; i++) batch.push(makeRecord(firstId + b * BATCH + i));
-    out.push(batch);
+    out.push(encodeBatch('bench', b + 1, batch));
   }
   return out;
 }
@@ -90,18 +96,27 @@ interface Case {
   cleanup?(): Promise<void>;
 }
 
-async function measure(c: Case): Promise<NodeTypeResult> {
+/**
+ * Best milliseconds of three runs after a warm-up, and whether the type reads batches in place;
+ * `decode`: batches always decoded into objects.
+ */
+async function bestRun(c: Case, decode: boolean): Promise<{ ms: number; inPlace: boolean }> {
   let best = Infinity;
+  let inPlace = false;
   for (let run = 0; run < 4; run++) {
     const input = batches(c.records, run * c.records + 1);
-    const { handler, ctx } = await c.create(run);
+    // Each run gets its own number (its output directory, its table): the decoded runs come after.
+    const { handler, ctx } = await c.create(decode ? run + 4 : run);
+    inPlace = handler.handlePackedBatch !== undefined;
     await handler.init(undefined);
     let position = 0;
     let tick = 1_000_000;
     const t0 = performance.now();
-    for (const batch of input) {
+    for (const bytes of input) {
       ctx.position = ++position;
-      await handler.handleBatch(batch, ctx);
+      const packed = decode || handler.handlePackedBatch === undefined ? undefined : readPackedBatch(bytes);
+      if (packed !== undefined) await handler.handlePackedBatch?.(packed, ctx);
+      else await handler.handleBatch(decodeBatch(bytes).records, ctx);
       if (c.tickEveryBatches !== undefined && position % c.tickEveryBatches === 0) {
         ctx.position = ++position;
         tick += 1000;
@@ -113,8 +128,19 @@ async function measure(c: Case): Promise<NodeTypeResult> {
     await handler.terminate?.('shutdown');
     if (run > 0) best = Math.min(best, elapsed); // run 0 warms up
   }
+  return { ms: best, inPlace };
+}
+
+async function measure(c: Case): Promise<NodeTypeResult> {
+  const { ms: best, inPlace } = await bestRun(c, false);
+  const decoded = inPlace ? (await bestRun(c, true)).ms : undefined;
   await c.cleanup?.();
-  return { name: c.name, recordsPerSecond: c.records / (best / 1000), note: c.note };
+  return {
+    name: c.name,
+    recordsPerSecond: c.records / (best / 1000),
+    ...(decoded === undefined ? {} : { decodedPerSecond: c.records / (decoded / 1000) }),
+    note: c.note,
+  };
 }
 
 function typed<S>(type: NodeType<S>, raw: unknown): S {

@@ -209,8 +209,12 @@ async function main(): Promise<void> {
     const nodeTypes = await runNodeTypes(progress);
     for (const n of nodeTypes.results) {
       const perRecord = `${(1e6 / n.recordsPerSecond).toFixed(2)} µs/record`;
+      const decoded =
+        n.decodedPerSecond === undefined
+          ? ''
+          : ` — ${(n.recordsPerSecond / n.decodedPerSecond).toFixed(2)}× baseline (batches decoded into NAR objects, ${rate(n.decodedPerSecond)} rec/s)`;
       say(
-        `node type ${n.name}: ${rate(n.recordsPerSecond)} rec/s (${perRecord}${n.note ? `, ${n.note}` : ''})`,
+        `node type ${n.name}: ${rate(n.recordsPerSecond)} rec/s (${perRecord}${n.note ? `, ${n.note}` : ''})${decoded}`,
       );
     }
     for (const s of nodeTypes.skipped) say(`node type SKIPPED ${s}`);
