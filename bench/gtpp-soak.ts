@@ -13,7 +13,8 @@
  * (sampled every second while loaded), and whether the `cdr` and `sessions` outputs equal the
  * generator's ground truth (the same rows, as many times each: compared as streamed digests,
  * `RowDigest`, so a soak of hours fits in memory) and the gateway holds no possibly duplicated
- * packet at the end (else the bench fails).
+ * packet at the end (else the bench fails). The same chain also runs as fast as the answers come
+ * (`full`: sessions prepared ahead, 8 GSNs), for the rate the whole chain takes and its CPU per CDR.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ import { hostStatus } from '../test/helpers/chain.js';
 import { gtppChainArgs } from '../test/helpers/gtpp-chain.js';
 import { BIN, ROOT } from './narflow-process.js';
 import { digestCsvFiles, sameRows, sumDigests, type RowDigest } from './row-digest.js';
-import { child, withServer } from './servers.js';
+import { busyCost, busyCpuDuring, child, withServer, type BusyCost } from './servers.js';
 import { BenchError } from './stats.js';
 
 const RATE = 20_000;
@@ -35,7 +36,10 @@ const MAX_SOAK_S = 86_400;
 export interface SoakResult {
   /** How long the load took. */
   readonly seconds: number;
+  /** CDRs/s offered (0: as fast as the answers come). */
   readonly offered: number;
+  /** narflow's CPU over the span the load kept it busy, per CDR taken. */
+  readonly cpu: BusyCost;
   readonly cdrsPerSecond: number;
   readonly accepted: number;
   readonly sessions: number;
@@ -114,11 +118,26 @@ async function waitForRows(outputs: readonly Output[], until: number): Promise<v
   }
 }
 
-export function runGtppSoakBench(dir: string, progress: (s: string) => void): Promise<SoakResult> {
+/**
+ * The chain's load: `steady`, the soak (streamed at RATE for the soak's length, 4 GSNs); `full`, as
+ * fast as the answers come (FULL_SESSIONS sessions prepared ahead, so making CDRs does not bound the
+ * rate, from 8 GSNs with 64 requests in flight each).
+ */
+export type ChainLoad = 'steady' | 'full';
+
+/** Sessions of the full-rate run: about 300,000 CDRs. */
+const FULL_SESSIONS = 100_000;
+
+export function runGtppSoakBench(
+  dir: string,
+  progress: (s: string) => void,
+  load: ChainLoad = 'steady',
+): Promise<SoakResult> {
   const soakS = soakSeconds(process.env['NARFLOW_BENCH_SOAK_S']);
   const inactivity = inactivityMs(process.env['NARFLOW_BENCH_SOAK_INACTIVITY_MS']);
+  const steady = load === 'steady';
   /** Sessions of 1–5 records (3 on average) for soakS seconds at RATE. */
-  const sessionCount = Math.round((soakS * RATE) / 3);
+  const sessionCount = steady ? Math.round((soakS * RATE) / 3) : FULL_SESSIONS;
   const args = [
     BIN,
     ...gtppChainArgs(
@@ -139,18 +158,16 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
   ];
   return withServer(args, /"msg":"narflow running"/, async (_line, server) => {
     const pid = server.pid as number;
-    progress(`gtpp soak: gtpp-chain.yaml at ${RATE} CDRs/s for about ${soakS} s (${sessionCount} sessions)`);
-    const load = child(
-      [BIN, 'loadgen', 'gtpp', '--target', `127.0.0.1:${PORT}`, '--gsns', '4', '--records', '1-5']
-        .concat(['--dup-rate', '0.02', '--rate', String(RATE), '--sessions', String(sessionCount)])
-        .concat([
-          '--prepare',
-          'stream',
-          '--progress',
-          'off',
-          '--max-seconds',
-          String(Math.min(86_400, soakS * 3)),
-        ])
+    progress(
+      steady
+        ? `gtpp soak: gtpp-chain.yaml at ${RATE} CDRs/s for about ${soakS} s (${sessionCount} sessions)`
+        : `gtpp chain: gtpp-chain.yaml as fast as answers come (${sessionCount} sessions)`,
+    );
+    const generator = child(
+      [BIN, 'loadgen', 'gtpp', '--target', `127.0.0.1:${PORT}`, '--gsns', steady ? '4' : '8']
+        .concat(['--records', '1-5', '--dup-rate', '0.02', '--rate', String(steady ? RATE : 0)])
+        .concat(['--sessions', String(sessionCount), '--prepare', steady ? 'stream' : 'ahead'])
+        .concat(['--progress', 'off', '--max-seconds', String(Math.min(86_400, Math.max(600, soakS * 3)))])
         .concat(['--out', join(dir, 'lg')]),
       undefined,
     );
@@ -172,10 +189,10 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
       void rssBytes(pid).then((b) => rss.push(b));
       void sampleOe();
     }, 1000);
-    const code = await load.done;
+    const { result: code, busy } = await busyCpuDuring(pid, () => generator.done);
     clearInterval(sampler);
     if (code !== 0)
-      throw new BenchError('process_failed', `soak load exited ${code}: ${load.output().slice(-2000)}`);
+      throw new BenchError('process_failed', `soak load exited ${code}: ${generator.output().slice(-2000)}`);
     const report = JSON.parse(await readFile(join(dir, 'lg', 'report.json'), 'utf8')) as {
       summary: { cdrsPerSecond: number; accepted: number; unconfirmed: number; elapsedMs: number };
     };
@@ -223,7 +240,8 @@ export function runGtppSoakBench(dir: string, progress: (s: string) => void): Pr
     }
     return {
       seconds: report.summary.elapsedMs / 1000,
-      offered: RATE,
+      offered: steady ? RATE : 0,
+      cpu: busyCost(busy, report.summary.accepted),
       cdrsPerSecond: report.summary.cdrsPerSecond,
       accepted: report.summary.accepted,
       sessions: truthSessions.rows,
