@@ -14,7 +14,8 @@
  * generator's ground truth (the same rows, as many times each: compared as streamed digests,
  * `RowDigest`, so a soak of hours fits in memory) and the gateway holds no possibly duplicated
  * packet at the end (else the bench fails). The same chain also runs as fast as the answers come
- * (`full`: sessions prepared ahead, 8 GSNs), for the rate the whole chain takes and its CPU per CDR.
+ * (`full`: sessions prepared ahead, 8 GSNs, a 500 ms retransmission timeout, after a warm-up), for
+ * the rate the whole chain takes and its CPU per CDR.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,7 +42,10 @@ export interface SoakResult {
   /** narflow's CPU over the span the load kept it busy, per CDR taken. */
   readonly cpu: BusyCost;
   readonly cdrsPerSecond: number;
+  /** CDRs the measured load had accepted. */
   readonly accepted: number;
+  /** Rows of the outputs (the warm-up's included), equal to the ground truth. */
+  readonly outputCdrs: number;
   readonly sessions: number;
   /** From the end of the load until both outputs held every row. */
   readonly catchUpSeconds: number;
@@ -125,8 +129,11 @@ async function waitForRows(outputs: readonly Output[], until: number): Promise<v
  */
 export type ChainLoad = 'steady' | 'full';
 
-/** Sessions of the full-rate run: about 300,000 CDRs. */
+/** Sessions of the full-rate run: about 300,000 CDRs; before it, WARM_SESSIONS to warm the chain up. */
 const FULL_SESSIONS = 100_000;
+const WARM_SESSIONS = 30_000;
+/** The GSNs' retransmission timeout at full rate (answers take 100 ms at most, p99, there). */
+const FULL_TIMEOUT_MS = 500;
 
 export function runGtppSoakBench(
   dir: string,
@@ -163,14 +170,38 @@ export function runGtppSoakBench(
         ? `gtpp soak: gtpp-chain.yaml at ${RATE} CDRs/s for about ${soakS} s (${sessionCount} sessions)`
         : `gtpp chain: gtpp-chain.yaml as fast as answers come (${sessionCount} sessions)`,
     );
-    const generator = child(
-      [BIN, 'loadgen', 'gtpp', '--target', `127.0.0.1:${PORT}`, '--gsns', steady ? '4' : '8']
-        .concat(['--records', '1-5', '--dup-rate', '0.02', '--rate', String(steady ? RATE : 0)])
-        .concat(['--sessions', String(sessionCount), '--prepare', steady ? 'stream' : 'ahead'])
-        .concat(['--progress', 'off', '--max-seconds', String(Math.min(86_400, Math.max(600, soakS * 3)))])
-        .concat(['--out', join(dir, 'lg')]),
-      undefined,
-    );
+    const generate = (
+      out: string,
+      sessions: number,
+      more: readonly string[] = [],
+    ): ReturnType<typeof child> =>
+      child(
+        [BIN, 'loadgen', 'gtpp', '--target', `127.0.0.1:${PORT}`, '--gsns', steady ? '4' : '8']
+          .concat(['--records', '1-5', '--dup-rate', '0.02', '--rate', String(steady ? RATE : 0)])
+          .concat(['--sessions', String(sessions), '--prepare', steady ? 'stream' : 'ahead'])
+          .concat(['--progress', 'off', '--max-seconds', String(Math.min(86_400, Math.max(600, soakS * 3)))])
+          // A lost request or answer (the duplicate scenarios) holds a window slot until the GSN's
+          // timeout: at full rate the default 3 s would leave few slots, and the window bound the rate.
+          .concat(steady ? [] : ['--timeout-ms', String(FULL_TIMEOUT_MS)])
+          .concat(['--out', join(dir, out), ...more]),
+        undefined,
+      );
+    /** Truth directories whose rows the outputs must hold: a warm-up's, then the load's. */
+    const truths: string[] = [];
+    if (!steady) {
+      // Seven fresh isolates compile their code in the first seconds: the rate is of a warm chain.
+      // Other GSNs and another seed: the warm-up's sessions share no key with the measured ones.
+      const warm = generate('warm', WARM_SESSIONS, ['--first-gsn', '8', '--seed', '2']);
+      const warmCode = await warm.done;
+      if (warmCode !== 0)
+        throw new BenchError(
+          'process_failed',
+          `warm-up load exited ${warmCode}: ${warm.output().slice(-2000)}`,
+        );
+      truths.push(join(dir, 'warm', 'truth'));
+    }
+    truths.push(join(dir, 'lg', 'truth'));
+    const generator = generate('lg', sessionCount);
     const rss: number[] = [];
     const oe = { bytes: 0, intervalMs: 0, lagMs: 0, heldMax: 0, held: 0 };
     const sampleOe = async (): Promise<void> => {
@@ -196,8 +227,8 @@ export function runGtppSoakBench(
     const report = JSON.parse(await readFile(join(dir, 'lg', 'report.json'), 'utf8')) as {
       summary: { cdrsPerSecond: number; accepted: number; unconfirmed: number; elapsedMs: number };
     };
-    const truth = await digestCsvFiles([join(dir, 'lg', 'truth', 'cdr.csv')]);
-    const truthSessions = await digestCsvFiles([join(dir, 'lg', 'truth', 'sessions.csv')]);
+    const truth = await digestCsvFiles(truths.map((t) => join(t, 'cdr.csv')));
+    const truthSessions = await digestCsvFiles(truths.map((t) => join(t, 'sessions.csv')));
     progress(
       `gtpp soak: load done at ${Math.round(report.summary.cdrsPerSecond)} CDRs/s; order enhancer ` +
         `checkpoints up to ${(oe.bytes / 2 ** 20).toFixed(1)} MiB, at most ${(oe.intervalMs / 1000).toFixed(1)} s ` +
@@ -244,6 +275,7 @@ export function runGtppSoakBench(
       cpu: busyCost(busy, report.summary.accepted),
       cdrsPerSecond: report.summary.cdrsPerSecond,
       accepted: report.summary.accepted,
+      outputCdrs: truth.rows,
       sessions: truthSessions.rows,
       catchUpSeconds,
       rssThirdBytes: rss[Math.floor(rss.length / 3)] ?? 0,
