@@ -24,13 +24,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
-import { orderEnhancerOe, orderEnhancerOeSettings } from '../src/actors/nodes/oe/index.js';
-import type { HandlerContext, NodeHandler } from '../src/actors/runtime/actor.js';
-import { decodeBatch, encodeBatch, packValue } from '../src/protocols/nar/batch.js';
+import { orderEnhancerOeSettings } from '../src/actors/nodes/oe/index.js';
+import { decodeBatch, encodeBatch } from '../src/protocols/nar/batch.js';
 import { readPackedBatch } from '../src/protocols/nar/packed-batch.js';
 import type { Nar } from '../src/protocols/nar/nar.js';
-import type { NarRecord } from '../src/protocols/nar/packed-nar.js';
+import { BATCH, context, create, spillUnder, T0 } from './order-enhancer-handler.js';
+import {
+  measureOrderEnhancerMemory,
+  openCheckpointCost,
+  processedCheckpointCost,
+  type CheckpointCost,
+} from './order-enhancer-state.js';
 import { makeRecord } from './records.js';
 import { BenchError } from './stats.js';
 
@@ -57,30 +61,13 @@ export interface OrderEnhancerBenchResult {
   readonly openCheckpoint: { readonly journal: CheckpointCost; readonly whole: CheckpointCost };
 }
 
-export interface CheckpointCost {
-  /** Median MessagePack bytes of the snapshot. */
-  readonly bytes: number;
-  /** Median milliseconds to take and pack it. */
-  readonly ms: number;
-}
-
-/** Processed sessions in memory for the checkpoint measurement, and those closing between two. */
-export const CHECKPOINT_SESSIONS = 1_000_000;
-const CHECKPOINT_STEP = 10_000;
-/** Open sessions (2 records each) for the open-session checkpoint measurement; CHECKPOINT_STEP change between two. */
-export const CHECKPOINT_OPEN = 200_000;
-
 const SESSIONS = 100_000;
 /** maxProcessedSessions of the spilling throughput runs: the 100,000 sessions spill about 10 times. */
 export const SPILL_THROUGHPUT_LIMIT = 10_000;
-/** maxProcessedSessions of the spilling memory measurement (of 1,000,000 entries). */
-export const SPILL_LIMIT = 50_000;
-const BATCH = 1000;
 const WINDOW = 1000;
 const DUPLICATE_RATE = 0.05;
 /** Position units between a session's partials: around a thousand sessions are open at a time. */
 const SPREAD = 1000;
-const T0 = Date.UTC(2026, 10, 24, 10, 0, 0);
 
 function mix(seed: number): number {
   let t = (seed + 0x6d2b79f5) >>> 0;
@@ -155,68 +142,6 @@ function record(p: Plan, c: number): Nar {
   return r;
 }
 
-/**
- * A counting context that encodes what is emitted into batches of BATCH records, as an actor's
- * out-link does (so the time includes writing the output); an alarm other than the spill's fails
- * the bench.
- */
-function context(): HandlerContext & { emitted: number; duplicates: number } {
-  let out: NarRecord[] = [];
-  const ctx = {
-    nodeId: 'oe',
-    actorId: 'oe.0',
-    partition: 0,
-    partitions: 1,
-    actorDir: '/nonexistent',
-    log: pino({ level: 'silent' }),
-    position: 0,
-    emitted: 0,
-    duplicates: 0,
-    emit: (r: NarRecord) => {
-      ctx.emitted++;
-      out.push(r);
-      if (out.length < BATCH) return;
-      encodeBatch('oe.0', ctx.emitted, out);
-      out = [];
-    },
-    quarantine: (_raw: Uint8Array | string, reason: string) => {
-      throw new BenchError(
-        'output_mismatch',
-        `order-enhancer: a benchmark record was quarantined (${reason})`,
-      );
-    },
-    duplicate: () => {
-      ctx.duplicates++;
-    },
-    count: () => undefined,
-    requestCheckpoint: () => undefined,
-    alarm: (name: string, raised: boolean, detail?: string) => {
-      if (raised && name !== 'processed_sessions_limit')
-        throw new BenchError('output_mismatch', `order-enhancer: alarm ${name}: ${detail ?? ''}`);
-    },
-  };
-  return ctx;
-}
-
-/** Where handlers that spill write their segments (removed after the bench). */
-let spillRoot = '';
-let spillDirs = 0;
-
-function create(settings: Record<string, unknown> = {}): NodeHandler & { settled?: () => Promise<void> } {
-  const handler = orderEnhancerOe.create(orderEnhancerOeSettings.parse(settings), {
-    nodeId: 'oe',
-    actorId: 'oe.0',
-    partition: 0,
-    partitions: 1,
-    actorDir: join(spillRoot, String(++spillDirs)),
-    dataDir: '/nonexistent',
-    log: pino({ level: 'silent' }),
-    poolThreads: 0,
-  });
-  void handler.init(undefined);
-  return handler;
-}
-
 /** Batches built ahead of the timed part, so building records stays out of the measurement. */
 const CHUNK_BATCHES = 100;
 
@@ -267,189 +192,11 @@ function timedRun(p: Plan, input: 'packed' | 'objects', settings: Record<string,
   return spent;
 }
 
-function heapUsed(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) return NaN;
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
-
-/** Session `s` as one final PGW-CDR: it closes at once and becomes a processed-session entry. */
-export function closedSession(s: number, t0: number): Nar {
-  return {
-    recordType: 'pGWRecord',
-    chargingId: 100_000_000 + s,
-    ggsnAddress: `10.0.${s % 4}.1`,
-    recordSequenceNumber: 1,
-    causeForRecClosing: 0,
-    recordOpeningTime: new Date(t0 + s).toISOString(),
-  };
-}
-
-/**
- * Heap bytes per processed entry, over 1,000,000 single-record sessions closed complete; with
- * `inMemory`, all but that many go to spill segments on disk.
- */
-function processedBytes(inMemory?: number): number {
-  const n = 1_000_000;
-  const handler = create({ maxProcessedSessions: inMemory ?? 2 * n });
-  const ctx = context();
-  void handler.handleTick(T0, ctx);
-  const before = heapUsed();
-  for (let i = 0; i < n; i += BATCH) {
-    const batch: Nar[] = [];
-    for (let s = i; s < i + BATCH; s++) batch.push(closedSession(s, T0));
-    void handler.handleBatch(batch, ctx);
-  }
-  const after = heapUsed();
-  // Reading the handler after the measurement keeps it (and its state) alive through it.
-  if (ctx.emitted !== n || handler.held() !== 0)
-    throw new BenchError('output_mismatch', `order-enhancer: ${ctx.emitted} of ${n} emitted`);
-  return (after - before) / n;
-}
-
-/** Heap bytes per open session holding 3 records: [with the records, without them]. */
-function openBytes(): [number, number] {
-  const n = 100_000;
-  const held = (s: number, q: number): Nar => {
-    const r = makeRecord(s * 4 + q);
-    r['chargingId'] = s + 1;
-    r['ggsnAddress'] = '10.0.0.1';
-    r['recordSequenceNumber'] = q;
-    r['causeForRecClosing'] = 17;
-    return r;
-  };
-  let before = heapUsed();
-  const alone: Nar[] = [];
-  for (let s = 0; s < n; s++) for (let q = 1; q <= 3; q++) alone.push(held(s, q));
-  const records = (heapUsed() - before) / n;
-  alone.length = 0;
-  const handler = create({ maxOpenSessions: 2 * n });
-  const ctx = context();
-  void handler.handleTick(T0, ctx);
-  before = heapUsed();
-  for (let s = 0; s < n; s += BATCH / 4) {
-    const batch: Nar[] = [];
-    for (let i = s; i < s + BATCH / 4; i++) for (let q = 1; q <= 3; q++) batch.push(held(i, q));
-    void handler.handleBatch(batch, ctx);
-  }
-  const total = (heapUsed() - before) / n;
-  // Reading the handler after the measurement keeps it (and its state) alive through it.
-  if (handler.held() !== 3 * n) throw new BenchError('output_mismatch', 'order-enhancer: sessions not held');
-  return [total, records];
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-
-/**
- * Snapshot bytes and time of `handler` once `fill` built its state, `step` changing it between two
- * (medians of 10, after 3 rounds that cut the chunks of the state built up front).
- */
-async function checkpointCost(
-  handler: NodeHandler & { settled?: () => Promise<void> },
-  fill: () => void,
-  step: () => void,
-): Promise<CheckpointCost> {
-  fill();
-  const bytes: number[] = [];
-  const times: number[] = [];
-  for (let round = 0; round < 13; round++) {
-    step();
-    const t0 = performance.now();
-    const n = packValue(handler.snapshot()).length;
-    const spent = performance.now() - t0;
-    await handler.settled?.();
-    // The first rounds cut the chunks of the state built up front.
-    if (round >= 3) {
-      bytes.push(n);
-      times.push(spent);
-    }
-  }
-  handler.terminate?.('done');
-  return { bytes: median(bytes), ms: median(times) };
-}
-
-/** With CHECKPOINT_SESSIONS processed sessions, CHECKPOINT_STEP closing between two. */
-function processedCheckpointCost(journalChunkEntries: number): Promise<CheckpointCost> {
-  const handler = create({ maxProcessedSessions: 4 * CHECKPOINT_SESSIONS, journalChunkEntries });
-  const ctx = context();
-  void handler.handleTick(T0, ctx);
-  let s = 0;
-  const close = (n: number): void => {
-    for (const end = s + n; s < end; s += BATCH) {
-      const batch: Nar[] = [];
-      for (let i = s; i < s + BATCH; i++) batch.push(closedSession(i, T0));
-      void handler.handleBatch(batch, ctx);
-    }
-  };
-  return checkpointCost(
-    handler,
-    () => close(CHECKPOINT_SESSIONS),
-    () => close(CHECKPOINT_STEP),
-  );
-}
-
-/** With CHECKPOINT_OPEN open sessions of 2 records, CHECKPOINT_STEP of them taking a third between two. */
-function openCheckpointCost(journalChunkEntries: number): Promise<CheckpointCost> {
-  const handler = create({ maxOpenSessions: 2 * CHECKPOINT_OPEN, journalChunkEntries });
-  const ctx = context();
-  void handler.handleTick(T0, ctx);
-  const partial = (s: number, q: number): Nar => {
-    const r = makeRecord(s * 32 + q);
-    r['chargingId'] = s + 1;
-    r['ggsnAddress'] = `10.0.${s % 4}.1`;
-    r['recordSequenceNumber'] = q;
-    r['causeForRecClosing'] = 17;
-    r['recordOpeningTime'] = new Date(T0 + q * 60_000).toISOString();
-    return r;
-  };
-  let next = 0;
-  return checkpointCost(
-    handler,
-    () => {
-      for (let s = 0; s < CHECKPOINT_OPEN; s += BATCH / 2) {
-        const batch: Nar[] = [];
-        for (let i = s; i < s + BATCH / 2; i++) batch.push(partial(i, 1), partial(i, 2));
-        void handler.handleBatch(batch, ctx);
-      }
-    },
-    () => {
-      for (let n = 0; n < CHECKPOINT_STEP; n += BATCH) {
-        const batch: Nar[] = [];
-        for (let i = 0; i < BATCH; i++)
-          batch.push(partial(next++ % CHECKPOINT_OPEN, 3 + Math.floor(next / CHECKPOINT_OPEN)));
-        void handler.handleBatch(batch, ctx);
-      }
-    },
-  );
-}
-
-export interface OrderEnhancerMemory {
-  readonly bytesPerProcessedEntry: number;
-  /** The same when at most SPILL_LIMIT entries stay in memory and the rest are on disk. */
-  readonly bytesPerProcessedEntrySpilling: number;
-  readonly bytesPerOpenSession: number;
-  readonly bytesPerOpenSessionRecordsAsNars: number;
-}
-
-/** Heap bytes per processed entry and per open session (NaN without `node --expose-gc`). */
-export function measureOrderEnhancerMemory(): OrderEnhancerMemory {
-  const bytesPerProcessedEntry = processedBytes();
-  const bytesPerProcessedEntrySpilling = processedBytes(SPILL_LIMIT);
-  const [bytesPerOpenSession, bytesPerOpenSessionRecordsAsNars] = openBytes();
-  return {
-    bytesPerProcessedEntry,
-    bytesPerProcessedEntrySpilling,
-    bytesPerOpenSession,
-    bytesPerOpenSessionRecordsAsNars,
-  };
-}
-
 export async function runOrderEnhancerBench(
   progress: (line: string) => void,
 ): Promise<OrderEnhancerBenchResult> {
-  spillRoot = await mkdtemp(join(tmpdir(), 'narflow-bench-oe-'));
+  const spillRoot = await mkdtemp(join(tmpdir(), 'narflow-bench-oe-'));
+  spillUnder(spillRoot);
   try {
     progress('order-enhancer: planning 100,000 sessions');
     const p = plan();

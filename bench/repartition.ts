@@ -26,7 +26,7 @@ import { placementOf } from '../src/cluster/host/key-group-layout.js';
 import { actorDirOf, type HostPlan } from '../src/cluster/host/plan.js';
 import { Repartitioner } from '../src/cluster/host/repartition.js';
 import type { Nar } from '../src/protocols/nar/nar.js';
-import { closedSession } from './order-enhancer.js';
+import { closedSession } from './order-enhancer-state.js';
 import { makeRecord } from './records.js';
 import { BenchError } from './stats.js';
 

@@ -19,13 +19,8 @@ import { parseArgs } from 'node:util';
 import { runBaseline, type BaselineResult } from './baseline.js';
 import { runBlocks } from './blocks.js';
 import { runNodeTypes } from './node-types.js';
-import {
-  CHECKPOINT_OPEN,
-  CHECKPOINT_SESSIONS,
-  runOrderEnhancerBench,
-  SPILL_LIMIT,
-  SPILL_THROUGHPUT_LIMIT,
-} from './order-enhancer.js';
+import { runOrderEnhancerBench, SPILL_THROUGHPUT_LIMIT } from './order-enhancer.js';
+import { CHECKPOINT_OPEN, CHECKPOINT_SESSIONS, SPILL_LIMIT } from './order-enhancer-state.js';
 import { runRepartitionBench } from './repartition.js';
 import { runChainLatency, runChainThroughput, type ChainSettings } from './chain.js';
 import { own, prepareData } from './data.js';
