@@ -48,6 +48,14 @@ export function summaryText(
     ['unconfirmed', `${s.unconfirmed} CDRs`],
     ['backoffs', String(s.backoffs)],
     ['restarts', String(s.restarts)],
+    ...(s.windowHeldByTimeouts === undefined
+      ? []
+      : [
+          [
+            'timeout-held',
+            `${(100 * s.windowHeldByTimeouts).toFixed(0)}% of the window (lost requests and answers waiting for --timeout-ms)`,
+          ] as const,
+        ]),
     ['latency', `p50 ${s.latencyMs.p50} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms`],
     ['rate', `${s.cdrsPerSecond} CDRs/s`],
     ['elapsed', `${(s.elapsedMs / 1000).toFixed(2)} s`],

@@ -30,6 +30,12 @@ export interface LoadSummary {
   backoffs: number;
   /** GSN restarts (restart storm). */
   restarts: number;
+  /**
+   * Share of the window held, on average over the run and the GSNs, by duplicate scenarios' lost
+   * requests and ignored answers waiting for the retransmission timeout (loadgen gtpp): slots the
+   * gateway did not hold. Near 1, the window, not the gateway, bounded an as-fast-as-answers run.
+   */
+  windowHeldByTimeouts?: number;
   requests: number;
   responses: number;
   latencyMs: { p50: number; p99: number; max: number };

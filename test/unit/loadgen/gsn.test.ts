@@ -196,6 +196,19 @@ describe('simulated GSN', () => {
     expect(t.stats.s).toMatchObject({ accepted: CDRS, released: CDRS });
   });
 
+  it('ensures slots held by a lost request or an ignored answer until the timeout are measured, and no others', () => {
+    const t = setup(3, [Trick.LostResponse, 0, Trick.LostRequest]);
+    t.gsn.pump(0); // 0 and 1 go, 2 is "lost": its slot waits for the timeout
+    t.gsn.checkTimeouts(10); // 1 slot × 10 ms
+    t.answer(0, 128, 20); // ignored: 0's slot waits for the timeout too
+    t.answer(1, 128, 20); // an answer frees 1's slot: never counted
+    t.gsn.checkTimeouts(50); // 2 slots × 40 ms
+    t.gsn.checkTimeouts(100); // 2 × 50, then 0 goes again and 2 as a possibly duplicated copy
+    t.gsn.checkTimeouts(200); // the retransmission and the copy wait for the gateway: nothing
+    expect(t.gsn.slotsWaitingTimeout(200)).toBeCloseTo(190 / 200, 10);
+    expect(setup(2).gsn.slotsWaitingTimeout(0)).toBe(0);
+  });
+
   it('ensures 177 rejects the CDRs without retransmission and other error causes reject too', () => {
     const t = setup(2);
     t.gsn.pump(0);

@@ -68,6 +68,11 @@ describe('load report', () => {
       lateMs: 3,
     });
     expect(started).toMatch(/^start-at\s+waited 2\.50 s, began sending 3 ms after the time$/m);
+    expect(text).not.toMatch(/^timeout-held/m);
+    const held = summaryText({ ...sampleStats().finish(2000), windowHeldByTimeouts: 0.734 });
+    expect(held).toMatch(
+      /^timeout-held\s+73% of the window \(lost requests and answers waiting for --timeout-ms\)$/m,
+    );
   });
 
   it('ensures the HTML page is self-contained with SVG charts of throughput and latency', () => {

@@ -81,6 +81,9 @@ describe("runGtppLoad against a GTP' responder", () => {
     expect(s.cancelled).toBeGreaterThan(0);
     expect(s.released).toBeGreaterThan(0);
     expect(s.rejected + s.failed + s.unconfirmed).toBe(0);
+    // Lost requests and ignored answers held window slots until the timeout, never the whole window.
+    expect(s.windowHeldByTimeouts).toBeGreaterThan(0);
+    expect(s.windowHeldByTimeouts).toBeLessThan(1);
     expect(r.held).toBe(0);
     expect([...r.peers].sort()).toEqual(['127.0.0.10', '127.0.0.11', '127.0.0.12']);
 
@@ -95,6 +98,8 @@ describe("runGtppLoad against a GTP' responder", () => {
     const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as typeof report;
     expect(json.summary.accepted).toBe(s.accepted);
     expect(json.gsns.reduce((n, g) => n + g.accepted, 0)).toBe(s.accepted);
+    const slots = json.gsns.reduce((n, g) => n + g.slotsWaitingTimeout, 0) / json.gsns.length;
+    expect(slots / json.options.window).toBeCloseTo(s.windowHeldByTimeouts ?? NaN, 2);
     expect(json.series.length).toBeGreaterThanOrEqual(0);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<svg');
   });

@@ -56,6 +56,9 @@ export class SimulatedGsn {
   #backoffMs = BACKOFF_MIN_MS;
   #down = false;
   readonly #counts: GsnCounts;
+  /** Slot-milliseconds of requests whose slot waited for the timeout (`Req.waitsTimeout`), until #checkedMs. */
+  #waitedSlotMs = 0;
+  #checkedMs = 0;
 
   constructor(
     readonly plan: GsnPlan,
@@ -81,6 +84,14 @@ export class SimulatedGsn {
   }
   get idle(): boolean {
     return this.#t.size === 0 && this.backlog === 0;
+  }
+
+  /**
+   * Window slots held, on average over [0, now], by a duplicate scenario's lost request or ignored
+   * answer waiting for the timeout (sampled at each timeout check): slots the gateway did not hold.
+   */
+  slotsWaitingTimeout(now: number): number {
+    return now > 0 ? this.#waitedSlotMs / now : 0;
   }
 
   /** The run stops sending new CDRs: messages not yet sent are dropped (the protocol still completes). */
@@ -114,7 +125,7 @@ export class SimulatedGsn {
       const trick = this.ledger.run.trickOf(msg);
       const req = request({ seq, kind: Kind.Send, msg, bytes, target: this.#current, sentMs: now, trick });
       req.ignoreNext = trick === Trick.LostResponse || trick === Trick.FailoverCancel;
-      req.unsent = trick === Trick.LostRequest;
+      req.unsent = req.waitsTimeout = trick === Trick.LostRequest;
       this.ledger.sent(msg, now);
       counts.requests++;
       this.#t.add(req);
@@ -161,6 +172,10 @@ export class SimulatedGsn {
 
   /** Retransmissions and the duplicate scenarios' timeouts. */
   checkTimeouts(now: number): void {
+    let waiting = 0;
+    for (const r of this.#t.outstanding) if (r.waitsTimeout) waiting++;
+    this.#waitedSlotMs += waiting * (now - this.#checkedMs);
+    this.#checkedMs = now;
     if (this.#down) return;
     for (const r of this.#t.outstanding) {
       if (now - r.sentMs < this.cfg.timeoutMs) continue;
@@ -173,6 +188,7 @@ export class SimulatedGsn {
       } else if (r.tries < this.cfg.retries) {
         r.tries++;
         r.sentMs = now;
+        r.waitsTimeout = false;
         this.ledger.stats.s.retransmitted++;
         this.#counts.retransmitted++;
         this.io.send(this.plan.index, r.target, r.bytes);
@@ -253,7 +269,7 @@ export class SimulatedGsn {
   /** The same request again with a new sequence number, once the window and back-off allow. */
   #reissue(r: Req): void {
     const bytes = r.bytes.slice();
-    this.#urgent.push({ ...r, bytes, tries: 0, ignoreNext: false });
+    this.#urgent.push({ ...r, bytes, tries: 0, ignoreNext: false, waitsTimeout: false });
   }
 
   #answered(seq: number, cause: number, now: number): void {
@@ -275,6 +291,7 @@ export class SimulatedGsn {
     if (r.ignoreNext) {
       // Scenarios (a) and (b): the gateway took it, but the GSN behaves as if the answer never came.
       r.ignoreNext = false;
+      r.waitsTimeout = true;
       if (answer === 'taken' || answer === 'fulfilled') {
         r.taken = true;
         this.ledger.confirmed(r.msg);

@@ -18,6 +18,8 @@ export interface GsnCounts {
   redirected: number;
   backoffs: number;
   restarts: number;
+  /** Window slots held on average by lost requests and ignored answers waiting for the timeout. */
+  slotsWaitingTimeout: number;
   echoes: number;
   nodeAlive: number;
   unexpected: number;
@@ -34,6 +36,7 @@ export function emptyCounts(): GsnCounts {
     redirected: 0,
     backoffs: 0,
     restarts: 0,
+    slotsWaitingTimeout: 0,
     echoes: 0,
     nodeAlive: 0,
     unexpected: 0,

@@ -223,6 +223,13 @@ export async function runGtppLoad(input: GtppLoadInput, hooks: RunHooks = {}): P
   stats.tick(elapsed, 0);
   const summary = stats.finish(elapsed);
   summary.unconfirmed = ledger.unconfirmedCdrs();
+  let held = 0;
+  gsns.forEach((g, i) => {
+    const slots = g.slotsWaitingTimeout(elapsed);
+    (ledger.perGsn[i] as GsnCounts).slotsWaitingTimeout = Math.round(slots * 100) / 100;
+    held += slots;
+  });
+  if (gsns.length > 0) summary.windowHeldByTimeouts = held / gsns.length / o.window;
   if (o.out !== undefined) await mkdir(o.out, { recursive: true });
   const truth = await source.truth(ledger, o.out);
   const made = source.made();

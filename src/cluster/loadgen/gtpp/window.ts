@@ -28,6 +28,11 @@ export interface Req {
   ignoreNext: boolean;
   /** Scenario (c): never put on the wire. */
   unsent: boolean;
+  /**
+   * Its slot waits for the timeout, not for the gateway: scenario (c)'s request, or one whose answer
+   * (a), (b) ignored, until it goes again.
+   */
+  waitsTimeout: boolean;
   /** Send: the gateway took it. Dup: the original was taken (so Cancel follows, not Release). */
   taken: boolean;
   /** Cancel/Release: the possibly duplicated packet named. Dup: the original's sequence (-1: none). */
@@ -96,7 +101,16 @@ export function redirectTarget(
 export function request(
   fields: Pick<Req, 'seq' | 'kind' | 'msg' | 'bytes' | 'target' | 'sentMs'> & Partial<Req>,
 ): Req {
-  return { tries: 0, trick: 0, ignoreNext: false, unsent: false, taken: false, other: -1, ...fields };
+  return {
+    tries: 0,
+    trick: 0,
+    ignoreNext: false,
+    unsent: false,
+    waitsTimeout: false,
+    taken: false,
+    other: -1,
+    ...fields,
+  };
 }
 
 export type Answer = 'taken' | 'fulfilled' | 'slow-down' | 'rejected';
