@@ -18,9 +18,9 @@ import { fileOi } from '../src/actors/nodes/oi/file-oi.js';
 import { postgresOi } from '../src/actors/nodes/oi/postgres/node.js';
 import type { NodeType } from '../src/actors/nodes/registry.js';
 import type { HandlerContext, NodeEnv, NodeHandler } from '../src/actors/runtime/actor.js';
-import { decodeBatch, encodeBatch } from '../src/protocols/nar/batch.js';
+import { handleBatchInput, readBatchFor } from '../src/actors/runtime/batch-input.js';
+import { encodeBatch } from '../src/protocols/nar/batch.js';
 import type { Nar } from '../src/protocols/nar/nar.js';
-import { readPackedBatch } from '../src/protocols/nar/packed-batch.js';
 import { makeRecord } from './records.js';
 import { BenchError } from './stats.js';
 
@@ -114,9 +114,7 @@ async function bestRun(c: Case, decode: boolean): Promise<{ ms: number; inPlace:
     const t0 = performance.now();
     for (const bytes of input) {
       ctx.position = ++position;
-      const packed = decode || handler.handlePackedBatch === undefined ? undefined : readPackedBatch(bytes);
-      if (packed !== undefined) await handler.handlePackedBatch?.(packed, ctx);
-      else await handler.handleBatch(decodeBatch(bytes).records, ctx);
+      await handleBatchInput(handler, readBatchFor(handler, bytes, !decode), ctx);
       if (c.tickEveryBatches !== undefined && position % c.tickEveryBatches === 0) {
         ctx.position = ++position;
         tick += 1000;

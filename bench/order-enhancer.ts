@@ -25,8 +25,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { orderEnhancerOeSettings } from '../src/actors/nodes/oe/index.js';
-import { decodeBatch, encodeBatch } from '../src/protocols/nar/batch.js';
-import { readPackedBatch } from '../src/protocols/nar/packed-batch.js';
+import { handleBatchInput, readBatchFor } from '../src/actors/runtime/batch-input.js';
+import { encodeBatch } from '../src/protocols/nar/batch.js';
 import type { Nar } from '../src/protocols/nar/nar.js';
 import { BATCH, context, create, spillUnder, T0 } from './order-enhancer-handler.js';
 import {
@@ -168,10 +168,7 @@ function timedRun(p: Plan, input: 'packed' | 'objects', settings: Record<string,
     const t0 = performance.now();
     for (const bytes of batches) {
       // As an actor's input dispatch does: read in place when the handler can, else decode.
-      const packed = input === 'packed' ? readPackedBatch(bytes) : undefined;
-      if (packed !== undefined && handler.handlePackedBatch !== undefined)
-        void handler.handlePackedBatch(packed, ctx);
-      else void handler.handleBatch(decodeBatch(bytes).records, ctx);
+      void handleBatchInput(handler, readBatchFor(handler, bytes, input === 'packed'), ctx);
       void handler.handleTick((tick += 1000), ctx);
     }
     spent += performance.now() - t0;

@@ -4,12 +4,12 @@
  * external entry (ingest), or a control entry (new destinations).
  * An entry the poison list names is handled apart: its records one by one, or quarantined whole.
  */
-import { decodeBatch, packValue, unpackValue } from '../../protocols/nar/batch.js';
-import { readPackedBatch } from '../../protocols/nar/packed-batch.js';
+import { packValue, unpackValue } from '../../protocols/nar/batch.js';
 import type { Nar } from '../../protocols/nar/nar.js';
 import type { Watermarks } from '../durability/watermarks.js';
 import type { NodeType } from '../nodes/registry.js';
 import type { HandleResult, NodeHandler } from './actor.js';
+import { handleBatchInput, readBatchFor } from './batch-input.js';
 import type { ActorBooks } from './actor-books.js';
 import { ENTRY_BATCH, ENTRY_CONTROL, ENTRY_EXTERNAL, ENTRY_TICK, decodeTick } from './entries.js';
 import type { RuntimeHandlerContext } from './handler-context.js';
@@ -38,20 +38,12 @@ export class EntryDispatch {
     const poison = this.d.poison.get(e.lsn);
     switch (e.kind) {
       case ENTRY_BATCH: {
-        if (poison === undefined && handler.handlePackedBatch !== undefined) {
-          const packed = readPackedBatch(e.payload);
-          if (packed !== undefined) {
-            this.d.processed.accept(packed.header.producer, packed.header.sequence);
-            books.ledger.in += packed.header.count;
-            await handler.handlePackedBatch(packed, ctx);
-            return undefined;
-          }
-        }
-        const { header, records } = decodeBatch(e.payload);
-        this.d.processed.accept(header.producer, header.sequence);
-        books.ledger.in += records.length;
-        if (poison === undefined) await handler.handleBatch(records, ctx);
-        else await this.#poisonBatch(e, records, poison);
+        // A poisoned entry is taken apart record by record: decoded, never read in place.
+        const input = readBatchFor(handler, e.payload, poison === undefined);
+        this.d.processed.accept(input.header.producer, input.header.sequence);
+        books.ledger.in += input.header.count;
+        if (poison === undefined) await handleBatchInput(handler, input, ctx);
+        else await this.#poisonBatch(e, input.records as Nar[], poison);
         return undefined;
       }
       case ENTRY_TICK:

@@ -11,8 +11,8 @@ import { orderEnhancerOe, orderEnhancerOeSettings } from '../../../../src/actors
 import { OrderEnhancerHandler } from '../../../../src/actors/nodes/oe/order-enhancer.js';
 import type { JournalLimits } from '../../../../src/actors/nodes/oe/processed-journal.js';
 import type { HandlerContext, NodeHandler } from '../../../../src/actors/runtime/actor.js';
-import { decodeBatch, encodeBatch, packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';
-import { readPackedBatch } from '../../../../src/protocols/nar/packed-batch.js';
+import { handleBatchInput, readBatchFor } from '../../../../src/actors/runtime/batch-input.js';
+import { encodeBatch, packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';
 import type { Nar } from '../../../../src/protocols/nar/nar.js';
 import { nodeEnv, recorded, recordingContext, type Recorded } from '../../../helpers/handler-context.js';
 
@@ -119,10 +119,7 @@ export class Run {
   batch(...records: Nar[]): this {
     this.inCount += records.length;
     const bytes = encodeBatch('in', ++this.#batches, records);
-    const packed = this.input === 'packed' ? readPackedBatch(bytes) : undefined;
-    if (packed !== undefined && this.handler.handlePackedBatch !== undefined)
-      void this.handler.handlePackedBatch(packed, this.ctx);
-    else void this.handler.handleBatch(decodeBatch(bytes).records, this.ctx);
+    void handleBatchInput(this.handler, readBatchFor(this.handler, bytes, this.input === 'packed'), this.ctx);
     this.expectBalanced();
     return this;
   }
