@@ -56,7 +56,10 @@ export class SimulatedGsn {
   #backoffMs = BACKOFF_MIN_MS;
   #down = false;
   readonly #counts: GsnCounts;
-  /** Slot-milliseconds of requests whose slot waited for the timeout (`Req.waitsTimeout`), until #checkedMs. */
+  /**
+   * Slot-milliseconds, until #checkedMs, of requests whose slot waited for the timeout rather than
+   * the gateway: one never sent (scenario c), or one whose answer was ignored (a, b).
+   */
   #waitedSlotMs = 0;
   #checkedMs = 0;
 
@@ -125,7 +128,7 @@ export class SimulatedGsn {
       const trick = this.ledger.run.trickOf(msg);
       const req = request({ seq, kind: Kind.Send, msg, bytes, target: this.#current, sentMs: now, trick });
       req.ignoreNext = trick === Trick.LostResponse || trick === Trick.FailoverCancel;
-      req.unsent = req.waitsTimeout = trick === Trick.LostRequest;
+      req.unsent = trick === Trick.LostRequest;
       this.ledger.sent(msg, now);
       counts.requests++;
       this.#t.add(req);
@@ -173,7 +176,7 @@ export class SimulatedGsn {
   /** Retransmissions and the duplicate scenarios' timeouts. */
   checkTimeouts(now: number): void {
     let waiting = 0;
-    for (const r of this.#t.outstanding) if (r.waitsTimeout) waiting++;
+    for (const r of this.#t.outstanding) if (r.unsent || r.answerIgnored) waiting++;
     this.#waitedSlotMs += waiting * (now - this.#checkedMs);
     this.#checkedMs = now;
     if (this.#down) return;
@@ -188,7 +191,7 @@ export class SimulatedGsn {
       } else if (r.tries < this.cfg.retries) {
         r.tries++;
         r.sentMs = now;
-        r.waitsTimeout = false;
+        r.answerIgnored = false;
         this.ledger.stats.s.retransmitted++;
         this.#counts.retransmitted++;
         this.io.send(this.plan.index, r.target, r.bytes);
@@ -269,7 +272,7 @@ export class SimulatedGsn {
   /** The same request again with a new sequence number, once the window and back-off allow. */
   #reissue(r: Req): void {
     const bytes = r.bytes.slice();
-    this.#urgent.push({ ...r, bytes, tries: 0, ignoreNext: false, waitsTimeout: false });
+    this.#urgent.push({ ...r, bytes, tries: 0, ignoreNext: false, answerIgnored: false });
   }
 
   #answered(seq: number, cause: number, now: number): void {
@@ -291,7 +294,7 @@ export class SimulatedGsn {
     if (r.ignoreNext) {
       // Scenarios (a) and (b): the gateway took it, but the GSN behaves as if the answer never came.
       r.ignoreNext = false;
-      r.waitsTimeout = true;
+      r.answerIgnored = true;
       if (answer === 'taken' || answer === 'fulfilled') {
         r.taken = true;
         this.ledger.confirmed(r.msg);

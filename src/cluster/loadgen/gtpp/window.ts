@@ -28,11 +28,8 @@ export interface Req {
   ignoreNext: boolean;
   /** Scenario (c): never put on the wire. */
   unsent: boolean;
-  /**
-   * Its slot waits for the timeout, not for the gateway: scenario (c)'s request, or one whose answer
-   * (a), (b) ignored, until it goes again.
-   */
-  waitsTimeout: boolean;
+  /** Scenarios (a)/(b): its answer was ignored; until it goes again, its slot waits for the timeout. */
+  answerIgnored: boolean;
   /** Send: the gateway took it. Dup: the original was taken (so Cancel follows, not Release). */
   taken: boolean;
   /** Cancel/Release: the possibly duplicated packet named. Dup: the original's sequence (-1: none). */
@@ -106,7 +103,7 @@ export function request(
     trick: 0,
     ignoreNext: false,
     unsent: false,
-    waitsTimeout: false,
+    answerIgnored: false,
     taken: false,
     other: -1,
     ...fields,
