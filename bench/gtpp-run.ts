@@ -70,6 +70,7 @@ export async function runGtpp(
   stream: StreamResult;
   ingest: IngestRun[];
   scale: ScaleRun;
+  threads: ScaleRun;
   soak: SoakResult;
   /** The same chain as fast as the answers come. */
   chain: SoakResult;
@@ -147,6 +148,21 @@ export async function runGtpp(
           `(${rate(one.busyCdrsPerSecond)}/s); `) +
       cpuText(scale).replace(/; $/, ''),
   );
+  const threads = await runGtppScaleBench(work, GTPP_CDRS, progress, 'decode-threads');
+  say(
+    `gtpp-ei ingest UDP, one gateway decoding on ${threads.decodeThreads} decode thread of its own (decodeThreads, 4 GSNs) ` +
+      `${count(threads.cdrs)} CDRs: ` +
+      (threads.cdrsPerSecond === undefined || one.busyCdrsPerSecond === undefined
+        ? 'rate unknown (no busy span); '
+        : `${rate(threads.cdrsPerSecond)} CDRs/s over narflow's busy span — ` +
+          `${(threads.cdrsPerSecond / one.busyCdrsPerSecond).toFixed(2)}× the gateway decoding on its own thread in this run ` +
+          `(${rate(one.busyCdrsPerSecond)}/s); `) +
+      `${count(threads.decodeJobs.sent)} jobs to the decode thread, ${count(threads.decodeJobs.here)} turns decoded on the gateway's thread (the decode thread busy); ` +
+      cpuText(threads).replace(/; $/, '') +
+      (one.busiestThread === undefined
+        ? ''
+        : ` (the gateway alone: busiest thread ${one.busiestThread.usPerCdr.toFixed(1)} µs/CDR)`),
+  );
   const soak = await runGtppSoakBench(join(work, 'gtpp-soak'), progress);
   say(
     `gtpp-chain.yaml soak (gtpp-ei → order enhancer → cdr file and session aggregate; streamed load, 4 GSNs, ` +
@@ -169,5 +185,5 @@ export async function runGtpp(
       `(complete ${chain.catchUpSeconds.toFixed(1)} s after the load ended); ` +
       cpuText({ ...chain.cpu, peakRssBytes: chain.rssPeakBytes }).replace(/; $/, ''),
   );
-  return { decode, rows, encode, stream, ingest, scale, soak, chain };
+  return { decode, rows, encode, stream, ingest, scale, threads, soak, chain };
 }

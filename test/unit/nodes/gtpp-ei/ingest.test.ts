@@ -15,7 +15,9 @@ import {
 } from '../../../../src/actors/nodes/ei/datagram/entry.js';
 import { GtppIngest } from '../../../../src/actors/nodes/ei/gtpp/ingest.js';
 import { gtppEiSettings, type GtppEiSettings } from '../../../../src/actors/nodes/ei/gtpp/settings.js';
-import { Cause, encodeFrame, type GtppMessage } from '../../../../src/protocols/gtpp/index.js';
+import { encodeCdr } from '../../../../src/protocols/cdr/index.js';
+import { sampleCdr } from '../../../../src/protocols/cdr/samples.js';
+import { Cause, decodeFrame, encodeFrame, type GtppMessage } from '../../../../src/protocols/gtpp/index.js';
 import { FakeLog } from '../../../helpers/fake-ingest-log.js';
 import { TestPeer } from '../../../helpers/gtpp-peer.js';
 
@@ -122,6 +124,33 @@ describe('gtpp-ei ingest', () => {
     });
     expect(log.entries).toHaveLength(3);
   });
+
+  it.each([0, 1])(
+    'ensures a packet, its release and a request sent back to back are logged in their order and answered by their CDRs (decodeThreads %i)',
+    async (decodeThreads) => {
+      const { ingest, log } = await start({ decodeThreads, warmUpCdrs: 0 });
+      log.autoDurable = true;
+      const p = await peer(ingest.ports.udp);
+      const cdr = (i: number): Uint8Array => encodeCdr(sampleCdr(i));
+      p.send(50, drt([cdr(1), cdr(2), cdr(3)], 2));
+      p.send(51, drt([], 4, { released: [50] }));
+      p.send(52, drt([cdr(4), notACdr]));
+      const causes = new Map<number, number>();
+      while (causes.size < 3) {
+        const f = await p.next();
+        const m = f?.message as { cause: number; requestsResponded: number[] };
+        for (const seq of m.requestsResponded) causes.set(seq, m.cause);
+      }
+      expect([...causes].sort((a, b) => a[0] - b[0])).toEqual([
+        [50, Cause.RequestAccepted],
+        [51, Cause.RequestAccepted],
+        [52, Cause.CdrDecodingError],
+      ]);
+      const logged = log.entries.flatMap((e) => decodeEntries(e)).map((e) => decodeFrame(e.message).sequence);
+      expect(logged).toEqual([50, 51, 52]);
+      expect((ingest.stats().events['decode_jobs_sent'] ?? 0) > 0).toBe(decodeThreads > 0);
+    },
+  );
 
   it('ensures a malformed request is logged for the quarantine and answered with the cause that names the problem', async () => {
     const { ingest, log } = await start();

@@ -1,4 +1,6 @@
-/** Shared fixtures of the CDR tests: one full record per type, vector loading, error codes. */
+/** Shared fixtures of the CDR tests: one full record per type, vector loading, error codes, fields. */
+import { BerBudget, CLASS_CONTEXT, readTlv, Tlv } from '../../../../src/protocols/ber/reader.js';
+import { concat, tlv } from '../../../../src/protocols/ber/writer.js';
 import type { CdrRecord } from '../../../../src/protocols/cdr/index.js';
 import { DecodeError } from '../../../../src/protocols/errors.js';
 import { vector as vectorFile } from '../../../helpers/vectors.js';
@@ -124,3 +126,23 @@ export const records: CdrRecord[] = [
     ],
   },
 ];
+
+/** The record in `bytes` with `fields` (whole TLVs) added at the end of its SET. */
+export function withFields(bytes: Uint8Array, ...fields: Uint8Array[]): Uint8Array {
+  const t = new Tlv();
+  readTlv(bytes, 0, bytes.length, t, 0, new BerBudget());
+  return tlv(CLASS_CONTEXT, true, t.tag, concat([bytes.subarray(t.contentStart, t.contentEnd), ...fields]));
+}
+
+/** The whole TLV of the record field with context tag `tag` in `bytes`. */
+export function fieldOf(bytes: Uint8Array, tag: number): Uint8Array {
+  const t = new Tlv();
+  const f = new Tlv();
+  const budget = new BerBudget();
+  readTlv(bytes, 0, bytes.length, t, 0, budget);
+  for (let p = t.contentStart; p < t.contentEnd; p = f.end) {
+    readTlv(bytes, p, t.contentEnd, f, 1, budget);
+    if (f.tag === tag) return bytes.slice(f.start, f.end);
+  }
+  throw new Error(`no field [${tag}]`);
+}

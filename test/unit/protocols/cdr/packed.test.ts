@@ -20,7 +20,7 @@ import { MsgpackWriter } from '../../../../src/protocols/nar/msgpack-writer.js';
 import type { Nar } from '../../../../src/protocols/nar/nar.js';
 import { PackedNar } from '../../../../src/protocols/nar/packed-nar.js';
 import { decodeRecords, RecordFailure } from '../../../../src/actors/nodes/ei/gtpp/records.js';
-import { errorOf, records, vector } from './fixtures.js';
+import { errorOf, fieldOf, records, vector, withFields } from './fixtures.js';
 
 /** The CDR's packed NAR, or undefined when `packCdrNar` leaves it to `decodeCdrToNar`. */
 function packed(bytes: Uint8Array, w = new MsgpackWriter(64)): PackedNar | undefined {
@@ -41,26 +41,6 @@ function expectSame(bytes: Uint8Array): Nar {
   expect(p.toNar()).toEqual(nar);
   expect(decodeBatch(encodeBatch('gtpp.0', 1, [p, nar, p])).records).toEqual([nar, nar, nar]);
   return nar;
-}
-
-/** The record in `bytes` with `fields` (whole TLVs) added at the end of its SET. */
-function withFields(bytes: Uint8Array, ...fields: Uint8Array[]): Uint8Array {
-  const t = new Tlv();
-  readTlv(bytes, 0, bytes.length, t, 0, new BerBudget());
-  return tlv(CLASS_CONTEXT, true, t.tag, concat([bytes.subarray(t.contentStart, t.contentEnd), ...fields]));
-}
-
-/** The whole TLV of the record field with context tag `tag` in `bytes`. */
-function fieldOf(bytes: Uint8Array, tag: number): Uint8Array {
-  const t = new Tlv();
-  const f = new Tlv();
-  const budget = new BerBudget();
-  readTlv(bytes, 0, bytes.length, t, 0, budget);
-  for (let p = t.contentStart; p < t.contentEnd; p = f.end) {
-    readTlv(bytes, p, t.contentEnd, f, 1, budget);
-    if (f.tag === tag) return bytes.slice(f.start, f.end);
-  }
-  throw new Error(`no field [${tag}]`);
 }
 
 describe('packCdrNar', () => {

@@ -35,7 +35,8 @@ import { CMD_SEND_POSSIBLY_DUPLICATED } from './handler.js';
 import { LatencySamples } from '../datagram/latency.js';
 import { HeldLimit } from './held-limit.js';
 import { Overload } from './overload.js';
-import { decodedCache, decodeRecords, RecordFailure, type Decoded, type RecordResult } from './records.js';
+import { CdrDecoding } from './decode-threads.js';
+import { decodedCache, RecordFailure, type Decoded } from './records.js';
 import { fingerprint } from './fingerprint.js';
 import { RequestTable } from './requests.js';
 import { DrtResponses } from './responses.js';
@@ -67,6 +68,7 @@ export class GtppIngest implements IngestSource {
   #batcher: EntryBatcher<Decoded> | undefined;
   #sweep: NodeJS.Timeout | undefined;
   #held: HeldLimit | undefined;
+  #decoding: CdrDecoding | undefined;
 
   constructor(
     private readonly s: GtppEiSettings,
@@ -89,6 +91,14 @@ export class GtppIngest implements IngestSource {
       (payload, decoded) => decodedCache.remember(payload, decoded),
     );
     this.#rlog = new RateLimitedLog(ctx.log);
+    this.#decoding = new CdrDecoding(
+      { threads: this.s.decodeThreads, accept: this.s.acceptFormats, warmUpCdrs: this.s.warmUpCdrs },
+      {
+        count: (event) => this.#count(event),
+        failed: (err, thread) =>
+          ctx.log.error({ err, thread }, "GTP' decode thread failed; the gateway's thread decodes its CDRs"),
+      },
+    );
     this.#restartCounter = await bumpRestartCounter(ctx.actorDir);
     const warm = warmUp(this.s.warmUpCdrs);
     const listen = {
@@ -169,6 +179,7 @@ export class GtppIngest implements IngestSource {
     clearInterval(this.#sweep);
     await Promise.all([this.#udp?.close(), this.#tcp?.close(), this.replays?.stop()]);
     await this.#books.settled();
+    await this.#decoding?.close();
     this.#rlog?.flush();
   }
 
@@ -332,12 +343,7 @@ export class GtppIngest implements IngestSource {
       this.#answerDrt(path, frame, Cause.NoResourcesAvailable, t0);
       return;
     }
-    let records: readonly RecordResult[] | undefined;
     let cause: number = Cause.RequestAccepted;
-    if (m.packet !== undefined) {
-      records = decodeRecords(m.packet.records, m.packet.format, this.s.acceptFormats);
-      if (records.some((r) => r instanceof RecordFailure)) cause = Cause.CdrDecodingError;
-    }
     const part: DatagramEntry = {
       kind: KIND_MESSAGE,
       transport: path.transport,
@@ -346,13 +352,17 @@ export class GtppIngest implements IngestSource {
       receivedAtMs,
       message: buf,
     };
-    const answered = this.#books
-      .track((this.#batcher as EntryBatcher<Decoded>).log(part, { frame, fingerprint: fp, records }))
-      .then(() => {
-        this.#count(cause === Cause.RequestAccepted ? 'drt_accepted' : 'drt_cdr_decoding_error');
-        this.#answerDrt(path, frame, cause, t0);
-        return cause;
+    const logged = (this.#decoding as CdrDecoding)
+      .decode(m.packet?.records, m.packet?.format ?? 1)
+      .then((records) => {
+        if (records?.some((r) => r instanceof RecordFailure) === true) cause = Cause.CdrDecodingError;
+        return (this.#batcher as EntryBatcher<Decoded>).log(part, { frame, fingerprint: fp, records });
       });
+    const answered = this.#books.track(logged).then(() => {
+      this.#count(cause === Cause.RequestAccepted ? 'drt_accepted' : 'drt_cdr_decoding_error');
+      this.#answerDrt(path, frame, cause, t0);
+      return cause;
+    });
     // A failed append fails the log and the actor; the GSN gets no answer and sends again.
     answered.catch(() => this.#count('append_failed'));
     this.#requests.record(path.address, frame.sequence, fp, receivedAtMs, answered);

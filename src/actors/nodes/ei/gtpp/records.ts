@@ -33,38 +33,31 @@ const requestWriter = new MsgpackWriter(16 << 10);
  */
 const slabs = new Slabs();
 
+/** Why a data record format is not decoded (undefined: it is, as BER). */
+export function formatRefused(format: number, accept: readonly number[]): RecordFailure | undefined {
+  if (accept.includes(format) && format === 1) return undefined;
+  return new RecordFailure(
+    'unsupported_record_format',
+    `data record format ${format} is not accepted (accepted: ${accept.join(', ')}; decodable: 1 = BER)`,
+  );
+}
+
 /** Format 1 is ASN.1 BER; `accept` lists the formats this node takes. */
 export function decodeRecords(
   records: readonly Uint8Array[],
   format: number,
   accept: readonly number[],
 ): RecordResult[] {
-  if (!accept.includes(format) || format !== 1) {
-    const failure = new RecordFailure(
-      'unsupported_record_format',
-      `data record format ${format} is not accepted (accepted: ${accept.join(', ')}; decodable: 1 = BER)`,
-    );
-    return records.map(() => failure);
-  }
+  const refused = formatRefused(format, accept);
+  if (refused !== undefined) return records.map(() => refused);
   const w = requestWriter;
   w.pos = 0;
-  const out: RecordResult[] = new Array<RecordResult>(records.length);
-  const keys: (readonly string[] | undefined)[] = new Array<readonly string[] | undefined>(records.length);
-  const ends = new Int32Array(records.length + 1);
-  for (let i = 0; i < records.length; i++) {
-    const bytes = records[i] as Uint8Array;
-    try {
-      const k = packCdrNar(bytes, w);
-      if (k === undefined) out[i] = decodeCdrToNar(bytes);
-      else keys[i] = k;
-    } catch (err) {
-      out[i] = failure(err);
-    }
-    ends[i + 1] = w.pos;
-  }
+  const packed = packCdrs(records, w);
+  const out = packed.others as RecordResult[];
   if (w.pos > 0) {
     const { buf, at } = slabs.reserve(w.pos);
     buf.set(w.buf.subarray(0, w.pos), at);
+    const { keys, ends } = packed;
     for (let i = 0; i < records.length; i++) {
       const k = keys[i];
       if (k !== undefined)
@@ -73,6 +66,37 @@ export function decodeRecords(
   }
   w.shrink();
   return out;
+}
+
+/** Records' NARs written one after another: what `packCdrs` made of each. */
+export interface PackedCdrs {
+  /** Record i's bytes are ends[i]..ends[i + 1] of the writer (none unless keys[i] is set). */
+  readonly ends: Int32Array<ArrayBuffer>;
+  /** The attribute names of record i's values, when it was packed. */
+  readonly keys: (readonly string[] | undefined)[];
+  /** Record i when it was not packed: decoded as an object (see `packCdrNar`) or failed. */
+  readonly others: (Nar | RecordFailure | undefined)[];
+}
+
+/** Packs each BER CDR's NAR into `w` from its position on (the request path's one loop). */
+export function packCdrs(records: readonly Uint8Array[], w: MsgpackWriter): PackedCdrs {
+  const n = records.length;
+  const others = new Array<Nar | RecordFailure | undefined>(n);
+  const keys = new Array<readonly string[] | undefined>(n);
+  const ends = new Int32Array(n + 1);
+  ends[0] = w.pos;
+  for (let i = 0; i < n; i++) {
+    const bytes = records[i] as Uint8Array;
+    try {
+      const k = packCdrNar(bytes, w);
+      if (k === undefined) others[i] = decodeCdrToNar(bytes);
+      else keys[i] = k;
+    } catch (err) {
+      others[i] = failure(err);
+    }
+    ends[i + 1] = w.pos;
+  }
+  return { ends, keys, others };
 }
 
 /** One CDR as a NAR object (a CDR file's records take attributes of the file beside). */

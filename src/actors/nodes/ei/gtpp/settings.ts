@@ -76,6 +76,11 @@ export const gtppEiSettings = z.strictObject({
    * start meets optimised code (0: none). About 0.1 s of start-up for the default.
    */
   warmUpCdrs: z.number().int().min(0).max(1_000_000).default(20_000),
+  /**
+   * Threads of its own that decode the CDRs (0: the gateway's thread does). The gateway's thread still
+   * receives, logs and answers; it decodes itself whenever every decode thread is busy.
+   */
+  decodeThreads: z.number().int().min(0).max(64).default(0),
   overload: z
     .strictObject({
       /** Input entries not yet handled above which peers are told the receive buffers are becoming full. */
