@@ -148,6 +148,39 @@ describe('CdrDecoding', () => {
     expect(events.get('decode_thread_failed')).toBe(1);
   });
 
+  it('ensures a thread that cannot start is tried again after twice as long each time, and requests are decoded here meanwhile', async () => {
+    const spawns: number[] = [];
+    const spawn: SpawnDecodeThread = () => {
+      spawns.push(performance.now());
+      return new Worker("throw new Error('cannot start');", { eval: true });
+    };
+    const failedAt: number[] = [];
+    const events = new Map<string, number>();
+    const d = new CdrDecoding(
+      { threads: 1, accept: [1], warmUpCdrs: 0, restartMs: 200 },
+      {
+        count: (e) => events.set(e, (events.get(e) ?? 0) + 1),
+        failed: () => failedAt.push(performance.now()),
+      },
+      spawn,
+    );
+    open.push(d);
+    const reqs = requests(10, 9);
+    while (spawns.length < 4) {
+      const results = await Promise.all(reqs.map((r) => d.decode(r, 1)));
+      results.forEach((rs, i) =>
+        expect(plainAll(rs)).toEqual(plainAll(decodeRecords(reqs[i] as Uint8Array[], 1, [1]))),
+      );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Each try waits at least twice as long as the one before: 200, 400, 800 ms after a failure.
+    for (let k = 1; k < 4; k++)
+      expect((spawns[k] as number) - (failedAt[k - 1] as number)).toBeGreaterThanOrEqual(
+        200 * 2 ** (k - 1) - 5,
+      );
+    expect(events.get('decode_thread_failed')).toBeGreaterThanOrEqual(3);
+  });
+
   it('ensures with no threads a request is decoded at once, as before', async () => {
     const { d, events } = decoding(0);
     const reqs = requests(20);

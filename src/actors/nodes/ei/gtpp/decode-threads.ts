@@ -8,7 +8,9 @@
  * - Results are handed back in the order the requests came, whichever thread decoded them, so the
  *   input log keeps that order (a release or cancel is never logged before the packet it names).
  * - A decode thread that fails is counted and logged; its jobs are decoded on the gateway's thread
- *   and a new thread takes its place after RESTART_MS. No request is lost or answered twice.
+ *   and a new thread takes its place after RESTART_MS, twice as long after each failure in a row
+ *   (one that never answers a job: it cannot start), up to MAX_RESTART_MS. No request is lost or
+ *   answered twice.
  */
 import { Worker } from 'node:worker_threads';
 import { builtSibling } from '../../../runtime/built-module.js';
@@ -19,6 +21,7 @@ import { decodeRecords, formatRefused, type RecordResult } from './records.js';
 const MAX_JOB_CDRS = 2048;
 const MAX_JOBS_IN_FLIGHT = 2;
 const RESTART_MS = 1000;
+const MAX_RESTART_MS = 60_000;
 
 export interface DecodingSettings {
   readonly threads: number;
@@ -26,6 +29,8 @@ export interface DecodingSettings {
   readonly accept: readonly number[];
   /** Sample CDRs each thread decodes before its first job. */
   readonly warmUpCdrs: number;
+  /** Wait before a failed thread's first replacement (default RESTART_MS). */
+  readonly restartMs?: number;
 }
 
 /** Starts a decode thread (tests start others, to see what the gateway does when one fails). */
@@ -65,12 +70,15 @@ export class CdrDecoding {
   #scheduled = false;
   #nextJob = 0;
   #closed = false;
+  /** Per thread, failures since it last answered a job. */
+  readonly #failuresInRow: number[];
 
   constructor(
     private readonly s: DecodingSettings,
     private readonly events: DecodeEvents,
     private readonly spawn: SpawnDecodeThread = spawnDecodeThread,
   ) {
+    this.#failuresInRow = new Array<number>(s.threads).fill(0);
     this.#threads = Array.from({ length: s.threads }, (_, i) => this.#start(i));
   }
 
@@ -114,7 +122,10 @@ export class CdrDecoding {
     const worker = this.spawn({ warmUpCdrs: this.s.warmUpCdrs });
     worker.unref();
     const thread: DecodeThread = { worker, shapes: [], jobs: new Map(), alive: true };
-    worker.on('message', (done: DecodedJob) => this.#answered(thread, done));
+    worker.on('message', (done: DecodedJob) => {
+      this.#failuresInRow[index] = 0;
+      this.#answered(thread, done);
+    });
     worker.on('error', (err: Error) => this.#failed(index, thread, err));
     worker.on('exit', (code) => this.#failed(index, thread, new Error(`decode thread exited (${code})`)));
     return thread;
@@ -175,9 +186,14 @@ export class CdrDecoding {
     this.#drain();
     this.#threads[index] = undefined;
     void thread.worker.terminate();
-    setTimeout(() => {
-      if (!this.#closed) this.#threads[index] = this.#start(index);
-    }, RESTART_MS).unref();
+    const inRow = (this.#failuresInRow[index] ?? 0) + 1;
+    this.#failuresInRow[index] = inRow;
+    setTimeout(
+      () => {
+        if (!this.#closed) this.#threads[index] = this.#start(index);
+      },
+      Math.min(MAX_RESTART_MS, (this.s.restartMs ?? RESTART_MS) * 2 ** (inRow - 1)),
+    ).unref();
   }
 
   #decodeHere(tickets: readonly Ticket[], format: number): void {
