@@ -4,7 +4,6 @@
  * The handler sees only deterministic input: entries of its log, in log order. Ticks carry the
  * actor's time (actor-time.ts).
  */
-import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { decodeBatchHeader, packValue } from '../../protocols/nar/batch.js';
@@ -24,6 +23,7 @@ import type { CheckpointTaking } from './checkpoint-taking.js';
 import type { Checkpointer } from './checkpointer.js';
 import { decodeTick, ENTRY_BATCH, ENTRY_CONTROL, ENTRY_TICK, encodeTick } from './entries.js';
 import type { EntryDispatch } from './entry-dispatch.js';
+import { EventLoopLoad } from './event-loop-load.js';
 import { ingestContext } from './ingest-context.js';
 import type { InputQueue, Entry } from './input-queue.js';
 import type { Outputs } from './outputs.js';
@@ -56,7 +56,7 @@ export class ActorRuntime {
   #unprocessedWork = 0;
   #lastActivityMs = 0;
   #timers: NodeJS.Timeout[] = [];
-  #elu = performance.eventLoopUtilization();
+  readonly #load = new EventLoopLoad();
   readonly #books: ActorBooks;
   readonly #outputs: Outputs;
   readonly #inLinks: InLinks;
@@ -244,11 +244,10 @@ export class ActorRuntime {
     this.#links.disconnectAll();
     await this.#log.close();
     await this.#quarantine.close();
+    this.#load.stop();
   }
 
   stats(): ActorStatsMessage {
-    const elu = performance.eventLoopUtilization(this.#elu);
-    this.#elu = performance.eventLoopUtilization();
     const links = this.#links.stats();
     return {
       type: 'stats',
@@ -264,7 +263,7 @@ export class ActorRuntime {
       queueDepth: this.#unprocessedWork,
       inputMemoryBytes: this.#input.keptBytes,
       inputReadBack: this.#input.letGo,
-      eventLoopUtilization: elu.utilization,
+      ...this.#load.take(),
       redeliveredDropped: this.#inLinks.redeliveredDropped,
       backpressured: links.backpressured,
       outstanding: links.outstanding,

@@ -51,6 +51,9 @@ export interface ActorStats {
   readonly logCommits?: BucketReport;
   /** 0..1 since the previous stats message. */
   readonly eventLoopUtilization: number;
+  /** How late a 10 ms timer fired since the previous stats, ms: p99 and max (absent: 0). */
+  readonly eventLoopDelayP99Ms?: number;
+  readonly eventLoopDelayMaxMs?: number;
   /** Re-sent batches dropped by high-water marks since the actor started. */
   readonly redeliveredDropped: number;
   readonly durableLsn: number;

@@ -25,6 +25,8 @@ function stats(alarms: ActorStatsMessage['alarms'], checkpointIntervalMs = 1000)
     inputMemoryBytes: 0,
     inputReadBack: 0,
     eventLoopUtilization: 0.5,
+    eventLoopDelayP99Ms: 3,
+    eventLoopDelayMaxMs: 12,
     redeliveredDropped: 0,
     backpressured: {},
     outstanding: {},

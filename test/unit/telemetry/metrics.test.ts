@@ -54,6 +54,8 @@ describe('HostMetrics.applyActorStats', () => {
         queueDepth: 7,
         checkpointAgeMs: 2500,
         eventLoopUtilization: 0.25,
+        eventLoopDelayP99Ms: 4.5,
+        eventLoopDelayMaxMs: 21,
         redeliveredDropped: 9,
         durableLsn: 1234,
         backpressured: { 'oi-1.0': true, 'oi-2.0': false },
@@ -75,6 +77,8 @@ describe('HostMetrics.applyActorStats', () => {
     expect(s.get(key('narflow_actor_queue_depth', actor))).toBe(7);
     expect(s.get(key('narflow_actor_checkpoint_age_seconds', actor))).toBe(2.5);
     expect(s.get(key('narflow_actor_event_loop_utilization', actor))).toBe(0.25);
+    expect(s.get(key('narflow_actor_event_loop_delay_p99_seconds', actor))).toBe(0.0045);
+    expect(s.get(key('narflow_actor_event_loop_delay_max_seconds', actor))).toBe(0.021);
     expect(s.get(key('narflow_batches_redelivered_dropped_total', node))).toBe(9);
     expect(s.get(key('narflow_input_log_durable_lsn', actor))).toBe(1234);
     expect(s.get(key('narflow_edge_backpressured', { from: 'oe-3.0', to: 'oi-1.0' }))).toBe(1);
