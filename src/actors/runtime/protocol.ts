@@ -92,9 +92,8 @@ export interface ActorStatsMessage {
   /** Appended input entries let go from memory since the actor started, read back from the log. */
   readonly inputReadBack: number;
   readonly eventLoopUtilization: number;
-  /** How late a 10 ms timer fired since the previous stats, ms: p99 and max (event-loop stalls). */
-  readonly eventLoopDelayP99Ms: number;
-  readonly eventLoopDelayMaxMs: number;
+  /** How late each 10 ms timer on the actor's thread fired since the previous stats (stalls). */
+  readonly eventLoopDelay: BucketReport;
   readonly redeliveredDropped: number;
   readonly backpressured: Record<string, boolean>;
   /** Output batches not yet acknowledged, per target actor. */

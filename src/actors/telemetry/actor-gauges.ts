@@ -13,8 +13,6 @@ export type GaugeField =
   | 'checkpointIntervalMs'
   | 'timeLagMs'
   | 'eventLoopUtilization'
-  | 'eventLoopDelayP99Ms'
-  | 'eventLoopDelayMaxMs'
   | 'durableLsn';
 
 /** What the stats carry of the gauges (absent: 0). */
@@ -75,18 +73,6 @@ const ROWS: readonly GaugeRow[] = [
     name: 'narflow_actor_event_loop_utilization',
     help: 'Event-loop utilisation, 0..1.',
     toMetric: (v) => Math.min(1, v),
-  },
-  {
-    field: 'eventLoopDelayP99Ms',
-    name: 'narflow_actor_event_loop_delay_p99_seconds',
-    help: "How late a 10 ms timer on the actor's thread fired, p99 over the last stats interval: stalls (a long handler step, a checkpoint, a GC pause) hold back every answer and hand-over of the actor.",
-    toMetric: seconds,
-  },
-  {
-    field: 'eventLoopDelayMaxMs',
-    name: 'narflow_actor_event_loop_delay_max_seconds',
-    help: "How late a 10 ms timer on the actor's thread fired at most over the last stats interval: its longest stall.",
-    toMetric: seconds,
   },
   {
     field: 'durableLsn',

@@ -51,9 +51,8 @@ export interface ActorStats {
   readonly logCommits?: BucketReport;
   /** 0..1 since the previous stats message. */
   readonly eventLoopUtilization: number;
-  /** How late a 10 ms timer fired since the previous stats, ms: p99 and max (absent: 0). */
-  readonly eventLoopDelayP99Ms?: number;
-  readonly eventLoopDelayMaxMs?: number;
+  /** How late each 10 ms timer on the actor's thread fired since the previous stats (absent: none). */
+  readonly eventLoopDelay?: BucketReport;
   /** Re-sent batches dropped by high-water marks since the actor started. */
   readonly redeliveredDropped: number;
   readonly durableLsn: number;
@@ -116,6 +115,7 @@ export class HostMetrics {
   readonly #checkpointsTaken: Counter<'node' | 'actor'>;
   readonly #checkpointTake: Counter<'node' | 'actor'>;
   readonly #logCommit: Histogram<'node' | 'actor'>;
+  readonly #loopDelay: Histogram<'node' | 'actor'>;
   readonly #restarts: Counter<'node' | 'actor'>;
   readonly #state: Gauge<'node' | 'actor' | 'state'>;
   readonly #backpressured: Gauge<'from' | 'to'>;
@@ -187,6 +187,13 @@ export class HostMetrics {
     this.#logCommit = new Histogram({
       name: 'narflow_input_log_commit_seconds',
       help: "Duration of the input log's group commits (write and fdatasync): what every answer and hand-over waits for.",
+      labelNames: actor,
+      buckets: [...LATENCY_BUCKETS_SECONDS],
+      registers: [this.registry],
+    });
+    this.#loopDelay = new Histogram({
+      name: 'narflow_actor_event_loop_delay_seconds',
+      help: "How late a 10 ms timer on the actor's thread fired: its stalls (a long handler step, a checkpoint, a GC pause, no core free), which hold back every answer and hand-over of the actor.",
       labelNames: actor,
       buckets: [...LATENCY_BUCKETS_SECONDS],
       registers: [this.registry],
@@ -263,6 +270,8 @@ export class HostMetrics {
     const takeDelta = this.#marks.advance(actor, 'checkpointTakeMs', takeMs, 'baseline');
     if (takeDelta > 0) this.#checkpointTake.inc({ node, actor }, takeDelta / 1000);
     if (stats.logCommits !== undefined) observeBuckets(this.#logCommit, { node, actor }, stats.logCommits);
+    if (stats.eventLoopDelay !== undefined)
+      observeBuckets(this.#loopDelay, { node, actor }, stats.eventLoopDelay);
 
     const labels = { node, actor };
     this.#gauges.set(labels, gauges);
@@ -314,6 +323,7 @@ export class HostMetrics {
     for (const c of [this.#restarts, this.#readBack, this.#checkpointsTaken, this.#checkpointTake])
       c.remove(labels);
     this.#logCommit.remove(labels);
+    this.#loopDelay.remove(labels);
     if (track?.state !== undefined) this.#state.remove({ ...labels, state: track.state });
     for (const to of track?.edges ?? []) this.#backpressured.remove({ from: actor, to });
     for (const alarm of track?.alarms ?? []) this.#alarm.remove({ ...labels, alarm });

@@ -54,8 +54,6 @@ describe('HostMetrics.applyActorStats', () => {
         queueDepth: 7,
         checkpointAgeMs: 2500,
         eventLoopUtilization: 0.25,
-        eventLoopDelayP99Ms: 4.5,
-        eventLoopDelayMaxMs: 21,
         redeliveredDropped: 9,
         durableLsn: 1234,
         backpressured: { 'oi-1.0': true, 'oi-2.0': false },
@@ -77,8 +75,6 @@ describe('HostMetrics.applyActorStats', () => {
     expect(s.get(key('narflow_actor_queue_depth', actor))).toBe(7);
     expect(s.get(key('narflow_actor_checkpoint_age_seconds', actor))).toBe(2.5);
     expect(s.get(key('narflow_actor_event_loop_utilization', actor))).toBe(0.25);
-    expect(s.get(key('narflow_actor_event_loop_delay_p99_seconds', actor))).toBe(0.0045);
-    expect(s.get(key('narflow_actor_event_loop_delay_max_seconds', actor))).toBe(0.021);
     expect(s.get(key('narflow_batches_redelivered_dropped_total', node))).toBe(9);
     expect(s.get(key('narflow_input_log_durable_lsn', actor))).toBe(1234);
     expect(s.get(key('narflow_edge_backpressured', { from: 'oe-3.0', to: 'oi-1.0' }))).toBe(1);
@@ -164,23 +160,25 @@ describe('HostMetrics.applyActorStats', () => {
     expect((await m.metricsText()).includes('narflow_actor_checkpoint_bytes{')).toBe(false);
   });
 
-  it('adds the input log commit durations of each report into a histogram per actor', async () => {
+  it.each([
+    ['logCommits', 'narflow_input_log_commit_seconds'],
+    ['eventLoopDelay', 'narflow_actor_event_loop_delay_seconds'],
+  ] as const)('adds the %s of each report into the histogram %s per actor', async (field, metric) => {
     const m = new HostMetrics({ defaultMetrics: false });
-    const commits = new LatencyBuckets();
-    for (const ms of [0.3, 0.8, 4]) commits.record(ms);
-    m.applyActorStats(stats({ logCommits: commits.take() }));
-    commits.record(30);
-    m.applyActorStats(stats({ logCommits: commits.take() }));
+    const reported = new LatencyBuckets();
+    for (const ms of [0.3, 0.8, 4]) reported.record(ms);
+    m.applyActorStats(stats({ [field]: reported.take() }));
+    reported.record(30);
+    m.applyActorStats(stats({ [field]: reported.take() }));
     const s = await read(m);
-    const bucket = (le: string): number | undefined =>
-      s.get(key('narflow_input_log_commit_seconds_bucket', { ...actor, le }));
+    const bucket = (le: string): number | undefined => s.get(key(`${metric}_bucket`, { ...actor, le }));
     expect([bucket('0.0005'), bucket('0.001'), bucket('0.005'), bucket('0.02'), bucket('0.05')]).toEqual([
       1, 2, 3, 3, 4,
     ]);
-    expect(s.get(key('narflow_input_log_commit_seconds_count', actor))).toBe(4);
-    expect(s.get(key('narflow_input_log_commit_seconds_sum', actor))).toBeCloseTo(0.0351, 9);
+    expect(s.get(key(`${metric}_count`, actor))).toBe(4);
+    expect(s.get(key(`${metric}_sum`, actor))).toBeCloseTo(0.0351, 9);
     m.removeActor('oe-3', 'oe-3.0');
-    expect((await m.metricsText()).includes('narflow_input_log_commit_seconds_bucket{')).toBe(false);
+    expect((await m.metricsText()).includes(`${metric}_bucket{`)).toBe(false);
   });
 
   it('caps distinct quarantine reasons per node and counts the rest as other', async () => {
