@@ -48,6 +48,7 @@ import { BenchError, histogramQuantile } from './stats.js';
 
 const RESPONSE_HISTOGRAM = 'narflow_ingest_response_duration_seconds';
 const COMMIT_HISTOGRAM = 'narflow_input_log_commit_seconds';
+const LOOP_DELAY_HISTOGRAM = 'narflow_actor_event_loop_delay_seconds';
 /** Long enough for the actor's next stats report (every 250 ms) to reach the metrics. */
 const STATS_SETTLE_MS = 1000;
 
@@ -268,6 +269,8 @@ export interface IngestRun extends BusyCost {
     readonly gatewayP99Ms: number | undefined;
     /** p99 of the gateway's input-log group commits (write + fdatasync) over the same run. */
     readonly commitP99Ms: number | undefined;
+    /** How late the gateway thread's 10 ms timer fired, p99 over the half-rate run (its stalls). */
+    readonly stallP99Ms: number | undefined;
     /** The same paced load against the bare responder: what the load generator adds by itself. */
     readonly baselineP99Ms: number;
     readonly baselineMaxMs: number;
@@ -383,6 +386,7 @@ export async function runGtppIngestBench(
       const after = await scrapeMetrics(dataDir);
       const gatewayP99 = histogramQuantile(before, after, RESPONSE_HISTOGRAM, 0.99);
       const commitP99 = histogramQuantile(before, after, COMMIT_HISTOGRAM, 0.99, 'actor="gtpp.0"');
+      const stallP99 = histogramQuantile(before, after, LOOP_DELAY_HISTOGRAM, 0.99, 'actor="gtpp.0"');
       const peak = await peakRssBytes(server.pid);
       return {
         transport,
@@ -409,6 +413,7 @@ export async function runGtppIngestBench(
           maxMs: paced.latencyMs.max,
           gatewayP99Ms: gatewayP99 === undefined ? undefined : gatewayP99 * 1000,
           commitP99Ms: commitP99 === undefined ? undefined : commitP99 * 1000,
+          stallP99Ms: stallP99 === undefined ? undefined : stallP99 * 1000,
         },
       };
     },
