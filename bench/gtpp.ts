@@ -1,45 +1,23 @@
 /**
- * GTP' benchmarks:
- *  - CDR decode: `packCdrNar` (what gtpp-ei runs on each CDR: the NAR written as MessagePack) and
- *    `decodeCdrToNar` (NAR objects, what the CDR file EI runs) over the five record types on one core,
- *    each against msgpackr decoding the same records as NARs (the batch codec every record crosses)
- *    in the same run;
- *  - the file OI's CSV rows of the gateway's NARs (the cdr columns): written from the batch's bytes
- *    (`readPackedBatch` + `packedRows`, what the file OI runs) against the batch decoded into NAR
- *    objects and formatted (`decodeBatch` + `rows`), in the same run;
- *  - GTP' ingest, UDP and TCP: `narflow loadgen gtpp` (4 GSNs, 10 CDRs per message, 64 requests in
- *    flight per GSN) as fast as the answers allow against a narflow running gtpp-ei → file-oi, where
- *    an answer means the CDRs are decoded and fsynced in the input log; the baseline is the same load
- *    against a bare responder that answers at once (no CDR decoding, no log). Then a run at half the
- *    measured rate for the latency from send to answer, and the same paced load against the bare
- *    responder for the load generator's own share of it. UDP receive-buffer drops are read from
- *    /proc/net/snmp (Udp RcvbufErrors) around each run, and the narflow process's CPU (all threads)
- *    from /proc/<pid>/stat over the span the full-rate load kept it busy.
+ * GTP' ingest benchmarks, UDP and TCP: `narflow loadgen gtpp` (4 GSNs, 10 CDRs per message, 64
+ * requests in flight per GSN) as fast as the answers allow against a narflow running gtpp-ei →
+ * file-oi, where an answer means the CDRs are decoded and fsynced in the input log; the baseline is
+ * the same load against a bare responder that answers at once (no CDR decoding, no log). Then the
+ * same from 8 GSNs, and with 30 CDRs per message; a run at half the measured rate for the latency
+ * from send to answer, and the same paced load against the bare responder for the load generator's
+ * own share of it. UDP receive-buffer drops are read from /proc/net/snmp (Udp RcvbufErrors) around
+ * each run, and the narflow process's CPU (all threads) from /proc/<pid>/stat over the span the
+ * full-rate load kept it busy. The codec benchmarks are in gtpp-codec.ts.
  */
 import { join } from 'node:path';
-import { cdrToNar, decodeCdrToNar, encodeCdr, packCdrNar } from '../src/protocols/cdr/index.js';
-import { fileOiSettings, resolveFileOi } from '../src/actors/nodes/oi/file-oi-settings.js';
-import { rowFormat } from '../src/actors/nodes/oi/row-format.js';
-import type { HandlerContext } from '../src/actors/runtime/actor.js';
-import { decodeBatch, encodeBatch } from '../src/protocols/nar/batch.js';
-import { MsgpackWriter } from '../src/protocols/nar/msgpack-writer.js';
-import { readPackedBatch } from '../src/protocols/nar/packed-batch.js';
-import { PackedNar } from '../src/protocols/nar/packed-nar.js';
-import { Packr } from 'msgpackr';
-import { DEFAULT_MIX } from '../src/cluster/loadgen/gtpp/options.js';
-import { prepareRun } from '../src/cluster/loadgen/gtpp/prepare.js';
 import { TRUTH_CDR_COLUMNS } from '../src/cluster/loadgen/gtpp/truth-columns.js';
-import { sampleCdr } from '../src/protocols/cdr/samples.js';
 import { BIN, peakRssBytes, ROOT, scrapeMetrics } from './narflow-process.js';
 import {
   busyCost,
   busyCpuDuring,
   type BusyCost,
   type Child,
-  decodeAgainstMsgpackr,
   loadgenSummary,
-  narsOf,
-  rateAgainstBaseline,
   udpRcvbufErrors,
   withServer,
   writeIngestBenchConfig,
@@ -51,154 +29,6 @@ const COMMIT_HISTOGRAM = 'narflow_input_log_commit_seconds';
 const LOOP_DELAY_HISTOGRAM = 'narflow_actor_event_loop_delay_seconds';
 /** Long enough for the actor's next stats report (every 250 ms) to reach the metrics. */
 const STATS_SETTLE_MS = 1000;
-
-export interface DecodeResult {
-  /** `packCdrNar` (the gateway's path). */
-  readonly cdrsPerSecond: number;
-  readonly baselinePerSecond: number;
-  /** `decodeCdrToNar` (NAR objects), against its own baseline measurement. */
-  readonly objectCdrsPerSecond: number;
-  readonly objectBaselinePerSecond: number;
-  readonly bytesPerCdr: number;
-}
-
-export function runCdrDecodeBench(): DecodeResult {
-  const recs = Array.from({ length: 20_000 }, (_, i) => sampleCdr(i));
-  const encoded = recs.map(encodeCdr);
-  const nars = [...narsOf(recs, cdrToNar)];
-  const w = new MsgpackWriter();
-  const packed = decodeAgainstMsgpackr(
-    encoded,
-    nars,
-    (b) => {
-      if (w.pos > 60_000) w.pos = 0; // a request's worth of CDRs at a time, as the gateway writes them
-      return (packCdrNar(b, w) as readonly string[]).length;
-    },
-    'CDR (packed)',
-  );
-  const objects = decodeAgainstMsgpackr(encoded, nars, (b) => Object.keys(decodeCdrToNar(b)).length, 'CDR');
-  return {
-    cdrsPerSecond: packed.perSecond,
-    baselinePerSecond: packed.baselinePerSecond,
-    objectCdrsPerSecond: objects.perSecond,
-    objectBaselinePerSecond: objects.baselinePerSecond,
-    bytesPerCdr: packed.bytesPerItem,
-  };
-}
-
-export interface RowsResult {
-  /** CSV rows from packed batches (`readPackedBatch` + `packedRows`). */
-  readonly rowsPerSecond: number;
-  /** The same batches as NAR objects (`decodeBatch` + `rows`). */
-  readonly objectRowsPerSecond: number;
-  readonly recordsPerBatch: number;
-}
-
-/** Passes over the 40 batches per timed round: long enough (about 100,000 rows) to time steadily. */
-const ROWS_REPEAT = 8;
-
-/**
- * The file OI's CSV rows for batches of the gateway's NARs (packed CDRs of the five record types,
- * 300 per batch, the cdr output's columns): from the batch's bytes against NAR objects.
- */
-export function runFileOiRowsBench(): RowsResult {
-  const perBatch = 300;
-  const batches: Uint8Array[] = [];
-  const w = new MsgpackWriter();
-  for (let b = 0; b < 40; b++) {
-    const records: PackedNar[] = [];
-    for (let i = 0; i < perBatch; i++) {
-      w.pos = 0;
-      const keys = packCdrNar(encodeCdr(sampleCdr(b * perBatch + i)), w);
-      if (keys === undefined) throw new BenchError('no_samples', 'a sample CDR did not pack');
-      records.push(new PackedNar(keys, w.buf.slice(0, w.pos), 0, w.pos));
-    }
-    batches.push(encodeBatch('gtpp.0', b, records));
-  }
-  const format = rowFormat(
-    resolveFileOi(
-      fileOiSettings.parse({ dir: '.', rules: TRUTH_CDR_COLUMNS.map((attribute) => ({ attribute })) }),
-    ),
-  );
-  const packedRows = format.packedRows;
-  if (packedRows === undefined) throw new BenchError('no_samples', 'CSV rows offer no packed path');
-  // `rows` quarantines only in fixed-width; CSV never calls the context.
-  const ctx = {} as HandlerContext;
-  const { perSecond, baselinePerSecond } = rateAgainstBaseline(
-    ROWS_REPEAT * batches.length * perBatch,
-    () => {
-      let n = 0;
-      for (let r = 0; r < ROWS_REPEAT; r++)
-        for (const b of batches) {
-          const batch = readPackedBatch(b);
-          if (batch === undefined) throw new BenchError('no_samples', 'a batch of packed CDRs did not read');
-          n += packedRows(batch).length;
-        }
-      return n;
-    },
-    () => {
-      let n = 0;
-      for (let r = 0; r < ROWS_REPEAT; r++)
-        for (const b of batches) n += format.rows(decodeBatch(b).records, ctx).text.length;
-      return n;
-    },
-    'file-oi rows',
-  );
-  return { rowsPerSecond: perSecond, objectRowsPerSecond: baselinePerSecond, recordsPerBatch: perBatch };
-}
-
-export interface EncodeResult {
-  readonly cdrsPerSecond: number;
-  readonly baselinePerSecond: number;
-  /** `narflow loadgen gtpp`'s preparation (generate, encode, frame, ground-truth lines), per CDR. */
-  readonly prepareUsPerCdr: number;
-  readonly preparedCdrs: number;
-}
-
-/**
- * CDR encode (`encodeCdr`, what the load generator runs on each CDR) against msgpackr packing the
- * same records, and the load generator's whole preparation of a run (default mix, 1–5 records per
- * session, 10 CDRs per message), which happens before its first message is sent.
- */
-export function runCdrEncodeBench(): EncodeResult {
-  const recs = Array.from({ length: 20_000 }, (_, i) => sampleCdr(i));
-  const packr = new Packr({ useRecords: false, moreTypes: true });
-  const { perSecond: cdrsPerSecond, baselinePerSecond } = rateAgainstBaseline(
-    recs.length,
-    () => {
-      let n = 0;
-      for (const r of recs) n += encodeCdr(r).length;
-      return n;
-    },
-    () => {
-      let n = 0;
-      for (const r of recs) n += packr.pack(r).length;
-      return n;
-    },
-    'CDR encode',
-  );
-  const t0 = performance.now();
-  const prepared = prepareRun({
-    gsns: 4,
-    ipv6: false,
-    mix: DEFAULT_MIX,
-    records: { kind: 'uniform', min: 1, max: 5 },
-    limit: { minRecords: 200_000 },
-    cdrsPerMessage: 10,
-    gtppVersion: 2,
-    dupRate: 0,
-    seed: 1,
-    nowMs: Date.now(),
-  });
-  const prepareMs = performance.now() - t0;
-  if (prepared.totalCdrs === 0) throw new BenchError('no_samples', 'loadgen preparation produced nothing');
-  return {
-    cdrsPerSecond,
-    baselinePerSecond,
-    prepareUsPerCdr: (prepareMs * 1000) / prepared.totalCdrs,
-    preparedCdrs: prepared.totalCdrs,
-  };
-}
 
 export interface LoadSummary {
   readonly cdrsPerSecond: number;
@@ -225,6 +55,9 @@ export const COLD_SEED = 101;
  */
 const MANY_GSNS = 8;
 const MANY_SEED = 3;
+/** CDRs per message of the large-message run (7–8 KB messages: TCP, or UDP where the path takes them). */
+const LARGE_MESSAGE_CDRS = 30;
+const LARGE_SEED = 4;
 
 /** `BusyCost`: of the full-rate run. */
 export interface IngestRun extends BusyCost {
@@ -242,6 +75,12 @@ export interface IngestRun extends BusyCost {
     readonly gsns: number;
     readonly cdrsPerSecond: number;
     readonly cores: number | undefined;
+  };
+  /** The same from `MANY_GSNS` GSNs with LARGE_MESSAGE_CDRS CDRs per message: CPU per CDR and UDP drops too. */
+  readonly largeMessages: BusyCost & {
+    readonly cdrsPerMessage: number;
+    readonly cdrsPerSecond: number;
+    readonly udpReceiveErrors: number;
   };
   readonly baselinePerSecond: number;
   /**
@@ -298,6 +137,7 @@ export function load(
   gsns = 4,
   seed = 1,
   startAtMs?: number,
+  cdrsPerMessage = 10,
 ): Promise<LoadSummary> {
   return loadgenSummary<LoadSummary>(
     [
@@ -314,7 +154,8 @@ export function load(
       '--count',
       String(count),
     ]
-      .concat(['--records', '1-5', '--cdrs-per-message', '10', '--window', '64', '--rate', String(rate)])
+      .concat(['--records', '1-5', '--cdrs-per-message', String(cdrsPerMessage), '--window', '64'])
+      .concat(['--rate', String(rate)])
       .concat(['--timeout-ms', '3000', '--progress', 'off', '--max-seconds', '300']),
     join(dir, `load-${transport}-${port}-${rate}`),
   );
@@ -377,6 +218,13 @@ export async function runGtppIngestBench(
         load(dir, transport, port, cdrs, 0, MANY_GSNS, MANY_SEED),
       );
       allAccepted(`gtpp ${transport} (${MANY_GSNS} GSNs)`, many, cdrs);
+      progress(`gtpp ${transport}: narflow with ${MANY_GSNS} GSNs, ${LARGE_MESSAGE_CDRS} CDRs per message`);
+      const dropsBeforeLarge = await udpRcvbufErrors();
+      const { result: large, busy: largeBusy } = await busyCpuDuring(server.pid, () =>
+        load(dir, transport, port, cdrs, 0, MANY_GSNS, LARGE_SEED, undefined, LARGE_MESSAGE_CDRS),
+      );
+      const dropsAfterLarge = await udpRcvbufErrors();
+      allAccepted(`gtpp ${transport} (${LARGE_MESSAGE_CDRS} CDRs per message)`, large, cdrs);
       const half = Math.max(1000, Math.round(full.cdrsPerSecond / 2));
       progress(`gtpp ${transport}: narflow at half that rate (${half} CDRs/s)`);
       const dataDir = join(dir, `gtpp-${transport}`, 'data');
@@ -397,6 +245,12 @@ export async function runGtppIngestBench(
           gsns: MANY_GSNS,
           cdrsPerSecond: many.cdrsPerSecond,
           cores: manyBusy === undefined ? undefined : manyBusy.cpuSeconds / manyBusy.wallSeconds,
+        },
+        largeMessages: {
+          cdrsPerMessage: LARGE_MESSAGE_CDRS,
+          cdrsPerSecond: large.cdrsPerSecond,
+          udpReceiveErrors: dropsAfterLarge - dropsBeforeLarge,
+          ...busyCost(largeBusy, large.accepted),
         },
         baselinePerSecond: baseline.cdrsPerSecond,
         baselineMachineCores: busyCost(baselineBusy, baseline.accepted).machineCores,
