@@ -141,8 +141,10 @@ export async function runGtpp(
         `(${r.manyGsns.gsns} GSNs, 64 in flight each, messages of about 7 KB): ${rate(l.cdrsPerSecond)} CDRs/s ` +
         `decoded and durably accepted (target: 250k on 2 cores) — ${(l.cdrsPerSecond / r.cdrsPerSecond).toFixed(2)}× ` +
         `the 10-CDR messages above; ` +
-        cpuText({ ...l, peakRssBytes: undefined }) +
-        (transport === 'udp' ? `${l.udpReceiveErrors} UDP receive-buffer drops` : '').replace(/; $/, ''),
+        (
+          cpuText({ ...l, peakRssBytes: undefined }) +
+          (transport === 'udp' ? `${l.udpReceiveErrors} UDP receive-buffer drops` : '')
+        ).replace(/; $/, ''),
     );
   }
   const one = ingest[0] as IngestRun;
