@@ -132,6 +132,12 @@ export class HostMetrics {
       new Counter({ name, help, labelNames, registers });
     const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> =>
       new Gauge({ name, help, labelNames, registers });
+    const latencies = <L extends string>(
+      name: string,
+      help: string,
+      labelNames: readonly L[],
+    ): Histogram<L> =>
+      new Histogram({ name, help, labelNames, buckets: [...LATENCY_BUCKETS_SECONDS], registers });
     const node = ['node'] as const;
     const actor = ['node', 'actor'] as const;
     this.#ledgerCounters = {
@@ -184,20 +190,16 @@ export class HostMetrics {
       "Event-loop time spent taking checkpoints (the handler's snapshot and its encoding); the actor handles nothing meanwhile.",
       actor,
     );
-    this.#logCommit = new Histogram({
-      name: 'narflow_input_log_commit_seconds',
-      help: "Duration of the input log's group commits (write and fdatasync): what every answer and hand-over waits for.",
-      labelNames: actor,
-      buckets: [...LATENCY_BUCKETS_SECONDS],
-      registers: [this.registry],
-    });
-    this.#loopDelay = new Histogram({
-      name: 'narflow_actor_event_loop_delay_seconds',
-      help: "How late a 10 ms timer on the actor's thread fired: its stalls (a long handler step, a checkpoint, a GC pause, no core free), which hold back every answer and hand-over of the actor.",
-      labelNames: actor,
-      buckets: [...LATENCY_BUCKETS_SECONDS],
-      registers: [this.registry],
-    });
+    this.#logCommit = latencies(
+      'narflow_input_log_commit_seconds',
+      "Duration of the input log's group commits (write and fdatasync): what every answer and hand-over waits for.",
+      actor,
+    );
+    this.#loopDelay = latencies(
+      'narflow_actor_event_loop_delay_seconds',
+      "How late a 10 ms timer on the actor's thread fired: its stalls (a long handler step, a checkpoint, a GC pause, no core free), which hold back every answer and hand-over of the actor.",
+      actor,
+    );
     this.#restarts = counter('narflow_actor_restarts_total', 'Restarts of the actor.', actor);
     this.#state = gauge('narflow_actor_state', '1 for the current state of the actor.', [
       'node',
