@@ -82,10 +82,6 @@ export class CdrDecoding {
     this.#threads = Array.from({ length: s.threads }, (_, i) => this.#start(i));
   }
 
-  get threads(): number {
-    return this.#threads.length;
-  }
-
   /** A request's CDRs decoded (undefined when it has none), in the order requests were given. */
   decode(records: readonly Uint8Array[] | undefined, format: number): Promise<Results> {
     if (this.#threads.length === 0)
