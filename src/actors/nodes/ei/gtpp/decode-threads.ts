@@ -84,8 +84,7 @@ export class CdrDecoding {
 
   /** A request's CDRs decoded (undefined when it has none), in the order requests were given. */
   decode(records: readonly Uint8Array[] | undefined, format: number): Promise<Results> {
-    if (this.#threads.length === 0)
-      return Promise.resolve(records && decodeRecords(records, format, this.s.accept));
+    if (this.#threads.length === 0) return Promise.resolve(this.#decodeNow(records, format));
     return new Promise<Results>((resolve) => {
       const ticket: Ticket = { records, results: undefined, done: false, resolve };
       this.#order.push(ticket);
@@ -194,9 +193,13 @@ export class CdrDecoding {
 
   #decodeHere(tickets: readonly Ticket[], format: number): void {
     for (const t of tickets) {
-      t.results = t.records && decodeRecords(t.records, format, this.s.accept);
+      t.results = this.#decodeNow(t.records, format);
       t.done = true;
     }
+  }
+
+  #decodeNow(records: readonly Uint8Array[] | undefined, format: number): Results {
+    return records && decodeRecords(records, format, this.s.accept);
   }
 
   /** Hands results back in request order, as far as they are done. */

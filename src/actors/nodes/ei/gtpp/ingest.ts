@@ -343,7 +343,6 @@ export class GtppIngest implements IngestSource {
       this.#answerDrt(path, frame, Cause.NoResourcesAvailable, t0);
       return;
     }
-    let cause: number = Cause.RequestAccepted;
     const part: DatagramEntry = {
       kind: KIND_MESSAGE,
       transport: path.transport,
@@ -354,11 +353,13 @@ export class GtppIngest implements IngestSource {
     };
     const logged = (this.#decoding as CdrDecoding)
       .decode(m.packet?.records, m.packet?.format ?? 1)
-      .then((records) => {
-        if (records?.some((r) => r instanceof RecordFailure) === true) cause = Cause.CdrDecodingError;
-        return (this.#batcher as EntryBatcher<Decoded>).log(part, { frame, fingerprint: fp, records });
+      .then(async (records) => {
+        await (this.#batcher as EntryBatcher<Decoded>).log(part, { frame, fingerprint: fp, records });
+        return records?.some((r) => r instanceof RecordFailure) === true
+          ? Cause.CdrDecodingError
+          : Cause.RequestAccepted;
       });
-    const answered = this.#books.track(logged).then(() => {
+    const answered = this.#books.track(logged).then((cause) => {
       this.#count(cause === Cause.RequestAccepted ? 'drt_accepted' : 'drt_cdr_decoding_error');
       this.#answerDrt(path, frame, cause, t0);
       return cause;
