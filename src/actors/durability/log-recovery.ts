@@ -8,6 +8,7 @@
  * after it. Non-tail segments are checked in full only on request (`verify: 'all'`), otherwise when
  * they are read.
  */
+import { constants } from 'node:fs';
 import { mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LogCorruptError } from './errors.js';
@@ -21,6 +22,9 @@ import {
   type SegmentRef,
 } from './log-format.js';
 
+/** How the active segment is opened for writing: each write returns once its bytes are durable. */
+export const SYNC_WRITE_FLAGS = constants.O_RDWR | constants.O_DSYNC;
+
 export interface RecoveryReport {
   /** Segment file whose tail was examined. */
   readonly segment: string;
@@ -30,7 +34,7 @@ export interface RecoveryReport {
 
 export interface RecoveredLog {
   readonly segments: SegmentRef[];
-  /** The last segment, open for writing. */
+  /** The last segment, open for writing with `SYNC_WRITE_FLAGS`. */
   readonly fh: FileHandle;
   readonly validBytes: number;
   readonly lastLsn: number;
@@ -65,7 +69,7 @@ export async function recoverLog(dir: string, verify: 'tail' | 'all'): Promise<R
     }
   }
   const last = segments[segments.length - 1] as SegmentRef;
-  const fh = await open(join(dir, last.file), 'r+');
+  const fh = await open(join(dir, last.file), SYNC_WRITE_FLAGS);
   try {
     const { size } = await fh.stat();
     const tail = await scanTailSegment(fh, last.file, size);

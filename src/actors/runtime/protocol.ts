@@ -81,7 +81,7 @@ export interface ActorStatsMessage {
   readonly checkpointIntervalMs: number;
   /** How far the actor's latest tick is behind the wall clock (0 before its first tick). */
   readonly timeLagMs: number;
-  /** Durations of the input log's group commits (write + fdatasync) since the previous stats. */
+  /** Durations of the input log's group commits (one synced write each) since the previous stats. */
   readonly logCommits: BucketReport;
   readonly ledger: Ledger;
   readonly quarantinedByReason: Record<string, number>;

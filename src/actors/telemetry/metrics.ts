@@ -192,7 +192,7 @@ export class HostMetrics {
     );
     this.#logCommit = latencies(
       'narflow_input_log_commit_seconds',
-      "Duration of the input log's group commits (write and fdatasync): what every answer and hand-over waits for.",
+      "Duration of the input log's group commits (one O_DSYNC write, durable when it returns): what every answer and hand-over waits for.",
       actor,
     );
     this.#loopDelay = latencies(

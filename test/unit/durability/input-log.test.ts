@@ -1,4 +1,5 @@
-import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, readFile, readlink, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LogClosedError, LogFailedError, LogUsageError } from '../../../src/actors/durability/errors.js';
@@ -187,13 +188,16 @@ describe('InputLog group commit', () => {
     const dir = await tempDir();
     const log = await InputLog.open(dir, { segmentBytes: 1 << 20, groupCommitMs: 0 });
     const proto = await fileHandlePrototype(dir);
-    const original = proto.datasync;
+    const original = proto.writev;
     const gate = deferred();
     const entered = deferred();
-    vi.spyOn(proto, 'datasync').mockImplementationOnce(async function (this: FileHandle) {
+    vi.spyOn(proto, 'writev').mockImplementationOnce(async function (
+      this: FileHandle,
+      ...args: Parameters<FileHandle['writev']>
+    ) {
       entered.resolve();
       await gate.promise;
-      return original.call(this);
+      return original.apply(this, args);
     });
     const commits: number[] = [];
     log.onDurable((lsn) => commits.push(lsn));
@@ -212,14 +216,14 @@ describe('InputLog group commit', () => {
     await log.close();
   });
 
-  it('rejects waiters and fails the log when fsync fails, never advancing durableLsn', async () => {
+  it('rejects waiters and fails the log when a synced write fails, never advancing durableLsn', async () => {
     const dir = await tempDir();
     const log = await InputLog.open(dir, { segmentBytes: 1 << 20, groupCommitMs: 0 });
     log.append(1, payloadFor(1));
     await log.flush();
     const proto = await fileHandlePrototype(dir);
-    const eio = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
-    vi.spyOn(proto, 'datasync').mockRejectedValueOnce(eio);
+    const eio = Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+    vi.spyOn(proto, 'writev').mockRejectedValueOnce(eio);
     const failures: LogFailedError[] = [];
     log.onFailure((e) => failures.push(e));
     const lsn = log.append(1, payloadFor(2));
@@ -247,4 +251,38 @@ describe('InputLog group commit', () => {
     for (const name of names) expect((await stat(join(dir, name))).size).toBe(100);
     await log.close();
   });
+
+  // A commit is one write that is durable when it returns: the descriptor the log writes through
+  // carries O_DSYNC, whether the segment was opened at recovery or by a roll.
+  it.runIf(process.platform === 'linux')(
+    'writes its active segment through an O_DSYNC descriptor',
+    async () => {
+      const dir = await tempDir();
+      const log = await InputLog.open(dir, { segmentBytes: 100, groupCommitMs: 0 });
+      expect(await openFlags(join(dir, `${'1'.padStart(20, '0')}.seg`))).toEqual([expect.any(Number)]);
+      for (const flags of await openFlags(join(dir, `${'1'.padStart(20, '0')}.seg`))) {
+        expect(flags & constants.O_DSYNC).toBe(constants.O_DSYNC);
+      }
+      for (let n = 1; n <= 3; n += 1) log.append(1, new Uint8Array(41));
+      await log.flush();
+      const rolled = await openFlags(join(dir, `${'3'.padStart(20, '0')}.seg`));
+      expect(rolled).toHaveLength(1);
+      expect((rolled[0] as number) & constants.O_DSYNC).toBe(constants.O_DSYNC);
+      expect(await openFlags(join(dir, `${'1'.padStart(20, '0')}.seg`))).toEqual([]);
+      await log.close();
+    },
+  );
 });
+
+/** The open flags of this process's descriptors on `file` (Linux: /proc/self/fdinfo). */
+async function openFlags(file: string): Promise<number[]> {
+  const flags: number[] = [];
+  for (const fd of await readdir('/proc/self/fd')) {
+    const target = await readlink(join('/proc/self/fd', fd)).catch(() => undefined);
+    if (target !== file) continue;
+    const info = await readFile(join('/proc/self/fdinfo', fd), 'utf8');
+    const m = /^flags:\s+([0-7]+)$/m.exec(info);
+    if (m !== null) flags.push(parseInt(m[1] as string, 8));
+  }
+  return flags;
+}
