@@ -143,7 +143,11 @@ export async function runGtpp(
         `the 10-CDR messages above; ` +
         (
           cpuText({ ...l, peakRssBytes: undefined }) +
-          (transport === 'udp' ? `${l.udpReceiveErrors} UDP receive-buffer drops` : '')
+          (transport === 'udp'
+            ? `${l.udpReceiveErrors} UDP receive-buffer drops (the receive queue peaked at ` +
+              `${l.peakQueuedBytes === undefined ? 'unknown' : mib(l.peakQueuedBytes)} of the ` +
+              `${r.receiveBufferBytes === undefined ? 'unknown' : mib(r.receiveBufferBytes)} buffer, as the kernel counts it)`
+            : '')
         ).replace(/; $/, ''),
     );
   }

@@ -22,6 +22,7 @@ import {
   withServer,
   writeIngestBenchConfig,
 } from './servers.js';
+import { udpQueuePeakDuring } from './udp-queue.js';
 import { BenchError, histogramQuantile } from './stats.js';
 
 const RESPONSE_HISTOGRAM = 'narflow_ingest_response_duration_seconds';
@@ -81,6 +82,8 @@ export interface IngestRun extends BusyCost {
     readonly cdrsPerMessage: number;
     readonly cdrsPerSecond: number;
     readonly udpReceiveErrors: number;
+    /** Peak bytes in the gateway's UDP receive queue, as the kernel counts them against the buffer. */
+    readonly peakQueuedBytes: number | undefined;
   };
   readonly baselinePerSecond: number;
   /**
@@ -220,8 +223,13 @@ export async function runGtppIngestBench(
       allAccepted(`gtpp ${transport} (${MANY_GSNS} GSNs)`, many, cdrs);
       progress(`gtpp ${transport}: narflow with ${MANY_GSNS} GSNs, ${LARGE_MESSAGE_CDRS} CDRs per message`);
       const dropsBeforeLarge = await udpRcvbufErrors();
-      const { result: large, busy: largeBusy } = await busyCpuDuring(server.pid, () =>
-        load(dir, transport, port, cdrs, 0, MANY_GSNS, LARGE_SEED, undefined, LARGE_MESSAGE_CDRS),
+      const {
+        result: { result: large, busy: largeBusy },
+        peakQueuedBytes,
+      } = await udpQueuePeakDuring(port, () =>
+        busyCpuDuring(server.pid, () =>
+          load(dir, transport, port, cdrs, 0, MANY_GSNS, LARGE_SEED, undefined, LARGE_MESSAGE_CDRS),
+        ),
       );
       const dropsAfterLarge = await udpRcvbufErrors();
       allAccepted(`gtpp ${transport} (${LARGE_MESSAGE_CDRS} CDRs per message)`, large, cdrs);
@@ -250,6 +258,7 @@ export async function runGtppIngestBench(
           cdrsPerMessage: LARGE_MESSAGE_CDRS,
           cdrsPerSecond: large.cdrsPerSecond,
           udpReceiveErrors: dropsAfterLarge - dropsBeforeLarge,
+          peakQueuedBytes: transport === 'udp' ? peakQueuedBytes : undefined,
           ...busyCost(largeBusy, large.accepted),
         },
         baselinePerSecond: baseline.cdrsPerSecond,

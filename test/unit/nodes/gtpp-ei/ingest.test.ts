@@ -243,6 +243,9 @@ describe('gtpp-ei ingest', () => {
     expect(await t.next(300)).toBeUndefined();
     expect(ingest.stats().events['peer_refused']).toBe(2);
     expect(log.entries).toHaveLength(0);
+    expect(Object.keys(ingest.stats().gauges ?? {})).toEqual(
+      expect.arrayContaining(['receive_buffer_bytes', 'udp_kernel_drops', 'udp_receive_queue_bytes']),
+    );
   });
 
   it("ensures TCP peers are answered on their connection and bytes that cannot be GTP' close it", async () => {

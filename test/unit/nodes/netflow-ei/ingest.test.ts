@@ -50,6 +50,8 @@ describe('netflow-ei ingest', () => {
     expect(st.peers?.['127.0.0.5']).toEqual({ datagrams: 1 });
     expect(st.gauges).toHaveProperty('udp_kernel_drops_netflow');
     expect(st.gauges).toHaveProperty('udp_kernel_drops_ipfix');
+    expect(st.gauges).toHaveProperty('udp_receive_queue_bytes_netflow');
+    expect(st.gauges).toHaveProperty('udp_receive_queue_bytes_ipfix');
   });
 
   it('ensures stats can still be read after the sockets closed (the stats timer outlives a stop)', async () => {

@@ -1,8 +1,9 @@
 /**
  * The UDP socket of the datagram EIs (GTP', RADIUS, NetFlow/IPFIX): one datagram, one message,
  * delivered with the path its answer goes back on. A peer is known by its source address
- * (IPv4-mapped IPv6 addresses are reported as IPv4). `kernelDrops` reads how many datagrams the
- * kernel dropped on the socket (receive buffer full) from /proc/net/udp and /proc/net/udp6.
+ * (IPv4-mapped IPv6 addresses are reported as IPv4). `kernelState` reads from /proc/net/udp and
+ * /proc/net/udp6 how many datagrams the kernel dropped on the socket (receive buffer full) and how
+ * many bytes wait in its receive queue, as the kernel counts them against the buffer.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
@@ -30,7 +31,7 @@ export function peerAddress(address: string): string {
 export class UdpListener {
   readonly #socket: Socket;
   #closed = false;
-  #drops = 0;
+  #state: SocketState = { drops: 0, queuedBytes: 0 };
 
   private constructor(socket: Socket) {
     this.#socket = socket;
@@ -76,22 +77,22 @@ export class UdpListener {
     return this.#socket.address().port;
   }
 
-  /** Datagrams the kernel dropped on this socket since it opened (undefined: not readable here). */
-  async kernelDrops(): Promise<number | undefined> {
+  /** The kernel's drops and receive queue for this socket (undefined: not readable here). */
+  async kernelState(): Promise<SocketState | undefined> {
     if (this.#closed) return undefined;
     const a = this.#socket.address();
-    return kernelDrops(a.family === 'IPv6' ? '/proc/net/udp6' : '/proc/net/udp', a.port);
+    return kernelSocketState(a.family === 'IPv6' ? '/proc/net/udp6' : '/proc/net/udp', a.port);
   }
 
   /**
-   * For a synchronous stats report: the kernel drops read at the previous call (0 until the first
-   * read completes), and a new read started for the next.
+   * For a synchronous stats report: the kernel state read at the previous call (zeros until the
+   * first read completes), and a new read started for the next.
    */
-  kernelDropsGauge(): number {
-    void this.kernelDrops().then((n) => {
-      if (n !== undefined) this.#drops = n;
+  kernelGauges(): SocketState {
+    void this.kernelState().then((s) => {
+      if (s !== undefined) this.#state = s;
     });
-    return this.#drops;
+    return this.#state;
   }
 
   send(message: Uint8Array, port: number, address: string): void {
@@ -106,36 +107,52 @@ export class UdpListener {
   }
 }
 
+export interface SocketState {
+  /** Datagrams the kernel dropped on the socket since it opened (receive buffer full). */
+  readonly drops: number;
+  /** Bytes waiting in the receive queue now, as counted against the receive buffer (with overhead). */
+  readonly queuedBytes: number;
+}
+
 /**
- * The `drops` column of the socket bound to local `port` in a /proc/net/udp table (summed when
- * several sockets share the port); undefined when the table cannot be read or has no such socket.
+ * The socket bound to local `port` in a /proc/net/udp table (summed when several sockets share the
+ * port); undefined when the table cannot be read or has no such socket.
  */
-export async function kernelDrops(table: string, port: number): Promise<number | undefined> {
+export async function kernelSocketState(table: string, port: number): Promise<SocketState | undefined> {
   let text: string;
   try {
     text = await readFile(table, 'utf8');
   } catch {
     return undefined;
   }
-  return parseUdpDrops(text, port);
+  return parseUdpSocket(text, port);
 }
 
-/** See kernelDrops: rows are "sl local_address:PORT rem_address st … drops" with hex ports. */
-export function parseUdpDrops(text: string, port: number): number | undefined {
+/**
+ * See kernelSocketState: rows are "sl local_address:PORT rem_address st tx_queue:rx_queue … drops",
+ * ports and queues in hex.
+ */
+export function parseUdpSocket(text: string, port: number): SocketState | undefined {
   const lines = text.split('\n');
   const head = (lines[0] ?? '').trim().split(/\s+/);
-  const col = head.indexOf('drops');
-  if (col < 0) return undefined;
-  let found: number | undefined;
+  if (!head.includes('drops') || !head.includes('rx_queue')) return undefined;
+  let drops = 0;
+  let queuedBytes = 0;
+  let found = false;
   for (const line of lines.slice(1)) {
     const f = line.trim().split(/\s+/);
     const local = f[1];
     if (local === undefined) continue;
     const p = parseInt(local.slice(local.lastIndexOf(':') + 1), 16);
     if (p !== port) continue;
-    // The header names "tx_queue rx_queue" and "tr tm->when" as one column each; rows split them.
-    const v = Number(f[f.length - 1]);
-    if (Number.isFinite(v)) found = (found ?? 0) + v;
+    // The header names "tx_queue rx_queue" and "tr tm->when" as one column each; rows split them
+    // differently ("tx:rx" is one field), so the fields are taken by position from each end.
+    const d = Number(f[f.length - 1]);
+    const rx = parseInt((f[4] ?? '').split(':')[1] ?? '', 16);
+    if (!Number.isFinite(d) || !Number.isFinite(rx)) continue;
+    drops += d;
+    queuedBytes += rx;
+    found = true;
   }
-  return found;
+  return found ? { drops, queuedBytes } : undefined;
 }

@@ -192,12 +192,14 @@ export class GtppIngest implements IngestSource {
   }
 
   stats(): IngestStats {
+    const kernel = this.#udp?.kernelGauges();
     return {
       events: this.#books.events(),
       latencyMs: this.#latency.take(),
       gauges: {
         receive_buffer_bytes: this.#grantedBuffer,
-        udp_kernel_drops: this.#udp?.kernelDropsGauge() ?? 0,
+        udp_kernel_drops: kernel?.drops ?? 0,
+        udp_receive_queue_bytes: kernel?.queuedBytes ?? 0,
         peers: this.#requests.peers,
         overloaded: this.#overload?.active === true ? 1 : 0,
         restart_counter: this.#restartCounter,

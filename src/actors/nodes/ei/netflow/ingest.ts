@@ -81,7 +81,9 @@ export class NetflowIngest implements IngestSource {
     const gauges: Record<string, number> = {};
     for (const x of this.#sockets) {
       gauges[`receive_buffer_bytes_${x.name}`] = x.granted;
-      gauges[`udp_kernel_drops_${x.name}`] = x.udp.kernelDropsGauge();
+      const kernel = x.udp.kernelGauges();
+      gauges[`udp_kernel_drops_${x.name}`] = kernel.drops;
+      gauges[`udp_receive_queue_bytes_${x.name}`] = kernel.queuedBytes;
     }
     return {
       events: this.#books.events(),

@@ -114,13 +114,15 @@ export class RadiusIngest implements IngestSource {
   }
 
   stats(): IngestStats {
+    const kernel = this.#udp?.kernelGauges();
     return {
       events: this.#books.events(),
       peers: this.#books.peers(),
       latencyMs: this.#latency.take(),
       gauges: {
         receive_buffer_bytes: this.#granted,
-        udp_kernel_drops: this.#udp?.kernelDropsGauge() ?? 0,
+        udp_kernel_drops: kernel?.drops ?? 0,
+        udp_receive_queue_bytes: kernel?.queuedBytes ?? 0,
         clients: this.clients.current.size,
         remembered_requests: this.#memory.size,
       },
