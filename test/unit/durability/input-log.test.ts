@@ -3,7 +3,7 @@ import { open, readdir, readFile, readlink, stat, type FileHandle } from 'node:f
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LogClosedError, LogFailedError, LogUsageError } from '../../../src/actors/durability/errors.js';
-import { InputLog } from '../../../src/actors/durability/input-log.js';
+import { InputLog, WRITE_VECTOR_MAX, writeVector } from '../../../src/actors/durability/input-log.js';
 import { deferred, payloadFor, useTempDirs } from './helpers.js';
 
 const tempDir = useTempDirs();
@@ -250,6 +250,30 @@ describe('InputLog group commit', () => {
     expect(names).toEqual([1, 3, 5, 7, 9].map((l) => `${String(l).padStart(20, '0')}.seg`));
     for (const name of names) expect((await stat(join(dir, name))).size).toBe(100);
     await log.close();
+  });
+
+  it('writes a commit of 3,000 entries as one vector of at most 1,024 buffers, in order', async () => {
+    const dir = await tempDir();
+    const log = await InputLog.open(dir, { segmentBytes: 1 << 20, groupCommitMs: 0 });
+    const proto = await fileHandlePrototype(dir);
+    const writev = vi.spyOn(proto, 'writev');
+    for (let n = 1; n <= 3000; n += 1) log.append(1, payloadFor(n));
+    await log.flush();
+    expect(writev).toHaveBeenCalledTimes(1);
+    expect((writev.mock.calls[0]?.[0] as Uint8Array[]).length).toBeLessThanOrEqual(WRITE_VECTOR_MAX);
+    const back = await log.read(1, 3000);
+    expect(back.map((e) => e.lsn)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    expect(back.every((e, i) => Buffer.from(e.payload).equals(Buffer.from(payloadFor(i + 1))))).toBe(true);
+    await log.close();
+  });
+
+  it('leaves a short vector as it is and joins a long one into neighbouring runs', () => {
+    const short = [Uint8Array.of(1), Uint8Array.of(2)];
+    expect(writeVector(short)).toBe(short);
+    const long = Array.from({ length: WRITE_VECTOR_MAX * 2 + 1 }, (_, i) => Uint8Array.of(i & 0xff, i >> 8));
+    const joined = writeVector(long);
+    expect(joined.length).toBeLessThanOrEqual(WRITE_VECTOR_MAX);
+    expect(Buffer.concat(joined).equals(Buffer.concat(long))).toBe(true);
   });
 
   // A commit is one write that is durable when it returns: the descriptor the log writes through
