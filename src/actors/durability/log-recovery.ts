@@ -5,8 +5,8 @@
  * rest is cut, because only the last commit can be torn by a crash (one commit is in flight at a
  * time, and the next one starts after the previous one's synced write returned). One exception: a
  * CRC mismatch directly followed by a valid entry is damage in the middle, not a torn tail, and
- * throws instead of losing the entries after it. Non-tail segments are checked in full only on request (`verify: 'all'`), otherwise when
- * they are read.
+ * throws instead of losing the entries after it. Non-tail segments are checked in full only on
+ * request (`verify: 'all'`), otherwise when they are read.
  */
 import { constants } from 'node:fs';
 import { mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
