@@ -128,7 +128,8 @@ export async function runGtpp(
         cpuText(r) +
         `at half rate (${rate(r.halfRate.offered)}/s) send → answer p50 ${ms(r.halfRate.p50Ms)}, p99 ${ms(r.halfRate.p99Ms)}, max ${ms(r.halfRate.maxMs)} ` +
         `(bare responder at that rate: p99 ${ms(r.halfRate.baselineP99Ms)}, max ${ms(r.halfRate.baselineMaxMs)}); ` +
-        `receipt → answer in the gateway p99 ${r.halfRate.gatewayP99Ms === undefined ? 'unknown' : ms(r.halfRate.gatewayP99Ms)}, ` +
+        `receipt → answer in the gateway p99 ${r.halfRate.gatewayP99Ms === undefined ? 'unknown' : ms(r.halfRate.gatewayP99Ms)} ` +
+        `(${r.halfRate.gatewayWithin20Ms === undefined ? 'unknown' : (r.halfRate.gatewayWithin20Ms * 100).toFixed(2) + '%'} within 20 ms; target p99 < 20 ms: 99%), ` +
         `its input-log commits (synced write) p99 ${r.halfRate.commitP99Ms === undefined ? 'unknown' : ms(r.halfRate.commitP99Ms)}, ` +
         `its thread's event-loop delay p99 ${r.halfRate.stallP99Ms === undefined ? 'unknown' : ms(r.halfRate.stallP99Ms)}` +
         (transport === 'udp'

@@ -23,7 +23,7 @@ import {
   writeIngestBenchConfig,
 } from './servers.js';
 import { udpQueuePeakDuring } from './udp-queue.js';
-import { BenchError, histogramQuantile } from './stats.js';
+import { BenchError, histogramQuantile, histogramShareWithin } from './stats.js';
 
 const RESPONSE_HISTOGRAM = 'narflow_ingest_response_duration_seconds';
 const COMMIT_HISTOGRAM = 'narflow_input_log_commit_seconds';
@@ -109,6 +109,8 @@ export interface IngestRun extends BusyCost {
      * on the shared cores and time in the socket queues.
      */
     readonly gatewayP99Ms: number | undefined;
+    /** Share of those answers within 20 ms (a bucket bound of the histogram: exact). Target: 0.99. */
+    readonly gatewayWithin20Ms: number | undefined;
     /** p99 of the gateway's input-log group commits (write + fdatasync) over the same run. */
     readonly commitP99Ms: number | undefined;
     /** How late the gateway thread's 10 ms timer fired, p99 over the half-rate run (its stalls). */
@@ -241,6 +243,7 @@ export async function runGtppIngestBench(
       await new Promise((r) => setTimeout(r, STATS_SETTLE_MS));
       const after = await scrapeMetrics(dataDir);
       const gatewayP99 = histogramQuantile(before, after, RESPONSE_HISTOGRAM, 0.99);
+      const within20 = histogramShareWithin(before, after, RESPONSE_HISTOGRAM, 0.02);
       const commitP99 = histogramQuantile(before, after, COMMIT_HISTOGRAM, 0.99, 'actor="gtpp.0"');
       const stallP99 = histogramQuantile(before, after, LOOP_DELAY_HISTOGRAM, 0.99, 'actor="gtpp.0"');
       const peak = await peakRssBytes(server.pid);
@@ -275,6 +278,7 @@ export async function runGtppIngestBench(
           p99Ms: paced.latencyMs.p99,
           maxMs: paced.latencyMs.max,
           gatewayP99Ms: gatewayP99 === undefined ? undefined : gatewayP99 * 1000,
+          gatewayWithin20Ms: within20,
           commitP99Ms: commitP99 === undefined ? undefined : commitP99 * 1000,
           stallP99Ms: stallP99 === undefined ? undefined : stallP99 * 1000,
         },

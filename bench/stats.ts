@@ -82,6 +82,26 @@ export function histogramBuckets(text: string, name: string, having = ''): Map<n
 }
 
 /**
+ * Share (0..1) of what a histogram counted between two scrapes that lies at or below `le`, which
+ * must be one of its bucket bounds (so the share is exact, not interpolated); undefined when nothing
+ * was counted or `le` is not a bound.
+ */
+export function histogramShareWithin(
+  before: string,
+  after: string,
+  name: string,
+  le: number,
+  having = '',
+): number | undefined {
+  const b0 = histogramBuckets(before, name, having);
+  const b1 = histogramBuckets(after, name, having);
+  const total = (b1.get(Number.POSITIVE_INFINITY) ?? 0) - (b0.get(Number.POSITIVE_INFINITY) ?? 0);
+  const within = b1.get(le);
+  if (total <= 0 || within === undefined) return undefined;
+  return (within - (b0.get(le) ?? 0)) / total;
+}
+
+/**
  * Quantile `q` (0..1) of what a histogram counted between two scrapes, interpolated linearly inside
  * its bucket (above the last finite bound: that bound); undefined when nothing was counted. `having`
  * keeps only the series whose labels contain it.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogramQuantile } from '../../../bench/stats.js';
+import { histogramQuantile, histogramShareWithin } from '../../../bench/stats.js';
 
 const text = (counts: Record<string, number>): string =>
   Object.entries(counts)
@@ -19,6 +19,16 @@ describe('bench histogram quantile', () => {
     // Above the last finite bound: that bound.
     const inf = text({ '0.001': 60, '0.01': 60, '0.1': 60, '+Inf': 160 });
     expect(histogramQuantile(before, inf, 'h_seconds', 0.99)).toBe(0.1);
+  });
+
+  it('ensures the share at or below a bucket bound is exact, and undefined off the bounds', () => {
+    const before = text({ '0.001': 10, '0.01': 10, '0.1': 10, '+Inf': 10 });
+    const after = text({ '0.001': 60, '0.01': 100, '0.1': 110, '+Inf': 110 });
+    expect(histogramShareWithin(before, after, 'h_seconds', 0.001)).toBe(0.5);
+    expect(histogramShareWithin(before, after, 'h_seconds', 0.01)).toBe(0.9);
+    expect(histogramShareWithin(before, after, 'h_seconds', 0.1)).toBe(1);
+    expect(histogramShareWithin(before, after, 'h_seconds', 0.02)).toBeUndefined();
+    expect(histogramShareWithin(before, before, 'h_seconds', 0.01)).toBeUndefined();
   });
 
   it('ensures only the series holding the asked label are counted when one is given', () => {
