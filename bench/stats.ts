@@ -81,6 +81,14 @@ export function histogramBuckets(text: string, name: string, having = ''): Map<n
   return out;
 }
 
+/** Cumulative counts per bound (ascending) of what a histogram counted between two scrapes. */
+function countedBetween(before: string, after: string, name: string, having: string): [number, number][] {
+  const b0 = histogramBuckets(before, name, having);
+  return [...histogramBuckets(after, name, having)]
+    .sort((x, y) => x[0] - y[0])
+    .map(([le, n]) => [le, n - (b0.get(le) ?? 0)]);
+}
+
 /**
  * Share (0..1) of what a histogram counted between two scrapes that lies at or below `le`, which
  * must be one of its bucket bounds (so the share is exact, not interpolated); undefined when nothing
@@ -93,12 +101,11 @@ export function histogramShareWithin(
   le: number,
   having = '',
 ): number | undefined {
-  const b0 = histogramBuckets(before, name, having);
-  const b1 = histogramBuckets(after, name, having);
-  const total = (b1.get(Number.POSITIVE_INFINITY) ?? 0) - (b0.get(Number.POSITIVE_INFINITY) ?? 0);
-  const within = b1.get(le);
+  const cum = countedBetween(before, after, name, having);
+  const total = cum.at(-1)?.[1] ?? 0;
+  const within = cum.find(([bound]) => bound === le)?.[1];
   if (total <= 0 || within === undefined) return undefined;
-  return (within - (b0.get(le) ?? 0)) / total;
+  return within / total;
 }
 
 /**
@@ -113,9 +120,7 @@ export function histogramQuantile(
   q: number,
   having = '',
 ): number | undefined {
-  const b0 = histogramBuckets(before, name, having);
-  const bounds = [...histogramBuckets(after, name, having)].sort((x, y) => x[0] - y[0]);
-  const cum = bounds.map(([le, n]) => [le, n - (b0.get(le) ?? 0)] as const);
+  const cum = countedBetween(before, after, name, having);
   const total = cum.at(-1)?.[1] ?? 0;
   if (total <= 0) return undefined;
   const rank = q * total;
