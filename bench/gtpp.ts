@@ -111,7 +111,7 @@ export interface IngestRun extends BusyCost {
     readonly gatewayP99Ms: number | undefined;
     /** Share of those answers within 20 ms (a bucket bound of the histogram: exact). Target: 0.99. */
     readonly gatewayWithin20Ms: number | undefined;
-    /** p99 of the gateway's input-log group commits (write + fdatasync) over the same run. */
+    /** p99 of the gateway's input-log group commits (one synced write each) over the same run. */
     readonly commitP99Ms: number | undefined;
     /** How late the gateway thread's 10 ms timer fired, p99 over the half-rate run (its stalls). */
     readonly stallP99Ms: number | undefined;
