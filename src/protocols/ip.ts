@@ -206,13 +206,16 @@ function formatIpv6Groups(groups: readonly number[]): string {
     }
     i = j;
   }
-  const hex = (from: number, to: number): string =>
-    groups
-      .slice(from, to)
-      .map((g) => g.toString(16))
-      .join(':');
-  if (bestStart === -1) return hex(0, 8);
-  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
+  if (bestStart === -1) return hexGroups(groups, 0, 8);
+  return `${hexGroups(groups, 0, bestStart)}::${hexGroups(groups, bestStart + bestLen, 8)}`;
+}
+
+/** Groups `from`..`to` in lowercase hex without leading zeros, joined by colons. */
+function hexGroups(groups: readonly number[], from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++)
+    s += i === from ? (groups[i] as number).toString(16) : `:${(groups[i] as number).toString(16)}`;
+  return s;
 }
 
 /** The IPv4-mapped prefix ::ffff:0:0/96, exposed for callers that want to treat mapped addresses as IPv4. */

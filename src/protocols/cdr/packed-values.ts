@@ -4,6 +4,8 @@
  * TimeStamps and dotted quads. The content is checked before (or, for TBCD, while) it is written.
  */
 import { headerBytes, type MsgpackWriter } from '../nar/msgpack-writer.js';
+import { checkIa5 } from '../ber/primitives.js';
+import type { Tlv } from '../ber/reader.js';
 import { tbcdInto } from './values.js';
 
 /** After each TimeStamp octet: YY- MM- DDT hh: mm: ss (sign) hh: mm. */
@@ -18,12 +20,23 @@ export function digits(w: MsgpackWriter, buf: Uint8Array, s: number, e: number, 
   w.stringHeader(n, to - w.pos);
 }
 
-/** Octets already checked to be ASCII as a string value. */
-export function ascii(w: MsgpackWriter, buf: Uint8Array, s: number, e: number): void {
+/**
+ * The IA5String content of `t` as a string value, checked as it is copied: an octet above 0x7F
+ * fails with `checkIa5`'s error (the caller drops what was written).
+ */
+export function ascii(w: MsgpackWriter, buf: Uint8Array, t: Tlv): void {
+  const s = t.contentStart;
+  const e = t.contentEnd;
   const n = e - s;
   let to = w.beginString(n);
   const b = w.buf;
-  for (let i = s; i < e; i++) b[to++] = buf[i] as number;
+  let any = 0;
+  for (let i = s; i < e; i++) {
+    const c = buf[i] as number;
+    any |= c;
+    b[to++] = c;
+  }
+  if (any > 0x7f) checkIa5(buf, t);
   w.stringHeader(n, headerBytes(n));
 }
 

@@ -6,7 +6,7 @@
  * is `decodeCdr`'s, so a CDR fails here exactly where and how `decodeCdrToNar` fails. A gateway
  * hands the result to the batch encoder as a `PackedNar`.
  */
-import { checkIa5, readNumber } from '../ber/primitives.js';
+import { readNumber } from '../ber/primitives.js';
 import { readTlv, type Tlv } from '../ber/reader.js';
 import { MsgpackWriter } from '../nar/msgpack-writer.js';
 import { innerElement, ipAddress, isBinaryIpv4, pdpChoice, type AddressCtx } from './address-decode.js';
@@ -97,6 +97,8 @@ class Packing {
   /** The attributes written, by slot, in order; `written` has bit i set once slot i is. */
   readonly order = new Int8Array(64);
   n = 0;
+  /** A hash of `order` (so far), for `keysOf`. */
+  hash = 0;
   written = 0;
   /** A field given twice: the record is left to `decodeCdrToNar` (the last value would count). */
   repeated = false;
@@ -109,6 +111,7 @@ class Packing {
     this.w = out;
     this.slots = slots;
     this.n = 0;
+    this.hash = 0;
     this.written = 0;
     this.repeated = false;
     this.volumes.clear();
@@ -119,6 +122,7 @@ class Packing {
   add(i: number): void {
     this.given(i);
     this.order[this.n++] = i;
+    this.hash = (Math.imul(this.hash, 31) + i) | 0;
   }
 
   /** Slot `i`'s field was given (with a value written, or without one: an empty list, say). */
@@ -150,9 +154,7 @@ export function shapesKept(): number {
   return shapes;
 }
 
-function keysOf(order: Int8Array, n: number): readonly string[] {
-  let h = n;
-  for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + (order[i] as number)) | 0;
+function keysOf(order: Int8Array, n: number, h: number): readonly string[] {
   const bucket = SHAPES.get(h);
   if (bucket !== undefined) {
     for (const s of bucket) {
@@ -215,7 +217,7 @@ export function packCdrNar(bytes: Uint8Array, out: MsgpackWriter): readonly stri
     out.number(unknown);
     p.add(SLOT.unknownFields);
   }
-  return keysOf(p.order, p.n);
+  return keysOf(p.order, p.n, p.hash);
 }
 
 /** One kept record field: its value written into its slot, or summed (volume lists). */
@@ -234,8 +236,7 @@ function packField(p: Packing, def: FieldDef<CdrRecord>, f: Tlv, ctx: Ctx): void
       digits(w, buf, msisdnDigits(primitive(f, at).contentStart, f.contentEnd, at), f.contentEnd, at);
       break;
     case Kind.Ia5:
-      checkIa5(buf, primitive(f, at));
-      ascii(w, buf, f.contentStart, f.contentEnd);
+      ascii(w, buf, primitive(f, at));
       break;
     case Kind.Hex:
       hex(w, buf, primitive(f, at).contentStart, f.contentEnd);

@@ -49,8 +49,38 @@ export function readTbcd(buf: Uint8Array, s: number, e: number, field: string): 
   return out;
 }
 
-/** TBCD digits as ASCII octets into `out` at `at` (see `checkTbcd`); returns how many. */
+/**
+ * TBCD digits as ASCII octets into `out` at `at` (see `checkTbcd`); returns how many. The digits
+ * are written as they are read; a value with anything else than digits and the last octet's filler
+ * is left to `checkTbcd`, which fails with the reason.
+ */
 export function tbcdInto(
+  buf: Uint8Array,
+  s: number,
+  e: number,
+  field: string,
+  out: Uint8Array,
+  at: number,
+): number {
+  if (e <= s || e - s > MAX_TBCD_OCTETS) return tbcdChecked(buf, s, e, field, out, at);
+  let to = at;
+  for (let i = s; i < e; i++) {
+    const b = buf[i] as number;
+    const lo = b & 15;
+    const hi = b >> 4;
+    if (lo > 9 || hi > 9) {
+      if (lo > 9 || hi !== 15 || i !== e - 1) return tbcdChecked(buf, s, e, field, out, at);
+      out[to++] = 48 + lo;
+      return to - at;
+    }
+    out[to++] = 48 + lo;
+    out[to++] = 48 + hi;
+  }
+  return to - at;
+}
+
+/** `tbcdInto` checking first, then writing. */
+function tbcdChecked(
   buf: Uint8Array,
   s: number,
   e: number,

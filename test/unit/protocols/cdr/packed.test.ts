@@ -232,6 +232,43 @@ describe('packCdrNar', () => {
       }
     }
   });
+  it('ensures TBCD digits and IA5 text, checked as they are written, pass and fail as decodeCdrToNar has them', () => {
+    const bare: CdrRecord = {
+      recordType: 'pGWRecord',
+      servedIMSI: '001010123456789',
+      accessPointNameNI: 'internet.mnc001.mcc262.gprs',
+      unknownFields: 0,
+    };
+    const good = encodeCdr(bare);
+    const imsiAt = Buffer.from(good).indexOf(Buffer.from([0x00, 0x01, 0x01, 0x21, 0x43, 0x65, 0x87, 0xf9]));
+    const apnAt = Buffer.from(good).indexOf(Buffer.from('internet'));
+    expect(imsiAt).toBeGreaterThan(0);
+    expect(apnAt).toBeGreaterThan(0);
+    const patched = (at: number, octet: number): Uint8Array => {
+      const b = good.slice();
+      b[at] = octet;
+      return b;
+    };
+    const w = new MsgpackWriter(64);
+    const failsAlike = (bad: Uint8Array, code: string): void => {
+      const expected = errorOf(() => decodeCdrToNar(bad));
+      expect(expected?.code).toBe(code);
+      const before = w.pos;
+      const got = errorOf(() => packCdrNar(bad, w));
+      expect(got?.message).toBe(expected?.message);
+      expect(got?.context).toEqual(expected?.context);
+      expect(w.pos).toBe(before);
+    };
+    failsAlike(patched(imsiAt + 3, 0xa1), 'invalid_tbcd'); // a high nibble not a digit
+    failsAlike(patched(imsiAt + 3, 0x1a), 'invalid_tbcd'); // a low nibble not a digit
+    failsAlike(patched(imsiAt + 3, 0xf1), 'invalid_tbcd'); // the filler before the last octet
+    failsAlike(patched(imsiAt + 7, 0x9f), 'invalid_tbcd'); // a filler in the low nibble
+    failsAlike(patched(apnAt + 2, 0xe9), 'invalid_ia5');
+    failsAlike(patched(apnAt, 0x80), 'invalid_ia5');
+    expect(expectSame(good)['imsi']).toBe('001010123456789');
+    expect(expectSame(patched(imsiAt + 7, 0x99))['imsi']).toBe('0010101234567899'); // no filler: 16 digits
+    expect(expectSame(patched(apnAt, 0x7f))['apn']).toBe('\x7fnternet.mnc001.mcc262.gprs');
+  });
 });
 
 describe('decodeRecords (the gateway: one request at a time)', () => {
