@@ -1,7 +1,7 @@
 /**
  * Values of CDR fields written from their BER content octets straight into MessagePack strings
  * (`packCdrNar`), each exactly the text the CDR decoder makes of them: TBCD digits, IA5 text, hex,
- * TimeStamps and dotted quads. The content is checked before (or, for TBCD, while) it is written.
+ * TimeStamps and dotted quads. The content is checked before (or, for TBCD and IA5, while) it is written.
  */
 import { headerBytes, type MsgpackWriter } from '../nar/msgpack-writer.js';
 import { checkIa5 } from '../ber/primitives.js';
