@@ -62,14 +62,14 @@ export function tbcdInto(
   out: Uint8Array,
   at: number,
 ): number {
-  if (e <= s || e - s > MAX_TBCD_OCTETS) return tbcdChecked(buf, s, e, field, out, at);
+  if (e <= s || e - s > MAX_TBCD_OCTETS) tbcdRefused(buf, s, e, field);
   let to = at;
   for (let i = s; i < e; i++) {
     const b = buf[i] as number;
     const lo = b & 15;
     const hi = b >> 4;
     if (lo > 9 || hi > 9) {
-      if (lo > 9 || hi !== 15 || i !== e - 1) return tbcdChecked(buf, s, e, field, out, at);
+      if (lo > 9 || hi !== 15 || i !== e - 1) tbcdRefused(buf, s, e, field);
       out[to++] = 48 + lo;
       return to - at;
     }
@@ -79,21 +79,10 @@ export function tbcdInto(
   return to - at;
 }
 
-/** `tbcdInto` checking first, then writing. */
-function tbcdChecked(
-  buf: Uint8Array,
-  s: number,
-  e: number,
-  field: string,
-  out: Uint8Array,
-  at: number,
-): number {
-  const digits = checkTbcd(buf, s, e, field);
-  for (let i = 0; i < digits; i++) {
-    const b = buf[s + (i >> 1)] as number;
-    out[at + i] = 48 + ((i & 1) === 0 ? b & 15 : b >> 4);
-  }
-  return digits;
+/** `checkTbcd`'s failure for a value `tbcdInto` refuses. */
+function tbcdRefused(buf: Uint8Array, s: number, e: number, field: string): never {
+  checkTbcd(buf, s, e, field);
+  throw new Error(`tbcdInto: ${field}: checkTbcd took a value tbcdInto refuses`);
 }
 
 function badDigits(digits: string, field: string): never {
