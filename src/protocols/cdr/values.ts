@@ -22,21 +22,7 @@ const MAX_TBCD_OCTETS = 8;
  * high nibble): returns how many digits it holds.
  */
 export function checkTbcd(buf: Uint8Array, s: number, e: number, field: string): number {
-  if (e <= s || e - s > MAX_TBCD_OCTETS)
-    fail('invalid_tbcd', `${field}: ${e - s} octets (expected 1 to ${MAX_TBCD_OCTETS})`, s, field);
-  for (let i = s; i < e; i++) {
-    const b = buf[i] as number;
-    if (TBCD_PAIRS[b] !== undefined) continue;
-    const lo = b & 0x0f;
-    const hi = b >> 4;
-    if (lo > 9) fail('invalid_tbcd', `${field}: nibble 0x${lo.toString(16)} is not a digit`, i, field);
-    if (hi === 0x0f) {
-      if (i !== e - 1) fail('invalid_tbcd', `${field}: filler before the last octet`, i, field);
-      return 2 * (e - s) - 1;
-    }
-    fail('invalid_tbcd', `${field}: nibble 0x${hi.toString(16)} is not a digit`, i, field);
-  }
-  return 2 * (e - s);
+  return tbcdInto(buf, s, e, field, undefined, 0);
 }
 
 /** TBCD digits as text (see `checkTbcd`). */
@@ -50,39 +36,36 @@ export function readTbcd(buf: Uint8Array, s: number, e: number, field: string): 
 }
 
 /**
- * TBCD digits as ASCII octets into `out` at `at` (see `checkTbcd`); returns how many. The digits
- * are written as they are read; a value with anything else than digits and the last octet's filler
- * is left to `checkTbcd`, which fails with the reason.
+ * `checkTbcd`, writing the digits as ASCII octets into `out` at `at` as they are read (when `out` is
+ * given); returns how many. On a failure, what was written is to be dropped.
  */
 export function tbcdInto(
   buf: Uint8Array,
   s: number,
   e: number,
   field: string,
-  out: Uint8Array,
+  out: Uint8Array | undefined,
   at: number,
 ): number {
-  if (e <= s || e - s > MAX_TBCD_OCTETS) tbcdRefused(buf, s, e, field);
+  if (e <= s || e - s > MAX_TBCD_OCTETS)
+    fail('invalid_tbcd', `${field}: ${e - s} octets (expected 1 to ${MAX_TBCD_OCTETS})`, s, field);
   let to = at;
   for (let i = s; i < e; i++) {
     const b = buf[i] as number;
-    const lo = b & 15;
+    const lo = b & 0x0f;
     const hi = b >> 4;
-    if (lo > 9 || hi > 9) {
-      if (lo > 9 || hi !== 15 || i !== e - 1) tbcdRefused(buf, s, e, field);
-      out[to++] = 48 + lo;
-      return to - at;
+    if (lo > 9) fail('invalid_tbcd', `${field}: nibble 0x${lo.toString(16)} is not a digit`, i, field);
+    if (out !== undefined) out[to] = 48 + lo;
+    to++;
+    if (hi <= 9) {
+      if (out !== undefined) out[to] = 48 + hi;
+      to++;
+      continue;
     }
-    out[to++] = 48 + lo;
-    out[to++] = 48 + hi;
+    if (hi !== 0x0f) fail('invalid_tbcd', `${field}: nibble 0x${hi.toString(16)} is not a digit`, i, field);
+    if (i !== e - 1) fail('invalid_tbcd', `${field}: filler before the last octet`, i, field);
   }
   return to - at;
-}
-
-/** `checkTbcd`'s failure for a value `tbcdInto` refuses. */
-function tbcdRefused(buf: Uint8Array, s: number, e: number, field: string): never {
-  checkTbcd(buf, s, e, field);
-  throw new Error(`tbcdInto: ${field}: checkTbcd took a value tbcdInto refuses`);
 }
 
 function badDigits(digits: string, field: string): never {
