@@ -46,6 +46,15 @@ function requests(n: number, seed = 1): Uint8Array[][] {
   return out;
 }
 
+/** A request's CDRs as `CdrDecoding` hands them over. */
+function decoded(
+  d: CdrDecoding,
+  records: readonly Uint8Array[] | undefined,
+  format: number,
+): Promise<readonly RecordResult[] | undefined> {
+  return new Promise((resolve) => d.decode(records, format, resolve));
+}
+
 const open: CdrDecoding[] = [];
 afterEach(async () => {
   for (const d of open.splice(0)) await d.close();
@@ -92,7 +101,7 @@ describe('CdrDecoding', () => {
     const { d, events } = decoding(1);
     const reqs = requests(300, 3);
     const got = reqs.map((r, i) =>
-      i % 50 === 7 ? d.decode(r, 2) : i % 40 === 5 ? d.decode(undefined, 1) : d.decode(r, 1),
+      i % 50 === 7 ? decoded(d, r, 2) : i % 40 === 5 ? decoded(d, undefined, 1) : decoded(d, r, 1),
     );
     const order: number[] = [];
     got.forEach((p, i) => void p.then(() => order.push(i)));
@@ -112,7 +121,7 @@ describe('CdrDecoding', () => {
     const reqs = Array.from({ length: 600 }, (_, r) =>
       Array.from({ length: 10 }, (_, c) => good(r * 10 + c)),
     );
-    const results = await Promise.all(reqs.map((r) => d.decode(r, 1)));
+    const results = await Promise.all(reqs.map((r) => decoded(d, r, 1)));
     expect(events.get('decode_jobs_sent')).toBe(2);
     expect(events.get('decode_jobs_here')).toBe(1);
     results.forEach((rs, i) =>
@@ -132,7 +141,7 @@ describe('CdrDecoding', () => {
         : spawnDecodeThread(data);
     const { d, events, failures } = decoding(1, spawn);
     const reqs = requests(30, 5);
-    const results = await Promise.all(reqs.map((r) => d.decode(r, 1)));
+    const results = await Promise.all(reqs.map((r) => decoded(d, r, 1)));
     results.forEach((rs, i) =>
       expect(plainAll(rs)).toEqual(plainAll(decodeRecords(reqs[i] as Uint8Array[], 1, [1]))),
     );
@@ -142,7 +151,7 @@ describe('CdrDecoding', () => {
     await new Promise((r) => setTimeout(r, 1200));
     expect(spawned).toBe(2);
     const sent = events.get('decode_jobs_sent') ?? 0;
-    const later = await d.decode(reqs[3], 1);
+    const later = await decoded(d, reqs[3], 1);
     expect(plainAll(later)).toEqual(plainAll(decodeRecords(reqs[3] as Uint8Array[], 1, [1])));
     expect(events.get('decode_jobs_sent')).toBe(sent + 1);
     expect(events.get('decode_thread_failed')).toBe(1);
@@ -167,7 +176,7 @@ describe('CdrDecoding', () => {
     open.push(d);
     const reqs = requests(10, 9);
     while (spawns.length < 4) {
-      const results = await Promise.all(reqs.map((r) => d.decode(r, 1)));
+      const results = await Promise.all(reqs.map((r) => decoded(d, r, 1)));
       results.forEach((rs, i) =>
         expect(plainAll(rs)).toEqual(plainAll(decodeRecords(reqs[i] as Uint8Array[], 1, [1]))),
       );
@@ -184,7 +193,7 @@ describe('CdrDecoding', () => {
   it('ensures with no threads a request is decoded at once, as before', async () => {
     const { d, events } = decoding(0);
     const reqs = requests(20);
-    const results = await Promise.all(reqs.map((r) => d.decode(r, 1)));
+    const results = await Promise.all(reqs.map((r) => decoded(d, r, 1)));
     results.forEach((rs, i) =>
       expect(plainAll(rs)).toEqual(plainAll(decodeRecords(reqs[i] as Uint8Array[], 1, [1]))),
     );

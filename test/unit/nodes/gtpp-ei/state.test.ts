@@ -10,7 +10,7 @@ import {
   KIND_MESSAGE,
 } from '../../../../src/actors/nodes/ei/datagram/entry.js';
 import { fingerprint, md5Fingerprint } from '../../../../src/actors/nodes/ei/gtpp/fingerprint.js';
-import { RequestTable } from '../../../../src/actors/nodes/ei/gtpp/requests.js';
+import { PendingRequest, RequestTable } from '../../../../src/actors/nodes/ei/gtpp/requests.js';
 import { HeldPackets, type HeldSnapshot } from '../../../../src/actors/nodes/ei/gtpp/held.js';
 import { PeerWindow } from '../../../../src/actors/nodes/ei/gtpp/peer-window.js';
 import { packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';
@@ -87,7 +87,7 @@ describe('gtpp-ei log entry', () => {
 
 describe('gtpp-ei requests in flight and answered', () => {
   const record = (t: RequestTable, address: string, seq: number, fp: bigint, atMs: number): void =>
-    t.record(address, seq, fp, atMs, Promise.resolve(128));
+    t.settle(address, seq, t.record(address, seq, fp, atMs), false);
 
   it('ensures a request is found again by peer, sequence and content within the window, and pages of requests older than the window are let go, quiet peers forgotten', () => {
     const t = new RequestTable(10_000);
@@ -114,28 +114,35 @@ describe('gtpp-ei requests in flight and answered', () => {
     expect(t.earlier('a', 20, 77n, 3000)).toBeUndefined();
   });
 
-  it('ensures a copy of a request in flight waits for its answer, and a request whose append failed is forgotten so its copy is taken again', async () => {
+  it('ensures a copy of a request in flight waits for its answer, and a request whose append failed is forgotten so its copy is taken again', () => {
     const t = new RequestTable(10_000);
-    let resolve = (): void => {};
-    let reject = (_e: Error): void => {};
-    const first = new Promise<void>((r) => (resolve = r));
-    const second = new Promise<void>((_r, j) => (reject = j));
-    t.record('a', 1, 11n, 1000, first);
-    t.record('a', 2, 22n, 1000, second);
+    const first = t.record('a', 1, 11n, 1000);
+    const second = t.record('a', 2, 22n, 1000);
     const waiting = t.earlier('a', 1, 11n, 1500);
-    let answered = false;
-    void waiting?.then(() => (answered = true));
-    await Promise.resolve();
-    expect(answered).toBe(false);
-    resolve();
-    await first;
-    await Promise.resolve();
-    expect(answered).toBe(true);
-    reject(new Error('append failed'));
-    await second.catch(() => undefined);
-    await Promise.resolve();
+    expect(waiting).toBe(first);
+    let answered = 0;
+    first.whenAnswered(() => answered++);
+    if (waiting instanceof PendingRequest) waiting.whenAnswered(() => answered++);
+    expect(answered).toBe(0);
+    t.settle('a', 1, first, false);
+    expect(answered).toBe(2);
+    expect(t.earlier('a', 1, 11n, 1600)).toBe('answered');
+    let secondAnswered = false;
+    second.whenAnswered(() => (secondAnswered = true));
+    t.settle('a', 2, second, true); // its append failed
+    expect(secondAnswered).toBe(false);
     expect(t.earlier('a', 2, 22n, 1600)).toBeUndefined();
-    expect(t.earlier('a', 1, 11n, 1600)).toBeDefined();
+    expect(t.earlier('a', 1, 11n, 1600)).toBe('answered');
+  });
+
+  it('ensures a sequence number reused while its first request is in flight keeps the later one pending when the first settles', () => {
+    const t = new RequestTable(10_000);
+    const first = t.record('a', 5, 11n, 1000);
+    const reused = t.record('a', 5, 12n, 1001);
+    t.settle('a', 5, first, true);
+    expect(t.earlier('a', 5, 12n, 1002)).toBe(reused);
+    t.settle('a', 5, reused, false);
+    expect(t.earlier('a', 5, 12n, 1003)).toBe('answered');
   });
 
   it('ensures a busy peer holds at most one entry per sequence number however long it sends, and lets go the pages older than the window', () => {

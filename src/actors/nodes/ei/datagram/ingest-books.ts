@@ -13,7 +13,10 @@ export const MIN_RECEIVE_BUFFER = 4 * 1024 * 1024;
 export class IngestBooks {
   readonly #events: Record<string, number> = {};
   readonly #peers: Record<string, Record<string, number>> = {};
-  readonly #inflight = new Set<Promise<unknown>>();
+  /** Requests taken and not yet settled (answered, or their append failed). */
+  #open = 0;
+  /** What `settled` waits on: run once nothing is open. */
+  #whenIdle: (() => void)[] = [];
 
   /** One event, also under `peer` when given. */
   count(event: string, peer?: string): void {
@@ -32,23 +35,34 @@ export class IngestBooks {
     return Object.fromEntries(Object.entries(this.#peers).map(([k, v]) => [k, { ...v }]));
   }
 
+  /** A request is in flight until the matching `end`. */
+  begin(): void {
+    this.#open++;
+  }
+
+  end(): void {
+    if (--this.#open > 0) return;
+    const idle = this.#whenIdle;
+    this.#whenIdle = [];
+    for (const done of idle) done();
+  }
+
   /** Keeps `p` in flight until it settles. */
   track<T>(p: Promise<T>): Promise<T> {
-    this.#inflight.add(p);
-    const done = (): void => {
-      this.#inflight.delete(p);
-    };
-    p.then(done, done);
+    this.begin();
+    const end = (): void => this.end();
+    p.then(end, end);
     return p;
   }
 
   get busy(): boolean {
-    return this.#inflight.size > 0;
+    return this.#open > 0;
   }
 
-  /** Resolves once everything in flight now has settled. */
-  async settled(): Promise<void> {
-    await Promise.allSettled([...this.#inflight]);
+  /** Resolves once nothing is in flight (stop calls it once no new request can come). */
+  settled(): Promise<void> {
+    if (this.#open === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#whenIdle.push(resolve));
   }
 }
 

@@ -82,29 +82,29 @@ export class CdrDecoding {
     this.#threads = Array.from({ length: s.threads }, (_, i) => this.#start(i));
   }
 
-  /** A request's CDRs decoded (undefined when it has none), in the order requests were given. */
-  decode(records: readonly Uint8Array[] | undefined, format: number): Promise<Results> {
-    if (this.#threads.length === 0) return Promise.resolve(this.#decodeNow(records, format));
-    return new Promise<Results>((resolve) => {
-      const ticket: Ticket = { records, results: undefined, done: false, resolve };
-      this.#order.push(ticket);
-      if (
-        records === undefined ||
-        records.length === 0 ||
-        formatRefused(format, this.s.accept) !== undefined
-      ) {
-        this.#decodeHere([ticket], format);
-        this.#drain();
-        return;
-      }
-      this.#batch.push(ticket);
-      this.#batchCdrs += records.length;
-      if (this.#batchCdrs >= MAX_JOB_CDRS) this.#flush();
-      else if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.#flush());
-      }
-    });
+  /**
+   * Hands a request's CDRs decoded (undefined when it has none) to `then`, in the order requests
+   * were given: at once when the gateway's thread decodes them all.
+   */
+  decode(records: readonly Uint8Array[] | undefined, format: number, then: (results: Results) => void): void {
+    if (this.#threads.length === 0) {
+      then(this.#decodeNow(records, format));
+      return;
+    }
+    const ticket: Ticket = { records, results: undefined, done: false, resolve: then };
+    this.#order.push(ticket);
+    if (records === undefined || records.length === 0 || formatRefused(format, this.s.accept) !== undefined) {
+      this.#decodeHere([ticket], format);
+      this.#drain();
+      return;
+    }
+    this.#batch.push(ticket);
+    this.#batchCdrs += records.length;
+    if (this.#batchCdrs >= MAX_JOB_CDRS) this.#flush();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#flush());
+    }
   }
 
   /** Ends the threads; call once no decode is pending. */

@@ -23,7 +23,6 @@ import {
   encodeFrame,
   type GtppFrame,
   type GtppMessage,
-  type GtppVersion,
 } from '../../../../protocols/gtpp/index.js';
 import type { CidrSet } from '../../../rules/cidr-set.js';
 import { allowList } from '../datagram/peers.js';
@@ -39,7 +38,7 @@ import { CdrDecoding } from './decode-threads.js';
 import { decodedCache, RecordFailure, type Decoded } from './records.js';
 import { fingerprint } from './fingerprint.js';
 import { RequestTable } from './requests.js';
-import { DrtResponses } from './responses.js';
+import { DrtResponses, type Answered } from './responses.js';
 import { bumpRestartCounter } from './restart-counter.js';
 import { EntryBatcher } from '../datagram/entry-batcher.js';
 import { parseEndpoint, type GtppEiSettings } from './settings.js';
@@ -280,15 +279,8 @@ export class GtppIngest implements IngestSource {
     }
     if (err.code === 'version_not_supported') {
       if (buf.length >= 6) {
-        const seq = ((buf[4] as number) << 8) | (buf[5] as number);
-        path.send(
-          encodeFrame({
-            version: 0,
-            longHeader: false,
-            sequence: seq,
-            message: { type: 'version-not-supported' },
-          }),
-        );
+        const sequence = ((buf[4] as number) << 8) | (buf[5] as number);
+        this.#reply(path, { version: 0, longHeader: false, sequence }, { type: 'version-not-supported' });
         this.#count('version_not_supported_sent');
       }
       return;
@@ -301,12 +293,12 @@ export class GtppIngest implements IngestSource {
       receivedAtMs,
       message: buf,
     };
-    const done = this.#books.track((this.#batcher as EntryBatcher<Decoded>).log(part, undefined)).then(() => {
-      if (header?.type !== 240 || this.#stopped) return;
-      this.#responses.answer(path, header, causeForDecodeError(err.code));
-      this.#latency.record(performance.now() - t0);
+    this.#books.begin();
+    (this.#batcher as EntryBatcher<Decoded>).add(part, undefined, (failed) => {
+      this.#books.end();
+      if (failed !== undefined) this.#count('append_failed');
+      else if (header?.type === 240) this.#answerDrt(path, header, causeForDecodeError(err.code), t0);
     });
-    done.catch(() => this.#count('append_failed'));
   }
 
   #dataRecordTransfer(
@@ -326,11 +318,9 @@ export class GtppIngest implements IngestSource {
         m.command === CMD_SEND_POSSIBLY_DUPLICATED
           ? Cause.RequestRelatedToPossiblyDuplicatedPacketsAlreadyFulfilled
           : Cause.RequestAlreadyFulfilled;
-      // The first copy's append failed: no answer, the GSN sends again (and it is taken then).
-      earlier.then(
-        () => this.#answerDrt(path, frame, cause, t0),
-        () => undefined,
-      );
+      // Should the first copy's append fail, neither is answered: the GSN sends again (taken then).
+      if (earlier === 'answered') this.#answerDrt(path, frame, cause, t0);
+      else earlier.whenAnswered(() => this.#answerDrt(path, frame, cause, t0));
       return;
     }
     const overload = this.#overload as Overload;
@@ -353,36 +343,35 @@ export class GtppIngest implements IngestSource {
       receivedAtMs,
       message: buf,
     };
-    const logged = (this.#decoding as CdrDecoding)
-      .decode(m.packet?.records, m.packet?.format ?? 1)
-      .then(async (records) => {
-        await (this.#batcher as EntryBatcher<Decoded>).log(part, { frame, fingerprint: fp, records });
-        return records?.some((r) => r instanceof RecordFailure) === true
-          ? Cause.CdrDecodingError
-          : Cause.RequestAccepted;
+    const books = this.#books;
+    const pending = this.#requests.record(path.address, frame.sequence, fp, receivedAtMs);
+    books.begin();
+    (this.#decoding as CdrDecoding).decode(m.packet?.records, m.packet?.format ?? 1, (records) => {
+      const decoded: Decoded = { frame, fingerprint: fp, records };
+      (this.#batcher as EntryBatcher<Decoded>).add(part, decoded, (err) => {
+        books.end();
+        // A failed append fails the log and the actor; the GSN gets no answer and sends again.
+        if (err !== undefined) {
+          this.#count('append_failed');
+          this.#requests.settle(path.address, frame.sequence, pending, true);
+          return;
+        }
+        const failed = records?.some((r) => r instanceof RecordFailure) === true;
+        this.#count(failed ? 'drt_cdr_decoding_error' : 'drt_accepted');
+        this.#answerDrt(path, frame, failed ? Cause.CdrDecodingError : Cause.RequestAccepted, t0);
+        this.#requests.settle(path.address, frame.sequence, pending, false);
       });
-    const answered = this.#books.track(logged).then((cause) => {
-      this.#count(cause === Cause.RequestAccepted ? 'drt_accepted' : 'drt_cdr_decoding_error');
-      this.#answerDrt(path, frame, cause, t0);
-      return cause;
     });
-    // A failed append fails the log and the actor; the GSN gets no answer and sends again.
-    answered.catch(() => this.#count('append_failed'));
-    this.#requests.record(path.address, frame.sequence, fp, receivedAtMs, answered);
     overload.noticeSender(path);
   }
 
-  #answerDrt(path: ReplyPath, frame: GtppFrame, cause: number, t0: number): void {
+  #answerDrt(path: ReplyPath, to: Answered, cause: number, t0: number): void {
     if (this.#stopped) return;
-    this.#responses.answer(path, frame, cause);
+    this.#responses.answer(path, to, cause);
     this.#latency.record(performance.now() - t0);
   }
 
-  #reply(
-    path: ReplyPath,
-    to: { version: GtppVersion; longHeader: boolean; sequence: number },
-    message: GtppMessage,
-  ): void {
+  #reply(path: ReplyPath, to: Answered, message: GtppMessage): void {
     if (this.#stopped) return;
     path.send(
       encodeFrame({ version: to.version, longHeader: to.longHeader, sequence: to.sequence, message }),

@@ -3,17 +3,35 @@
  * retransmission is answered "Request already fulfilled" once the first copy is durable, without
  * being logged again. The requests are kept in a `PeerWindow` of their own (paged, 24 bytes a
  * request, pages wholly older than the window let go by `expire`), and a request still in flight
- * also by its promise until it settles. Not kept across restarts; the handler's own window (in its
+ * also as a `PendingRequest` until it settles. Not kept across restarts; the handler's own window (in its
  * checkpoint) catches retransmissions that arrive after one.
  */
 import { PeerWindow } from './peer-window.js';
 
-const ANSWERED: Promise<void> = Promise.resolve();
+/** A request taken and not yet answered: copies of it that arrive meanwhile wait here. */
+export class PendingRequest {
+  #waiting: (() => void)[] | undefined;
+
+  /** Runs `answer` once the request is answered (never, should its append fail). */
+  whenAnswered(answer: () => void): void {
+    (this.#waiting ??= []).push(answer);
+  }
+
+  /** The request was answered: its copies are answered too. */
+  answered(): void {
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (waiting !== undefined) for (const answer of waiting) answer();
+  }
+}
+
+/** What `earlier` finds of a copy's first request: answered already, or still pending. */
+export type Earlier = 'answered' | PendingRequest;
 
 export class RequestTable {
   readonly #seen: PeerWindow;
-  /** Requests not yet answered, by `address|seq`: what a retransmission of them waits for. */
-  readonly #inFlight = new Map<string, Promise<unknown>>();
+  /** Requests not yet answered, by peer address and sequence number. */
+  readonly #pending = new Map<string, Map<number, PendingRequest>>();
 
   constructor(windowMs: number) {
     this.#seen = new PeerWindow(windowMs);
@@ -21,30 +39,35 @@ export class RequestTable {
 
   /**
    * When this request is a copy of one recorded (same sequence and content, within the window):
-   * what to wait for before answering it (settled already once the first copy was answered).
+   * whether the first copy was answered, or what to wait on until it is. Undefined: not a copy.
    */
-  earlier(address: string, seq: number, fingerprint: bigint, nowMs: number): Promise<unknown> | undefined {
+  earlier(address: string, seq: number, fingerprint: bigint, nowMs: number): Earlier | undefined {
     if (!this.#seen.has(address, seq, fingerprint, nowMs)) return undefined;
-    return this.#inFlight.get(`${address}|${seq}`) ?? ANSWERED;
+    return this.#pending.get(address)?.get(seq) ?? 'answered';
+  }
+
+  /** Records a request taken at `atMs`; call `settle` with what it returns once it is answered or failed. */
+  record(address: string, seq: number, fingerprint: bigint, atMs: number): PendingRequest {
+    this.#seen.set(address, seq, fingerprint, atMs);
+    const request = new PendingRequest();
+    let peer = this.#pending.get(address);
+    if (peer === undefined) this.#pending.set(address, (peer = new Map()));
+    peer.set(seq, request);
+    return request;
   }
 
   /**
-   * Records a request taken at `atMs`; `answered` resolves once it was answered. Should it reject
-   * (its append failed), the request is forgotten, so a copy of it is taken again, not answered.
+   * The request was answered (`failed` false: its copies are answered now), or its append failed:
+   * then it is forgotten, so a copy of it is taken again, not answered.
    */
-  record(address: string, seq: number, fingerprint: bigint, atMs: number, answered: Promise<unknown>): void {
-    this.#seen.set(address, seq, fingerprint, atMs);
-    const key = `${address}|${seq}`;
-    this.#inFlight.set(key, answered);
-    const settled = (failed: boolean): void => {
-      if (this.#inFlight.get(key) !== answered) return;
-      this.#inFlight.delete(key);
+  settle(address: string, seq: number, request: PendingRequest, failed: boolean): void {
+    const peer = this.#pending.get(address);
+    if (peer?.get(seq) === request) {
+      peer.delete(seq);
+      if (peer.size === 0) this.#pending.delete(address);
       if (failed) this.#seen.unset(address, seq);
-    };
-    answered.then(
-      () => settled(false),
-      () => settled(true),
-    );
+    }
+    if (!failed) request.answered();
   }
 
   /** Lets the requests older than the window at `nowMs` go (by pages); peers left with none are forgotten. */
