@@ -1,10 +1,10 @@
 /**
  * Messages that arrive in one event-loop turn go into the input log as one entry (at most
  * MAX_MESSAGES_PER_ENTRY): one append, one actor-loop step and one output batch per burst instead of
- * per message. Each message's callback runs (or its promise resolves) once its entry is durable; the
- * callback form costs no promise per message, for the ingests whose every request waits. What the ingest learned of
- * each message (`D`, e.g. its decoded records) is handed with the sealed entry to `sealed`, so the
- * handler in the same thread need not decode it again.
+ * per message. Each message's callback runs once its entry is durable (no promise per message:
+ * every request waits on one). What the ingest learned of each message (`D`, e.g. its decoded
+ * records) is handed with the sealed entry to `sealed`, so the handler in the same thread need not
+ * decode it again.
  */
 import { ByteWriter } from '../../../../protocols/byte-writer.js';
 import {
@@ -34,13 +34,6 @@ export class EntryBatcher<D = undefined> {
     private readonly append: (payload: Uint8Array) => Promise<number>,
     private readonly sealed: (payload: Uint8Array, decoded: readonly (D | undefined)[]) => void = () => {},
   ) {}
-
-  /** Logs one message with what the ingest learned of it; resolves once it is durable. */
-  log(entry: DatagramEntry, decoded: D | undefined): Promise<void> {
-    return new Promise<void>((resolve, reject) =>
-      this.add(entry, decoded, (err) => (err === undefined ? resolve() : reject(err))),
-    );
-  }
 
   /** Logs one message; `durable` runs once it is (with no error), or with the append's failure. */
   add(entry: DatagramEntry, decoded: D | undefined, durable: Durable): void {

@@ -47,14 +47,6 @@ export class IngestBooks {
     for (const done of idle) done();
   }
 
-  /** Keeps `p` in flight until it settles. */
-  track<T>(p: Promise<T>): Promise<T> {
-    this.begin();
-    const end = (): void => this.end();
-    p.then(end, end);
-    return p;
-  }
-
   get busy(): boolean {
     return this.#open > 0;
   }

@@ -121,8 +121,10 @@ export class NetflowIngest implements IngestSource {
       receivedAtMs: Date.now(),
       message: buf,
     };
-    this.#books
-      .track((this.#batcher as EntryBatcher).log(part, undefined))
-      .catch(() => this.#count('append_failed'));
+    this.#books.begin();
+    (this.#batcher as EntryBatcher).add(part, undefined, (failed) => {
+      this.#books.end();
+      if (failed !== undefined) this.#count('append_failed');
+    });
   }
 }

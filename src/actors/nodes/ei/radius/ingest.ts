@@ -38,7 +38,7 @@ import { LatencySamples } from '../datagram/latency.js';
 import { UdpListener, type ReplyPath } from '../datagram/udp.js';
 import type { TableFile } from '../../ep/rules/table-file.js';
 import type { ClientTable, RadiusClient } from './clients.js';
-import { RequestMemory, requestKey } from './requests.js';
+import { RequestAnswer, RequestMemory, requestKey } from './requests.js';
 import type { RadiusEiSettings } from './settings.js';
 
 const PROXY_STATE = 33;
@@ -193,7 +193,7 @@ export class RadiusIngest implements IngestSource {
     const earlier = this.#memory.earlier(key, receivedAtMs);
     if (earlier !== undefined) {
       this.#count('retransmission', client.name);
-      void earlier.answered.then((response) => {
+      earlier.answer.whenSettled((response) => {
         if (response !== undefined && !this.#stopped) path.send(response);
       });
       return;
@@ -231,17 +231,22 @@ export class RadiusIngest implements IngestSource {
       receivedAtMs,
       message: buf.subarray(0, length),
     };
-    const answered = this.#books
-      .track((this.#batcher as EntryBatcher<AccountingRequest>).log(part, request))
-      .then(() => {
-        const response = this.#response(request, client);
-        if (!this.#stopped) path.send(response);
-        this.#count('accepted', client.name);
-        this.#latency.record(performance.now() - t0);
-        return response;
-      });
-    answered.catch(() => this.#count('append_failed'));
-    this.#memory.remember(key, { atMs: receivedAtMs, answered: answered.catch(() => undefined) });
+    const answer = new RequestAnswer();
+    this.#books.begin();
+    (this.#batcher as EntryBatcher<AccountingRequest>).add(part, request, (failed) => {
+      this.#books.end();
+      if (failed !== undefined) {
+        this.#count('append_failed');
+        answer.settle(undefined);
+        return;
+      }
+      const response = this.#response(request, client);
+      if (!this.#stopped) path.send(response);
+      this.#count('accepted', client.name);
+      this.#latency.record(performance.now() - t0);
+      answer.settle(response);
+    });
+    this.#memory.remember(key, { atMs: receivedAtMs, answer });
   }
 
   /** Authentic but undecodable: logged for the quarantine, never answered. */
@@ -267,12 +272,15 @@ export class RadiusIngest implements IngestSource {
       receivedAtMs,
       message: buf,
     };
-    const logged = this.#books
-      .track((this.#batcher as EntryBatcher<AccountingRequest>).log(part, undefined))
-      .then(() => undefined);
-    logged.catch(() => this.#count('append_failed'));
+    const answer = new RequestAnswer();
+    this.#books.begin();
+    (this.#batcher as EntryBatcher<AccountingRequest>).add(part, undefined, (failed) => {
+      this.#books.end();
+      if (failed !== undefined) this.#count('append_failed');
+      answer.settle(undefined);
+    });
     // Its retransmissions are not logged again either.
-    this.#memory.remember(key, { atMs: receivedAtMs, answered: logged.catch(() => undefined) });
+    this.#memory.remember(key, { atMs: receivedAtMs, answer });
   }
 
   #response(request: AccountingRequest, client: RadiusClient): Uint8Array {
