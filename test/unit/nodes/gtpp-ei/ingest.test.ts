@@ -105,6 +105,26 @@ describe('gtpp-ei ingest', () => {
     expect(ingest.stats().events).toMatchObject({ drt_retransmission: 1, drt_cdr_decoding_error: 1 });
   });
 
+  it('ensures a request whose append failed is answered neither itself nor as the copy that waited on it, and its next copy is taken again', async () => {
+    const { ingest, log } = await start();
+    const p = await peer(ingest.ports.udp);
+    const cdr = encodeCdr(sampleCdr(3));
+    p.send(9, drt([cdr]));
+    await until(() => log.entries.length === 1);
+    p.send(9, drt([cdr])); // a copy, waiting on the first
+    await until(() => ingest.stats().events['drt_retransmission'] === 1);
+    log.fail();
+    expect(await p.next(300)).toBeUndefined();
+    expect(ingest.stats().events).toMatchObject({ append_failed: 1 });
+    expect(ingest.idle()).toBe(true);
+    p.send(9, drt([cdr])); // the GSN sends again: taken, not "already fulfilled"
+    await until(() => log.entries.length === 2);
+    log.durable();
+    expect((await p.next())?.message).toMatchObject({ cause: Cause.RequestAccepted, requestsResponded: [9] });
+    expect(await p.next(200)).toBeUndefined();
+    expect(ingest.stats().events).toMatchObject({ drt_accepted: 1, drt_retransmission: 1 });
+  });
+
   it('ensures a possibly duplicated retransmission gets cause 252 and a new request with a reused sequence number is logged', async () => {
     const { ingest, log } = await start();
     log.autoDurable = true;

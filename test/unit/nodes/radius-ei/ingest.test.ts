@@ -138,6 +138,21 @@ describe('radius-ei ingest', () => {
     expect(ingest.stats().peers?.['nas-one']).toMatchObject({ accepted: 1, retransmission: 2 });
   });
 
+  it('ensures a request whose append failed is not answered, nor the copy that waited on it', async () => {
+    const { log, port, ingest } = await setup();
+    const nas = await Nas.open(port);
+    const req = encodeAccountingRequest({ identifier: 43, attributes: start(2, 's2') }, SECRET);
+    nas.send(req);
+    nas.send(req); // retransmitted before the answer
+    await new Promise((r) => setTimeout(r, 100));
+    expect(log.entries).toHaveLength(1);
+    log.fail();
+    expect(await nas.next(300)).toBeUndefined();
+    expect(ingest.stats().events).toMatchObject({ append_failed: 1, retransmission: 1 });
+    expect(ingest.stats().events['accepted']).toBeUndefined();
+    expect(ingest.idle()).toBe(true);
+  });
+
   it('ensures the same record with a new Identifier is a new request (the order enhancer de-duplicates it)', async () => {
     const { log, port } = await setup();
     log.autoDurable = true;
