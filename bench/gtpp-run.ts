@@ -17,7 +17,7 @@ import {
   type EncodeResult,
   type RowsResult,
 } from './gtpp-codec.js';
-import { runGtppIngestBench, type IngestRun } from './gtpp.js';
+import { LOADGEN_NICE, runGtppIngestBench, type IngestRun } from './gtpp.js';
 import type { BusyCost } from './servers.js';
 import { count, mib, ms, rate } from './stats.js';
 
@@ -121,7 +121,13 @@ export async function runGtpp(
         `${rate(r.cdrsPerSecond)} CDRs/s decoded and durably accepted once narflow has run ${count(r.cold.cdrs)} CDRs ` +
         `(those first ones after its start: ${rate(r.cold.cdrsPerSecond)}/s; the same from ${r.manyGsns.gsns} GSNs, ` +
         `${r.manyGsns.gsns * 64} in flight: ${rate(r.manyGsns.cdrsPerSecond)}/s` +
-        `${r.manyGsns.cores === undefined ? '' : `, narflow at ${r.manyGsns.cores.toFixed(2)} cores`}) — ` +
+        `${r.manyGsns.cores === undefined ? '' : `, narflow at ${r.manyGsns.cores.toFixed(2)} cores`}` +
+        (transport === 'udp'
+          ? `, ${r.manyGsns.udpReceiveErrors} UDP receive-buffer drops, the receive queue at most ` +
+            `${r.manyGsns.peakQueuedBytes === undefined ? 'unknown' : mib(r.manyGsns.peakQueuedBytes)}`
+          : '') +
+        `; the same with the load generator at nice ${LOADGEN_NICE}, narflow having the cores first: ` +
+        `${rate(r.manyGsns.narflowFirstCdrsPerSecond)}/s) — ` +
         `${(r.cdrsPerSecond / r.baselinePerSecond).toFixed(2)}× ` +
         `baseline (bare responder, no decode, no log: ${rate(r.baselinePerSecond)}/s` +
         `${r.baselineMachineCores === undefined ? '' : `, the machine ${r.baselineMachineCores.toFixed(2)} of ${cpus().length} cores busy`}); ` +

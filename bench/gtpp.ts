@@ -58,6 +58,9 @@ const MANY_GSNS = 8;
 const MANY_SEED = 3;
 /** CDRs per message of the large-message run (7–8 KB messages: TCP, or UDP where the path takes them). */
 const LARGE_MESSAGE_CDRS = 30;
+/** Niceness of the load generator in the run where narflow has the cores first. */
+export const LOADGEN_NICE = 19;
+const NICE_SEED = 5;
 const LARGE_SEED = 4;
 
 /** `BusyCost`: of the full-rate run. */
@@ -76,6 +79,14 @@ export interface IngestRun extends BusyCost {
     readonly gsns: number;
     readonly cdrsPerSecond: number;
     readonly cores: number | undefined;
+    readonly udpReceiveErrors: number;
+    /** Peak bytes in the gateway's UDP receive queue (UDP only). */
+    readonly peakQueuedBytes: number | undefined;
+    /**
+     * The same load with the load generator at LOADGEN_NICE: narflow has the two cores first, the
+     * generator what is left (its own CPU still bounds the rate).
+     */
+    readonly narflowFirstCdrsPerSecond: number;
   };
   /** The same from `MANY_GSNS` GSNs with LARGE_MESSAGE_CDRS CDRs per message: CPU per CDR and UDP drops too. */
   readonly largeMessages: BusyCost & {
@@ -143,6 +154,7 @@ export function load(
   seed = 1,
   startAtMs?: number,
   cdrsPerMessage = 10,
+  nice = 0,
 ): Promise<LoadSummary> {
   return loadgenSummary<LoadSummary>(
     [
@@ -163,6 +175,7 @@ export function load(
       .concat(['--rate', String(rate)])
       .concat(['--timeout-ms', '3000', '--progress', 'off', '--max-seconds', '300']),
     join(dir, `load-${transport}-${port}-${rate}`),
+    nice,
   );
 }
 
@@ -219,10 +232,23 @@ export async function runGtppIngestBench(
       const dropsAfterFull = await udpRcvbufErrors();
       allAccepted(`gtpp ${transport}`, full, cdrs);
       progress(`gtpp ${transport}: narflow with ${MANY_GSNS} GSNs, as fast as answers come`);
-      const { result: many, busy: manyBusy } = await busyCpuDuring(server.pid, () =>
-        load(dir, transport, port, cdrs, 0, MANY_GSNS, MANY_SEED),
+      const dropsBeforeMany = await udpRcvbufErrors();
+      const {
+        result: { result: many, busy: manyBusy },
+        peakQueuedBytes: manyPeakQueued,
+      } = await udpQueuePeakDuring(port, () =>
+        busyCpuDuring(server.pid, () => load(dir, transport, port, cdrs, 0, MANY_GSNS, MANY_SEED)),
       );
+      const dropsAfterMany = await udpRcvbufErrors();
       allAccepted(`gtpp ${transport} (${MANY_GSNS} GSNs)`, many, cdrs);
+      progress(
+        `gtpp ${transport}: narflow with ${MANY_GSNS} GSNs, the load generator at nice ${LOADGEN_NICE}`,
+      );
+      const first = allAccepted(
+        `gtpp ${transport} (${MANY_GSNS} GSNs, load generator at nice ${LOADGEN_NICE})`,
+        await load(dir, transport, port, cdrs, 0, MANY_GSNS, NICE_SEED, undefined, 10, LOADGEN_NICE),
+        cdrs,
+      );
       progress(`gtpp ${transport}: narflow with ${MANY_GSNS} GSNs, ${LARGE_MESSAGE_CDRS} CDRs per message`);
       const dropsBeforeLarge = await udpRcvbufErrors();
       const {
@@ -256,6 +282,9 @@ export async function runGtppIngestBench(
           gsns: MANY_GSNS,
           cdrsPerSecond: many.cdrsPerSecond,
           cores: manyBusy === undefined ? undefined : manyBusy.cpuSeconds / manyBusy.wallSeconds,
+          udpReceiveErrors: dropsAfterMany - dropsBeforeMany,
+          peakQueuedBytes: transport === 'udp' ? manyPeakQueued : undefined,
+          narflowFirstCdrsPerSecond: first.cdrsPerSecond,
         },
         largeMessages: {
           cdrsPerMessage: LARGE_MESSAGE_CDRS,

@@ -51,10 +51,10 @@ export function rateAgainstBaseline(
 
 /**
  * Runs `narflow loadgen <args…> --out <out>` and returns the report it wrote (the report directory is
- * removed afterwards). A generator that exits non-zero is a bench failure.
+ * removed afterwards). A generator that exits non-zero is a bench failure. `nice` as for `child`.
  */
-export async function loadgenReport<R>(args: readonly string[], out: string): Promise<R> {
-  const lg = child([BIN, 'loadgen', ...args, '--out', out], undefined);
+export async function loadgenReport<R>(args: readonly string[], out: string, nice = 0): Promise<R> {
+  const lg = child([BIN, 'loadgen', ...args, '--out', out], undefined, nice);
   const code = await lg.done;
   if (code !== 0)
     throw new BenchError('process_failed', `loadgen ${args[0]} exited ${code}: ${lg.output().slice(-2000)}`);
@@ -64,8 +64,8 @@ export async function loadgenReport<R>(args: readonly string[], out: string): Pr
 }
 
 /** The summary of `loadgenReport`. */
-export async function loadgenSummary<S>(args: readonly string[], out: string): Promise<S> {
-  return (await loadgenReport<{ summary: S }>(args, out)).summary;
+export async function loadgenSummary<S>(args: readonly string[], out: string, nice = 0): Promise<S> {
+  return (await loadgenReport<{ summary: S }>(args, out, nice)).summary;
 }
 
 /**
@@ -275,9 +275,18 @@ export interface Child {
   waitFor(re: RegExp, timeoutMs: number): Promise<string>;
 }
 
-/** Runs `node args…` from the project root, keeping the tail of its output. */
-export function child(args: readonly string[], readyLine: RegExp | undefined): Child {
-  const p = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs `node args…` from the project root, keeping the tail of its output. `nice` above 0 runs it
+ * at that niceness (all its threads): it then gets the cores only after what runs at 0.
+ */
+export function child(args: readonly string[], readyLine: RegExp | undefined, nice = 0): Child {
+  const p =
+    nice > 0
+      ? spawn('nice', ['-n', String(nice), process.execPath, ...args], {
+          cwd: ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+      : spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let resolveReady: (line: string) => void = () => undefined;
   const ready = new Promise<string>((r) => (resolveReady = r));
