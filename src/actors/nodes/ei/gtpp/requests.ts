@@ -3,8 +3,8 @@
  * retransmission is answered "Request already fulfilled" once the first copy is durable, without
  * being logged again. The requests are kept in a `PeerWindow` of their own (paged, 24 bytes a
  * request, pages wholly older than the window let go by `expire`), and a request still in flight
- * also as a `PendingRequest` until it settles. Not kept across restarts; the handler's own window (in its
- * checkpoint) catches retransmissions that arrive after one.
+ * also as a `PendingRequest` until it settles. Not kept across restarts; the handler's own window
+ * (in its checkpoint) catches retransmissions that arrive after one.
  */
 import { PeerWindow } from './peer-window.js';
 
