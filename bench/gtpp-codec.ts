@@ -3,6 +3,8 @@
  *  - CDR decode: `packCdrNar` (what gtpp-ei runs on each CDR: the NAR written as MessagePack) and
  *    `decodeCdrToNar` (NAR objects, what the CDR file EI runs) over the five record types, against
  *    msgpackr decoding the same records as NARs (the batch codec every record crosses);
+ *  - the CDR file EI's work per CDR: its NAR with the file's attributes, packed (`decodeFileRecord`),
+ *    into a batch, against the NAR object it made before (`decodeRecord` + the attributes) in a batch;
  *  - the file OI's CSV rows of the gateway's NARs (the cdr columns): written from the batch's bytes
  *    (`readPackedBatch` + `packedRows`, what the file OI runs) against the batch decoded into NAR
  *    objects and formatted (`decodeBatch` + `rows`);
@@ -24,6 +26,8 @@ import { TRUTH_CDR_COLUMNS } from '../src/cluster/loadgen/gtpp/truth-columns.js'
 import { sampleCdr } from '../src/protocols/cdr/samples.js';
 import { decodeAgainstMsgpackr, narsOf, rateAgainstBaseline } from './servers.js';
 import { BenchError } from './stats.js';
+import { decodeFileRecord, decodeRecord, RecordFailure } from '../src/actors/nodes/ei/gtpp/records.js';
+import type { NarRecord } from '../src/protocols/nar/packed-nar.js';
 
 export interface DecodeResult {
   /** `packCdrNar` (the gateway's path). */
@@ -57,6 +61,53 @@ export function runCdrDecodeBench(): DecodeResult {
     objectBaselinePerSecond: objects.baselinePerSecond,
     bytesPerCdr: packed.bytesPerItem,
   };
+}
+
+export interface FileRecordsResult {
+  /** `decodeFileRecord` and the batch, per CDR. */
+  readonly cdrsPerSecond: number;
+  /** NAR objects (`decodeRecord` and the file's attributes) and the batch. */
+  readonly objectCdrsPerSecond: number;
+  readonly recordsPerBatch: number;
+}
+
+/**
+ * What the CDR file EI does with each CDR of a file, as far as the batch its records leave in: the
+ * NAR with `cdrFile` and `cdrIndex`, packed (`decodeFileRecord`) against the NAR object with the same
+ * attributes, each encoded into batches of 300 (`encodeBatch`).
+ */
+export function runCdrFileRecordsBench(): FileRecordsResult {
+  const perBatch = 300;
+  const cdrs = Array.from({ length: 20 * perBatch }, (_, i) => encodeCdr(sampleCdr(i)));
+  const file = 'GGSN01_20261207120000_0001.dat';
+  const pass = (decode: (bytes: Uint8Array, index: number) => NarRecord | RecordFailure): number => {
+    let n = 0;
+    for (let b = 0; b < cdrs.length; b += perBatch) {
+      const records: NarRecord[] = [];
+      for (let i = b; i < b + perBatch; i++) {
+        const r = decode(cdrs[i] as Uint8Array, i);
+        if (r instanceof RecordFailure)
+          throw new BenchError('no_samples', `a sample CDR failed: ${r.message}`);
+        records.push(r);
+      }
+      n += encodeBatch('cdrs.0', b, records).length;
+    }
+    return n;
+  };
+  const { perSecond, baselinePerSecond } = rateAgainstBaseline(
+    cdrs.length,
+    () => pass((bytes, index) => decodeFileRecord(bytes, file, index)),
+    () =>
+      pass((bytes, index) => {
+        const nar = decodeRecord(bytes);
+        if (nar instanceof RecordFailure) return nar;
+        nar['cdrFile'] = file;
+        nar['cdrIndex'] = index;
+        return nar;
+      }),
+    'CDR file records',
+  );
+  return { cdrsPerSecond: perSecond, objectCdrsPerSecond: baselinePerSecond, recordsPerBatch: perBatch };
 }
 
 export interface RowsResult {

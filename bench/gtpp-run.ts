@@ -12,9 +12,11 @@ import { runGtppStreamBench, type StreamResult } from './gtpp-stream.js';
 import {
   runCdrDecodeBench,
   runCdrEncodeBench,
+  runCdrFileRecordsBench,
   runFileOiRowsBench,
   type DecodeResult,
   type EncodeResult,
+  type FileRecordsResult,
   type RowsResult,
 } from './gtpp-codec.js';
 import { LOADGEN_NICE, runGtppIngestBench, type IngestRun } from './gtpp.js';
@@ -64,6 +66,7 @@ export async function runGtpp(
   progress: (line: string) => void,
 ): Promise<{
   decode: DecodeResult;
+  fileRecords: FileRecordsResult;
   rows: RowsResult;
   encode: EncodeResult;
   stream: StreamResult;
@@ -84,6 +87,15 @@ export async function runGtpp(
       `${rate(decode.baselinePerSecond)}/s); as NAR objects (decodeCdrToNar, the CDR file EI's path) ` +
       `${rate(decode.objectCdrsPerSecond)} CDRs/s (${(1e6 / decode.objectCdrsPerSecond).toFixed(2)} µs/CDR) — ` +
       `${(decode.objectCdrsPerSecond / decode.objectBaselinePerSecond).toFixed(2)}× baseline`,
+  );
+  progress('gtpp: CDR file EI records');
+  const fileRecords = runCdrFileRecordsBench();
+  say(
+    `block cdr-file-records (the CDR file EI per CDR: its NAR with cdrFile and cdrIndex, packed as the gateway ` +
+      `packs, into batches of ${fileRecords.recordsPerBatch}): ${rate(fileRecords.cdrsPerSecond)} CDRs/s ` +
+      `(${(1e6 / fileRecords.cdrsPerSecond).toFixed(2)} µs/CDR) — ` +
+      `${(fileRecords.cdrsPerSecond / fileRecords.objectCdrsPerSecond).toFixed(2)}× baseline (NAR objects with ` +
+      `the same attributes, as it made them before, ${rate(fileRecords.objectCdrsPerSecond)}/s)`,
   );
   progress('gtpp: file-oi CSV rows');
   const rows = runFileOiRowsBench();
@@ -207,5 +219,5 @@ export async function runGtpp(
       `(complete ${chain.catchUpSeconds.toFixed(1)} s after the load ended); ` +
       cpuText({ ...chain.cpu, peakRssBytes: chain.rssPeakBytes }).replace(/; $/, ''),
   );
-  return { decode, rows, encode, stream, ingest, scale, threads, soak, chain };
+  return { decode, fileRecords, rows, encode, stream, ingest, scale, threads, soak, chain };
 }

@@ -19,7 +19,13 @@ import { decodeBatch, encodeBatch } from '../../../../src/protocols/nar/batch.js
 import { MsgpackWriter } from '../../../../src/protocols/nar/msgpack-writer.js';
 import type { Nar } from '../../../../src/protocols/nar/nar.js';
 import { PackedNar } from '../../../../src/protocols/nar/packed-nar.js';
-import { decodeRecords, RecordFailure } from '../../../../src/actors/nodes/ei/gtpp/records.js';
+import {
+  decodeFileRecord,
+  decodeRecord,
+  decodeRecords,
+  RecordFailure,
+  type RecordResult,
+} from '../../../../src/actors/nodes/ei/gtpp/records.js';
 import { errorOf, fieldOf, records, vector, withFields } from './fixtures.js';
 
 /** The CDR's packed NAR, or undefined when `packCdrNar` leaves it to `decodeCdrToNar`. */
@@ -294,5 +300,49 @@ describe('decodeRecords (the gateway: one request at a time)', () => {
     const own = kept[kept.length - 1]?.results[0] as PackedNar;
     expect(own.start).toBe(0);
     expect(own.bytes.length).toBe((kept[kept.length - 1]?.results[399] as PackedNar).end);
+  });
+});
+
+describe('decodeFileRecord (the CDR file EI: one CDR at a time, with its file)', () => {
+  const withFile = (nar: Nar, file: string, index: number): Nar => ({
+    ...nar,
+    cdrFile: file,
+    cdrIndex: index,
+  });
+
+  it('ensures a CDR file record is the CDR NAR with cdrFile and cdrIndex, packed, and each keeps its bytes', () => {
+    const kept: Array<{ bytes: Uint8Array; file: string; index: number; result: RecordResult }> = [];
+    // 3,000 records: several slabs; indexes from 0 to past 2^27, every integer form.
+    for (let i = 0; i < 3000; i++) {
+      const bytes = encodeCdr(sampleCdr(i));
+      const file = `GGSN01_${i % 7}.dat`;
+      const index = i * 70_001;
+      kept.push({ bytes, file, index, result: decodeFileRecord(bytes, file, index) });
+    }
+    for (const { bytes, file, index, result } of kept) {
+      expect(result).toBeInstanceOf(PackedNar);
+      const p = result as PackedNar;
+      const nar = withFile(decodeCdrToNar(bytes), file, index);
+      expect(p.toNar()).toEqual(nar);
+      expect(p.keys.slice(-2)).toEqual(['cdrFile', 'cdrIndex']);
+      expect(p.get('cdrIndex')).toBe(index);
+      expect(decodeBatch(encodeBatch('cdrs.0', 1, [p])).records).toEqual([nar]);
+    }
+    // Records of one shape share one key list.
+    const [a, b] = [0, 5].map((i) => decodeFileRecord(encodeCdr(sampleCdr(i)), 'f', i) as PackedNar);
+    expect(a?.keys).toBe(b?.keys);
+  });
+
+  it('ensures a record packCdrNar leaves comes as the NAR object with the file attributes, and one that fails as decodeRecord fails', () => {
+    const a = encodeCdr(sampleCdr(0));
+    const b = encodeCdr({ ...sampleCdr(0), chargingID: 5, duration: 9 });
+    const twice = withFields(a, fieldOf(b, 5), fieldOf(b, 14));
+    const left = decodeFileRecord(twice, 'f.dat', 3);
+    expect(left).not.toBeInstanceOf(PackedNar);
+    expect(left).toEqual(withFile(decodeCdrToNar(twice), 'f.dat', 3));
+    const notACdr = Uint8Array.from([0x04, 0x02, 0xab, 0xcd]);
+    const failed = decodeFileRecord(notACdr, 'f.dat', 4);
+    expect(failed).toBeInstanceOf(RecordFailure);
+    expect(failed).toEqual(decodeRecord(notACdr));
   });
 });

@@ -12,7 +12,7 @@ import { decodeCdrFileHeader, MAX_HEADER_BYTES, type CdrFileEntry } from '../../
 import { DecodeError } from '../../../../protocols/errors.js';
 import type { HandleResult, HandlerContext, NodeHandler } from '../../../runtime/actor.js';
 import { decodeFileEntry, stagedName, stagingDir } from '../file-pickup.js';
-import { decodeRecord, RecordFailure } from '../gtpp/records.js';
+import { decodeFileRecord, RecordFailure } from '../gtpp/records.js';
 import type { CdrFileEiSettings } from './settings.js';
 import { CdrWindow, readFully } from './window.js';
 
@@ -140,13 +140,11 @@ export class CdrFileEiHandler implements NodeHandler {
       });
       return;
     }
-    const r = decodeRecord(e.bytes);
+    const r = decodeFileRecord(e.bytes, file, index);
     if (r instanceof RecordFailure) {
       ctx.quarantine(e.bytes, r.code, { file, index, offset, error: r.message });
       return;
     }
-    r['cdrFile'] = file;
-    r['cdrIndex'] = index;
     ctx.emit(r);
   }
 

@@ -99,13 +99,49 @@ export function packCdrs(records: readonly Uint8Array[], w: MsgpackWriter): Pack
   return { ends, keys, others };
 }
 
-/** One CDR as a NAR object (a CDR file's records take attributes of the file beside). */
+/** One CDR as a NAR object. */
 export function decodeRecord(bytes: Uint8Array): Nar | RecordFailure {
   try {
     return decodeCdrToNar(bytes);
   } catch (err) {
     return failure(err);
   }
+}
+
+/** A CDR file record's attribute names: the CDR's, then the file's (one array per shape). */
+const FILE_KEYS = new WeakMap<readonly string[], readonly string[]>();
+
+/**
+ * One CDR of a CDR file, with the file's attributes after its own: `cdrFile` (its name) and
+ * `cdrIndex` (the CDR's place in it). Packed as the gateway packs a request's CDRs; the rare record
+ * `packCdrNar` leaves comes as a NAR object, with the same attributes and values.
+ */
+export function decodeFileRecord(bytes: Uint8Array, file: string, index: number): RecordResult {
+  const w = requestWriter;
+  w.pos = 0;
+  let keys: readonly string[] | undefined;
+  try {
+    keys = packCdrNar(bytes, w);
+  } catch (err) {
+    return failure(err);
+  }
+  if (keys === undefined) {
+    const nar = decodeRecord(bytes);
+    if (!(nar instanceof RecordFailure)) {
+      nar['cdrFile'] = file;
+      nar['cdrIndex'] = index;
+    }
+    return nar;
+  }
+  w.string(file);
+  w.number(index);
+  let fileKeys = FILE_KEYS.get(keys);
+  if (fileKeys === undefined) FILE_KEYS.set(keys, (fileKeys = [...keys, 'cdrFile', 'cdrIndex']));
+  const n = w.pos;
+  const { buf, at } = slabs.reserve(n);
+  buf.set(w.buf.subarray(0, n), at);
+  w.shrink();
+  return new PackedNar(fileKeys, buf, at, at + n);
 }
 
 function failure(err: unknown): RecordFailure {
