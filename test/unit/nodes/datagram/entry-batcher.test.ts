@@ -79,4 +79,24 @@ describe('EntryBatcher', () => {
     expect(results.slice(0, -1).every((r) => r.status === 'rejected')).toBe(true);
     expect(results.at(-1)?.status).toBe('fulfilled');
   });
+
+  it('ensures every message of an entry hears of its append when a callback before it throws, and the fault is handed on', async () => {
+    const faults: unknown[] = [];
+    const b = new EntryBatcher<undefined>(
+      () => Promise.resolve(1),
+      () => {},
+      (thrown) => faults.push(thrown),
+    );
+    const heard: number[] = [];
+    for (let i = 0; i < 4; i++)
+      b.add(message(i, 10), undefined, () => {
+        heard.push(i);
+        if (i === 1) throw new Error('fault in a callback');
+      });
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(heard).toEqual([0, 1, 2, 3]);
+    expect(faults).toHaveLength(1);
+    expect((faults[0] as Error).message).toBe('fault in a callback');
+  });
 });

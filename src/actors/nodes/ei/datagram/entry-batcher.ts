@@ -22,6 +22,26 @@ const KEEP_BYTES = 4 << 20;
 /** Runs once a message is durable (`err` undefined) or its append failed. */
 export type Durable = (err: unknown) => void;
 
+/**
+ * Runs every message's callback, even when one throws, and hands what the first threw to `fault`.
+ */
+function settle(waiters: readonly Durable[], err: unknown, fault: (thrown: unknown) => void): void {
+  let first: { readonly thrown: unknown } | undefined;
+  for (const w of waiters) {
+    try {
+      w(err);
+    } catch (thrown) {
+      first ??= { thrown };
+    }
+  }
+  if (first !== undefined) fault(first.thrown);
+}
+
+/** A callback that threw is a fault of the ingest: it fails the actor, which its supervisor restarts. */
+const rethrow = (thrown: unknown): never => {
+  throw thrown;
+};
+
 export class EntryBatcher<D = undefined> {
   /** The entry being filled: each message is written into it once, as it arrives. */
   #w = new ByteWriter(BATCH_BYTES);
@@ -33,6 +53,7 @@ export class EntryBatcher<D = undefined> {
   constructor(
     private readonly append: (payload: Uint8Array) => Promise<number>,
     private readonly sealed: (payload: Uint8Array, decoded: readonly (D | undefined)[]) => void = () => {},
+    private readonly fault: (thrown: unknown) => void = rethrow,
   ) {}
 
   /** Logs one message; `durable` runs once it is (with no error), or with the append's failure. */
@@ -61,12 +82,8 @@ export class EntryBatcher<D = undefined> {
     this.#decoded = [];
     this.#waiters = [];
     this.append(payload).then(
-      () => {
-        for (const w of waiters) w(undefined);
-      },
-      (err: unknown) => {
-        for (const w of waiters) w(err ?? new Error('append failed'));
-      },
+      () => settle(waiters, undefined, this.fault),
+      (err: unknown) => settle(waiters, err ?? new Error('append failed'), this.fault),
     );
   }
 }
