@@ -19,14 +19,7 @@ import { fingerprint, md5Fingerprint } from './fingerprint.js';
 import { readLoggedReplay } from '../datagram/replay-spool.js';
 import { HeldPackets, type HeldPacket, type HeldSnapshot } from './held.js';
 import { PeerWindow, type PeerWindowSnapshot } from './peer-window.js';
-import {
-  decodedCache,
-  decodeRecord,
-  decodeRecords,
-  RecordFailure,
-  type Decoded,
-  type RecordResult,
-} from './records.js';
+import { decodedCache, decodeRecords, RecordFailure, type Decoded, type RecordResult } from './records.js';
 import type { GtppEiSettings } from './settings.js';
 import { StateBases, type StateBaseLimits, type StateBaseRef } from './state-bases.js';
 
@@ -34,6 +27,13 @@ export const CMD_SEND = 1;
 export const CMD_SEND_POSSIBLY_DUPLICATED = 2;
 export const CMD_CANCEL = 3;
 export const CMD_RELEASE = 4;
+
+/**
+ * Released and replayed CDRs are BER: a held packet kept only CDRs that decoded, in a format taken
+ * when it came (a later change of `acceptFormats` does not refuse them).
+ */
+const BER = 1;
+const BER_ONLY: readonly number[] = [BER];
 
 interface Snapshot {
   /** The window's entries set after `windowBase` (all of them when there is none). */
@@ -196,7 +196,10 @@ export class GtppEiHandler implements NodeHandler {
         for (const seq of m.released ?? []) {
           const p = this.#held.take(entry.address, seq);
           if (p === undefined) this.#unknownHeld(entry, seq, 'release', ctx);
-          else p.records.forEach((bytes, i) => this.#emit(decodeRecord(bytes), bytes, entry, seq, i, ctx));
+          else
+            decodeRecords(p.records, BER, BER_ONLY).forEach((r, i) =>
+              this.#emit(r, p.records[i] as Uint8Array, entry, seq, i, ctx),
+            );
         }
         return;
       case CMD_CANCEL:
@@ -227,12 +230,11 @@ export class GtppEiHandler implements NodeHandler {
         if (!(err instanceof DecodeError)) throw err;
       }
       ctx.count('created', records.length);
-      for (const bytes of records) {
-        const r = decodeRecord(bytes);
+      decodeRecords(records, BER, BER_ONLY).forEach((r, k) => {
         if (r instanceof RecordFailure)
-          ctx.quarantine(bytes, r.code, { replay: file.name, index: i, error: r.message });
+          ctx.quarantine(records[k] as Uint8Array, r.code, { replay: file.name, index: i, error: r.message });
         else ctx.emit(r);
-      }
+      });
     });
   }
 
