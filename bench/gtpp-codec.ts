@@ -4,7 +4,7 @@
  *    `decodeCdrToNar` (NAR objects, what the CDR file EI runs) over the five record types, against
  *    msgpackr decoding the same records as NARs (the batch codec every record crosses);
  *  - the CDR file EI's work per CDR: its NAR with the file's attributes, packed (`decodeFileRecord`),
- *    into a batch, against the NAR object it made before (`decodeRecord` + the attributes) in a batch;
+ *    into a batch, against the NAR object it made before (`decodeCdrToNar` + the attributes) in a batch;
  *  - the file OI's CSV rows of the gateway's NARs (the cdr columns): written from the batch's bytes
  *    (`readPackedBatch` + `packedRows`, what the file OI runs) against the batch decoded into NAR
  *    objects and formatted (`decodeBatch` + `rows`);
@@ -26,7 +26,7 @@ import { TRUTH_CDR_COLUMNS } from '../src/cluster/loadgen/gtpp/truth-columns.js'
 import { sampleCdr } from '../src/protocols/cdr/samples.js';
 import { decodeAgainstMsgpackr, narsOf, rateAgainstBaseline } from './servers.js';
 import { BenchError } from './stats.js';
-import { decodeFileRecord, decodeRecord, RecordFailure } from '../src/actors/nodes/ei/gtpp/records.js';
+import { decodeFileRecord, RecordFailure } from '../src/actors/nodes/ei/gtpp/records.js';
 import type { NarRecord } from '../src/protocols/nar/packed-nar.js';
 
 export interface DecodeResult {
@@ -66,7 +66,7 @@ export function runCdrDecodeBench(): DecodeResult {
 export interface FileRecordsResult {
   /** `decodeFileRecord` and the batch, per CDR. */
   readonly cdrsPerSecond: number;
-  /** NAR objects (`decodeRecord` and the file's attributes) and the batch. */
+  /** NAR objects (`decodeCdrToNar` and the file's attributes) and the batch. */
   readonly objectCdrsPerSecond: number;
   readonly recordsPerBatch: number;
 }
@@ -99,8 +99,7 @@ export function runCdrFileRecordsBench(): FileRecordsResult {
     () => pass((bytes, index) => decodeFileRecord(bytes, file, index)),
     () =>
       pass((bytes, index) => {
-        const nar = decodeRecord(bytes);
-        if (nar instanceof RecordFailure) return nar;
+        const nar = decodeCdrToNar(bytes);
         nar['cdrFile'] = file;
         nar['cdrIndex'] = index;
         return nar;

@@ -14,6 +14,7 @@ import {
   type CdrRecord,
 } from '../../../../src/protocols/cdr/index.js';
 import { MAX_SHAPES, shapesKept } from '../../../../src/protocols/cdr/packed.js';
+import type { DecodeError } from '../../../../src/protocols/errors.js';
 import { sampleCdr } from '../../../../src/protocols/cdr/samples.js';
 import { decodeBatch, encodeBatch } from '../../../../src/protocols/nar/batch.js';
 import { MsgpackWriter } from '../../../../src/protocols/nar/msgpack-writer.js';
@@ -21,7 +22,6 @@ import type { Nar } from '../../../../src/protocols/nar/nar.js';
 import { PackedNar } from '../../../../src/protocols/nar/packed-nar.js';
 import {
   decodeFileRecord,
-  decodeRecord,
   decodeRecords,
   RecordFailure,
   type RecordResult,
@@ -333,7 +333,7 @@ describe('decodeFileRecord (the CDR file EI: one CDR at a time, with its file)',
     expect(a?.keys).toBe(b?.keys);
   });
 
-  it('ensures a record packCdrNar leaves comes as the NAR object with the file attributes, and one that fails as decodeRecord fails', () => {
+  it('ensures a record packCdrNar leaves comes as the NAR object with the file attributes, and one that fails as decodeCdrToNar fails', () => {
     const a = encodeCdr(sampleCdr(0));
     const b = encodeCdr({ ...sampleCdr(0), chargingID: 5, duration: 9 });
     const twice = withFields(a, fieldOf(b, 5), fieldOf(b, 14));
@@ -343,6 +343,7 @@ describe('decodeFileRecord (the CDR file EI: one CDR at a time, with its file)',
     const notACdr = Uint8Array.from([0x04, 0x02, 0xab, 0xcd]);
     const failed = decodeFileRecord(notACdr, 'f.dat', 4);
     expect(failed).toBeInstanceOf(RecordFailure);
-    expect(failed).toEqual(decodeRecord(notACdr));
+    const expected = errorOf(() => decodeCdrToNar(notACdr)) as DecodeError;
+    expect(failed).toEqual(new RecordFailure(expected.code, expected.message));
   });
 });

@@ -55,8 +55,7 @@ export function decodeRecords(
   const packed = packCdrs(records, w);
   const out = packed.others as RecordResult[];
   if (w.pos > 0) {
-    const { buf, at } = slabs.reserve(w.pos);
-    buf.set(w.buf.subarray(0, w.pos), at);
+    const { buf, at } = toSlab(w);
     const { keys, ends } = packed;
     for (let i = 0; i < records.length; i++) {
       const k = keys[i];
@@ -66,6 +65,13 @@ export function decodeRecords(
   }
   w.shrink();
   return out;
+}
+
+/** What `w` holds, copied out once into the shared slabs. */
+function toSlab(w: MsgpackWriter): { readonly buf: Uint8Array; readonly at: number } {
+  const room = slabs.reserve(w.pos);
+  room.buf.set(w.buf.subarray(0, w.pos), room.at);
+  return room;
 }
 
 /** Records' NARs written one after another: what `packCdrs` made of each. */
@@ -99,15 +105,6 @@ export function packCdrs(records: readonly Uint8Array[], w: MsgpackWriter): Pack
   return { ends, keys, others };
 }
 
-/** One CDR as a NAR object. */
-export function decodeRecord(bytes: Uint8Array): Nar | RecordFailure {
-  try {
-    return decodeCdrToNar(bytes);
-  } catch (err) {
-    return failure(err);
-  }
-}
-
 /** A CDR file record's attribute names: the CDR's, then the file's (one array per shape). */
 const FILE_KEYS = new WeakMap<readonly string[], readonly string[]>();
 
@@ -119,14 +116,12 @@ const FILE_KEYS = new WeakMap<readonly string[], readonly string[]>();
 export function decodeFileRecord(bytes: Uint8Array, file: string, index: number): RecordResult {
   const w = requestWriter;
   w.pos = 0;
-  let keys: readonly string[] | undefined;
-  try {
-    keys = packCdrNar(bytes, w);
-  } catch (err) {
-    return failure(err);
-  }
+  const {
+    keys: [keys],
+    others: [other],
+  } = packCdrs([bytes], w);
   if (keys === undefined) {
-    const nar = decodeRecord(bytes);
+    const nar = other as Nar | RecordFailure;
     if (!(nar instanceof RecordFailure)) {
       nar['cdrFile'] = file;
       nar['cdrIndex'] = index;
@@ -137,11 +132,10 @@ export function decodeFileRecord(bytes: Uint8Array, file: string, index: number)
   w.number(index);
   let fileKeys = FILE_KEYS.get(keys);
   if (fileKeys === undefined) FILE_KEYS.set(keys, (fileKeys = [...keys, 'cdrFile', 'cdrIndex']));
-  const n = w.pos;
-  const { buf, at } = slabs.reserve(n);
-  buf.set(w.buf.subarray(0, n), at);
+  const { buf, at } = toSlab(w);
+  const end = at + w.pos;
   w.shrink();
-  return new PackedNar(fileKeys, buf, at, at + n);
+  return new PackedNar(fileKeys, buf, at, end);
 }
 
 function failure(err: unknown): RecordFailure {
