@@ -10,7 +10,8 @@ import {
   KIND_MESSAGE,
 } from '../../../../src/actors/nodes/ei/datagram/entry.js';
 import { fingerprint, md5Fingerprint } from '../../../../src/actors/nodes/ei/gtpp/fingerprint.js';
-import { PendingRequest, RequestTable } from '../../../../src/actors/nodes/ei/gtpp/requests.js';
+import { FirstAnswer } from '../../../../src/actors/nodes/ei/datagram/first-answer.js';
+import { RequestTable } from '../../../../src/actors/nodes/ei/gtpp/requests.js';
 import { HeldPackets, type HeldSnapshot } from '../../../../src/actors/nodes/ei/gtpp/held.js';
 import { PeerWindow } from '../../../../src/actors/nodes/ei/gtpp/peer-window.js';
 import { packValue, unpackValue } from '../../../../src/protocols/nar/batch.js';
@@ -122,7 +123,7 @@ describe('gtpp-ei requests in flight and answered', () => {
     expect(waiting).toBe(first);
     let answered = 0;
     first.whenAnswered(() => answered++);
-    if (waiting instanceof PendingRequest) waiting.whenAnswered(() => answered++);
+    if (waiting instanceof FirstAnswer) waiting.whenAnswered(() => answered++);
     expect(answered).toBe(0);
     t.settle('a', 1, first, false);
     expect(answered).toBe(2);

@@ -343,13 +343,12 @@ export class GtppIngest implements IngestSource {
       receivedAtMs,
       message: buf,
     };
-    const books = this.#books;
     const pending = this.#requests.record(path.address, frame.sequence, fp, receivedAtMs);
-    books.begin();
+    this.#books.begin();
     (this.#decoding as CdrDecoding).decode(m.packet?.records, m.packet?.format ?? 1, (records) => {
       const decoded: Decoded = { frame, fingerprint: fp, records };
       (this.#batcher as EntryBatcher<Decoded>).add(part, decoded, (err) => {
-        books.end();
+        this.#books.end();
         // A failed append fails the log and the actor; the GSN gets no answer and sends again.
         if (err !== undefined) {
           this.#count('append_failed');

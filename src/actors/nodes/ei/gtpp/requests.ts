@@ -6,24 +6,11 @@
  * also as a `PendingRequest` until it settles. Not kept across restarts; the handler's own window
  * (in its checkpoint) catches retransmissions that arrive after one.
  */
+import { FirstAnswer } from '../datagram/first-answer.js';
 import { PeerWindow } from './peer-window.js';
 
 /** A request taken and not yet answered: copies of it that arrive meanwhile wait here. */
-export class PendingRequest {
-  #waiting: (() => void)[] | undefined;
-
-  /** Runs `answer` once the request is answered (never, should its append fail). */
-  whenAnswered(answer: () => void): void {
-    (this.#waiting ??= []).push(answer);
-  }
-
-  /** The request was answered: its copies are answered too. */
-  answered(): void {
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    if (waiting !== undefined) for (const answer of waiting) answer();
-  }
-}
+export type PendingRequest = FirstAnswer<void>;
 
 /** What `earlier` finds of a copy's first request: answered already, or still pending. */
 export type Earlier = 'answered' | PendingRequest;
@@ -49,7 +36,7 @@ export class RequestTable {
   /** Records a request taken at `atMs`; call `settle` with what it returns once it is answered or failed. */
   record(address: string, seq: number, fingerprint: bigint, atMs: number): PendingRequest {
     this.#seen.set(address, seq, fingerprint, atMs);
-    const request = new PendingRequest();
+    const request: PendingRequest = new FirstAnswer<void>();
     let peer = this.#pending.get(address);
     if (peer === undefined) this.#pending.set(address, (peer = new Map()));
     peer.set(seq, request);
@@ -67,7 +54,7 @@ export class RequestTable {
       if (peer.size === 0) this.#pending.delete(address);
       if (failed) this.#seen.unset(address, seq);
     }
-    if (!failed) request.answered();
+    if (!failed) request.answer();
   }
 
   /** Lets the requests older than the window at `nowMs` go (by pages); peers left with none are forgotten. */

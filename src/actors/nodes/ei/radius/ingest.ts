@@ -38,7 +38,8 @@ import { LatencySamples } from '../datagram/latency.js';
 import { UdpListener, type ReplyPath } from '../datagram/udp.js';
 import type { TableFile } from '../../ep/rules/table-file.js';
 import type { ClientTable, RadiusClient } from './clients.js';
-import { RequestAnswer, RequestMemory, requestKey } from './requests.js';
+import { RequestMemory, requestKey } from './requests.js';
+import { FirstAnswer } from '../datagram/first-answer.js';
 import type { RadiusEiSettings } from './settings.js';
 
 const PROXY_STATE = 33;
@@ -193,7 +194,7 @@ export class RadiusIngest implements IngestSource {
     const earlier = this.#memory.earlier(key, receivedAtMs);
     if (earlier !== undefined) {
       this.#count('retransmission', client.name);
-      earlier.answer.whenSettled((response) => {
+      earlier.answer.whenAnswered((response) => {
         if (response !== undefined && !this.#stopped) path.send(response);
       });
       return;
@@ -231,20 +232,20 @@ export class RadiusIngest implements IngestSource {
       receivedAtMs,
       message: buf.subarray(0, length),
     };
-    const answer = new RequestAnswer();
+    const answer = new FirstAnswer<Uint8Array | undefined>();
     this.#books.begin();
     (this.#batcher as EntryBatcher<AccountingRequest>).add(part, request, (failed) => {
       this.#books.end();
       if (failed !== undefined) {
         this.#count('append_failed');
-        answer.settle(undefined);
+        answer.answer(undefined);
         return;
       }
       const response = this.#response(request, client);
       if (!this.#stopped) path.send(response);
       this.#count('accepted', client.name);
       this.#latency.record(performance.now() - t0);
-      answer.settle(response);
+      answer.answer(response);
     });
     this.#memory.remember(key, { atMs: receivedAtMs, answer });
   }
@@ -272,12 +273,12 @@ export class RadiusIngest implements IngestSource {
       receivedAtMs,
       message: buf,
     };
-    const answer = new RequestAnswer();
+    const answer = new FirstAnswer<Uint8Array | undefined>();
     this.#books.begin();
     (this.#batcher as EntryBatcher<AccountingRequest>).add(part, undefined, (failed) => {
       this.#books.end();
       if (failed !== undefined) this.#count('append_failed');
-      answer.settle(undefined);
+      answer.answer(undefined);
     });
     // Its retransmissions are not logged again either.
     this.#memory.remember(key, { atMs: receivedAtMs, answer });

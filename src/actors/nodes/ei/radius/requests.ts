@@ -5,31 +5,12 @@
  * response when it is) and is not logged twice. Bounded by time and by count (oldest first). Not
  * kept across restarts: after one, the order enhancer's record key catches the repeat.
  */
-/** The response sent for a request's first copy, once it is durable: its copies get the same. */
-export class RequestAnswer {
-  #settled = false;
-  #response: Uint8Array | undefined;
-  #waiting: ((response: Uint8Array | undefined) => void)[] | undefined;
-
-  /** Runs `then` with the response once the first copy settled (undefined: none was sent). */
-  whenSettled(then: (response: Uint8Array | undefined) => void): void {
-    if (this.#settled) then(this.#response);
-    else (this.#waiting ??= []).push(then);
-  }
-
-  /** The first copy was answered with `response`, or not at all (undefined). */
-  settle(response: Uint8Array | undefined): void {
-    this.#settled = true;
-    this.#response = response;
-    const waiting = this.#waiting;
-    this.#waiting = undefined;
-    if (waiting !== undefined) for (const then of waiting) then(response);
-  }
-}
+import type { FirstAnswer } from '../datagram/first-answer.js';
 
 export interface RememberedRequest {
   readonly atMs: number;
-  readonly answer: RequestAnswer;
+  /** The response sent for the first copy (undefined: none was sent), once it is durable. */
+  readonly answer: FirstAnswer<Uint8Array | undefined>;
 }
 
 export function requestKey(
